@@ -1,0 +1,408 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Audit;
+using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Passwords;
+using Recovery.AuthServer.Security;
+using Recovery.AuthServer.Storage;
+
+namespace Recovery.AuthServer.Access;
+
+/// <summary>Steps 4–6: first access, password change, signature of the change.</summary>
+public sealed class AccessFlow(
+    ICustomerStore customers,
+    ISessionStore sessions,
+    IOperationStore operations,
+    IPasswordHasher hasher,
+    PasswordPolicy policy,
+    OtpEngine otp,
+    IOptions<OtpOptions> otpOptions,
+    IOptions<AccessOptions> options,
+    INotificationOutbox outbox,
+    IAuditLog audit,
+    SecretKeys keys,
+    IRandomSource random,
+    TimeProvider time)
+{
+    private readonly Lazy<Task<string>> dummyHash = new(() => hasher.HashAsync(Tokens.New(random), CancellationToken.None));
+
+    public async Task<Outcome<LoginResult>> LoginAsync(string userCode, string password, CallerContext caller, CancellationToken cancellationToken)
+    {
+        var customer = await customers.FindByUserCodeAsync(userCode, cancellationToken);
+        var credentials = customer is null ? null : await customers.GetCredentialsAsync(customer.Id, cancellationToken);
+        if (customer is null || credentials is null)
+        {
+            // Same Argon2 work as for a real customer, so the timing does not tell which user codes exist.
+            await hasher.VerifyAsync(await dummyHash.Value, password, cancellationToken);
+            audit.Record(new AuditEvent("access.login", "unknown_user", caller.Channel));
+            return InvalidCredentials();
+        }
+
+        var now = time.GetUtcNow();
+        if (credentials.State == CredentialState.Blocked)
+        {
+            // Only someone who knows the password learns that the credentials are blocked; wrong
+            // guesses against blocked credentials look like any wrong guess and count no further.
+            var known = credentials.PasswordHash is not null &&
+                await hasher.VerifyAsync(credentials.PasswordHash, password, cancellationToken) != PasswordVerification.Failed;
+            audit.Record(new AuditEvent("access.login", "blocked", caller.Channel, customer.Id));
+            return known
+                ? new Failure(FailureKind.PermissionDenied, ErrorReasons.CredentialsBlocked, "The credentials are blocked; recover them with a card.")
+                : InvalidCredentials();
+        }
+
+        if (credentials.TemporaryPasswordMac is not null)
+        {
+            // After a recovery only the temporary password opens anything, and only the change screen.
+            if (!IsTemporaryPassword(credentials, password))
+            {
+                return await CountFailureAsync(customer.Id, caller, "access.login");
+            }
+
+            if (!(credentials.TemporaryPasswordExpiresAt > now))
+            {
+                audit.Record(new AuditEvent("access.login", "temporary_expired", caller.Channel, customer.Id));
+                return TemporaryExpired();
+            }
+
+            var ticket = Tokens.New(random, 32);
+            var record = new ChangeTicket
+            {
+                TokenHash = TokenHash("ticket", ticket),
+                CustomerId = customer.Id,
+                LastUsedAt = now,
+                IdleTimeout = options.Value.ChangeTicketIdleTimeout,
+                AbsoluteExpiresAt = now + options.Value.ChangeTicketMaxLifetime,
+            };
+            await sessions.CreateTicketAsync(record, cancellationToken);
+            await customers.RecordLoginSuccessAsync(customer.Id, null, cancellationToken);
+            audit.Record(new AuditEvent("access.login", "change_required", caller.Channel, customer.Id));
+            return new LoginResult.ChangeRequired(ticket, record.ExpiresAt, customer.DisplayName);
+        }
+
+        var verification = credentials.PasswordHash is null
+            ? PasswordVerification.Failed
+            : await hasher.VerifyAsync(credentials.PasswordHash, password, cancellationToken);
+        if (verification == PasswordVerification.Failed)
+        {
+            return await CountFailureAsync(customer.Id, caller, "access.login");
+        }
+
+        var upgraded = verification == PasswordVerification.SuccessRehashNeeded ? await hasher.HashAsync(password, cancellationToken) : null;
+        await customers.RecordLoginSuccessAsync(customer.Id, upgraded, cancellationToken);
+        var token = Tokens.New(random, 32);
+        var expiresAt = now + options.Value.SessionLifetime;
+        await sessions.CreateSessionAsync(new SessionRecord(TokenHash("session", token), customer.Id, expiresAt), cancellationToken);
+        audit.Record(new AuditEvent("access.login", upgraded is null ? "session" : "session_rehashed", caller.Channel, customer.Id));
+        return new LoginResult.SessionGranted(token, expiresAt);
+    }
+
+    public async Task<Outcome<PasswordEvaluation>> EvaluateAsync(string password, string? ticket, CancellationToken cancellationToken)
+    {
+        var personal = PersonalData.None;
+        if (!string.IsNullOrEmpty(ticket))
+        {
+            var customer = await CustomerOfTicketAsync(ticket, cancellationToken);
+            if (customer is null)
+            {
+                return TicketInvalid();
+            }
+
+            personal = PersonalData.Of(customer);
+        }
+
+        return policy.Evaluate(password, personal);
+    }
+
+    public async Task<Outcome<OperationView>> ChangePasswordAsync(ChangePasswordCommand command, CancellationToken cancellationToken)
+    {
+        var customer = await CustomerOfTicketAsync(command.Ticket, cancellationToken);
+        if (customer is null)
+        {
+            audit.Record(new AuditEvent("access.change_password", "ticket_invalid", command.Caller.Channel));
+            return TicketInvalid();
+        }
+
+        var now = time.GetUtcNow();
+        var credentials = await customers.GetCredentialsAsync(customer.Id, cancellationToken);
+        if (credentials?.TemporaryPasswordMac is null || !(credentials.TemporaryPasswordExpiresAt > now))
+        {
+            return TemporaryExpired();
+        }
+
+        if (!IsTemporaryPassword(credentials, command.CurrentPassword))
+        {
+            var failure = await CountFailureAsync(customer.Id, command.Caller, "access.change_password");
+            if (failure.Reason == ErrorReasons.CredentialsBlocked)
+            {
+                await sessions.RevokeTicketAsync(TokenHash("ticket", command.Ticket), cancellationToken);
+                return failure;
+            }
+
+            return Failure.Invalid("current_password", "The current password is not correct.", ErrorReasons.CurrentPasswordIncorrect);
+        }
+
+        var rejected = await CheckNewPasswordAsync(command, customer, credentials, cancellationToken);
+        if (rejected is not null)
+        {
+            audit.Record(new AuditEvent("access.change_password", rejected.Reason.ToLowerInvariant(), command.Caller.Channel, customer.Id,
+                Detail: rejected.Metadata.GetValueOrDefault("rules")));
+            return rejected;
+        }
+
+        var pendingHash = await hasher.HashAsync(command.NewPassword, cancellationToken);
+        var description = NotificationTemplates.PasswordChangeDescription(command.Language);
+        var operation = await CreateOperationAsync(customer, credentials, pendingHash, description, command, now, cancellationToken);
+        var issued = await otp.IssueAsync(ChallengeId(operation.Id), Binding(operation), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
+        await outbox.EnqueueAsync(NotificationTemplates.OperationCodeSms(customer.Phone, issued.Code, description, operation.Reference, command.Language), cancellationToken);
+
+        audit.Record(new AuditEvent("access.change_password", "operation_opened", command.Caller.Channel, customer.Id, operation.Reference));
+        return new OperationView(operation.Id, operation.Reference, description, operation.PhoneLastDigits, issued.ExpiresAt, issued.ResendAvailableAt, operation.State);
+    }
+
+    public async Task<Outcome<CodeResent>> ResendOperationCodeAsync(string operationId, CallerContext caller, CancellationToken cancellationToken)
+    {
+        var operation = await PendingOperationAsync(operationId, cancellationToken);
+        if (!operation.IsSuccess)
+        {
+            return operation.Failure;
+        }
+
+        var op = operation.Value;
+        var (result, issued) = await otp.ReissueAsync(ChallengeId(op.Id), Binding(op), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
+        if (issued is null)
+        {
+            audit.Record(new AuditEvent("access.resend_operation_code", result.Status.ToString(), caller.Channel, op.CustomerId, op.Reference));
+            return CodeOutcomes.ForReissue(result, time.GetUtcNow(), ErrorReasons.OperationNotPending);
+        }
+
+        var customer = await customers.GetAsync(op.CustomerId, cancellationToken) ?? throw new InvalidOperationException("The operation's customer is gone.");
+        await outbox.EnqueueAsync(NotificationTemplates.OperationCodeSms(customer.Phone, issued.Code, op.Description, op.Reference, Languages.FromTag(op.Language)), cancellationToken);
+        audit.Record(new AuditEvent("access.resend_operation_code", "code_sent", caller.Channel, op.CustomerId, op.Reference));
+        return new CodeResent(issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
+    }
+
+    public async Task<Outcome<OperationState>> SignAsync(string operationId, string code, CallerContext caller, CancellationToken cancellationToken)
+    {
+        var operation = await PendingOperationAsync(operationId, cancellationToken);
+        if (!operation.IsSuccess)
+        {
+            return operation.Failure;
+        }
+
+        var op = operation.Value;
+        var result = await otp.VerifyAsync(ChallengeId(op.Id), Binding(op), code, cancellationToken);
+        if (result.Status != VerifyStatus.Verified)
+        {
+            if (result.JustClosed)
+            {
+                await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
+            }
+
+            audit.Record(new AuditEvent("access.sign", result.Status.ToString(), caller.Channel, op.CustomerId, op.Reference));
+            return CodeOutcomes.ForVerify(result, "code", ErrorReasons.OperationBlocked);
+        }
+
+        // The version check makes an operation opened before any other change (another signed
+        // operation, a new recovery) impossible to apply afterwards.
+        var committed = await customers.CommitPasswordAsync(op.CustomerId, op.PendingPasswordHash, op.CredentialVersion, policy.Options.HistoryDepth, cancellationToken);
+        await operations.TryCompleteAsync(op.Id, committed ? OperationState.Signed : OperationState.Expired, cancellationToken);
+        if (!committed)
+        {
+            audit.Record(new AuditEvent("access.sign", "stale", caller.Channel, op.CustomerId, op.Reference));
+            return new Failure(FailureKind.FailedPrecondition, ErrorReasons.OperationStale, "The credentials changed after this operation was opened.");
+        }
+
+        await sessions.RevokeTicketAsync(op.TicketHash, cancellationToken);
+        if (await customers.GetAsync(op.CustomerId, cancellationToken) is { } customer)
+        {
+            await outbox.EnqueueAsync(NotificationTemplates.PasswordChangedEmail(customer.Email, customer.DisplayName, Languages.FromTag(op.Language)), cancellationToken);
+        }
+
+        audit.Record(new AuditEvent("access.sign", "password_changed", caller.Channel, op.CustomerId, op.Reference));
+        return OperationState.Signed;
+    }
+
+    public async Task<Outcome<OperationState>> CancelAsync(string operationId, CallerContext caller, CancellationToken cancellationToken)
+    {
+        var operation = await PendingOperationAsync(operationId, cancellationToken);
+        if (!operation.IsSuccess)
+        {
+            return operation.Failure;
+        }
+
+        var op = operation.Value;
+
+        // Closing the challenge first means a signature already under way wins over the cancel.
+        if (!await otp.CloseAsync(ChallengeId(op.Id), cancellationToken) ||
+            !await operations.TryCompleteAsync(op.Id, OperationState.Cancelled, cancellationToken))
+        {
+            return NotPending(OperationState.Signed);
+        }
+
+        audit.Record(new AuditEvent("access.cancel", "cancelled", caller.Channel, op.CustomerId, op.Reference));
+        return OperationState.Cancelled;
+    }
+
+    private async Task<Failure?> CheckNewPasswordAsync(ChangePasswordCommand command, Storage.CustomerRecord customer, CredentialRecord credentials, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var evaluation = policy.Evaluate(command.NewPassword, PersonalData.Of(customer));
+        var rules = evaluation.FailedRequired.ToList();
+        foreach (var rule in rules)
+        {
+            violations.Add(new("new_password", PasswordTexts.Message(rule, command.Language, policy.Options), RuleReason(rule)));
+        }
+
+        if (!string.Equals(command.NewPassword, command.RepeatPassword, StringComparison.Ordinal))
+        {
+            violations.Add(new("repeat_password", command.Language == Language.English ? "The passwords do not match." : "Las contraseñas no coinciden.", ErrorReasons.PasswordMismatch));
+        }
+
+        // Reuse is checked last: it costs one Argon2 verify per remembered hash.
+        if (violations.Count == 0 && await IsReusedAsync(command.NewPassword, credentials, cancellationToken))
+        {
+            rules.Add(PasswordRule.Reused);
+            violations.Add(new("new_password", PasswordTexts.Message(PasswordRule.Reused, command.Language, policy.Options), RuleReason(PasswordRule.Reused)));
+        }
+
+        if (violations.Count == 0)
+        {
+            return null;
+        }
+
+        var reason = rules.Count > 0 ? ErrorReasons.PasswordPolicyViolation : ErrorReasons.PasswordMismatch;
+        return Failure.Invalid(violations, reason) with
+        {
+            Metadata = new Dictionary<string, string> { ["rules"] = string.Join(",", rules.Select(RuleReason)) },
+        };
+    }
+
+    private async Task<bool> IsReusedAsync(string password, CredentialRecord credentials, CancellationToken cancellationToken)
+    {
+        if (IsTemporaryPassword(credentials, password))
+        {
+            return true;
+        }
+
+        var earlier = credentials.History.Take(policy.Options.HistoryDepth);
+        if (credentials.PasswordHash is not null)
+        {
+            earlier = earlier.Prepend(credentials.PasswordHash);
+        }
+
+        foreach (var hash in earlier)
+        {
+            if (await hasher.VerifyAsync(hash, password, cancellationToken) != PasswordVerification.Failed)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<OperationRecord> CreateOperationAsync(Storage.CustomerRecord customer, CredentialRecord credentials, string pendingHash, string description, ChangePasswordCommand command, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // 10^8 references against at most thousands open at once: a clash is rare, and a few
+        // redraws make failure practically impossible.
+        for (var attempt = 0; attempt < 16; attempt++)
+        {
+            var record = new OperationRecord
+            {
+                Id = Tokens.New(random),
+                Reference = (10_000_000 + random.NextInt32(90_000_000)).ToString(CultureInfo.InvariantCulture),
+                CustomerId = customer.Id,
+                Description = description,
+                PhoneLastDigits = Masking.PhoneLastDigits(customer.Phone),
+                PendingPasswordHash = pendingHash,
+                CredentialVersion = credentials.Version,
+                TicketHash = TokenHash("ticket", command.Ticket),
+                Language = command.Language.Tag(),
+                CreatedAt = now,
+                ExpiresAt = now + options.Value.OperationLifetime,
+            };
+            if (await operations.TryCreateAsync(record, cancellationToken))
+            {
+                return record;
+            }
+        }
+
+        throw new InvalidOperationException("Could not allocate a free operation reference.");
+    }
+
+    private async Task<Outcome<OperationRecord>> PendingOperationAsync(string operationId, CancellationToken cancellationToken)
+    {
+        var op = await operations.GetAsync(operationId, cancellationToken);
+        if (op is null)
+        {
+            return new Failure(FailureKind.NotFound, ErrorReasons.OperationNotFound, "No operation has that id.");
+        }
+
+        if (op.State == OperationState.Pending && op.ExpiresAt <= time.GetUtcNow())
+        {
+            await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
+            return NotPending(OperationState.Expired);
+        }
+
+        return op.State == OperationState.Pending ? op : NotPending(op.State);
+    }
+
+    private async Task<Storage.CustomerRecord?> CustomerOfTicketAsync(string ticket, CancellationToken cancellationToken)
+    {
+        var record = await sessions.TouchTicketAsync(TokenHash("ticket", ticket), time.GetUtcNow(), cancellationToken);
+        return record is null ? null : await customers.GetAsync(record.CustomerId, cancellationToken);
+    }
+
+    private async Task<Failure> CountFailureAsync(string customerId, CallerContext caller, string action)
+    {
+        // Not cancellable: a client that hangs up must not escape having its wrong guess counted.
+        var failure = await customers.RecordLoginFailureAsync(customerId, options.Value.MaxFailedLogins, CancellationToken.None);
+        audit.Record(new AuditEvent(action, failure.JustBlocked ? "blocked_now" : "wrong_password", caller.Channel, customerId,
+            Detail: failure.FailedLogins.ToString(CultureInfo.InvariantCulture)));
+        return failure.JustBlocked
+            ? new Failure(FailureKind.PermissionDenied, ErrorReasons.CredentialsBlocked, "Too many wrong passwords: the credentials are now blocked; recover them with a card.")
+            : InvalidCredentials();
+    }
+
+    private bool IsTemporaryPassword(CredentialRecord credentials, string password) =>
+        credentials.TemporaryPasswordMac is { } mac &&
+        CryptographicOperations.FixedTimeEquals(mac, KeyedHash.Compute(keys.CodeKey, "tmp:" + password));
+
+    private string TokenHash(string kind, string token) => KeyedHash.ComputeHex(keys.CodeKey, kind + ":" + token);
+
+    private static string ChallengeId(string operationId) => "op:" + operationId;
+
+    private static byte[] Binding(OperationRecord op) =>
+        OtpEngine.Binding("operation", op.Id, op.CustomerId, op.Reference, op.Description,
+            Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(op.PendingPasswordHash))));
+
+    private static string RuleReason(PasswordRule rule) => "PASSWORD_RULE_" + rule switch
+    {
+        PasswordRule.MinLength => "MIN_LENGTH",
+        PasswordRule.MaxLength => "MAX_LENGTH",
+        PasswordRule.PersonalData => "PERSONAL_DATA",
+        PasswordRule.CommonPassword => "COMMON_PASSWORD",
+        PasswordRule.MixedCase => "MIXED_CASE",
+        _ => rule.ToString().ToUpperInvariant(),
+    };
+
+    private static Failure InvalidCredentials() =>
+        new(FailureKind.Unauthenticated, ErrorReasons.InvalidCredentials, "The user code or password is not correct.");
+
+    private static Failure TemporaryExpired() =>
+        new(FailureKind.FailedPrecondition, ErrorReasons.TemporaryPasswordExpired, "The temporary password has expired; start a new recovery.");
+
+    private static Failure TicketInvalid() =>
+        new(FailureKind.Unauthenticated, ErrorReasons.ChangeTicketInvalid, "The change ticket is unknown or has expired; log in again.");
+
+    private static Failure NotPending(OperationState state) =>
+        new(FailureKind.FailedPrecondition, ErrorReasons.OperationNotPending, "The operation is not pending.")
+        {
+            Metadata = new Dictionary<string, string> { ["state"] = state.ToString().ToUpperInvariant() },
+        };
+}

@@ -1,0 +1,6 @@
+namespace Recovery.AuthServer.Audit;
+
+public interface IAuditLog
+{
+    void Record(AuditEvent auditEvent);
+}

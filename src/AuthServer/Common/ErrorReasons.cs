@@ -1,0 +1,42 @@
+namespace Recovery.AuthServer.Common;
+
+/// <summary>
+/// Every google.rpc.ErrorInfo reason the server emits. Stable API: channels switch on these.
+/// docs/errors.md lists each with its status code.
+/// </summary>
+public static class ErrorReasons
+{
+    public const string Domain = "recovery.bank";
+
+    public const string InvalidFields = "INVALID_FIELDS";
+    public const string CaptchaRejected = "CAPTCHA_REJECTED";
+    public const string RateLimited = "RATE_LIMITED";
+
+    public const string RecoveryNotFound = "RECOVERY_NOT_FOUND";
+    public const string RecoveryNotOpen = "RECOVERY_NOT_OPEN";
+    public const string RecoveryBlocked = "RECOVERY_BLOCKED";
+
+    public const string CodeIncorrect = "CODE_INCORRECT";
+    public const string CodeBurned = "CODE_BURNED";
+    public const string CodeExpired = "CODE_EXPIRED";
+    public const string CodeAlreadyUsed = "CODE_ALREADY_USED";
+    public const string ResendTooSoon = "RESEND_TOO_SOON";
+    public const string ResendLimitReached = "RESEND_LIMIT_REACHED";
+
+    public const string InvalidCredentials = "INVALID_CREDENTIALS";
+    public const string CredentialsBlocked = "CREDENTIALS_BLOCKED";
+    public const string ChangeTicketInvalid = "CHANGE_TICKET_INVALID";
+    public const string TemporaryPasswordExpired = "TEMPORARY_PASSWORD_EXPIRED";
+    public const string CurrentPasswordIncorrect = "CURRENT_PASSWORD_INCORRECT";
+    public const string PasswordMismatch = "PASSWORD_MISMATCH";
+    public const string PasswordPolicyViolation = "PASSWORD_POLICY_VIOLATION";
+
+    public const string OperationNotFound = "OPERATION_NOT_FOUND";
+    public const string OperationNotPending = "OPERATION_NOT_PENDING";
+    public const string OperationStale = "OPERATION_STALE";
+    public const string OperationBlocked = "OPERATION_BLOCKED";
+
+    public const string Internal = "INTERNAL";
+    public const string DeadlineExceeded = "DEADLINE_EXCEEDED";
+    public const string Cancelled = "CANCELLED";
+}

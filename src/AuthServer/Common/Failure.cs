@@ -1,0 +1,29 @@
+namespace Recovery.AuthServer.Common;
+
+/// <summary>
+/// An expected outcome that is not success: a value, not an exception. <see cref="Reason"/> is the
+/// stable machine-readable code channels switch on (google.rpc.ErrorInfo.reason); <see cref="Message"/>
+/// is for developers and never contains a secret or personal data.
+/// </summary>
+public sealed record Failure(FailureKind Kind, string Reason, string Message)
+{
+    public IReadOnlyList<FieldViolation> Violations { get; init; } = [];
+
+    /// <summary>When the caller may try again (google.rpc.RetryInfo).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>Extra non-secret facts for the channel (google.rpc.ErrorInfo.metadata).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Text the channel may show the customer as is (google.rpc.LocalizedMessage).</summary>
+    public LocalizedText? CustomerMessage { get; init; }
+
+    public static Failure Invalid(IReadOnlyList<FieldViolation> violations, string reason = ErrorReasons.InvalidFields) =>
+        new(FailureKind.InvalidArgument, reason, "The request has invalid fields: " + string.Join(", ", violations.Select(v => v.Field).Distinct()))
+        {
+            Violations = violations,
+        };
+
+    public static Failure Invalid(string field, string description, string reason = ErrorReasons.InvalidFields) =>
+        Invalid([new FieldViolation(field, description)], reason);
+}

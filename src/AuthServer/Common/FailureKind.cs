@@ -1,0 +1,16 @@
+namespace Recovery.AuthServer.Common;
+
+/// <summary>
+/// The class of an expected failure. The gRPC layer maps each to one status code; the domain
+/// never references Grpc.Core.
+/// </summary>
+public enum FailureKind
+{
+    InvalidArgument,
+    NotFound,
+    FailedPrecondition,
+    PermissionDenied,
+    Unauthenticated,
+    ResourceExhausted,
+    Unavailable,
+}

@@ -1,0 +1,93 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Access;
+using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Passwords;
+using Recovery.V1;
+
+namespace Recovery.AuthServer.Grpc;
+
+/// <summary>Adapter for steps 4–6: validate shape, call <see cref="AccessFlow"/>, map back.</summary>
+public sealed class AccessGrpcService(AccessFlow flow, PasswordPolicy policy, IOptions<OtpOptions> otp) : AccessService.AccessServiceBase
+{
+    // Generous bounds on what is read at all; the policy's own maximum is a rule with a message.
+    private const int PasswordFieldMax = 256;
+    private const int TicketMax = 64;
+
+    public override async Task<LoginResponse> Login(LoginRequest request, ServerCallContext context)
+    {
+        new RequestValidator().Required("user_code", request.UserCode, 32).Required("password", request.Password, PasswordFieldMax).ThrowIfInvalid();
+        var result = (await flow.LoginAsync(request.UserCode.Trim(), request.Password, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
+        return result switch
+        {
+            LoginResult.SessionGranted s => new LoginResponse { Session = new Session { Token = s.Token, ExpireTime = s.ExpiresAt.ToTimestamp() } },
+            LoginResult.ChangeRequired c => new LoginResponse
+            {
+                PasswordChangeRequired = new PasswordChangeRequired { ChangeTicket = c.Ticket, ExpireTime = c.ExpiresAt.ToTimestamp(), DisplayName = c.DisplayName },
+            },
+            _ => throw new InvalidOperationException("Unknown login result."),
+        };
+    }
+
+    public override async Task<EvaluatePasswordResponse> EvaluatePassword(EvaluatePasswordRequest request, ServerCallContext context)
+    {
+        new RequestValidator()
+            .Required("password", request.Password, PasswordFieldMax)
+            .Optional("change_ticket", request.ChangeTicket, TicketMax)
+            .Language("language_code", request.LanguageCode, out var language)
+            .ThrowIfInvalid();
+        var evaluation = (await flow.EvaluateAsync(request.Password, request.ChangeTicket, context.CancellationToken)).Unwrap();
+        var response = new EvaluatePasswordResponse
+        {
+            Strength = evaluation.Strength.ToProto(),
+            StrengthLabel = PasswordTexts.Label(evaluation.Strength, language),
+            Acceptable = evaluation.Acceptable,
+        };
+        response.UnmetRules.AddRange(evaluation.Unmet
+            .OrderByDescending(r => r.Required)
+            .Select(r => new PasswordRuleResult { Rule = r.Rule.ToProto(), Required = r.Required, Message = PasswordTexts.Message(r.Rule, language, policy.Options) }));
+        return response;
+    }
+
+    public override async Task<ChangePasswordResponse> ChangePassword(ChangePasswordRequest request, ServerCallContext context)
+    {
+        new RequestValidator()
+            .Required("change_ticket", request.ChangeTicket, TicketMax)
+            .Required("current_password", request.CurrentPassword, PasswordFieldMax)
+            .Required("new_password", request.NewPassword, PasswordFieldMax)
+            .Required("repeat_password", request.RepeatPassword, PasswordFieldMax)
+            .Language("language_code", request.LanguageCode, out var language)
+            .ThrowIfInvalid();
+        var command = new ChangePasswordCommand(request.ChangeTicket, request.CurrentPassword, request.NewPassword, request.RepeatPassword, language, CallerContextReader.Read(context));
+        var operation = (await flow.ChangePasswordAsync(command, context.CancellationToken)).Unwrap();
+        return new ChangePasswordResponse { Operation = operation.ToProto() };
+    }
+
+    public override async Task<ResendOperationCodeResponse> ResendOperationCode(ResendOperationCodeRequest request, ServerCallContext context)
+    {
+        new RequestValidator().Id("operation_id", request.OperationId).ThrowIfInvalid();
+        var resent = (await flow.ResendOperationCodeAsync(request.OperationId, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
+        return new ResendOperationCodeResponse
+        {
+            CodeExpireTime = resent.CodeExpiresAt.ToTimestamp(),
+            ResendAvailableTime = resent.ResendAvailableAt.ToTimestamp(),
+            ResendsRemaining = resent.ResendsRemaining,
+        };
+    }
+
+    public override async Task<SignOperationResponse> SignOperation(SignOperationRequest request, ServerCallContext context)
+    {
+        var digits = otp.Value.SigningCodeDigits;
+        new RequestValidator().Id("operation_id", request.OperationId).Digits("code", request.Code, digits, digits).ThrowIfInvalid();
+        var state = (await flow.SignAsync(request.OperationId, request.Code, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
+        return new SignOperationResponse { State = state.ToProto() };
+    }
+
+    public override async Task<CancelOperationResponse> CancelOperation(CancelOperationRequest request, ServerCallContext context)
+    {
+        new RequestValidator().Id("operation_id", request.OperationId).ThrowIfInvalid();
+        var state = (await flow.CancelAsync(request.OperationId, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
+        return new CancelOperationResponse { State = state.ToProto() };
+    }
+}

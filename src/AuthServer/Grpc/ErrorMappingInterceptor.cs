@@ -1,0 +1,72 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Notifications;
+
+namespace Recovery.AuthServer.Grpc;
+
+/// <summary>
+/// The one place where outcomes become status codes. Domain failures carry their details; a cancelled
+/// or timed-out call says so; anything unexpected is INTERNAL with a bland message (the exception is
+/// logged by type and stack only, since a message might echo input). Nothing escapes as UNKNOWN.
+/// </summary>
+public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request,
+        ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream,
+        ServerCallContext context,
+        ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception ex)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    private RpcException Map(Exception ex, ServerCallContext context)
+    {
+        switch (ex)
+        {
+            case DomainFailureException failure:
+                return RpcStatusMapper.ToRpcException(failure.Failure);
+            case RpcException rpc:
+                return rpc;
+            case OperationCanceledException when context.Deadline <= DateTime.UtcNow:
+                return RpcStatusMapper.Simple(StatusCode.DeadlineExceeded, ErrorReasons.DeadlineExceeded, "The deadline passed before the call finished.");
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return RpcStatusMapper.Simple(StatusCode.Cancelled, ErrorReasons.Cancelled, "The call was cancelled.");
+            case OutboxFullException:
+                LogShed(context.Method);
+                return RpcStatusMapper.Simple(StatusCode.Unavailable, "OVERLOADED", "Message delivery is saturated; try again shortly.");
+            default:
+                LogUnexpected(context.Method, ex.GetType().FullName ?? ex.GetType().Name, ex.StackTrace ?? string.Empty);
+                return RpcStatusMapper.Simple(StatusCode.Internal, ErrorReasons.Internal, "Internal error.");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected {ExceptionType} in {Method}\n{StackTrace}")]
+    private partial void LogUnexpected(string method, string exceptionType, string stackTrace);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shed {Method}: notification outbox full")]
+    private partial void LogShed(string method);
+}

@@ -1,0 +1,85 @@
+using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Security;
+
+namespace Recovery.AuthServer.Grpc;
+
+/// <summary>
+/// Shape checks of request fields (presence, length, charset), collected so that one answer lists
+/// every bad field. Business rules (Luhn, check letters, policy) live in the domain.
+/// </summary>
+public sealed class RequestValidator
+{
+    private readonly List<FieldViolation> violations = [];
+
+    public RequestValidator Required(string field, string value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            violations.Add(new(field, "Required.", "REQUIRED"));
+        }
+        else if (value.Length > maxLength)
+        {
+            violations.Add(new(field, $"At most {maxLength} characters.", "TOO_LONG"));
+        }
+
+        return this;
+    }
+
+    public RequestValidator Optional(string field, string value, int maxLength)
+    {
+        if (value.Length > maxLength)
+        {
+            violations.Add(new(field, $"At most {maxLength} characters.", "TOO_LONG"));
+        }
+
+        return this;
+    }
+
+    public RequestValidator Id(string field, string value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            violations.Add(new(field, "Required.", "REQUIRED"));
+        }
+        else if (!Tokens.LooksValid(value))
+        {
+            violations.Add(new(field, "Is not an id issued by this service.", "MALFORMED"));
+        }
+
+        return this;
+    }
+
+    public RequestValidator Digits(string field, string value, int minDigits, int maxDigits)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            violations.Add(new(field, "Required.", "REQUIRED"));
+        }
+        else if (value.Length < minDigits || value.Length > maxDigits || !value.All(char.IsAsciiDigit))
+        {
+            var count = minDigits == maxDigits ? $"{minDigits}" : $"{minDigits}-{maxDigits}";
+            violations.Add(new(field, $"Must be {count} digits.", "CODE_FORMAT"));
+        }
+
+        return this;
+    }
+
+    public RequestValidator Language(string field, string value, out Language language)
+    {
+        if (!Languages.TryParse(value, out language))
+        {
+            violations.Add(new(field, "Must be es-ES or en.", "UNSUPPORTED_LANGUAGE"));
+        }
+
+        return this;
+    }
+
+    /// <summary>Ends the call with INVALID_ARGUMENT if anything was wrong.</summary>
+    public void ThrowIfInvalid()
+    {
+        if (violations.Count > 0)
+        {
+            OutcomeExtensions.Throw(Failure.Invalid(violations));
+        }
+    }
+}

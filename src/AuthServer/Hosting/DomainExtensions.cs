@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Recovery.AuthServer.Access;
+using Recovery.AuthServer.Audit;
+using Recovery.AuthServer.Captcha;
+using Recovery.AuthServer.Cards;
+using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Passwords;
+using Recovery.AuthServer.RateLimiting;
+using Recovery.AuthServer.Recovery;
+using Recovery.AuthServer.Security;
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
+
+namespace Recovery.AuthServer.Hosting;
+
+public static class DomainExtensions
+{
+    /// <summary>The embedded in-memory stores (the default and, for now, the only provider).</summary>
+    public static IHostApplicationBuilder AddRecoveryStorage(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ICustomerStore, InMemoryCustomerStore>();
+        builder.Services.AddSingleton<IRecoveryStore, InMemoryRecoveryStore>();
+        builder.Services.AddSingleton<IOperationStore, InMemoryOperationStore>();
+        builder.Services.AddSingleton<ISessionStore, InMemorySessionStore>();
+        builder.Services.AddSingleton<IChallengeStore, InMemoryChallengeStore>();
+        builder.Services.AddSingleton<IRateLimiter, InMemoryRateLimiter>();
+        return builder;
+    }
+
+    /// <summary>The flows and the capabilities they combine.</summary>
+    public static IHostApplicationBuilder AddRecoveryDomain(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IRandomSource, CryptoRandomSource>();
+        services.AddSingleton<SecretKeys>();
+        services.AddSingleton<CardValidator>();
+        services.AddSingleton<CardLookup>();
+        services.AddSingleton<ICaptchaVerifier, DevelopmentCaptchaVerifier>();
+        services.AddSingleton<OtpCodeGenerator>();
+        services.AddSingleton<OtpEngine>();
+        services.AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
+        services.AddSingleton(sp => CommonPasswordList.Load(Path.Combine(AppContext.BaseDirectory, "Data", "common-passwords.txt")));
+        services.AddSingleton<PasswordPolicy>();
+        services.AddSingleton<TemporaryPasswordGenerator>();
+        services.AddSingleton<IAuditLog, LoggingAuditLog>();
+        services.AddSingleton<RecoveryFlow>();
+        services.AddSingleton<AccessFlow>();
+        services.AddHostedService<DemoDirectoryLoader>();
+
+        // Resolve the list now so a missing or empty file stops the host at start, not at first use.
+        services.AddHostedService<StartupChecks>();
+        return builder;
+    }
+}

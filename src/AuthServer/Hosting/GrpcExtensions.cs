@@ -1,0 +1,37 @@
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Recovery.AuthServer.Grpc;
+
+namespace Recovery.AuthServer.Hosting;
+
+public static class GrpcExtensions
+{
+    /// <summary>Largest request message: the biggest field is a 4 KiB captcha token.</summary>
+    public const int MaxReceiveMessageSize = 16 * 1024;
+
+    public static IHostApplicationBuilder AddRecoveryGrpc(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = MaxReceiveMessageSize;
+            o.MaxSendMessageSize = 64 * 1024;
+            o.EnableDetailedErrors = false;
+            o.Interceptors.Add<ErrorMappingInterceptor>();
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck("recovery", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapRecoveryEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGrpcService<RecoveryGrpcService>();
+        app.MapGrpcService<AccessGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Recovery.AuthServer.Hosting;
+
+/// <summary>What <c>AuthServer --help</c> prints.</summary>
+public static class HelpText
+{
+    public const string Text = """
+        AuthServer: Recovery's gRPC authentication server (credential recovery with card, SMS and signed password change).
+
+        Usage:
+          dotnet run --project src/AuthServer [-- options]
+          AuthServer [options]
+
+        Options:
+          --urls URL[;URL]            Where to listen (default http://127.0.0.1:5000 with `dotnet run`).
+                                      http:// endpoints speak HTTP/2 cleartext (h2c) for gRPC clients and load tools;
+                                      https:// needs Kestrel:Certificates:Default:Path (and :Password).
+          --environment NAME          Development (dev secrets, demo directory, dev captcha) or Production.
+          --Section:Key=value         Any configuration key, e.g. --Notifications:DevSink:Path=/tmp/sink.jsonl
+          -h, --help                  Show this help.
+
+        Configuration (appsettings.json, environment variables with __ for :, or --Key=value):
+          Secrets:CardLookupKey, Secrets:CodeKey, Secrets:PasswordPepper   base64, >= 32 bytes; required outside Development
+          Notifications:DevSink:Path  Append every SMS/e-mail as a JSON line here (refused in Production)
+          Captcha:DevelopmentToken    Token the development captcha accepts (default dev-ok)
+          Cards:IssuerPrefixes        Accepted card prefixes (default 4, 5)
+          Otp:*, Passwords:*, RateLimits:*, Recovery:*, Access:*         See docs/configuration.md
+
+        Services: recovery.v1.RecoveryService, recovery.v1.AccessService, grpc.health.v1.Health, server reflection.
+        """;
+
+    public static bool IsRequested(string[] args) => args.Any(a => a is "--help" or "-h" or "-?" or "help");
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Access;
+using Recovery.AuthServer.Captcha;
+using Recovery.AuthServer.Cards;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Passwords;
+using Recovery.AuthServer.RateLimiting;
+using Recovery.AuthServer.Recovery;
+using Recovery.AuthServer.Security;
+
+namespace Recovery.AuthServer.Hosting;
+
+public static class OptionsExtensions
+{
+    /// <summary>Binds every options class and validates it at start-up: a bad configuration stops the host.</summary>
+    public static IHostApplicationBuilder AddRecoveryOptions(this IHostApplicationBuilder builder)
+    {
+        Bind<SecretsOptions>(builder, SecretsOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
+        Bind<CardOptions>(builder, CardOptions.Section)
+            .Validate(o => o.IssuerPrefixes.All(p => p.Length is > 0 and <= 6 && p.All(char.IsAsciiDigit)), "Cards:IssuerPrefixes must be 1-6 digits each.");
+        Bind<CaptchaOptions>(builder, CaptchaOptions.Section);
+        Bind<OtpOptions>(builder, OtpOptions.Section)
+            .Validate(o => o.MaxAttemptsPerCode <= o.MaxFailuresPerChallenge, "Otp:MaxAttemptsPerCode cannot exceed Otp:MaxFailuresPerChallenge.");
+        Bind<Argon2Options>(builder, Argon2Options.Section);
+        Bind<PasswordPolicyOptions>(builder, PasswordPolicyOptions.Section)
+            .Validate(o => o.MinLength <= o.MaxLength, "Passwords:Policy:MinLength cannot exceed MaxLength.")
+            .Validate(o => o.MinimumStrength >= PasswordStrength.Medium, "Passwords:Policy:MinimumStrength cannot be below Medium.");
+        Bind<RateLimitOptions>(builder, RateLimitOptions.Section)
+            .Validate(o => new[] { o.PerCard, o.PerDocument, o.PerClientAddress, o.PerChannel }.All(r => r.Limit > 0 && r.Period > TimeSpan.Zero),
+                "Every RateLimits rule needs a positive Limit and Period.");
+        Bind<RecoveryOptions>(builder, RecoveryOptions.Section)
+            .Validate(o => o.FirstBlock <= o.MaxBlock, "Recovery:FirstBlock cannot exceed Recovery:MaxBlock.");
+        Bind<AccessOptions>(builder, AccessOptions.Section)
+            .Validate(o => o.ChangeTicketIdleTimeout <= o.ChangeTicketMaxLifetime, "Access:ChangeTicketIdleTimeout cannot exceed ChangeTicketMaxLifetime.");
+        Bind<NotificationOptions>(builder, NotificationOptions.Section);
+        Bind<DemoDirectoryOptions>(builder, DemoDirectoryOptions.Section);
+        return builder;
+    }
+
+    private static OptionsBuilder<T> Bind<T>(IHostApplicationBuilder builder, string section)
+        where T : class =>
+        builder.Services.AddOptions<T>().Bind(builder.Configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+}

@@ -1,0 +1,57 @@
+namespace Recovery.AuthServer.Identity;
+
+/// <summary>
+/// National identity documents: Spanish DNI (8 digits + check letter), NIE (X/Y/Z + 7 digits + letter)
+/// or a passport number (6–12 letters and digits, no check possible).
+/// </summary>
+public static class IdentityDocument
+{
+    private const string CheckLetters = "TRWAGMYFPDXBNJZSQVHLCKE";
+
+    /// <summary>Upper-case, without spaces, dots and dashes; null when it is not a valid document.</summary>
+    public static string? Normalize(string? input)
+    {
+        if (input is null || input.Length > 32)
+        {
+            return null;
+        }
+
+        var s = new string(input.Where(c => c is not (' ' or '-' or '.')).ToArray()).ToUpperInvariant();
+        if (s.Length == 0 || !s.All(char.IsAsciiLetterOrDigit))
+        {
+            return null;
+        }
+
+        if (LooksLikeDni(s) || LooksLikeNie(s))
+        {
+            return HasValidCheckLetter(s) ? s : null;
+        }
+
+        // Passport: other shapes of letters and digits. Lengths from ICAO 9303 practice.
+        return s.Length is >= 6 and <= 12 && s.Any(char.IsAsciiDigit) ? s : null;
+    }
+
+    public static bool HasValidCheckLetter(string s)
+    {
+        string number;
+        if (LooksLikeNie(s))
+        {
+            number = (s[0] switch { 'X' => '0', 'Y' => '1', _ => '2' }) + s[1..8];
+        }
+        else if (LooksLikeDni(s))
+        {
+            number = s[..8];
+        }
+        else
+        {
+            return false;
+        }
+
+        return CheckLetters[(int)(long.Parse(number, System.Globalization.CultureInfo.InvariantCulture) % 23)] == s[^1];
+    }
+
+    private static bool LooksLikeDni(string s) => s.Length == 9 && s[..8].All(char.IsAsciiDigit) && char.IsAsciiLetter(s[8]);
+
+    private static bool LooksLikeNie(string s) =>
+        s.Length == 9 && s[0] is 'X' or 'Y' or 'Z' && s[1..8].All(char.IsAsciiDigit) && char.IsAsciiLetter(s[8]);
+}

@@ -1,0 +1,7 @@
+namespace Recovery.AuthServer.Notifications;
+
+public enum NotificationChannel
+{
+    Sms,
+    Email,
+}

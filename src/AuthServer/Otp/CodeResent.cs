@@ -1,0 +1,3 @@
+namespace Recovery.AuthServer.Otp;
+
+public sealed record CodeResent(DateTimeOffset CodeExpiresAt, DateTimeOffset ResendAvailableAt, int ResendsRemaining);

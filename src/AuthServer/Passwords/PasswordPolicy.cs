@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Recovery.AuthServer.Passwords;
+
+/// <summary>
+/// Judges a candidate password. The live meter (EvaluatePassword) and the final check
+/// (ChangePassword) both call <see cref="Evaluate"/>, so the customer never sees "Fuerte" and then a
+/// refusal for strength. Reuse is checked separately because it needs the stored hashes.
+/// </summary>
+public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, CommonPasswordList commonPasswords)
+{
+    // zxcvbn's matching grows quickly with length; beyond this the estimate adds nothing (and the
+    // maximum-length rule refuses the password anyway).
+    private const int EstimatorMaxLength = 64;
+    private const int MinPersonalTokenLength = 4;
+
+    public PasswordPolicyOptions Options => options.Value;
+
+    public PasswordEvaluation Evaluate(string password, PersonalData personal)
+    {
+        var o = options.Value;
+        var normalized = password.Normalize(NormalizationForm.FormKC);
+        var length = CountCodePoints(normalized);
+        var unmet = new List<RuleResult>();
+
+        if (normalized.Any(char.IsControl) || !IsWellFormed(normalized))
+        {
+            unmet.Add(new(PasswordRule.Characters, true));
+        }
+
+        if (length < o.MinLength)
+        {
+            unmet.Add(new(PasswordRule.MinLength, true));
+        }
+
+        if (length > o.MaxLength)
+        {
+            unmet.Add(new(PasswordRule.MaxLength, true));
+        }
+
+        var common = commonPasswords.Contains(normalized);
+        if (common)
+        {
+            unmet.Add(new(PasswordRule.CommonPassword, true));
+        }
+
+        var tokens = PersonalTokens(personal, o.BankWords);
+        var containsPersonal = ContainsAny(normalized, tokens);
+        if (containsPersonal)
+        {
+            unmet.Add(new(PasswordRule.PersonalData, true));
+        }
+
+        var strength = Estimate(normalized, length, tokens);
+        if (common)
+        {
+            strength = PasswordStrength.VeryWeak;
+        }
+        else if (containsPersonal && strength > PasswordStrength.Weak)
+        {
+            strength = PasswordStrength.Weak;
+        }
+        else if (length < o.MinLength && strength > PasswordStrength.Weak)
+        {
+            strength = PasswordStrength.Weak;
+        }
+
+        if (strength < o.MinimumStrength)
+        {
+            unmet.Add(new(PasswordRule.Strength, true));
+        }
+
+        if (!(normalized.Any(char.IsUpper) && normalized.Any(char.IsLower)))
+        {
+            unmet.Add(new(PasswordRule.MixedCase, false));
+        }
+
+        if (!normalized.Any(char.IsDigit))
+        {
+            unmet.Add(new(PasswordRule.Digit, false));
+        }
+
+        if (!normalized.Any(c => !char.IsLetterOrDigit(c) && !char.IsWhiteSpace(c)))
+        {
+            unmet.Add(new(PasswordRule.Symbol, false));
+        }
+
+        return new PasswordEvaluation(strength, unmet);
+    }
+
+    public static int CountCodePoints(string s)
+    {
+        var count = 0;
+        foreach (var _ in s.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static PasswordStrength Estimate(string password, int length, IReadOnlyList<string> userInputs)
+    {
+        if (length == 0)
+        {
+            return PasswordStrength.VeryWeak;
+        }
+
+        if (length > EstimatorMaxLength)
+        {
+            return PasswordStrength.VeryStrong;
+        }
+
+        var result = Zxcvbn.Zxcvbn.MatchPassword(password, userInputs);
+        return (PasswordStrength)(Math.Clamp(result.Score, 0, 4) + 1);
+    }
+
+    private static List<string> PersonalTokens(PersonalData personal, IEnumerable<string> bankWords) =>
+        personal.Values.Concat(bankWords)
+            .Select(Fold)
+            .Where(t => t.Length >= MinPersonalTokenLength)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+    private static bool ContainsAny(string password, List<string> tokens)
+    {
+        if (tokens.Count == 0)
+        {
+            return false;
+        }
+
+        var folded = Fold(password);
+        var unleeted = Unleet(folded);
+        return tokens.Any(t => folded.Contains(t, StringComparison.Ordinal) || unleeted.Contains(t, StringComparison.Ordinal));
+    }
+
+    /// <summary>Lower case without diacritics, so "José" and "jose" and "JOSÉ" are the same word.</summary>
+    private static string Fold(string s)
+    {
+        var decomposed = s.Normalize(NormalizationForm.FormD);
+        var sb = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            {
+                sb.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Unleet(string s) => string.Create(s.Length, s, static (span, src) =>
+    {
+        for (var i = 0; i < src.Length; i++)
+        {
+            span[i] = src[i] switch
+            {
+                '0' => 'o',
+                '1' or '!' or '|' => 'i',
+                '3' => 'e',
+                '4' or '@' => 'a',
+                '5' or '$' => 's',
+                '7' => 't',
+                _ => src[i],
+            };
+        }
+    });
+
+    private static bool IsWellFormed(string s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]))
+            {
+                if (i + 1 >= s.Length || !char.IsLowSurrogate(s[i + 1]))
+                {
+                    return false;
+                }
+
+                i++;
+            }
+            else if (char.IsLowSurrogate(s[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

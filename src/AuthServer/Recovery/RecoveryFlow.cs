@@ -1,0 +1,229 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Audit;
+using Recovery.AuthServer.Captcha;
+using Recovery.AuthServer.Cards;
+using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Identity;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Passwords;
+using Recovery.AuthServer.RateLimiting;
+using Recovery.AuthServer.Security;
+using Recovery.AuthServer.Storage;
+
+namespace Recovery.AuthServer.Recovery;
+
+/// <summary>Steps 1–3: identify by card, confirm by SMS, restore the credentials.</summary>
+public sealed partial class RecoveryFlow(
+    ICaptchaVerifier captcha,
+    CardValidator cards,
+    CardLookup cardLookup,
+    IRateLimiter rateLimiter,
+    IOptions<RateLimitOptions> rateLimits,
+    ICustomerStore customers,
+    IRecoveryStore recoveries,
+    OtpEngine otp,
+    IOptions<OtpOptions> otpOptions,
+    TemporaryPasswordGenerator temporaryPasswords,
+    IOptions<PasswordPolicyOptions> passwordPolicy,
+    IOptions<RecoveryOptions> options,
+    INotificationOutbox outbox,
+    IAuditLog audit,
+    SecretKeys keys,
+    IRandomSource random,
+    TimeProvider time,
+    ILogger<RecoveryFlow> logger)
+{
+    public async Task<Outcome<RecoveryStarted>> StartAsync(StartRecoveryCommand command, CancellationToken cancellationToken)
+    {
+        if (!await captcha.VerifyAsync(command.CaptchaToken, command.Caller.ClientAddress, cancellationToken))
+        {
+            audit.Record(new AuditEvent("recovery.start", "captcha_rejected", command.Caller.Channel));
+            return Failure.Invalid("captcha_token", "The captcha was not accepted.", ErrorReasons.CaptchaRejected);
+        }
+
+        var card = cards.Validate(command.CardNumber, command.CardExpiry);
+        var document = IdentityDocument.Normalize(command.DocumentId);
+        var violations = new List<FieldViolation>(card.Failure?.Violations ?? []);
+        if (document is null)
+        {
+            violations.Add(new("document_id", "Must be a DNI or NIE with its check letter, or a passport number.", "DOCUMENT_INVALID"));
+        }
+
+        if (violations.Count > 0)
+        {
+            audit.Record(new AuditEvent("recovery.start", "invalid_fields", command.Caller.Channel));
+            return Failure.Invalid(violations);
+        }
+
+        var now = time.GetUtcNow();
+        var panHash = cardLookup.HashOf(card.Value.Digits);
+        var limited = await ApplyRateLimitsAsync(panHash, document!, command.Caller, now, cancellationToken);
+        if (limited is not null)
+        {
+            audit.Record(new AuditEvent("recovery.start", "rate_limited", command.Caller.Channel, Detail: limited.Metadata["limit"]));
+            return limited;
+        }
+
+        // Anti-enumeration: an unknown card, a wrong expiry or document, or a customer whose recovery is
+        // blocked all continue down the same path with a decoy recovery. The response has the same
+        // shape and the same work is done (lookup, code, two writes); only the SMS is not sent.
+        var customer = await customers.FindByCardAsync(panHash, cancellationToken);
+        var match = customer is not null &&
+            customer.DocumentId == document &&
+            customer.Cards.Any(c => c.PanHash == panHash && c.Expiry == card.Value.Expiry.ToString());
+        if (match)
+        {
+            var credentials = await customers.GetCredentialsAsync(customer!.Id, cancellationToken);
+            match = credentials is not null && !(credentials.RecoveryBlockedUntil > now);
+        }
+
+        var recoveryId = Tokens.New(random);
+        var issued = await otp.IssueAsync(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, deliverable: match, cancellationToken);
+        await recoveries.CreateAsync(
+            new RecoveryRecord
+            {
+                Id = recoveryId,
+                CustomerId = match ? customer!.Id : null,
+                Language = command.Language.Tag(),
+                Channel = command.Caller.Channel,
+                CreatedAt = now,
+                ExpiresAt = now + options.Value.Lifetime,
+            },
+            cancellationToken);
+
+        if (match)
+        {
+            await outbox.EnqueueAsync(NotificationTemplates.RecoveryCodeSms(customer!.Phone, issued.Code, otpOptions.Value.CodeLifetime, command.Language), cancellationToken);
+        }
+
+        // The audit trail (internal) may say what the caller must not learn.
+        audit.Record(new AuditEvent("recovery.start", match ? "code_sent" : "decoy", command.Caller.Channel, customer?.Id, recoveryId,
+            Masking.Pan(card.Value.Digits)));
+        return new RecoveryStarted(recoveryId, issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
+    }
+
+    public async Task<Outcome<CodeResent>> ResendAsync(string recoveryId, CallerContext caller, CancellationToken cancellationToken)
+    {
+        var recovery = await recoveries.GetAsync(recoveryId, cancellationToken);
+        if (recovery is null)
+        {
+            return NotFound();
+        }
+
+        if (recovery.State != RecoveryState.Open)
+        {
+            return NotOpen();
+        }
+
+        var now = time.GetUtcNow();
+        var (result, issued) = await otp.ReissueAsync(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, recovery.CustomerId is not null, cancellationToken);
+        if (issued is null)
+        {
+            audit.Record(new AuditEvent("recovery.resend", result.Status.ToString(), caller.Channel, recovery.CustomerId, recoveryId));
+            return CodeOutcomes.ForReissue(result, now, ErrorReasons.RecoveryNotOpen);
+        }
+
+        if (recovery.CustomerId is not null && await customers.GetAsync(recovery.CustomerId, cancellationToken) is { } customer)
+        {
+            await outbox.EnqueueAsync(NotificationTemplates.RecoveryCodeSms(customer.Phone, issued.Code, otpOptions.Value.CodeLifetime, Languages.FromTag(recovery.Language)), cancellationToken);
+        }
+
+        audit.Record(new AuditEvent("recovery.resend", "code_sent", caller.Channel, recovery.CustomerId, recoveryId));
+        return new CodeResent(issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
+    }
+
+    public async Task<Outcome<RecoveryConfirmed>> ConfirmAsync(string recoveryId, string code, CallerContext caller, CancellationToken cancellationToken)
+    {
+        var recovery = await recoveries.GetAsync(recoveryId, cancellationToken);
+        if (recovery is null)
+        {
+            return NotFound();
+        }
+
+        var result = await otp.VerifyAsync(ChallengeId(recoveryId), Binding(recoveryId), code, cancellationToken);
+        if (result.Status != VerifyStatus.Verified)
+        {
+            audit.Record(new AuditEvent("recovery.confirm", result.Status.ToString(), caller.Channel, recovery.CustomerId, recoveryId));
+            if (result.JustClosed)
+            {
+                await BlockAsync(recovery, caller, cancellationToken);
+            }
+
+            return CodeOutcomes.ForVerify(result, "code", ErrorReasons.RecoveryBlocked);
+        }
+
+        // Only a delivered code can verify, so a verified recovery always has a customer.
+        var customerId = recovery.CustomerId ?? throw new InvalidOperationException("A decoy recovery verified.");
+        var customer = await customers.GetAsync(customerId, cancellationToken) ?? throw new InvalidOperationException("The recovery's customer is gone.");
+        var now = time.GetUtcNow();
+        var temporaryPassword = temporaryPasswords.Next();
+        var expiresAt = now + options.Value.TemporaryPasswordLifetime;
+        await customers.RestoreWithTemporaryPasswordAsync(customerId, KeyedHash.Compute(keys.CodeKey, "tmp:" + temporaryPassword), expiresAt, passwordPolicy.Value.HistoryDepth, cancellationToken);
+        await recoveries.SetStateAsync(recoveryId, RecoveryState.Completed, cancellationToken);
+
+        var language = Languages.FromTag(recovery.Language);
+        await outbox.EnqueueAsync(NotificationTemplates.UserCodeEmail(customer.Email, customer.DisplayName, customer.UserCode, language), cancellationToken);
+        await outbox.EnqueueAsync(NotificationTemplates.TemporaryPasswordSms(customer.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language), cancellationToken);
+
+        audit.Record(new AuditEvent("recovery.confirm", "credentials_restored", caller.Channel, customerId, recoveryId));
+        return new RecoveryConfirmed(Masking.Email(customer.Email), Masking.Phone(customer.Phone), expiresAt);
+    }
+
+    private static string ChallengeId(string recoveryId) => "rec:" + recoveryId;
+
+    private static byte[] Binding(string recoveryId) => OtpEngine.Binding("recovery", recoveryId);
+
+    private static Failure NotFound() =>
+        new(FailureKind.NotFound, ErrorReasons.RecoveryNotFound, "No open recovery has that id.");
+
+    private static Failure NotOpen() =>
+        new(FailureKind.FailedPrecondition, ErrorReasons.RecoveryNotOpen, "This recovery is already finished.");
+
+    // Blocks the recovery procedure, never the login: someone holding a stolen card must not be able
+    // to lock the real customer out of online banking by typing wrong codes.
+    private async Task BlockAsync(RecoveryRecord recovery, CallerContext caller, CancellationToken cancellationToken)
+    {
+        await recoveries.SetStateAsync(recovery.Id, RecoveryState.Blocked, cancellationToken);
+        if (recovery.CustomerId is null)
+        {
+            return;
+        }
+
+        var until = await customers.BlockRecoveryAsync(recovery.CustomerId, time.GetUtcNow(), options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken);
+        audit.Record(new AuditEvent("recovery.blocked", "alert", caller.Channel, recovery.CustomerId, recovery.Id, $"until {until:O}"));
+        LogRecoveryBlocked(recovery.CustomerId, until);
+    }
+
+    private async Task<Failure?> ApplyRateLimitsAsync(string panHash, string document, CallerContext caller, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var o = rateLimits.Value;
+        var buckets = new List<RateLimitKey>
+        {
+            new("start:card:" + panHash, o.PerCard),
+            new("start:doc:" + KeyedHash.ComputeHex(keys.CardLookupKey, "doc:" + document), o.PerDocument),
+            new("start:channel:" + caller.Channel, o.PerChannel),
+        };
+        if (caller.ClientAddress != CallerContext.Unknown.ClientAddress)
+        {
+            buckets.Add(new("start:addr:" + caller.ClientAddress, o.PerClientAddress));
+        }
+
+        var decision = await rateLimiter.TryAcquireAsync(buckets, now, cancellationToken);
+        if (decision.Allowed)
+        {
+            return null;
+        }
+
+        var limit = decision.LimitedKey!.Split(':')[1];
+        return new Failure(FailureKind.ResourceExhausted, ErrorReasons.RateLimited, "Too many recovery attempts; try again later.")
+        {
+            RetryAfter = decision.RetryAfter,
+            Metadata = new Dictionary<string, string> { ["limit"] = limit },
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery procedure blocked for customer {CustomerId} until {Until} after repeated wrong codes")]
+    private partial void LogRecoveryBlocked(string customerId, DateTimeOffset until);
+}

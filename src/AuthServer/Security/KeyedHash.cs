@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Recovery.AuthServer.Security;
+
+/// <summary>HMAC-SHA256 helpers: how cards, codes, temporary passwords and tokens are kept at rest.</summary>
+public static class KeyedHash
+{
+    public static byte[] Compute(byte[] key, string value)
+    {
+        var byteCount = Encoding.UTF8.GetByteCount(value);
+        Span<byte> buffer = byteCount <= 256 ? stackalloc byte[byteCount] : new byte[byteCount];
+        Encoding.UTF8.GetBytes(value, buffer);
+        var mac = HMACSHA256.HashData(key, buffer);
+        CryptographicOperations.ZeroMemory(buffer);
+        return mac;
+    }
+
+    /// <summary>Hex form for use as a lookup key; one-way, so it reveals nothing of the input.</summary>
+    public static string ComputeHex(byte[] key, string value) => Convert.ToHexStringLower(Compute(key, value));
+
+    /// <summary>Constant-time comparison: the time taken does not depend on where the inputs differ.</summary>
+    public static bool FixedTimeEquals(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => CryptographicOperations.FixedTimeEquals(a, b);
+}

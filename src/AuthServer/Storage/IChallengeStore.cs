@@ -1,0 +1,27 @@
+namespace Recovery.AuthServer.Storage;
+
+/// <summary>
+/// One-time-code challenges. Each check-and-update is one atomic step (one Lua script on Redis), so
+/// parallel tries can never use a code twice or exceed the limits.
+/// </summary>
+public interface IChallengeStore
+{
+    Task CreateAsync(Challenge challenge, CancellationToken cancellationToken);
+
+    Task<Challenge?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Compares <paramref name="presentedMac"/> with the stored one in constant time and, atomically,
+    /// counts a failure or marks the challenge used.
+    /// </summary>
+    Task<VerifyResult> VerifyAsync(string id, byte[] presentedMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the code if the cooldown has passed and resends remain; keeps the failure counts.</summary>
+    Task<ReissueResult> ReissueAsync(string id, byte[] newMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stops the challenge from accepting anything (cancel, or a code issued by another route).
+    /// False if a code was already accepted: then whatever it authorised is under way and wins.
+    /// </summary>
+    Task<bool> CloseAsync(string id, CancellationToken cancellationToken);
+}

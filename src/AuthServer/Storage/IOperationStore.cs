@@ -1,0 +1,14 @@
+namespace Recovery.AuthServer.Storage;
+
+public interface IOperationStore
+{
+    /// <summary>Stores the operation if its reference is free among open operations; false if taken.</summary>
+    Task<bool> TryCreateAsync(OperationRecord operation, CancellationToken cancellationToken);
+
+    Task<OperationRecord?> GetAsync(string operationId, CancellationToken cancellationToken);
+
+    Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken);
+
+    /// <summary>Moves a pending operation to <paramref name="state"/>; false if it was no longer pending.</summary>
+    Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken);
+}

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace Recovery.AuthServer.Storage.InMemory;
+
+/// <summary>Challenges in process memory; each operation runs under the entry's lock, so it is atomic.</summary>
+public sealed class InMemoryChallengeStore(TimeProvider time) : IChallengeStore
+{
+    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly ExpirySweeper sweeper = new(time);
+
+    public Task CreateAsync(Challenge challenge, CancellationToken cancellationToken)
+    {
+        Sweep();
+        if (!entries.TryAdd(challenge.Id, new Entry(challenge)))
+        {
+            throw new InvalidOperationException("Challenge id collision.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<Challenge?> GetAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(entries.TryGetValue(id, out var e) ? e.Value : null);
+
+    public Task<VerifyResult> VerifyAsync(string id, byte[] presentedMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken)
+    {
+        if (!entries.TryGetValue(id, out var entry))
+        {
+            return Task.FromResult(new VerifyResult(VerifyStatus.NotFound));
+        }
+
+        lock (entry)
+        {
+            var c = entry.Value;
+            switch (c.State)
+            {
+                case ChallengeState.Used:
+                    return Task.FromResult(new VerifyResult(VerifyStatus.AlreadyUsed));
+                case ChallengeState.Closed:
+                    return Task.FromResult(new VerifyResult(VerifyStatus.Closed));
+                case ChallengeState.Burned:
+                    return Task.FromResult(new VerifyResult(VerifyStatus.Burned));
+            }
+
+            if (now >= c.ExpiresAt)
+            {
+                return Task.FromResult(new VerifyResult(VerifyStatus.Expired));
+            }
+
+            if (CryptographicOperations.FixedTimeEquals(c.CodeMac, presentedMac))
+            {
+                entry.Value = c with { State = ChallengeState.Used };
+                return Task.FromResult(new VerifyResult(VerifyStatus.Verified));
+            }
+
+            var codeFailures = c.CodeFailures + 1;
+            var totalFailures = c.TotalFailures + 1;
+            if (totalFailures >= limits.MaxTotalFailures)
+            {
+                entry.Value = c with { CodeFailures = codeFailures, TotalFailures = totalFailures, State = ChallengeState.Closed };
+                return Task.FromResult(new VerifyResult(VerifyStatus.Closed, 0, JustClosed: true));
+            }
+
+            var burned = codeFailures >= limits.MaxAttemptsPerCode;
+            entry.Value = c with
+            {
+                CodeFailures = codeFailures,
+                TotalFailures = totalFailures,
+                State = burned ? ChallengeState.Burned : ChallengeState.Active,
+            };
+            return Task.FromResult(burned
+                ? new VerifyResult(VerifyStatus.Burned)
+                : new VerifyResult(VerifyStatus.Incorrect, limits.MaxAttemptsPerCode - codeFailures));
+        }
+    }
+
+    public Task<ReissueResult> ReissueAsync(string id, byte[] newMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken)
+    {
+        if (!entries.TryGetValue(id, out var entry))
+        {
+            return Task.FromResult(new ReissueResult(ReissueStatus.NotFound));
+        }
+
+        lock (entry)
+        {
+            var c = entry.Value;
+            if (c.State is ChallengeState.Used or ChallengeState.Closed)
+            {
+                return Task.FromResult(new ReissueResult(ReissueStatus.NotActive, c));
+            }
+
+            if (c.Resends >= limits.MaxResends)
+            {
+                return Task.FromResult(new ReissueResult(ReissueStatus.LimitReached, c));
+            }
+
+            if (now < c.ResendAvailableAt)
+            {
+                return Task.FromResult(new ReissueResult(ReissueStatus.TooSoon, c));
+            }
+
+            var updated = c with
+            {
+                CodeMac = newMac,
+                ExpiresAt = now + limits.Lifetime,
+                ResendAvailableAt = now + limits.ResendCooldown,
+                Resends = c.Resends + 1,
+                CodeFailures = 0,
+                State = ChallengeState.Active,
+            };
+            entry.Value = updated;
+            return Task.FromResult(new ReissueResult(ReissueStatus.Reissued, updated));
+        }
+    }
+
+    public Task<bool> CloseAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!entries.TryGetValue(id, out var entry))
+        {
+            return Task.FromResult(true);
+        }
+
+        lock (entry)
+        {
+            if (entry.Value.State == ChallengeState.Used)
+            {
+                return Task.FromResult(false);
+            }
+
+            entry.Value = entry.Value with { State = ChallengeState.Closed };
+            return Task.FromResult(true);
+        }
+    }
+
+    // Challenges outlive their codes by a margin so that late tries answer "expired", not "not found".
+    private void Sweep() => sweeper.Sweep(entries, e => e.Value.ExpiresAt + TimeSpan.FromHours(1));
+
+    private sealed class Entry(Challenge value)
+    {
+        public Challenge Value { get; set; } = value;
+    }
+}

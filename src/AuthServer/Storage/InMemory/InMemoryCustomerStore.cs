@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+
+namespace Recovery.AuthServer.Storage.InMemory;
+
+/// <summary>Customers in process memory. Credential updates run under one lock per customer.</summary>
+public sealed class InMemoryCustomerStore : ICustomerStore
+{
+    private readonly ConcurrentDictionary<string, CustomerRecord> customers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Credentials> credentialsById = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> byUserCode = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> byCard = new(StringComparer.Ordinal);
+    private readonly Lock addLock = new();
+
+    public Task<bool> AddIfAbsentAsync(CustomerRecord customer, CredentialRecord credentials, CancellationToken cancellationToken)
+    {
+        lock (addLock)
+        {
+            if (customers.ContainsKey(customer.Id) || byUserCode.ContainsKey(customer.UserCode) ||
+                customer.Cards.Any(c => byCard.ContainsKey(c.PanHash)))
+            {
+                return Task.FromResult(false);
+            }
+
+            customers[customer.Id] = customer;
+            credentialsById[customer.Id] = new Credentials(credentials with { CustomerId = customer.Id });
+            byUserCode[customer.UserCode] = customer.Id;
+            foreach (var card in customer.Cards)
+            {
+                byCard[card.PanHash] = customer.Id;
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<CustomerRecord?> GetAsync(string customerId, CancellationToken cancellationToken) =>
+        Task.FromResult(customers.GetValueOrDefault(customerId));
+
+    public Task<CustomerRecord?> FindByUserCodeAsync(string userCode, CancellationToken cancellationToken) =>
+        Task.FromResult(byUserCode.TryGetValue(userCode, out var id) ? customers.GetValueOrDefault(id) : null);
+
+    public Task<CustomerRecord?> FindByCardAsync(string panHash, CancellationToken cancellationToken) =>
+        Task.FromResult(byCard.TryGetValue(panHash, out var id) ? customers.GetValueOrDefault(id) : null);
+
+    public Task<CredentialRecord?> GetCredentialsAsync(string customerId, CancellationToken cancellationToken) =>
+        Task.FromResult(credentialsById.TryGetValue(customerId, out var c) ? c.Value : null);
+
+    public Task<LoginFailure> RecordLoginFailureAsync(string customerId, int maxFailures, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(customerId, c =>
+        {
+            var failures = c.FailedLogins + 1;
+            var justBlocked = c.State == CredentialState.Active && failures >= maxFailures;
+            var state = justBlocked ? CredentialState.Blocked : c.State;
+            return (c with { FailedLogins = failures, State = state }, new LoginFailure(failures, justBlocked));
+        }));
+
+    public Task RecordLoginSuccessAsync(string customerId, string? upgradedHash, CancellationToken cancellationToken)
+    {
+        Update(customerId, c => (c with { FailedLogins = 0, PasswordHash = upgradedHash ?? c.PasswordHash }, 0));
+        return Task.CompletedTask;
+    }
+
+    public Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(customerId, c =>
+        {
+            var updated = c with
+            {
+                State = CredentialState.Active,
+                FailedLogins = 0,
+                PasswordHash = null,
+                History = Push(c.History, c.PasswordHash, historyDepth),
+                TemporaryPasswordMac = temporaryPasswordMac,
+                TemporaryPasswordExpiresAt = expiresAt,
+                Version = c.Version + 1,
+            };
+            return (updated, updated.Version);
+        }));
+
+    public Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(customerId, c =>
+        {
+            if (c.Version != expectedVersion)
+            {
+                return (c, false);
+            }
+
+            var updated = c with
+            {
+                PasswordHash = passwordHash,
+                History = Push(c.History, c.PasswordHash, historyDepth),
+                TemporaryPasswordMac = null,
+                TemporaryPasswordExpiresAt = null,
+                FailedLogins = 0,
+                State = CredentialState.Active,
+                Version = c.Version + 1,
+            };
+            return (updated, true);
+        }));
+
+    public Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(customerId, c =>
+        {
+            var until = now + RecoveryBlock.Duration(c.RecoveryLockouts, firstBlock, maxBlock);
+            return (c with { RecoveryLockouts = c.RecoveryLockouts + 1, RecoveryBlockedUntil = until }, until);
+        }));
+
+    private static IReadOnlyList<string> Push(IReadOnlyList<string> history, string? hash, int depth) =>
+        hash is null ? history : [hash, .. history.Take(Math.Max(0, depth - 1))];
+
+    private TResult Update<TResult>(string customerId, Func<CredentialRecord, (CredentialRecord, TResult)> change)
+    {
+        if (!credentialsById.TryGetValue(customerId, out var entry))
+        {
+            throw new InvalidOperationException("Unknown customer.");
+        }
+
+        lock (entry)
+        {
+            var (updated, result) = change(entry.Value);
+            entry.Value = updated;
+            return result;
+        }
+    }
+
+    private sealed class Credentials(CredentialRecord value)
+    {
+        public CredentialRecord Value { get; set; } = value;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+
+namespace Recovery.AuthServer.Storage.InMemory;
+
+public sealed class InMemorySessionStore(TimeProvider time) : ISessionStore
+{
+    private readonly ConcurrentDictionary<string, ChangeTicket> tickets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SessionRecord> sessions = new(StringComparer.Ordinal);
+    private readonly ExpirySweeper ticketSweeper = new(time);
+    private readonly ExpirySweeper sessionSweeper = new(time);
+
+    public Task CreateTicketAsync(ChangeTicket ticket, CancellationToken cancellationToken)
+    {
+        ticketSweeper.Sweep(tickets, t => t.ExpiresAt);
+        tickets[ticket.TokenHash] = ticket;
+        return Task.CompletedTask;
+    }
+
+    public Task<ChangeTicket?> TouchTicketAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        while (tickets.TryGetValue(tokenHash, out var current))
+        {
+            if (now >= current.ExpiresAt)
+            {
+                tickets.TryRemove(tokenHash, out _);
+                return Task.FromResult<ChangeTicket?>(null);
+            }
+
+            var touched = current with { LastUsedAt = now };
+            if (tickets.TryUpdate(tokenHash, touched, current))
+            {
+                return Task.FromResult<ChangeTicket?>(touched);
+            }
+        }
+
+        return Task.FromResult<ChangeTicket?>(null);
+    }
+
+    public Task RevokeTicketAsync(string tokenHash, CancellationToken cancellationToken)
+    {
+        tickets.TryRemove(tokenHash, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task CreateSessionAsync(SessionRecord session, CancellationToken cancellationToken)
+    {
+        sessionSweeper.Sweep(sessions, s => s.ExpiresAt);
+        sessions[session.TokenHash] = session;
+        return Task.CompletedTask;
+    }
+
+    public Task<SessionRecord?> GetSessionAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult(sessions.TryGetValue(tokenHash, out var s) && s.ExpiresAt > now ? s : null);
+}

@@ -1,0 +1,9 @@
+namespace Recovery.AuthServer.Storage;
+
+public enum OperationState
+{
+    Pending,
+    Signed,
+    Cancelled,
+    Expired,
+}

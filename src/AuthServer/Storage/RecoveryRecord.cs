@@ -1,0 +1,24 @@
+namespace Recovery.AuthServer.Storage;
+
+/// <summary>
+/// An open recovery. <see cref="CustomerId"/> is null for a decoy (unknown or mismatched card): the
+/// decoy is stored and answered exactly like a real one, but nothing is ever sent for it.
+/// </summary>
+public sealed record RecoveryRecord
+{
+    public required string Id { get; init; }
+
+    public string? CustomerId { get; init; }
+
+    /// <summary>BCP 47 tag of the language the customer chose at step 1.</summary>
+    public required string Language { get; init; }
+
+    public required string Channel { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>After this the record may be dropped; well past the last possible code.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    public RecoveryState State { get; init; } = RecoveryState.Open;
+}

@@ -1,0 +1,8 @@
+namespace Recovery.AuthServer.Storage;
+
+public enum RecoveryState
+{
+    Open,
+    Completed,
+    Blocked,
+}

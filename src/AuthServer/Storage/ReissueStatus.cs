@@ -1,0 +1,10 @@
+namespace Recovery.AuthServer.Storage;
+
+public enum ReissueStatus
+{
+    Reissued,
+    TooSoon,
+    LimitReached,
+    NotActive,
+    NotFound,
+}
