@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The one command that runs every test: installs what the tests need, lints the contract, builds
+# with warnings as errors, runs the unit and integration suites, then the end-to-end walks against
+# a real server process. Used by .ci/run and by hand: `bash scripts/test.sh`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "tools"
+export PATH="$PWD/.tools/node_modules/.bin:$PATH"
+if ! command -v buf >/dev/null 2>&1; then
+  npm install --silent --no-audit --no-fund --prefix .tools @bufbuild/buf@1.75.0 >/dev/null
+fi
+buf --version
+command -v python3 >/dev/null || { echo "python3 is needed by the end-to-end walk" >&2; exit 1; }
+
+step "buf lint"
+buf lint
+
+step "build (warnings are errors)"
+dotnet build Recovery.sln -c Release -warnaserror -nologo -clp:ErrorsOnly
+
+step "unit and integration tests"
+results=$(mktemp -d)
+status=0
+dotnet test Recovery.sln -c Release --no-build --nologo --logger "trx" --results-directory "$results" || status=$?
+
+# One closing line for any reader: totals over every test assembly, from the TRX files.
+python3 - "$results" <<'PY' || status=1
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error")); skipped += int(c.get("notExecuted"))
+print(f"dotnet: {passed} passed, {failed} failed, {skipped} skipped")
+# A run that executed nothing proves nothing.
+sys.exit(1 if passed == 0 else 0)
+PY
+rm -rf "$results"
+[ $status -eq 0 ] || exit $status
+
+step "end-to-end: buf curl and AuthClient against a real server"
+bash tests/e2e/walk-with-buf-curl.sh src/AuthServer/bin/Release/net10.0/AuthServer.dll
