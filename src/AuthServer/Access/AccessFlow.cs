@@ -127,6 +127,11 @@ public sealed class AccessFlow(
             return TicketInvalid();
         }
 
+        if (!outbox.HasRoomFor(1))
+        {
+            return Failure.Overloaded("Message delivery");
+        }
+
         var now = time.GetUtcNow();
         var credentials = await customers.GetCredentialsAsync(customer.Id, cancellationToken);
         if (credentials?.TemporaryPasswordMac is null || !(credentials.TemporaryPasswordExpiresAt > now))
@@ -173,6 +178,11 @@ public sealed class AccessFlow(
         }
 
         var op = operation.Value;
+        if (!outbox.HasRoomFor(1))
+        {
+            return Failure.Overloaded("Message delivery");
+        }
+
         var (result, issued) = await otp.ReissueAsync(ChallengeId(op.Id), Binding(op), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
         if (issued is null)
         {

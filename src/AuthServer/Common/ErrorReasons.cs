@@ -36,6 +36,7 @@ public static class ErrorReasons
     public const string OperationStale = "OPERATION_STALE";
     public const string OperationBlocked = "OPERATION_BLOCKED";
 
+    public const string Overloaded = "OVERLOADED";
     public const string Internal = "INTERNAL";
     public const string DeadlineExceeded = "DEADLINE_EXCEEDED";
     public const string Cancelled = "CANCELLED";

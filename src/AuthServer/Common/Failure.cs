@@ -24,6 +24,10 @@ public sealed record Failure(FailureKind Kind, string Reason, string Message)
             Violations = violations,
         };
 
+    /// <summary>Explicit load shedding: the call did nothing and may be retried shortly.</summary>
+    public static Failure Overloaded(string what) =>
+        new(FailureKind.Unavailable, ErrorReasons.Overloaded, what + " is saturated; try again shortly.") { RetryAfter = TimeSpan.FromSeconds(1) };
+
     public static Failure Invalid(string field, string description, string reason = ErrorReasons.InvalidFields) =>
         Invalid([new FieldViolation(field, description)], reason);
 }

@@ -57,7 +57,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return RpcStatusMapper.Simple(StatusCode.Cancelled, ErrorReasons.Cancelled, "The call was cancelled.");
             case OutboxFullException:
                 LogShed(context.Method);
-                return RpcStatusMapper.Simple(StatusCode.Unavailable, "OVERLOADED", "Message delivery is saturated; try again shortly.");
+                return RpcStatusMapper.Simple(StatusCode.Unavailable, ErrorReasons.Overloaded, "Message delivery is saturated; try again shortly.");
             default:
                 LogUnexpected(context.Method, ex.GetType().FullName ?? ex.GetType().Name, ex.StackTrace ?? string.Empty);
                 return RpcStatusMapper.Simple(StatusCode.Internal, ErrorReasons.Internal, "Internal error.");

@@ -5,7 +5,8 @@ namespace Recovery.AuthServer.Notifications;
 
 /// <summary>
 /// The embedded outbox: a bounded in-process queue. It does not survive a restart; the Redis provider
-/// adds that. When full, enqueuing fails, so the RPC fails rather than silently dropping a message.
+/// adds that. Flows check <see cref="HasRoomFor"/> first; if a race fills it anyway, enqueuing throws
+/// rather than silently dropping a message.
 /// </summary>
 public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> options) : INotificationOutbox
 {
@@ -13,6 +14,8 @@ public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> opti
         new BoundedChannelOptions(options.Value.OutboxCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     public ChannelReader<Notification> Reader => queue.Reader;
+
+    public bool HasRoomFor(int messages) => queue.Reader.Count + messages <= options.Value.OutboxCapacity;
 
     public ValueTask EnqueueAsync(Notification notification, CancellationToken cancellationToken)
     {

@@ -6,5 +6,11 @@ namespace Recovery.AuthServer.Notifications;
 /// </summary>
 public interface INotificationOutbox
 {
+    /// <summary>
+    /// Whether <paramref name="messages"/> more fit now. Flows ask before they change anything, so that
+    /// a saturated outbox sheds the call instead of leaving it half done.
+    /// </summary>
+    bool HasRoomFor(int messages);
+
     ValueTask EnqueueAsync(Notification notification, CancellationToken cancellationToken);
 }

@@ -57,6 +57,11 @@ public sealed partial class RecoveryFlow(
             return Failure.Invalid(violations);
         }
 
+        if (!outbox.HasRoomFor(1))
+        {
+            return Failure.Overloaded("Message delivery");
+        }
+
         var now = time.GetUtcNow();
         var panHash = cardLookup.HashOf(card.Value.Digits);
         var limited = await ApplyRateLimitsAsync(panHash, document!, command.Caller, now, cancellationToken);
@@ -70,14 +75,14 @@ public sealed partial class RecoveryFlow(
         // blocked all continue down the same path with a decoy recovery. The response has the same
         // shape and the same work is done (lookup, code, two writes); only the SMS is not sent.
         var customer = await customers.FindByCardAsync(panHash, cancellationToken);
-        var match = customer is not null &&
+
+        // One credentials read whatever was found, so that on a remote store a known card costs the
+        // same round trips as an unknown one.
+        var credentials = await customers.GetCredentialsAsync(customer?.Id ?? DecoyCustomerId, cancellationToken);
+        var match = customer is not null && credentials is not null &&
             customer.DocumentId == document &&
-            customer.Cards.Any(c => c.PanHash == panHash && c.Expiry == card.Value.Expiry.ToString());
-        if (match)
-        {
-            var credentials = await customers.GetCredentialsAsync(customer!.Id, cancellationToken);
-            match = credentials is not null && !(credentials.RecoveryBlockedUntil > now);
-        }
+            customer.Cards.Any(c => c.PanHash == panHash && c.Expiry == card.Value.Expiry.ToString()) &&
+            !(credentials.RecoveryBlockedUntil > now);
 
         var recoveryId = Tokens.New(random);
         var issued = await otp.IssueAsync(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, deliverable: match, cancellationToken);
@@ -117,6 +122,11 @@ public sealed partial class RecoveryFlow(
             return NotOpen();
         }
 
+        if (!outbox.HasRoomFor(1))
+        {
+            return Failure.Overloaded("Message delivery");
+        }
+
         var now = time.GetUtcNow();
         var (result, issued) = await otp.ReissueAsync(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, recovery.CustomerId is not null, cancellationToken);
         if (issued is null)
@@ -140,6 +150,12 @@ public sealed partial class RecoveryFlow(
         if (recovery is null)
         {
             return NotFound();
+        }
+
+        // Checked before the code is consumed: the two messages of success must fit.
+        if (!outbox.HasRoomFor(2))
+        {
+            return Failure.Overloaded("Message delivery");
         }
 
         var result = await otp.VerifyAsync(ChallengeId(recoveryId), Binding(recoveryId), code, cancellationToken);
@@ -170,6 +186,8 @@ public sealed partial class RecoveryFlow(
         audit.Record(new AuditEvent("recovery.confirm", "credentials_restored", caller.Channel, customerId, recoveryId));
         return new RecoveryConfirmed(Masking.Email(customer.Email), Masking.Phone(customer.Phone), expiresAt);
     }
+
+    private const string DecoyCustomerId = "decoy";
 
     private static string ChallengeId(string recoveryId) => "rec:" + recoveryId;
 
