@@ -53,6 +53,17 @@ PY
 }
 expect() { if [ "$2" != "$3" ]; then echo "FAIL $1: expected '$3', got '$2'" >&2; exit 1; fi; echo "ok   $1"; }
 
+# Start-up checks first: --help, and a Production start without secrets must refuse clearly.
+dotnet "$server_dll" --help | grep -q "Notifications:DevSink:Path" && echo "ok   --help lists the configuration"
+set +e
+ASPNETCORE_ENVIRONMENT=Production dotnet "$server_dll" --urls "http://127.0.0.1:0" \
+  --contentRoot "$(cd "$(dirname "$server_dll")" && pwd)" >"$work/prod.log" 2>&1
+prod_exit=$?
+set -e
+expect "Production without secrets exits 2" "$prod_exit" "2"
+grep -q "Secrets:CodeKey is required" "$work/prod.log" || { cat "$work/prod.log" >&2; echo "FAIL no clear message" >&2; exit 1; }
+echo "ok   Production without secrets names the missing keys"
+
 for _ in $(seq 1 100); do
   if buf curl --protocol grpc --http2-prior-knowledge "$url/grpc.health.v1.Health/Check" >/dev/null 2>&1; then break; fi
   sleep 0.2
