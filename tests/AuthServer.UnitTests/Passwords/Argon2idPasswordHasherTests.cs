@@ -1,0 +1,157 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Passwords;
+using Recovery.AuthServer.Security;
+using Recovery.AuthServer.UnitTests.TestSupport;
+
+namespace Recovery.AuthServer.UnitTests.Passwords;
+
+/// <summary>One hash computed once for the class: each Argon2id run at m=19 MiB costs ~100 ms.</summary>
+public sealed class Argon2HashFixture
+{
+    public const string Password = "Tr3s-Tristes-Tigres";
+
+    public Argon2HashFixture()
+    {
+        Hash = Argon2idPasswordHasherTests.Hasher().HashAsync(Password, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    public string Hash { get; }
+}
+
+public class Argon2idPasswordHasherTests(Argon2HashFixture fixture) : IClassFixture<Argon2HashFixture>
+{
+    private readonly CancellationToken ct = CancellationToken.None;
+
+    [Fact]
+    public void HashAsync_DefaultOptions_WritesArgon2idPhcWithPepperId()
+    {
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1,keyid=p1$", fixture.Hash, StringComparison.Ordinal);
+        Assert.True(PhcString.TryParse(fixture.Hash, out var phc));
+        Assert.Equal(16, phc!.Salt.Length);
+        Assert.Equal(32, phc.Hash.Length);
+        Assert.DoesNotContain(Argon2HashFixture.Password, fixture.Hash, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HashAsync_SaltComesFromTheRandomSource()
+    {
+        var random = new ScriptedRandom();
+        var expectedSalt = new byte[16];
+        new ScriptedRandom().Fill(expectedSalt);
+
+        var hash = await Hasher(random: random).HashAsync("Otra-Clave-9#", ct);
+
+        Assert.True(PhcString.TryParse(hash, out var phc));
+        Assert.Equal(expectedSalt, phc!.Salt);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_RightPassword_Success()
+    {
+        Assert.Equal(PasswordVerification.Success, await Hasher().VerifyAsync(fixture.Hash, Argon2HashFixture.Password, ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_WrongPassword_Failed()
+    {
+        Assert.Equal(PasswordVerification.Failed, await Hasher().VerifyAsync(fixture.Hash, "Tr3s-Tristes-Tigre", ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_LongerPassword_IsNotTruncatedToMatch()
+    {
+        Assert.Equal(PasswordVerification.Failed, await Hasher().VerifyAsync(fixture.Hash, Argon2HashFixture.Password + "X", ct));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a hash")]
+    [InlineData("$argon2id$v=19$m=19456,t=2,p=1,keyid=p1$$")]
+    [InlineData("$argon2id$v=19$m=999999999,t=2,p=1,keyid=p1$AQIDBAUGBwgJCgsMDQ4PEA$ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM")]
+    public async Task VerifyAsync_MalformedStoredHash_FailedWithoutThrowing(string stored)
+    {
+        Assert.Equal(PasswordVerification.Failed, await Hasher().VerifyAsync(stored, Argon2HashFixture.Password, ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_TamperedHashBytes_Failed()
+    {
+        var phc = Parse(fixture.Hash);
+        var tampered = phc with { Hash = phc.Hash.Select((b, i) => i == 0 ? (byte)(b ^ 1) : b).ToArray() };
+
+        Assert.Equal(PasswordVerification.Failed, await Hasher().VerifyAsync(tampered.ToString(), Argon2HashFixture.Password, ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_DifferentPepperId_Failed()
+    {
+        var hasher = Hasher(keys: TestKeys.Create(pepperId: "p2"));
+
+        Assert.Equal(PasswordVerification.Failed, await hasher.VerifyAsync(fixture.Hash, Argon2HashFixture.Password, ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_SamePepperIdButDifferentPepper_Failed()
+    {
+        var hasher = Hasher(keys: TestKeys.Create(pepper: 77));
+
+        Assert.Equal(PasswordVerification.Failed, await hasher.VerifyAsync(fixture.Hash, Argon2HashFixture.Password, ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_StoredWithFewerIterationsThanConfigured_SuccessRehashNeeded()
+    {
+        var stronger = Hasher(new Argon2Options { MemoryKib = 19_456, Iterations = 3, Parallelism = 1 });
+
+        Assert.Equal(PasswordVerification.SuccessRehashNeeded, await stronger.VerifyAsync(fixture.Hash, Argon2HashFixture.Password, ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_StoredWithStrongerParametersThanConfigured_Success()
+    {
+        var hash = await Hasher(new Argon2Options { MemoryKib = 19_456, Iterations = 3, Parallelism = 1 }).HashAsync("Mas-Fuerte-2026!", ct);
+
+        Assert.Equal(PasswordVerification.Success, await Hasher().VerifyAsync(hash, "Mas-Fuerte-2026!", ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_WrongPasswordWithWeakerStoredParameters_FailedNotRehash()
+    {
+        var stronger = Hasher(new Argon2Options { MemoryKib = 19_456, Iterations = 3, Parallelism = 1 });
+
+        Assert.Equal(PasswordVerification.Failed, await stronger.VerifyAsync(fixture.Hash, "wrong", ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_NfkcEquivalentPassword_Success()
+    {
+        const string composed = "Contrase\u00F1a-\uFF21\uFF22-9"; // ñ precomposed, full-width "ＡＢ"
+        const string decomposed = "Contrasen\u0303a-AB-9"; // n + combining tilde, ASCII "AB"
+        Assert.NotEqual(composed, decomposed);
+        Assert.Equal(composed.Normalize(NormalizationForm.FormKC), decomposed.Normalize(NormalizationForm.FormKC));
+
+        var hasher = Hasher();
+        var hash = await hasher.HashAsync(composed, ct);
+
+        Assert.Equal(PasswordVerification.Success, await hasher.VerifyAsync(hash, decomposed, ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_CancelledToken_Throws()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Hasher().VerifyAsync(fixture.Hash, Argon2HashFixture.Password, cts.Token));
+    }
+
+    internal static Argon2idPasswordHasher Hasher(Argon2Options? options = null, SecretKeys? keys = null, IRandomSource? random = null) =>
+        new(Options.Create(options ?? new Argon2Options()), keys ?? TestKeys.Create(), random ?? new CryptoRandomSource());
+
+    private static PhcString Parse(string text)
+    {
+        Assert.True(PhcString.TryParse(text, out var phc));
+        return phc!;
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
+using Recovery.AuthServer.UnitTests.TestSupport;
+
+namespace Recovery.AuthServer.UnitTests.Storage;
+
+public class InMemoryChallengeStoreTests
+{
+    private static readonly ChallengeLimits Limits = new(3, 5, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), 3);
+    private static readonly byte[] Mac = Enumerable.Repeat((byte)7, 32).ToArray();
+
+    private readonly FakeTimeProvider time = TestClock.Create();
+    private readonly InMemoryChallengeStore store;
+    private readonly CancellationToken ct = CancellationToken.None;
+
+    public InMemoryChallengeStoreTests() => store = new InMemoryChallengeStore(time);
+
+    private Challenge Challenge(string id) => new()
+    {
+        Id = id,
+        CodeMac = Mac,
+        ExpiresAt = time.GetUtcNow() + Limits.Lifetime,
+        ResendAvailableAt = time.GetUtcNow() + Limits.ResendCooldown,
+    };
+
+    [Fact]
+    public async Task CreateAsync_SameIdTwice_ThrowsAndKeepsTheFirst()
+    {
+        await store.CreateAsync(Challenge("a"), ct);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CreateAsync(Challenge("a") with { CodeMac = new byte[32] }, ct));
+        Assert.Equal(Mac, (await store.GetAsync("a", ct))!.CodeMac);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_LongAfterExpiryButWithinTheMargin_AnswersExpiredNotNotFound()
+    {
+        await store.CreateAsync(Challenge("a"), ct);
+        time.Advance(TimeSpan.FromMinutes(50));
+        await store.CreateAsync(Challenge("b"), ct); // gives the sweeper a chance to run
+
+        Assert.Equal(VerifyStatus.Expired, (await store.VerifyAsync("a", Mac, time.GetUtcNow(), Limits, ct)).Status);
+    }
+
+    [Fact]
+    public async Task CreateAsync_HoursLater_SweepsChallengesPastTheMargin()
+    {
+        await store.CreateAsync(Challenge("a"), ct);
+        time.Advance(TimeSpan.FromHours(2));
+
+        await store.CreateAsync(Challenge("b"), ct);
+
+        Assert.Null(await store.GetAsync("a", ct));
+        Assert.NotNull(await store.GetAsync("b", ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_MacOfDifferentLength_IncorrectNotAnException()
+    {
+        await store.CreateAsync(Challenge("a"), ct);
+
+        Assert.Equal(VerifyStatus.Incorrect, (await store.VerifyAsync("a", [1, 2, 3], time.GetUtcNow(), Limits, ct)).Status);
+    }
+
+    [Fact]
+    public async Task CloseAsync_Burned_ClosesIt()
+    {
+        await store.CreateAsync(Challenge("a"), ct);
+        for (var i = 0; i < 3; i++)
+        {
+            await store.VerifyAsync("a", new byte[32], time.GetUtcNow(), Limits, ct);
+        }
+
+        Assert.True(await store.CloseAsync("a", ct));
+        Assert.Equal(ChallengeState.Closed, (await store.GetAsync("a", ct))!.State);
+    }
+}
