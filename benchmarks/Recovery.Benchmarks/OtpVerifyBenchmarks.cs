@@ -27,7 +27,8 @@ public class OtpVerifyBenchmarks
         var keys = new SecretKeys(RandomNumberGenerator.GetBytes(32), key, RandomNumberGenerator.GetBytes(32));
         var store = new InMemoryChallengeStore(TimeProvider.System);
         var options = Options.Create(new OtpOptions { MaxAttemptsPerCode = int.MaxValue, MaxFailuresPerChallenge = int.MaxValue });
-        engine = new OtpEngine(store, new OtpCodeGenerator(new CryptoRandomSource()), keys, options, TimeProvider.System);
+        var random = new CryptoRandomSource();
+        engine = new OtpEngine(store, new OtpCodeGenerator(random), keys, random, options, TimeProvider.System);
         for (var i = 0; i < Challenges; i++)
         {
             engine.IssueAsync("c" + i, binding, 6, deliverable: true, CancellationToken.None).GetAwaiter().GetResult();

@@ -30,6 +30,9 @@ public readonly record struct CardExpiry(int Year, int Month)
 
     public override string ToString() => $"{Month:00}/{Year % 100:00}";
 
+    /// <summary>False when the machine lacks time-zone data and expiry falls back to UTC (checked at start-up).</summary>
+    public static bool HasSpainTimeZone => SpainTime != TimeZoneInfo.Utc;
+
     private static readonly TimeZoneInfo SpainTime = FindSpain();
 
     private static TimeZoneInfo FindSpain()

@@ -1,12 +1,18 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Captcha;
+using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Passwords;
 
 namespace Recovery.AuthServer.Hosting;
 
 /// <summary>Checks that need services, run before the server takes calls. Each failure stops the host.</summary>
-public sealed class StartupChecks(CommonPasswordList commonPasswords, IOptions<CaptchaOptions> captcha, IHostEnvironment environment) : IHostedService
+public sealed partial class StartupChecks(
+    CommonPasswordList commonPasswords,
+    IOptions<CaptchaOptions> captcha,
+    IHostEnvironment environment,
+    ILogger<StartupChecks> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -17,8 +23,16 @@ public sealed class StartupChecks(CommonPasswordList commonPasswords, IOptions<C
                 ["Captcha:Provider is Development, which accepts a fixed token; configure a real captcha provider for Production."]);
         }
 
+        if (!CardExpiry.HasSpainTimeZone)
+        {
+            LogNoTimeZone();
+        }
+
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Time zone Europe/Madrid not found (install tzdata): card expiry is judged in UTC, up to two hours off at month ends")]
+    private partial void LogNoTimeZone();
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

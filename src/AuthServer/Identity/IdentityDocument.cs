@@ -27,6 +27,13 @@ public static class IdentityDocument
             return HasValidCheckLetter(s) ? s : null;
         }
 
+        // Eight digits alone is a DNI missing its letter, not a passport: asking for the letter beats
+        // looking up a document that cannot match.
+        if (s.Length == 8 && s.All(char.IsAsciiDigit))
+        {
+            return null;
+        }
+
         // Passport: other shapes of letters and digits. Lengths from ICAO 9303 practice.
         return s.Length is >= 6 and <= 12 && s.Any(char.IsAsciiDigit) ? s : null;
     }

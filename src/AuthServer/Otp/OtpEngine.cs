@@ -13,7 +13,7 @@ namespace Recovery.AuthServer.Otp;
 /// description and new-password digest). A code therefore verifies only for the thing it was issued
 /// for: this is PSD2 dynamic linking, enforced by the hash rather than by a lookup that could be wrong.
 /// </summary>
-public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator, SecretKeys keys, IOptions<OtpOptions> options, TimeProvider time)
+public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator, SecretKeys keys, IRandomSource random, IOptions<OtpOptions> options, TimeProvider time)
 {
     private readonly ChallengeLimits limits = ChallengeLimits.From(options.Value);
 
@@ -24,7 +24,7 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
 
         // A challenge that will never be delivered (an unknown card) still gets a code and a stored
         // hash, so it costs the same and behaves the same. Its MAC is over a value no code can equal.
-        var mac = deliverable ? Mac(binding, code) : Mac(binding, "decoy:" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+        var mac = deliverable ? Mac(binding, code) : DecoyMac(binding);
         var challenge = new Challenge
         {
             Id = challengeId,
@@ -43,7 +43,7 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
     public async Task<(ReissueResult Result, IssuedCode? Code)> ReissueAsync(string challengeId, byte[] binding, int digits, bool deliverable, CancellationToken cancellationToken)
     {
         var code = generator.Next(digits);
-        var mac = deliverable ? Mac(binding, code) : Mac(binding, "decoy:" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+        var mac = deliverable ? Mac(binding, code) : DecoyMac(binding);
         var result = await store.ReissueAsync(challengeId, mac, time.GetUtcNow(), limits, cancellationToken);
         if (result.Status != ReissueStatus.Reissued || result.Challenge is null)
         {
@@ -74,6 +74,9 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
 
         return hash.GetHashAndReset();
     }
+
+    // The MAC of a non-digit value: no code the customer can type will ever equal it.
+    private byte[] DecoyMac(byte[] binding) => Mac(binding, "decoy:" + Tokens.New(random));
 
     private byte[] Mac(byte[] binding, string code)
     {

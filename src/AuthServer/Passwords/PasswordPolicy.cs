@@ -21,11 +21,18 @@ public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, Comm
     public PasswordEvaluation Evaluate(string password, PersonalData personal)
     {
         var o = options.Value;
+
+        // Malformed UTF-16 cannot be normalised; it is refused as a rule, not thrown as an error.
+        if (!IsWellFormed(password))
+        {
+            return new PasswordEvaluation(PasswordStrength.VeryWeak, [new(PasswordRule.Characters, true)]);
+        }
+
         var normalized = password.Normalize(NormalizationForm.FormKC);
         var length = CountCodePoints(normalized);
         var unmet = new List<RuleResult>();
 
-        if (normalized.Any(char.IsControl) || !IsWellFormed(normalized))
+        if (normalized.Any(char.IsControl))
         {
             unmet.Add(new(PasswordRule.Characters, true));
         }
@@ -131,9 +138,9 @@ public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, Comm
             return false;
         }
 
-        var folded = Fold(password);
-        var unleeted = Unleet(folded);
-        return tokens.Any(t => folded.Contains(t, StringComparison.Ordinal) || unleeted.Contains(t, StringComparison.Ordinal));
+        // '1' and '|' stand for both i and l, so two readings are tried.
+        string[] readings = [Fold(password), Unleet(Fold(password), 'i'), Unleet(Fold(password), 'l')];
+        return tokens.Any(t => readings.Any(r => r.Contains(t, StringComparison.Ordinal)));
     }
 
     /// <summary>Lower case without diacritics, so "José" and "jose" and "JOSÉ" are the same word.</summary>
@@ -152,14 +159,16 @@ public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, Comm
         return sb.ToString();
     }
 
-    private static string Unleet(string s) => string.Create(s.Length, s, static (span, src) =>
+    private static string Unleet(string s, char one) => string.Create(s.Length, (s, one), static (span, state) =>
     {
+        var (src, oneAs) = state;
         for (var i = 0; i < src.Length; i++)
         {
             span[i] = src[i] switch
             {
                 '0' => 'o',
-                '1' or '!' or '|' => 'i',
+                '1' or '|' => oneAs,
+                '!' => 'i',
                 '3' => 'e',
                 '4' or '@' => 'a',
                 '5' or '$' => 's',

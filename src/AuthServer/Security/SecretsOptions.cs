@@ -27,4 +27,10 @@ public sealed class SecretsOptions
     [Required]
     [RegularExpression("^[A-Za-z0-9]{1,8}$")]
     public string PasswordPepperId { get; set; } = "p1";
+
+    /// <summary>
+    /// Retired peppers by id (base64 each), still accepted to verify hashes made with them; a login
+    /// that verifies with one stores a new hash under the current pepper. Default: none.
+    /// </summary>
+    public Dictionary<string, string> PreviousPasswordPeppers { get; set; } = [];
 }

@@ -18,6 +18,15 @@ public sealed class SecretsOptionsValidator(IHostEnvironment environment) : IVal
         Check(nameof(options.CardLookupKey), options.CardLookupKey, errors);
         Check(nameof(options.CodeKey), options.CodeKey, errors);
         Check(nameof(options.PasswordPepper), options.PasswordPepper, errors);
+        foreach (var (id, pepper) in options.PreviousPasswordPeppers)
+        {
+            if (id == options.PasswordPepperId || !System.Text.RegularExpressions.Regex.IsMatch(id, "^[A-Za-z0-9]{1,8}$"))
+            {
+                errors.Add($"Secrets:PreviousPasswordPeppers:{id} needs an id of 1-8 letters/digits other than the current PasswordPepperId.");
+            }
+
+            Check($"{nameof(options.PreviousPasswordPeppers)}:{id}", pepper, errors);
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -29,7 +38,7 @@ public sealed class SecretsOptionsValidator(IHostEnvironment environment) : IVal
             return;
         }
 
-        Span<byte> buffer = stackalloc byte[256];
+        var buffer = new byte[(value.Length * 3 / 4) + 3];
         if (!Convert.TryFromBase64String(value, buffer, out var length) || length < 32)
         {
             errors.Add($"Secrets:{key} must be base64 of at least 32 bytes.");

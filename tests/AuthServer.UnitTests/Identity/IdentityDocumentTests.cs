@@ -60,6 +60,7 @@ public class IdentityDocumentTests
     [InlineData("A1234")] // too short
     [InlineData("ABC1234567890")] // 13: too long
     [InlineData("12345678Ñ")]
+    [InlineData("12345678")] // a DNI without its check letter is not taken for a passport
     [InlineData("1234/5678")]
     [InlineData("'; DROP TABLE--")]
     [InlineData("")]

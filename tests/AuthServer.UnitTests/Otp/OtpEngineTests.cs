@@ -28,7 +28,7 @@ public class OtpEngineTests
     {
         store = new InMemoryChallengeStore(time);
         var random = new ScriptedRandom(123456, 234567, 345678, 456789, 567890);
-        engine = new OtpEngine(store, new OtpCodeGenerator(random), TestKeys.Create(), Options.Create(new OtpOptions()), time);
+        engine = new OtpEngine(store, new OtpCodeGenerator(random), TestKeys.Create(), random, Options.Create(new OtpOptions()), time);
     }
 
     [Fact]
@@ -343,7 +343,7 @@ public class OtpEngineTests
     public async Task VerifyAsync_SameCodeDifferentKey_DoesNotVerify()
     {
         await engine.IssueAsync(Id, BindingA, 6, deliverable: true, ct);
-        var otherKeyEngine = new OtpEngine(store, new OtpCodeGenerator(new ScriptedRandom(0)), TestKeys.Create(codeKey: 42), Options.Create(new OtpOptions()), time);
+        var otherKeyEngine = new OtpEngine(store, new OtpCodeGenerator(new ScriptedRandom(0)), TestKeys.Create(codeKey: 42), new ScriptedRandom(0), Options.Create(new OtpOptions()), time);
 
         Assert.Equal(VerifyStatus.Incorrect, (await otherKeyEngine.VerifyAsync(Id, BindingA, FirstCode, ct)).Status);
     }
@@ -393,7 +393,7 @@ public class OtpEngineTests
     {
         await engine.IssueAsync(Id, BindingA, 6, deliverable: true, ct);
         var options = new OtpOptions { MaxAttemptsPerCode = 10, MaxFailuresPerChallenge = 5 };
-        var strict = new OtpEngine(store, new OtpCodeGenerator(new ScriptedRandom(0)), TestKeys.Create(), Options.Create(options), time);
+        var strict = new OtpEngine(store, new OtpCodeGenerator(new ScriptedRandom(0)), TestKeys.Create(), new ScriptedRandom(0), Options.Create(options), time);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50)
             .Select(_ => Task.Run(() => strict.VerifyAsync(Id, BindingA, WrongCode, ct), ct)));

@@ -92,6 +92,19 @@ public class Argon2idPasswordHasherTests(Argon2HashFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task VerifyAsync_RetiredPepperStillConfigured_SuccessRehashNeeded()
+    {
+        // The fixture hash was made with pepper id p1 (byte 3); the pepper has since rotated to p2.
+        var rotated = new SecretKeys(TestKeys.Key(1), TestKeys.Key(2), TestKeys.Key(9), "p2",
+            new Dictionary<string, byte[]> { ["p1"] = TestKeys.Key(3) });
+        var hasher = Hasher(keys: rotated);
+
+        Assert.Equal(PasswordVerification.SuccessRehashNeeded, await hasher.VerifyAsync(fixture.Hash, Argon2HashFixture.Password, ct));
+        Assert.Equal(PasswordVerification.Failed, await hasher.VerifyAsync(fixture.Hash, "Tr3s-Tristes-Tigre", ct));
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1,keyid=p2$", await hasher.HashAsync(Argon2HashFixture.Password, ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task VerifyAsync_SamePepperIdButDifferentPepper_Failed()
     {
         var hasher = Hasher(keys: TestKeys.Create(pepper: 77));

@@ -181,6 +181,14 @@ public class PasswordPolicyTests
         Assert.True(evaluation.Strength <= PasswordStrength.Weak, evaluation.Strength.ToString());
     }
 
+    [Theory]
+    [InlineData("Migue1!Tq81xz")] // 1 read as l
+    [InlineData("M1guel!Tq81xz")] // 1 read as i
+    public void Evaluate_DigitOneStandingForIOrL_RecognisedAsPersonalData(string password)
+    {
+        Assert.Contains(PasswordRule.PersonalData, Policy().Evaluate(password, new PersonalData(["MIGUEL"])).FailedRequired);
+    }
+
     [Fact]
     public void Evaluate_BankWordWithoutPersonalData_StillRefused()
     {
