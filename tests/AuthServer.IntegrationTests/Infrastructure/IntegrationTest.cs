@@ -41,7 +41,7 @@ public abstract class IntegrationTest : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         api?.Dispose();
         if (factory is not null)
