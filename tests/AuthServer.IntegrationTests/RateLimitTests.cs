@@ -1,6 +1,8 @@
+using System.Globalization;
 using Grpc.Core;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
+using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests;
 
@@ -79,5 +81,53 @@ public sealed class RateLimitTests() : IntegrationTest(new ServerOptions(Default
         }
 
         Assert.Equal(5, Outbox.All.Count);
+    }
+
+    [Fact]
+    public async Task StartRecovery_ThirtyFirstFromSameClientAddress_RateLimited()
+    {
+        // Different cards and documents each time, so only the per-address rule (30 per hour) can refuse.
+        for (var i = 0; i < 30; i++)
+        {
+            await StartFromAsync("203.0.113.7", i);
+        }
+
+        var error = await RefusedAsync(() => StartFromAsync("203.0.113.7", 30));
+        await StartFromAsync("203.0.113.8", 31);
+
+        error.Is(StatusCode.ResourceExhausted, "RATE_LIMITED");
+        Assert.NotNull(error.RetryDelay);
+        Assert.Empty(Outbox.All);
+    }
+
+    private Task<StartRecoveryResponse> StartFromAsync(string clientAddress, int n)
+    {
+        var request = new StartRecoveryRequest
+        {
+            CardNumber = LuhnCard("41111111" + n.ToString("D7", CultureInfo.InvariantCulture)),
+            CardExpiry = "12/29",
+            DocumentId = "PAB" + n.ToString("D7", CultureInfo.InvariantCulture),
+            CaptchaToken = DemoCustomer.Captcha,
+        };
+        var headers = new Metadata { { "x-client-address", clientAddress } };
+        return RecoveryApi.CallAsync(Api.Recovery.StartRecoveryAsync(request, RecoveryApi.Options().WithHeaders(headers)));
+    }
+
+    /// <summary>The 15 digits given plus the Luhn check digit.</summary>
+    private static string LuhnCard(string body)
+    {
+        var sum = 0;
+        for (var i = 0; i < body.Length; i++)
+        {
+            var d = body[body.Length - 1 - i] - '0';
+            if (i % 2 == 0)
+            {
+                d = d * 2 > 9 ? (d * 2) - 9 : d * 2;
+            }
+
+            sum += d;
+        }
+
+        return body + ((10 - (sum % 10)) % 10).ToString(CultureInfo.InvariantCulture);
     }
 }
