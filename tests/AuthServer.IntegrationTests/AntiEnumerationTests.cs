@@ -1,0 +1,81 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+
+namespace Recovery.AuthServer.IntegrationTests;
+
+/// <summary>
+/// Scenario 5: an unknown card, or a known card with the wrong expiry or document, gets exactly the
+/// answer a known card gets; only the customer's phone can tell the difference.
+/// </summary>
+public sealed class AntiEnumerationTests : IntegrationTest
+{
+    public static TheoryData<string, string, string> UnmatchedCardData { get; } = new()
+    {
+        { "4000000000000002", "12/29", "12345678Z" },          // unknown Visa (Luhn-valid)
+        { "4111111111111111", "12/29", "12345678Z" },          // unknown Visa (Luhn-valid)
+        { "5555555555554444", "08/28", "X1234567L" },          // unknown Mastercard
+        { DemoCustomer.Seed.Card, "11/29", "12345678Z" },      // seed card, wrong expiry
+        { DemoCustomer.Seed.Card, "12/29", "00000000T" },      // seed card, someone else's valid DNI
+        { DemoCustomer.Seed.Card, "12/29", DemoCustomer.Maria.Document }, // seed card, another customer's document
+    };
+
+    [Theory]
+    [MemberData(nameof(UnmatchedCardData))]
+    public async Task StartRecovery_UnmatchedCardData_SameShapeAsKnownCardAndNothingSent(string card, string expiry, string document)
+    {
+        var (known, _) = await StartAsync(DemoCustomer.Seed);
+        var mark = Outbox.Count;
+
+        var decoy = await Api.StartAsync(card, expiry, document);
+
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Equal(known.RecoveryId.Length, decoy.RecoveryId.Length);
+        Assert.NotEqual(known.RecoveryId, decoy.RecoveryId);
+        Assert.Equal(known.CodeExpireTime, decoy.CodeExpireTime);
+        Assert.Equal(known.ResendAvailableTime, decoy.ResendAvailableTime);
+        Assert.Equal(known.ResendsRemaining, decoy.ResendsRemaining);
+        Assert.Equal(known.CalculateSize(), decoy.CalculateSize());
+        Assert.Equal(Fields(known), Fields(decoy));
+    }
+
+    [Theory]
+    [MemberData(nameof(UnmatchedCardData))]
+    public async Task ConfirmRecovery_DecoyWithAnyCode_CodeIncorrectLikeRealRecovery(string card, string expiry, string document)
+    {
+        var (known, code) = await StartAsync(DemoCustomer.Seed);
+        var decoy = await Api.StartAsync(card, expiry, document);
+        var mark = Outbox.Count;
+
+        var real = await RefusedAsync(() => Api.ConfirmAsync(known.RecoveryId, Other(code)));
+        var fake = await RefusedAsync(() => Api.ConfirmAsync(decoy.RecoveryId, code));
+
+        fake.Is(StatusCode.InvalidArgument, "CODE_INCORRECT");
+        Assert.Equal((real.StatusCode, real.Reason, real.RetryDelay), (fake.StatusCode, fake.Reason, fake.RetryDelay));
+        Assert.Equal(real.Metadata, fake.Metadata);
+        Assert.Equal(real.FieldViolations, fake.FieldViolations);
+        Assert.Empty(Outbox.Since(mark));
+    }
+
+    [Fact]
+    public async Task ResendRecoveryCode_Decoy_AnswersLikeRealAndSendsNothing()
+    {
+        var (known, _) = await StartAsync(DemoCustomer.Seed);
+        var decoy = await Api.StartAsync("4111111111111111", "12/29", "12345678Z");
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var mark = Outbox.Count;
+
+        var decoyResent = await Api.ResendAsync(decoy.RecoveryId);
+        Assert.Empty(Outbox.Since(mark));
+        var knownResent = await Api.ResendAsync(known.RecoveryId);
+
+        Assert.Single(Outbox.Since(mark));
+        Assert.Equal(knownResent, decoyResent);
+    }
+
+    private static string[] Fields(IMessage message) =>
+        message.Descriptor.Fields.InFieldNumberOrder()
+            .Where(f => !Equals(f.Accessor.GetValue(message), f.Accessor.GetValue((IMessage)Activator.CreateInstance(message.GetType())!)))
+            .Select(f => f.Name)
+            .ToArray();
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics.CodeAnalysis;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Storage;
+using Recovery.V1;
+
+namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Base of every test class: xUnit makes one instance per test, so every test gets its own server
+/// (its own in-memory store, clock, outbox and limits) and a real gRPC channel to it.
+/// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "xUnit disposes the server through IAsyncLifetime.DisposeAsync after each test.")]
+public abstract class IntegrationTest : IAsyncLifetime
+{
+    private protected const string CodeKey = "code";
+
+    private readonly ServerOptions options;
+    private RecoveryServerFactory? factory;
+    private RecoveryApi? api;
+
+    private protected IntegrationTest(ServerOptions? options = null) => this.options = options ?? ServerOptions.Default;
+
+    private protected RecoveryServerFactory Factory => factory ?? throw new InvalidOperationException("Not started.");
+
+    private protected RecoveryApi Api => api ?? throw new InvalidOperationException("Not started.");
+
+    private protected FakeTimeProvider Time => Factory.Time;
+
+    private protected RecordingOutbox Outbox => Factory.Outbox;
+
+    private protected RecordingAuditLog Audit => Factory.Audit;
+
+    public Task InitializeAsync()
+    {
+        factory = new RecoveryServerFactory(options);
+        api = new RecoveryApi(CreateChannel());
+        return Task.CompletedTask;
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        api?.Dispose();
+        if (factory is not null)
+        {
+            await factory.DisposeAsync().AsTask().WaitAsync(RecoveryApi.Timeout);
+        }
+    }
+
+    /// <summary>A real channel over the in-memory server's handler.</summary>
+    private protected GrpcChannel CreateChannel() =>
+        GrpcChannel.ForAddress(Factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Factory.Server.CreateHandler() });
+
+    private protected static Task<RpcError> RefusedAsync(Func<Task> call) => RpcError.FromAsync(call);
+
+    private protected Task<CredentialRecord> CredentialsAsync(DemoCustomer customer) =>
+        GetCredentialsAsync(Factory.Services.GetRequiredService<ICustomerStore>(), customer.Id);
+
+    /// <summary>StartRecovery for a known customer; returns the response and the code of the SMS it sent.</summary>
+    private protected async Task<(StartRecoveryResponse Started, string Code)> StartAsync(DemoCustomer customer)
+    {
+        var mark = Outbox.Count;
+        var started = await Api.StartAsync(customer);
+        var sms = Outbox.Single(mark, NotificationTemplates.RecoveryCode);
+        Assert.Equal((NotificationChannel.Sms, customer.Phone), (sms.Channel, sms.To));
+        return (started, sms.Values[CodeKey]);
+    }
+
+    /// <summary>Steps 1–3 for <paramref name="customer"/>; returns the temporary password sent by SMS.</summary>
+    private protected async Task<string> RecoverAsync(DemoCustomer customer)
+    {
+        var (started, code) = await StartAsync(customer);
+        var mark = Outbox.Count;
+        await Api.ConfirmAsync(started.RecoveryId, code);
+        return Outbox.Single(mark, NotificationTemplates.RecoveryTemporaryPassword).Values["temporary_password"];
+    }
+
+    /// <summary>Steps 1–4: a recovery, then a login with the temporary password.</summary>
+    private protected async Task<(string Ticket, string TemporaryPassword)> RecoverAndLogInAsync(DemoCustomer customer)
+    {
+        var temporary = await RecoverAsync(customer);
+        var login = await Api.LoginAsync(customer.UserCode, temporary);
+        Assert.Equal(LoginResponse.ResultOneofCase.PasswordChangeRequired, login.ResultCase);
+        return (login.PasswordChangeRequired.ChangeTicket, temporary);
+    }
+
+    /// <summary>Step 5: ChangePassword; returns the operation and the signing code of its SMS.</summary>
+    private protected async Task<(Operation Operation, string Code)> OpenChangeAsync(string ticket, string temporaryPassword, string newPassword)
+    {
+        var mark = Outbox.Count;
+        var operation = (await Api.ChangePasswordAsync(ticket, temporaryPassword, newPassword)).Operation;
+        var sms = Outbox.Single(mark, NotificationTemplates.OperationCode);
+        Assert.Equal(operation.Reference, sms.Values["reference"]);
+        return (operation, sms.Values[CodeKey]);
+    }
+
+    /// <summary>Asserts that <paramref name="password"/> is refused as a wrong password for <paramref name="customer"/>.</summary>
+    private protected async Task AssertLoginRefusedAsync(DemoCustomer customer, string password) =>
+        (await RefusedAsync(() => Api.LoginAsync(customer.UserCode, password))).Is(StatusCode.Unauthenticated, "INVALID_CREDENTIALS");
+
+    /// <summary>Asserts that <paramref name="password"/> still opens only the password-change screen.</summary>
+    private protected async Task AssertChangeRequiredAsync(DemoCustomer customer, string password) =>
+        Assert.Equal(LoginResponse.ResultOneofCase.PasswordChangeRequired, (await Api.LoginAsync(customer.UserCode, password)).ResultCase);
+
+    /// <summary>A 6-digit code that differs from <paramref name="code"/>.</summary>
+    private protected static string Other(string code) =>
+        ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<CredentialRecord> GetCredentialsAsync(ICustomerStore store, string customerId) =>
+        await store.GetCredentialsAsync(customerId, CancellationToken.None).WaitAsync(RecoveryApi.Timeout)
+            ?? throw new InvalidOperationException($"No credentials for {customerId}.");
+}

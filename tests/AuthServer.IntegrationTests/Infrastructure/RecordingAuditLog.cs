@@ -1,0 +1,31 @@
+using Recovery.AuthServer.Audit;
+
+namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
+
+/// <summary>Keeps every audit event in memory, so tests can tell which steps the server took.</summary>
+internal sealed class RecordingAuditLog : IAuditLog
+{
+    private readonly Lock gate = new();
+    private readonly List<AuditEvent> events = [];
+
+    public IReadOnlyList<AuditEvent> Events
+    {
+        get
+        {
+            lock (gate)
+            {
+                return events.ToArray();
+            }
+        }
+    }
+
+    public IReadOnlyList<AuditEvent> Of(string action) => Events.Where(e => e.Action == action).ToArray();
+
+    public void Record(AuditEvent auditEvent)
+    {
+        lock (gate)
+        {
+            events.Add(auditEvent);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Recovery.AuthServer.Notifications;
+
+namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Records every notification synchronously, then hands it to the real outbox. The flows enqueue
+/// before the RPC answers, so right after a call the record says exactly what that call sent:
+/// "nothing was sent" is checked deterministically, without waiting for the background dispatcher.
+/// </summary>
+internal sealed class RecordingOutbox(ChannelNotificationOutbox inner) : INotificationOutbox
+{
+    private readonly Lock gate = new();
+    private readonly List<Notification> recorded = [];
+
+    /// <summary>How many notifications were enqueued so far; a mark for <see cref="Since"/>.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return recorded.Count;
+            }
+        }
+    }
+
+    public IReadOnlyList<Notification> All => Since(0);
+
+    public IReadOnlyList<Notification> Since(int mark)
+    {
+        lock (gate)
+        {
+            return recorded.Skip(mark).ToArray();
+        }
+    }
+
+    /// <summary>The one notification of <paramref name="template"/> enqueued after <paramref name="mark"/>.</summary>
+    public Notification Single(int mark, string template) => Assert.Single(Since(mark), n => n.Template == template);
+
+    public ValueTask EnqueueAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            recorded.Add(notification);
+        }
+
+        return inner.EnqueueAsync(notification, cancellationToken);
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Audit;
+using Recovery.AuthServer.Notifications;
+
+namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real server (Development: dev secrets, demo directory, dev captcha) in process, with a fake clock,
+/// a recording outbox in front of the real one and a recording audit log.
+/// </summary>
+internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset StartTime = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider? time = options.FakeTime ? new FakeTimeProvider(StartTime) : null;
+
+    public FakeTimeProvider Time => time ?? throw new InvalidOperationException("This server runs on the system clock.");
+
+    public RecordingAuditLog Audit { get; } = new();
+
+    public RecordingOutbox Outbox => Services.GetRequiredService<RecordingOutbox>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environments.Development);
+
+        // UseSetting, not ConfigureAppConfiguration: Program reads some keys (the dev sink) while it
+        // registers services, before late configuration sources would be seen.
+        if (!options.DefaultRateLimits)
+        {
+            foreach (var rule in new[] { "PerCard", "PerDocument", "PerClientAddress", "PerChannel" })
+            {
+                builder.UseSetting($"RateLimits:{rule}:Limit", "100000");
+            }
+        }
+
+        if (options.DevSinkPath is { } sink)
+        {
+            builder.UseSetting("Notifications:DevSink:Path", sink);
+        }
+
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureTestServices(services =>
+        {
+            if (time is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(time);
+            }
+
+            services.RemoveAll<INotificationOutbox>();
+            services.AddSingleton<RecordingOutbox>();
+            services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<RecordingOutbox>());
+
+            services.RemoveAll<IAuditLog>();
+            services.AddSingleton<IAuditLog>(Audit);
+        });
+    }
+}

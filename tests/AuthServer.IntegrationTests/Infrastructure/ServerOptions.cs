@@ -1,0 +1,10 @@
+namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
+
+/// <summary>How a test's in-process server is built.</summary>
+/// <param name="FakeTime">Replace the clock with a <c>FakeTimeProvider</c> at <see cref="RecoveryServerFactory.StartTime"/>.</param>
+/// <param name="DefaultRateLimits">Keep the shipped rate limits; otherwise they are raised so that only the rate-limit tests meet them.</param>
+/// <param name="DevSinkPath">Set <c>Notifications:DevSink:Path</c>.</param>
+internal sealed record ServerOptions(bool FakeTime = true, bool DefaultRateLimits = false, string? DevSinkPath = null)
+{
+    public static ServerOptions Default { get; } = new();
+}
