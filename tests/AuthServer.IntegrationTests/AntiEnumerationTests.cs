@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Notifications;
 
 namespace Recovery.AuthServer.IntegrationTests;
 
@@ -37,6 +38,46 @@ public sealed class AntiEnumerationTests : IntegrationTest
         Assert.Equal(known.ResendsRemaining, decoy.ResendsRemaining);
         Assert.Equal(known.CalculateSize(), decoy.CalculateSize());
         Assert.Equal(Fields(known), Fields(decoy));
+    }
+
+    [Theory]
+    [InlineData("4000000000000002", "12/29", "12345678Z", false)]   // unknown card: decoys
+    [InlineData("4548812044110335", "12/29", "12345678Z", true)]    // the seed customer: real
+    public async Task ConfirmRecovery_SecondOpenRecoveryAfterFiveWrongCodes_BlockedAlikeForDecoyAndReal(string card, string expiry, string document, bool real)
+    {
+        // After five wrong codes on one recovery, a second recovery opened earlier with the same card
+        // must answer RECOVERY_BLOCKED whether the card is known or not; otherwise the difference
+        // would tell an attacker which cards exist.
+        // A code that is certainly wrong: for a real recovery, anything but the code just sent.
+        string WrongSince(int since) =>
+            Outbox.Since(since).LastOrDefault(n => n.Template == NotificationTemplates.RecoveryCode) is { } sms ? Other(sms.Values[CodeKey]) : "000000";
+
+        var mark = Outbox.Count;
+        var first = await Api.StartAsync(card, expiry, document);
+        var wrong = WrongSince(mark);
+        mark = Outbox.Count;
+        var second = await Api.StartAsync(card, expiry, document);
+        var wrongForSecond = WrongSince(mark);
+        for (var i = 0; i < 3; i++)
+        {
+            await RefusedAsync(() => Api.ConfirmAsync(first.RecoveryId, wrong));
+        }
+
+        Time.Advance(TimeSpan.FromSeconds(30));
+        mark = Outbox.Count;
+        await Api.ResendAsync(first.RecoveryId);
+        wrong = WrongSince(mark);
+        await RefusedAsync(() => Api.ConfirmAsync(first.RecoveryId, wrong));
+        (await RefusedAsync(() => Api.ConfirmAsync(first.RecoveryId, wrong))).Is(StatusCode.FailedPrecondition, "RECOVERY_BLOCKED");
+        mark = Outbox.Count;
+
+        (await RefusedAsync(() => Api.ConfirmAsync(second.RecoveryId, wrongForSecond))).Is(StatusCode.FailedPrecondition, "RECOVERY_BLOCKED");
+        (await RefusedAsync(() => Api.ResendAsync(second.RecoveryId))).Is(StatusCode.FailedPrecondition, "RECOVERY_BLOCKED");
+        var third = await Api.StartAsync(card, expiry, document);
+
+        Assert.Equal(second.RecoveryId.Length, third.RecoveryId.Length);
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Equal(real, Audit.Events.Any(e => e.Action == "recovery.blocked" && e.CustomerId is not null));
     }
 
     [Theory]

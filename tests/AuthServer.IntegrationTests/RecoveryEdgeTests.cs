@@ -127,6 +127,39 @@ public sealed class RecoveryEdgeTests : IntegrationTest
     }
 
     [Fact]
+    public async Task StartRecovery_NoLanguageRequested_MessagesInTheCustomersOwnLanguage()
+    {
+        // John's directory entry says "en"; the channel sends no language_code.
+        var john = DemoCustomer.John;
+        var mark = Outbox.Count;
+        var started = await Api.StartAsync(john.Card, john.Expiry, john.Document);
+        var sms = Outbox.Single(mark, NotificationTemplates.RecoveryCode);
+        Assert.Equal("en", sms.Language);
+
+        mark = Outbox.Count;
+        await Api.ConfirmAsync(started.RecoveryId, sms.Values[CodeKey]);
+        var temporary = Outbox.Single(mark, NotificationTemplates.RecoveryTemporaryPassword).Values["temporary_password"];
+        Assert.All(Outbox.Since(mark), n => Assert.Equal("en", n.Language));
+
+        var ticket = (await Api.LoginAsync(john.UserCode, temporary)).PasswordChangeRequired.ChangeTicket;
+        mark = Outbox.Count;
+        var operation = (await Api.ChangePasswordAsync(ticket, temporary, DemoCustomer.NewPassword)).Operation;
+        Assert.Equal("Online Banking user password change", operation.Description);
+        Assert.Equal("en", Outbox.Single(mark, NotificationTemplates.OperationCode).Language);
+    }
+
+    [Fact]
+    public async Task StartRecovery_NoLanguageRequestedSpanishCustomer_MessagesInSpanish()
+    {
+        var mark = Outbox.Count;
+        await Api.StartAsync(DemoCustomer.Seed);
+
+        var sms = Outbox.Single(mark, NotificationTemplates.RecoveryCode);
+        Assert.Equal("es-ES", sms.Language);
+        Assert.StartsWith("Banca a Distancia: tu código", sms.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConfirmRecovery_OtherOpenRecoveryAfterProcedureBlocked_RecoveryBlocked()
     {
         // Two recoveries opened for the same card (within the rate limit). Five wrong codes on the

@@ -47,8 +47,9 @@ public sealed class AccessFlow(
         {
             // Only someone who knows the password learns that the credentials are blocked; wrong
             // guesses against blocked credentials look like any wrong guess and count no further.
-            var known = credentials.PasswordHash is not null &&
-                await hasher.VerifyAsync(credentials.PasswordHash, password, cancellationToken) != PasswordVerification.Failed;
+            var known = (IsTemporaryPassword(credentials, password) && credentials.TemporaryPasswordExpiresAt > now) ||
+                (credentials.PasswordHash is not null &&
+                 await hasher.VerifyAsync(credentials.PasswordHash, password, cancellationToken) != PasswordVerification.Failed);
             audit.Record(new AuditEvent("access.login", "blocked", caller.Channel, customer.Id));
             return known
                 ? new Failure(FailureKind.PermissionDenied, ErrorReasons.CredentialsBlocked, "The credentials are blocked; recover them with a card.")
@@ -60,6 +61,9 @@ public sealed class AccessFlow(
             // After a recovery only the temporary password opens anything, and only the change screen.
             if (!IsTemporaryPassword(credentials, password))
             {
+                // A wrong guess costs the same Argon2 work as against an unknown user code, so timing
+                // does not reveal that this user code exists and is mid-recovery.
+                await hasher.VerifyAsync(await dummyHash.Value, password, cancellationToken);
                 return await CountFailureAsync(customer.Id, caller, "access.login");
             }
 
@@ -160,10 +164,11 @@ public sealed class AccessFlow(
         }
 
         var pendingHash = await hasher.HashAsync(command.NewPassword, cancellationToken);
-        var description = NotificationTemplates.PasswordChangeDescription(command.Language);
-        var operation = await CreateOperationAsync(customer, credentials, pendingHash, description, command, now, cancellationToken);
+        var language = LanguageFor(command, customer);
+        var description = NotificationTemplates.PasswordChangeDescription(language);
+        var operation = await CreateOperationAsync(customer, credentials, pendingHash, description, language, command.Ticket, now, cancellationToken);
         var issued = await otp.IssueAsync(ChallengeId(operation.Id), Binding(operation), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
-        await outbox.EnqueueAsync(NotificationTemplates.OperationCodeSms(customer.Phone, issued.Code, description, operation.Reference, command.Language), cancellationToken);
+        await outbox.EnqueueAsync(NotificationTemplates.OperationCodeSms(customer.Phone, issued.Code, description, operation.Reference, language), cancellationToken);
 
         audit.Record(new AuditEvent("access.change_password", "operation_opened", command.Caller.Channel, customer.Id, operation.Reference));
         return new OperationView(operation.Id, operation.Reference, description, operation.PhoneLastDigits, issued.ExpiresAt, issued.ResendAvailableAt, operation.State);
@@ -261,23 +266,24 @@ public sealed class AccessFlow(
     private async Task<Failure?> CheckNewPasswordAsync(ChangePasswordCommand command, Storage.CustomerRecord customer, CredentialRecord credentials, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
+        var language = LanguageFor(command, customer);
         var evaluation = policy.Evaluate(command.NewPassword, PersonalData.Of(customer));
         var rules = evaluation.FailedRequired.ToList();
         foreach (var rule in rules)
         {
-            violations.Add(new("new_password", PasswordTexts.Message(rule, command.Language, policy.Options), RuleReason(rule)));
+            violations.Add(new("new_password", PasswordTexts.Message(rule, language, policy.Options), RuleReason(rule)));
         }
 
         if (!string.Equals(command.NewPassword, command.RepeatPassword, StringComparison.Ordinal))
         {
-            violations.Add(new("repeat_password", command.Language == Language.English ? "The passwords do not match." : "Las contraseñas no coinciden.", ErrorReasons.PasswordMismatch));
+            violations.Add(new("repeat_password", language == Language.English ? "The passwords do not match." : "Las contraseñas no coinciden.", ErrorReasons.PasswordMismatch));
         }
 
         // Reuse is checked last: it costs one Argon2 verify per remembered hash.
         if (violations.Count == 0 && await IsReusedAsync(command.NewPassword, credentials, cancellationToken))
         {
             rules.Add(PasswordRule.Reused);
-            violations.Add(new("new_password", PasswordTexts.Message(PasswordRule.Reused, command.Language, policy.Options), RuleReason(PasswordRule.Reused)));
+            violations.Add(new("new_password", PasswordTexts.Message(PasswordRule.Reused, language, policy.Options), RuleReason(PasswordRule.Reused)));
         }
 
         if (violations.Count == 0)
@@ -316,7 +322,7 @@ public sealed class AccessFlow(
         return false;
     }
 
-    private async Task<OperationRecord> CreateOperationAsync(Storage.CustomerRecord customer, CredentialRecord credentials, string pendingHash, string description, ChangePasswordCommand command, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<OperationRecord> CreateOperationAsync(Storage.CustomerRecord customer, CredentialRecord credentials, string pendingHash, string description, Language language, string ticket, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // 10^8 references against at most thousands open at once: a clash is rare, and a few
         // redraws make failure practically impossible.
@@ -331,8 +337,8 @@ public sealed class AccessFlow(
                 PhoneLastDigits = Masking.PhoneLastDigits(customer.Phone),
                 PendingPasswordHash = pendingHash,
                 CredentialVersion = credentials.Version,
-                TicketHash = TokenHash("ticket", command.Ticket),
-                Language = command.Language.Tag(),
+                TicketHash = TokenHash("ticket", ticket),
+                Language = language.Tag(),
                 CreatedAt = now,
                 ExpiresAt = now + options.Value.OperationLifetime,
             };
@@ -378,6 +384,9 @@ public sealed class AccessFlow(
             ? new Failure(FailureKind.PermissionDenied, ErrorReasons.CredentialsBlocked, "Too many wrong passwords: the credentials are now blocked; recover them with a card.")
             : InvalidCredentials();
     }
+
+    private static Language LanguageFor(ChangePasswordCommand command, Storage.CustomerRecord customer) =>
+        command.Language ?? Languages.FromTag(customer.Language);
 
     private bool IsTemporaryPassword(CredentialRecord credentials, string password) =>
         credentials.TemporaryPasswordMac is { } mac &&

@@ -41,12 +41,12 @@ public sealed class AccessGrpcService(AccessFlow flow, PasswordPolicy policy, IO
         var response = new EvaluatePasswordResponse
         {
             Strength = evaluation.Strength.ToProto(),
-            StrengthLabel = PasswordTexts.Label(evaluation.Strength, language),
+            StrengthLabel = PasswordTexts.Label(evaluation.Strength, language ?? Language.Spanish),
             Acceptable = evaluation.Acceptable,
         };
         response.UnmetRules.AddRange(evaluation.Unmet
             .OrderByDescending(r => r.Required)
-            .Select(r => new PasswordRuleResult { Rule = r.Rule.ToProto(), Required = r.Required, Message = PasswordTexts.Message(r.Rule, language, policy.Options) }));
+            .Select(r => new PasswordRuleResult { Rule = r.Rule.ToProto(), Required = r.Required, Message = PasswordTexts.Message(r.Rule, language ?? Language.Spanish, policy.Options) }));
         return response;
     }
 

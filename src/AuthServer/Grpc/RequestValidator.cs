@@ -64,11 +64,17 @@ public sealed class RequestValidator
         return this;
     }
 
-    public RequestValidator Language(string field, string value, out Language language)
+    /// <summary>Parses an optional language; null when the field is empty (the customer's own then applies).</summary>
+    public RequestValidator Language(string field, string value, out Language? language)
     {
-        if (!Languages.TryParse(value, out language))
+        language = null;
+        if (!Languages.TryParse(value, out var parsed))
         {
             violations.Add(new(field, "Must be es-ES or en.", "UNSUPPORTED_LANGUAGE"));
+        }
+        else if (!string.IsNullOrWhiteSpace(value))
+        {
+            language = parsed;
         }
 
         return this;

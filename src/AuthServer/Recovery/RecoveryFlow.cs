@@ -79,11 +79,14 @@ public sealed partial class RecoveryFlow(
         // One credentials read whatever was found, so that on a remote store a known card costs the
         // same round trips as an unknown one.
         var credentials = await customers.GetCredentialsAsync(customer?.Id ?? DecoyCustomerId, cancellationToken);
-        var match = customer is not null && credentials is not null &&
+        var cardBlocked = await recoveries.GetCardBlockAsync(panHash, now, cancellationToken) is not null;
+        var match = !cardBlocked && customer is not null && credentials is not null &&
             customer.DocumentId == document &&
             customer.Cards.Any(c => c.PanHash == panHash && c.Expiry == card.Value.Expiry.ToString()) &&
             !(credentials.RecoveryBlockedUntil > now);
 
+        // Messages go in the language the channel asked for, else the customer's own, else es-ES.
+        var language = command.Language ?? (match ? Languages.FromTag(customer!.Language) : Language.Spanish);
         var recoveryId = Tokens.New(random);
         var issued = await otp.IssueAsync(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, deliverable: match, cancellationToken);
         await recoveries.CreateAsync(
@@ -91,7 +94,8 @@ public sealed partial class RecoveryFlow(
             {
                 Id = recoveryId,
                 CustomerId = match ? customer!.Id : null,
-                Language = command.Language.Tag(),
+                CardHash = panHash,
+                Language = language.Tag(),
                 Channel = command.Caller.Channel,
                 CreatedAt = now,
                 ExpiresAt = now + options.Value.Lifetime,
@@ -100,7 +104,7 @@ public sealed partial class RecoveryFlow(
 
         if (match)
         {
-            await outbox.EnqueueAsync(NotificationTemplates.RecoveryCodeSms(customer!.Phone, issued.Code, otpOptions.Value.CodeLifetime, command.Language), cancellationToken);
+            await outbox.EnqueueAsync(NotificationTemplates.RecoveryCodeSms(customer!.Phone, issued.Code, otpOptions.Value.CodeLifetime, language), cancellationToken);
         }
 
         // The audit trail (internal) may say what the caller must not learn.
@@ -120,6 +124,11 @@ public sealed partial class RecoveryFlow(
         if (recovery.State != RecoveryState.Open)
         {
             return NotOpen();
+        }
+
+        if (await recoveries.GetCardBlockAsync(recovery.CardHash, time.GetUtcNow(), cancellationToken) is not null)
+        {
+            return Blocked();
         }
 
         if (!outbox.HasRoomFor(1))
@@ -156,6 +165,14 @@ public sealed partial class RecoveryFlow(
         if (!outbox.HasRoomFor(2))
         {
             return Failure.Overloaded("Message delivery");
+        }
+
+        // A block on the card stops every recovery opened with it, including ones opened before the
+        // block, so extra open recoveries give no extra guesses. Decoys are blocked alike.
+        if (await recoveries.GetCardBlockAsync(recovery.CardHash, time.GetUtcNow(), cancellationToken) is not null)
+        {
+            audit.Record(new AuditEvent("recovery.confirm", "card_blocked", caller.Channel, recovery.CustomerId, recoveryId));
+            return Blocked();
         }
 
         var result = await otp.VerifyAsync(ChallengeId(recoveryId), Binding(recoveryId), code, cancellationToken);
@@ -196,6 +213,9 @@ public sealed partial class RecoveryFlow(
     private static Failure NotFound() =>
         new(FailureKind.NotFound, ErrorReasons.RecoveryNotFound, "No open recovery has that id.");
 
+    private static Failure Blocked() =>
+        new(FailureKind.FailedPrecondition, ErrorReasons.RecoveryBlocked, "Too many wrong codes; recovery with this card is blocked for a while.");
+
     private static Failure NotOpen() =>
         new(FailureKind.FailedPrecondition, ErrorReasons.RecoveryNotOpen, "This recovery is already finished.");
 
@@ -204,8 +224,10 @@ public sealed partial class RecoveryFlow(
     private async Task BlockAsync(RecoveryRecord recovery, CallerContext caller, CancellationToken cancellationToken)
     {
         await recoveries.SetStateAsync(recovery.Id, RecoveryState.Blocked, cancellationToken);
+        var cardUntil = await recoveries.BlockCardAsync(recovery.CardHash, time.GetUtcNow(), options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken);
         if (recovery.CustomerId is null)
         {
+            audit.Record(new AuditEvent("recovery.blocked", "decoy_card", caller.Channel, null, recovery.Id, $"until {cardUntil:O}"));
             return;
         }
 

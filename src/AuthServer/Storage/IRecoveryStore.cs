@@ -7,4 +7,13 @@ public interface IRecoveryStore
     Task<RecoveryRecord?> GetAsync(string recoveryId, CancellationToken cancellationToken);
 
     Task SetStateAsync(string recoveryId, RecoveryState state, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Blocks recoveries with this card (keyed hash) for an escalating period; returns until when.
+    /// Kept per card so that a decoy and a real recovery are blocked alike.
+    /// </summary>
+    Task<DateTimeOffset> BlockCardAsync(string cardHash, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken);
+
+    /// <summary>Until when recoveries with this card are blocked, or null if they are not.</summary>
+    Task<DateTimeOffset?> GetCardBlockAsync(string cardHash, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -10,6 +10,9 @@ public sealed record RecoveryRecord
 
     public string? CustomerId { get; init; }
 
+    /// <summary>Keyed hash of the card it was opened with; blocks apply per card, decoy or not.</summary>
+    public required string CardHash { get; init; }
+
     /// <summary>BCP 47 tag of the language the customer chose at step 1.</summary>
     public required string Language { get; init; }
 

@@ -37,6 +37,8 @@ internal sealed class RecordingOutbox(ChannelNotificationOutbox inner) : INotifi
     /// <summary>The one notification of <paramref name="template"/> enqueued after <paramref name="mark"/>.</summary>
     public Notification Single(int mark, string template) => Assert.Single(Since(mark), n => n.Template == template);
 
+    public bool HasRoomFor(int messages) => inner.HasRoomFor(messages);
+
     public ValueTask EnqueueAsync(Notification notification, CancellationToken cancellationToken)
     {
         lock (gate)

@@ -51,7 +51,16 @@ public class RequestValidatorTests
     }
 
     [Theory]
-    [InlineData("", Language.Spanish)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void Language_Empty_NullSoTheCustomersOwnApplies(string tag)
+    {
+        new RequestValidator().Language("language", tag, out var language).ThrowIfInvalid();
+
+        Assert.Null(language);
+    }
+
+    [Theory]
     [InlineData("es-ES", Language.Spanish)]
     [InlineData("es", Language.Spanish)]
     [InlineData("EN", Language.English)]

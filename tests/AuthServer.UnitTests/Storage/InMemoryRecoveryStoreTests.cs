@@ -17,11 +17,31 @@ public class InMemoryRecoveryStoreTests
     {
         Id = id,
         CustomerId = customerId,
+        CardHash = "card-hash",
         Language = "es-ES",
         Channel = "web",
         CreatedAt = time.GetUtcNow(),
         ExpiresAt = time.GetUtcNow().AddMinutes(30),
     };
+
+    [Fact]
+    public async Task BlockCardAsync_RepeatedBlocks_EscalateAndExpire()
+    {
+        var first = TimeSpan.FromHours(1);
+        var max = TimeSpan.FromHours(3);
+        Assert.Null(await store.GetCardBlockAsync("card-a", time.GetUtcNow(), ct));
+
+        var until1 = await store.BlockCardAsync("card-a", time.GetUtcNow(), first, max, ct);
+        Assert.Equal(time.GetUtcNow() + first, until1);
+        Assert.Equal(until1, await store.GetCardBlockAsync("card-a", time.GetUtcNow(), ct));
+        Assert.Null(await store.GetCardBlockAsync("card-b", time.GetUtcNow(), ct));
+
+        time.Advance(first);
+        Assert.Null(await store.GetCardBlockAsync("card-a", time.GetUtcNow(), ct));
+
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromHours(2), await store.BlockCardAsync("card-a", time.GetUtcNow(), first, max, ct));
+        Assert.Equal(time.GetUtcNow() + max, await store.BlockCardAsync("card-a", time.GetUtcNow(), first, max, ct));
+    }
 
     [Fact]
     public async Task GetAsync_BeforeExpiry_ReturnsRecordIncludingDecoys()
