@@ -112,6 +112,24 @@ fi
 grep -q unauthenticated "$work/err" && echo "ok   the temporary password no longer works"
 echo "buf curl walk: all six steps passed"
 
+# TLS when a certificate is configured: a second process on https with a throwaway certificate.
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 1 \
+    -subj "/CN=localhost" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
+  tls_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  ASPNETCORE_ENVIRONMENT=Development Kestrel__Certificates__Default__Path="$work/cert.pem" Kestrel__Certificates__Default__KeyPath="$work/key.pem" \
+    dotnet "$server_dll" --urls "https://127.0.0.1:$tls_port" --contentRoot "$(cd "$(dirname "$server_dll")" && pwd)" >"$work/tls.log" 2>&1 &
+  tls_server=$!
+  tls_status=""
+  for _ in $(seq 1 100); do
+    tls_status=$(buf curl --protocol grpc --insecure "https://127.0.0.1:$tls_port/grpc.health.v1.Health/Check" 2>/dev/null | field status 2>/dev/null) && break
+    sleep 0.2
+  done
+  kill $tls_server 2>/dev/null || true
+  wait $tls_server 2>/dev/null || true
+  expect "TLS endpoint with a configured certificate" "$tls_status" "SERVING"
+fi
+
 # The same flow from the command line, as a channel engineer would try it: AuthClient against the
 # same server process, for the Mastercard demo customer.
 client_dll=$(dirname "$server_dll")/../../../../AuthClient/bin/Release/net10.0/AuthClient.dll
