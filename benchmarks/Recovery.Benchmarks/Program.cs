@@ -1,4 +1,24 @@
 using BenchmarkDotNet.Running;
+using Recovery.Benchmarks.Scenarios;
 
-// Run all suites: dotnet run -c Release --project benchmarks/Recovery.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Recovery.Benchmarks.OtpVerifyBenchmarks).Assembly).Run(args);
+namespace Recovery.Benchmarks;
+
+/// <summary>
+/// Load scenarios by name; anything else goes to BenchmarkDotNet:
+///   dotnet run -c Release --project benchmarks/Recovery.Benchmarks -- change-password-burst --calls 2000
+///   dotnet run -c Release --project benchmarks/Recovery.Benchmarks -- --filter '*'
+/// (Not called Program: the server's Program is the type WebApplicationFactory hosts.)
+/// </summary>
+internal static class BenchmarksEntry
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "change-password-burst")
+        {
+            return await ChangePasswordBurst.RunAsync(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(BenchmarksEntry).Assembly).Run(args);
+        return 0;
+    }
+}
