@@ -132,6 +132,14 @@ public sealed class RecoveryClient
     public Task<ResendOperationCodeResponse> ResendOperationCodeAsync(string operationId, CancellationToken cancellationToken = default) =>
         ResendOperationCodeAsync(new ResendOperationCodeRequest { OperationId = operationId }, cancellationToken);
 
+    public Task<EnrollAuthenticatorResponse> EnrollAuthenticatorAsync(string sessionToken, CancellationToken cancellationToken = default) =>
+        CallAsync(nameof(AccessService.AccessServiceClient.EnrollAuthenticator),
+            o => Access.EnrollAuthenticatorAsync(new EnrollAuthenticatorRequest { SessionToken = sessionToken }, o), cancellationToken);
+
+    public Task<ConfirmAuthenticatorResponse> ConfirmAuthenticatorAsync(string sessionToken, string code, CancellationToken cancellationToken = default) =>
+        CallAsync(nameof(AccessService.AccessServiceClient.ConfirmAuthenticator),
+            o => Access.ConfirmAuthenticatorAsync(new ConfirmAuthenticatorRequest { SessionToken = sessionToken, Code = code }, o), cancellationToken);
+
     public Task<SignOperationResponse> SignOperationAsync(SignOperationRequest request, CancellationToken cancellationToken = default) =>
         CallAsync(nameof(AccessService.AccessServiceClient.SignOperation), o => Access.SignOperationAsync(request, o), cancellationToken);
 

@@ -20,6 +20,7 @@ public sealed class AccessFlow(
     IPasswordHasher hasher,
     PasswordPolicy policy,
     OtpEngine otp,
+    AuthenticatorEngine authenticators,
     IOptions<OtpOptions> otpOptions,
     IOptions<AccessOptions> options,
     INotificationOutbox outbox,
@@ -210,7 +211,25 @@ public sealed class AccessFlow(
         }
 
         var op = operation.Value;
-        var result = await otp.VerifyAsync(ChallengeId(op.Id), Binding(op), code, cancellationToken);
+
+        // Either kind of code signs: the SMS code bound to this operation, or a current code of the
+        // customer's confirmed authenticator app. A TOTP code is not bound to the operation (see
+        // docs/security.md); what it may sign is limited by the operation id, its pending state and
+        // the digest check at commit, and each time step signs at most once.
+        var totp = await authenticators.UseAsync(op.CustomerId, code, cancellationToken);
+        if (totp == TotpUse.Replayed)
+        {
+            // Not counted as a failure: a replay proves knowledge of a past code, not a guess, and
+            // counting it would let parallel replays close the operation the real signature is completing.
+            audit.Record(new AuditEvent("access.sign", "totp_replayed", caller.Channel, op.CustomerId, op.Reference));
+            return CodeOutcomes.ForVerify(new VerifyResult(VerifyStatus.AlreadyUsed), "code", ErrorReasons.OperationBlocked);
+        }
+
+        // With an authenticator enrolled, a wrong code counts even while the SMS code is burned or
+        // expired, so TOTP guesses stay limited by the operation's failure count.
+        var result = totp == TotpUse.Accepted
+            ? await otp.AcceptOtherFactorAsync(ChallengeId(op.Id), cancellationToken)
+            : await otp.VerifyAsync(ChallengeId(op.Id), Binding(op), code, cancellationToken, otherFactorEnrolled: totp == TotpUse.Incorrect);
         if (result.Status != VerifyStatus.Verified)
         {
             if (result.JustClosed)
@@ -238,7 +257,7 @@ public sealed class AccessFlow(
             await outbox.EnqueueAsync(NotificationTemplates.PasswordChangedEmail(customer.Email, customer.DisplayName, Languages.FromTag(op.Language)), cancellationToken);
         }
 
-        audit.Record(new AuditEvent("access.sign", "password_changed", caller.Channel, op.CustomerId, op.Reference));
+        audit.Record(new AuditEvent("access.sign", totp == TotpUse.Accepted ? "password_changed_totp" : "password_changed", caller.Channel, op.CustomerId, op.Reference));
         return OperationState.Signed;
     }
 
@@ -392,7 +411,10 @@ public sealed class AccessFlow(
         credentials.TemporaryPasswordMac is { } mac &&
         CryptographicOperations.FixedTimeEquals(mac, KeyedHash.Compute(keys.CodeKey, "tmp:" + password));
 
-    private string TokenHash(string kind, string token) => KeyedHash.ComputeHex(keys.CodeKey, kind + ":" + token);
+    private string TokenHash(string kind, string token) => TokenHash(keys, kind, token);
+
+    /// <summary>How tickets ("ticket") and sessions ("session") are keyed at rest; shared with <see cref="AuthenticatorFlow"/>.</summary>
+    internal static string TokenHash(SecretKeys keys, string kind, string token) => KeyedHash.ComputeHex(keys.CodeKey, kind + ":" + token);
 
     private static string ChallengeId(string operationId) => "op:" + operationId;
 

@@ -36,6 +36,9 @@ public static class ErrorReasons
     public const string OperationStale = "OPERATION_STALE";
     public const string OperationBlocked = "OPERATION_BLOCKED";
 
+    public const string SessionInvalid = "SESSION_INVALID";
+    public const string AuthenticatorNotPending = "AUTHENTICATOR_NOT_PENDING";
+
     public const string Overloaded = "OVERLOADED";
     public const string Internal = "INTERNAL";
     public const string DeadlineExceeded = "DEADLINE_EXCEEDED";

@@ -9,7 +9,7 @@ using Recovery.V1;
 namespace Recovery.AuthServer.Grpc;
 
 /// <summary>Adapter for steps 4–6: validate shape, call <see cref="AccessFlow"/>, map back.</summary>
-public sealed class AccessGrpcService(AccessFlow flow, PasswordPolicy policy, IOptions<OtpOptions> otp) : AccessService.AccessServiceBase
+public sealed class AccessGrpcService(AccessFlow flow, AuthenticatorFlow authenticators, PasswordPolicy policy, IOptions<OtpOptions> otp) : AccessService.AccessServiceBase
 {
     // Generous bounds on what is read at all; the policy's own maximum is a rule with a message.
     private const int PasswordFieldMax = 256;
@@ -78,8 +78,12 @@ public sealed class AccessGrpcService(AccessFlow flow, PasswordPolicy policy, IO
 
     public override async Task<SignOperationResponse> SignOperation(SignOperationRequest request, ServerCallContext context)
     {
+        // An SMS code has SigningCodeDigits digits, an authenticator's code TotpCode.Digits.
         var digits = otp.Value.SigningCodeDigits;
-        new RequestValidator().Id("operation_id", request.OperationId).Digits("code", request.Code, digits, digits).ThrowIfInvalid();
+        new RequestValidator()
+            .Id("operation_id", request.OperationId)
+            .Digits("code", request.Code, Math.Min(digits, TotpCode.Digits), Math.Max(digits, TotpCode.Digits))
+            .ThrowIfInvalid();
         var state = (await flow.SignAsync(request.OperationId, request.Code, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
         return new SignOperationResponse { State = state.ToProto() };
     }
@@ -89,5 +93,27 @@ public sealed class AccessGrpcService(AccessFlow flow, PasswordPolicy policy, IO
         new RequestValidator().Id("operation_id", request.OperationId).ThrowIfInvalid();
         var state = (await flow.CancelAsync(request.OperationId, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
         return new CancelOperationResponse { State = state.ToProto() };
+    }
+
+    public override async Task<EnrollAuthenticatorResponse> EnrollAuthenticator(EnrollAuthenticatorRequest request, ServerCallContext context)
+    {
+        new RequestValidator().Token("session_token", request.SessionToken).ThrowIfInvalid();
+        var enrollment = (await authenticators.EnrollAsync(request.SessionToken, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
+        return new EnrollAuthenticatorResponse
+        {
+            OtpauthUri = enrollment.OtpauthUri,
+            Secret = enrollment.Secret,
+            ExpireTime = enrollment.ExpiresAt.ToTimestamp(),
+        };
+    }
+
+    public override async Task<ConfirmAuthenticatorResponse> ConfirmAuthenticator(ConfirmAuthenticatorRequest request, ServerCallContext context)
+    {
+        new RequestValidator()
+            .Token("session_token", request.SessionToken)
+            .Digits("code", request.Code, TotpCode.Digits, TotpCode.Digits)
+            .ThrowIfInvalid();
+        var confirmed = (await authenticators.ConfirmAsync(request.SessionToken, request.Code, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
+        return new ConfirmAuthenticatorResponse { ConfirmTime = confirmed.ToTimestamp() };
     }
 }

@@ -49,6 +49,21 @@ public sealed class RequestValidator
         return this;
     }
 
+    /// <summary>A bearer token (session): required, and shaped like one this service issues.</summary>
+    public RequestValidator Token(string field, string value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            violations.Add(new(field, "Required.", "REQUIRED"));
+        }
+        else if (!Tokens.LooksValid(value))
+        {
+            violations.Add(new(field, "Is not a token issued by this service.", "MALFORMED"));
+        }
+
+        return this;
+    }
+
     public RequestValidator Digits(string field, string value, int minDigits, int maxDigits)
     {
         if (string.IsNullOrEmpty(value))

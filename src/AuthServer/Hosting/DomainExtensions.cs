@@ -25,6 +25,7 @@ public static class DomainExtensions
         builder.Services.AddSingleton<IOperationStore, InMemoryOperationStore>();
         builder.Services.AddSingleton<ISessionStore, InMemorySessionStore>();
         builder.Services.AddSingleton<IChallengeStore, InMemoryChallengeStore>();
+        builder.Services.AddSingleton<IAuthenticatorStore, InMemoryAuthenticatorStore>();
         builder.Services.AddSingleton<IRateLimiter, InMemoryRateLimiter>();
         return builder;
     }
@@ -41,6 +42,8 @@ public static class DomainExtensions
         services.AddSingleton<ICaptchaVerifier, DevelopmentCaptchaVerifier>();
         services.AddSingleton<OtpCodeGenerator>();
         services.AddSingleton<OtpEngine>();
+        services.AddSingleton<AuthenticatorSecretProtector>();
+        services.AddSingleton<AuthenticatorEngine>();
         services.AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         services.AddSingleton(sp => CommonPasswordList.Load(Path.Combine(AppContext.BaseDirectory, "Data", "common-passwords.txt")));
         services.AddSingleton<PasswordPolicy>();
@@ -48,6 +51,7 @@ public static class DomainExtensions
         services.AddSingleton<IAuditLog, LoggingAuditLog>();
         services.AddSingleton<RecoveryFlow>();
         services.AddSingleton<AccessFlow>();
+        services.AddSingleton<AuthenticatorFlow>();
         services.AddHostedService<DemoDirectoryLoader>();
 
         // Resolve the list now so a missing or empty file stops the host at start, not at first use.

@@ -14,6 +14,7 @@ public static class NotificationTemplates
     public const string RecoveryTemporaryPassword = "recovery-temporary-password";
     public const string OperationCode = "operation-code";
     public const string PasswordChanged = "password-changed";
+    public const string AuthenticatorAdded = "authenticator-added";
 
     /// <summary>The bank's call-centre number as the screens show it.</summary>
     public const string CallCentrePhone = "950 183 313";
@@ -52,6 +53,13 @@ public static class NotificationTemplates
             language == Language.English
                 ? $"Hello {displayName}: your Banca a Distancia password has just been changed. If it was not you, call {CallCentrePhone} at once."
                 : $"Hola {displayName}: se acaba de cambiar tu contraseña de Banca a Distancia. Si no has sido tú, llama cuanto antes al {CallCentrePhone}.");
+
+    public static Notification AuthenticatorAddedEmail(string email, string displayName, Language language) =>
+        Build(NotificationChannel.Email, email, AuthenticatorAdded, language,
+            new() { ["display_name"] = displayName },
+            language == Language.English
+                ? $"Hello {displayName}: an authenticator app can now sign your Banca a Distancia operations. If it was not you, call {CallCentrePhone} at once."
+                : $"Hola {displayName}: se ha activado una app de autenticación para firmar tus operaciones de Banca a Distancia. Si no has sido tú, llama cuanto antes al {CallCentrePhone}.");
 
     /// <summary>The description of a password change, as screen 6 shows it.</summary>
     public static string PasswordChangeDescription(Language language) =>

@@ -36,8 +36,16 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
         return new IssuedCode(code, challenge.ExpiresAt, challenge.ResendAvailableAt, limits.MaxResends);
     }
 
-    public Task<VerifyResult> VerifyAsync(string challengeId, byte[] binding, string code, CancellationToken cancellationToken) =>
-        store.VerifyAsync(challengeId, Mac(binding, code), time.GetUtcNow(), limits, cancellationToken);
+    /// <param name="otherFactorEnrolled">
+    /// True when the code could also have been a TOTP code: wrong codes then count toward the
+    /// challenge's limit even while the SMS code is burned or expired (see IChallengeStore.VerifyAsync).
+    /// </param>
+    public Task<VerifyResult> VerifyAsync(string challengeId, byte[] binding, string code, CancellationToken cancellationToken, bool otherFactorEnrolled = false) =>
+        store.VerifyAsync(challengeId, Mac(binding, code), time.GetUtcNow(), limits, cancellationToken, otherFactorEnrolled);
+
+    /// <summary>Ends the challenge because another factor (a TOTP code) signed instead of its SMS code.</summary>
+    public Task<VerifyResult> AcceptOtherFactorAsync(string challengeId, CancellationToken cancellationToken) =>
+        store.AcceptOtherFactorAsync(challengeId, cancellationToken);
 
     /// <summary>Issues a new code for an existing challenge; returns the clear code only when reissued.</summary>
     public async Task<(ReissueResult Result, IssuedCode? Code)> ReissueAsync(string challengeId, byte[] binding, int digits, bool deliverable, CancellationToken cancellationToken)
@@ -86,6 +94,7 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
         codeBytes.CopyTo(input, binding.Length + 1);
         var mac = HMACSHA256.HashData(keys.CodeKey, input);
         CryptographicOperations.ZeroMemory(input);
+        CryptographicOperations.ZeroMemory(codeBytes);
         return mac;
     }
 }

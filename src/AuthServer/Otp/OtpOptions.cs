@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Recovery.AuthServer.Otp;
 
-/// <summary>One-time codes sent by SMS. Bound from <c>Otp:*</c>; every value has its default stated.</summary>
-public sealed class OtpOptions
+/// <summary>One-time codes sent by SMS, and authenticator apps (TOTP). Bound from <c>Otp:*</c>; every value has its default stated.</summary>
+public sealed class OtpOptions : IValidatableObject
 {
     public const string Section = "Otp";
 
@@ -34,4 +34,32 @@ public sealed class OtpOptions
     /// <summary>Resends allowed per recovery or operation. Default 3.</summary>
     [Range(0, 10)]
     public int MaxResends { get; set; } = 3;
+
+    /// <summary>
+    /// How far from the server's clock a TOTP code is accepted, each side, in whole 30-second steps.
+    /// Default 30 seconds (±1 step: the previous, current and next code).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:02:00")]
+    public TimeSpan TotpWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Issuer shown by the authenticator app (otpauth:// <c>issuer</c>). Default "Banca a Distancia".</summary>
+    [Required]
+    [StringLength(64, MinimumLength = 1)]
+    public string TotpIssuer { get; set; } = "Banca a Distancia";
+
+    /// <summary>How long an enrolment may wait for ConfirmAuthenticator. Default 10 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
+    public TimeSpan AuthenticatorEnrollmentLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The window as a number of steps each side.</summary>
+    public int TotpWindowSteps => (int)(TotpWindow.Ticks / TotpCode.Step.Ticks);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // A window that is not whole steps would silently round; refuse it so the documented value is the real one.
+        if (TotpWindow.Ticks % TotpCode.Step.Ticks != 0)
+        {
+            yield return new ValidationResult("Otp:TotpWindow must be a whole number of 30-second steps (00:00:00, 00:00:30, …, 00:02:00).", [nameof(TotpWindow)]);
+        }
+    }
 }

@@ -60,6 +60,12 @@ internal sealed class RecoveryApi(GrpcChannel channel) : IDisposable
     public Task<CancelOperationResponse> CancelAsync(string operationId) =>
         CallAsync(Access.CancelOperationAsync(new CancelOperationRequest { OperationId = operationId }, Options()));
 
+    public Task<EnrollAuthenticatorResponse> EnrollAuthenticatorAsync(string sessionToken) =>
+        CallAsync(Access.EnrollAuthenticatorAsync(new EnrollAuthenticatorRequest { SessionToken = sessionToken }, Options()));
+
+    public Task<ConfirmAuthenticatorResponse> ConfirmAuthenticatorAsync(string sessionToken, string code) =>
+        CallAsync(Access.ConfirmAuthenticatorAsync(new ConfirmAuthenticatorRequest { SessionToken = sessionToken, Code = code }, Options()));
+
     public void Dispose() => Channel.Dispose();
 
     public static async Task<T> CallAsync<T>(AsyncUnaryCall<T> call)

@@ -23,7 +23,7 @@ public sealed class InMemoryChallengeStore(TimeProvider time) : IChallengeStore
     public Task<Challenge?> GetAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(entries.TryGetValue(id, out var e) ? e.Value : null);
 
-    public Task<VerifyResult> VerifyAsync(string id, byte[] presentedMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken)
+    public Task<VerifyResult> VerifyAsync(string id, byte[] presentedMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken, bool countWhileInactive = false)
     {
         if (!entries.TryGetValue(id, out var entry))
         {
@@ -39,22 +39,23 @@ public sealed class InMemoryChallengeStore(TimeProvider time) : IChallengeStore
                     return Task.FromResult(new VerifyResult(VerifyStatus.AlreadyUsed));
                 case ChallengeState.Closed:
                     return Task.FromResult(new VerifyResult(VerifyStatus.Closed));
-                case ChallengeState.Burned:
-                    return Task.FromResult(new VerifyResult(VerifyStatus.Burned));
             }
 
-            if (now >= c.ExpiresAt)
+            var usable = c.State == ChallengeState.Active && now < c.ExpiresAt;
+            if (!usable && !countWhileInactive)
             {
-                return Task.FromResult(new VerifyResult(VerifyStatus.Expired));
+                return Task.FromResult(new VerifyResult(c.State == ChallengeState.Burned ? VerifyStatus.Burned : VerifyStatus.Expired));
             }
 
-            if (CryptographicOperations.FixedTimeEquals(c.CodeMac, presentedMac))
+            // Always compared, even when the code cannot win, so the work done does not depend on the state.
+            var equal = CryptographicOperations.FixedTimeEquals(c.CodeMac, presentedMac);
+            if (usable && equal)
             {
                 entry.Value = c with { State = ChallengeState.Used };
                 return Task.FromResult(new VerifyResult(VerifyStatus.Verified));
             }
 
-            var codeFailures = c.CodeFailures + 1;
+            var codeFailures = usable ? c.CodeFailures + 1 : c.CodeFailures;
             var totalFailures = c.TotalFailures + 1;
             if (totalFailures >= limits.MaxTotalFailures)
             {
@@ -62,16 +63,44 @@ public sealed class InMemoryChallengeStore(TimeProvider time) : IChallengeStore
                 return Task.FromResult(new VerifyResult(VerifyStatus.Closed, 0, JustClosed: true));
             }
 
-            var burned = codeFailures >= limits.MaxAttemptsPerCode;
+            var burned = c.State == ChallengeState.Burned || (usable && codeFailures >= limits.MaxAttemptsPerCode);
             entry.Value = c with
             {
                 CodeFailures = codeFailures,
                 TotalFailures = totalFailures,
                 State = burned ? ChallengeState.Burned : ChallengeState.Active,
             };
+            if (countWhileInactive)
+            {
+                // Another factor can still sign, so the tries that matter are those left on the whole challenge.
+                return Task.FromResult(new VerifyResult(VerifyStatus.Incorrect, limits.MaxTotalFailures - totalFailures));
+            }
+
             return Task.FromResult(burned
                 ? new VerifyResult(VerifyStatus.Burned)
                 : new VerifyResult(VerifyStatus.Incorrect, limits.MaxAttemptsPerCode - codeFailures));
+        }
+    }
+
+    public Task<VerifyResult> AcceptOtherFactorAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!entries.TryGetValue(id, out var entry))
+        {
+            return Task.FromResult(new VerifyResult(VerifyStatus.NotFound));
+        }
+
+        lock (entry)
+        {
+            switch (entry.Value.State)
+            {
+                case ChallengeState.Used:
+                    return Task.FromResult(new VerifyResult(VerifyStatus.AlreadyUsed));
+                case ChallengeState.Closed:
+                    return Task.FromResult(new VerifyResult(VerifyStatus.Closed));
+            }
+
+            entry.Value = entry.Value with { State = ChallengeState.Used };
+            return Task.FromResult(new VerifyResult(VerifyStatus.Verified));
         }
     }
 

@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using OtpNet;
+using Recovery.AuthServer.Security;
+using Recovery.AuthServer.Storage;
+
+namespace Recovery.AuthServer.Otp;
+
+/// <summary>
+/// Authenticator apps (RFC 6238 TOTP, SHA-1, 6 digits, 30 s): enrolment, confirmation with a current
+/// code, and use of a code to sign. Replay is refused by remembering the last used time step per
+/// customer; the store advances it with one atomic check-and-set.
+/// </summary>
+public sealed class AuthenticatorEngine(IAuthenticatorStore store, AuthenticatorSecretProtector protector, IRandomSource random, IOptions<OtpOptions> options, TimeProvider time)
+{
+    // 160 bits: RFC 4226 §4 recommends it for HMAC-SHA-1, and every app accepts it.
+    private const int SecretBytes = 20;
+
+    public async Task<AuthenticatorEnrollment> EnrollAsync(string customerId, string accountName, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        var secret = new byte[SecretBytes];
+        random.Fill(secret);
+        try
+        {
+            var id = Tokens.New(random);
+            var pending = new Authenticator
+            {
+                Id = id,
+                CustomerId = customerId,
+                ProtectedSecret = protector.Protect(secret, customerId, id),
+                CreatedAt = now,
+                ExpiresAt = now + o.AuthenticatorEnrollmentLifetime,
+            };
+            await store.SavePendingAsync(pending, cancellationToken);
+            var base32 = Base32Encoding.ToString(secret).TrimEnd('=');
+            return new AuthenticatorEnrollment(base32, OtpauthUri(o.TotpIssuer, accountName, base32), pending.ExpiresAt.Value);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    /// <summary>
+    /// Confirms the pending enrolment with a current code: Verified (now confirmed, that step used),
+    /// Incorrect, Closed (too many wrong codes: the enrolment is discarded) or NotFound (none pending).
+    /// </summary>
+    public async Task<VerifyResult> ConfirmAsync(string customerId, string code, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var pending = await store.GetPendingAsync(customerId, now, cancellationToken);
+        if (pending is null)
+        {
+            return new VerifyResult(VerifyStatus.NotFound);
+        }
+
+        var step = FindStep(pending, code, now);
+        return await store.ConfirmAsync(customerId, pending.Id, step >= 0 ? step : null, options.Value.MaxFailuresPerChallenge, now, cancellationToken);
+    }
+
+    public async Task<bool> HasConfirmedAsync(string customerId, CancellationToken cancellationToken) =>
+        await store.GetConfirmedAsync(customerId, cancellationToken) is not null;
+
+    /// <summary>Checks <paramref name="code"/> as a TOTP code of the customer's confirmed authenticator and, if it is one, uses its step.</summary>
+    public async Task<TotpUse> UseAsync(string customerId, string code, CancellationToken cancellationToken)
+    {
+        var authenticator = await store.GetConfirmedAsync(customerId, cancellationToken);
+        if (authenticator is null)
+        {
+            return TotpUse.NotEnrolled;
+        }
+
+        var step = FindStep(authenticator, code, time.GetUtcNow());
+        if (step < 0)
+        {
+            return TotpUse.Incorrect;
+        }
+
+        return await store.TryUseStepAsync(customerId, authenticator.Id, step, cancellationToken) ? TotpUse.Accepted : TotpUse.Replayed;
+    }
+
+    private long FindStep(Authenticator authenticator, string code, DateTimeOffset now)
+    {
+        // A secret that does not decrypt (tampered, or another key) is a failed check, not a crash.
+        var secret = protector.Unprotect(authenticator.ProtectedSecret, authenticator.CustomerId, authenticator.Id);
+        if (secret is null)
+        {
+            return -1;
+        }
+
+        try
+        {
+            return TotpCode.FindStep(secret, code, TotpCode.StepAt(now), options.Value.TotpWindowSteps);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    private static string OtpauthUri(string issuer, string account, string base32Secret)
+    {
+        // Key URI format (google-authenticator wiki): label "issuer:account", issuer repeated as a parameter.
+        var i = Uri.EscapeDataString(issuer);
+        return $"otpauth://totp/{i}:{Uri.EscapeDataString(account)}?secret={base32Secret}&issuer={i}&algorithm=SHA1&digits={TotpCode.Digits}&period={(int)TotpCode.Step.TotalSeconds}";
+    }
+}
