@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Recovery.AuthServer.Access;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Captcha;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Passwords;
@@ -41,6 +42,9 @@ public static class DomainExtensions
         services.AddSingleton<ICaptchaVerifier, DevelopmentCaptchaVerifier>();
         services.AddSingleton<OtpCodeGenerator>();
         services.AddSingleton<OtpEngine>();
+        services.AddSingleton<RequestDeadline>();
+        services.AddSingleton<Argon2EngineSelector>();
+        services.AddSingleton<Argon2Gate>();
         services.AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         services.AddSingleton(sp => CommonPasswordList.Load(Path.Combine(AppContext.BaseDirectory, "Data", "common-passwords.txt")));
         services.AddSingleton<PasswordPolicy>();
@@ -52,6 +56,7 @@ public static class DomainExtensions
 
         // Resolve the list now so a missing or empty file stops the host at start, not at first use.
         services.AddHostedService<StartupChecks>();
+        services.AddHostedService<Argon2Startup>();
         return builder;
     }
 }
