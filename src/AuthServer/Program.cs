@@ -1,6 +1,11 @@
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Hosting;
 
+if (Argon2Calibration.IsRequested(args))
+{
+    return Argon2Calibration.Run(args, Console.Out);
+}
+
 if (HelpText.IsRequested(args))
 {
     Console.WriteLine(HelpText.Text);

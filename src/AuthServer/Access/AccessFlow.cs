@@ -29,7 +29,7 @@ public sealed class AccessFlow(
     IRandomSource random,
     TimeProvider time)
 {
-    private readonly Lazy<Task<string>> dummyHash = new(() => hasher.HashAsync(Tokens.New(random), CancellationToken.None));
+    private readonly Lazy<Task<string>> dummyHash = new(() => Task.FromResult(hasher.CreateDecoyHash()));
 
     public async Task<Outcome<LoginResult>> LoginAsync(string userCode, string password, CallerContext caller, CancellationToken cancellationToken)
     {

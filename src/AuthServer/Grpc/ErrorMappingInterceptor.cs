@@ -3,6 +3,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Passwords;
 
 namespace Recovery.AuthServer.Grpc;
 
@@ -10,14 +11,17 @@ namespace Recovery.AuthServer.Grpc;
 /// The one place where outcomes become status codes. Domain failures carry their details; a cancelled
 /// or timed-out call says so; anything unexpected is INTERNAL with a bland message (the exception is
 /// logged by type and stack only, since a message might echo input). Nothing escapes as UNKNOWN.
+/// It also hands the call's deadline to the domain (<see cref="RequestDeadline"/>) so that costly work can
+/// refuse early instead of finishing after the caller stopped waiting.
 /// </summary>
-public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, RequestDeadline deadline) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
         ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
+        using var budget = deadline.Begin(TimeLeft(context));
         try
         {
             return await continuation(request, context);
@@ -33,6 +37,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         ServerCallContext context,
         ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
+        using var budget = deadline.Begin(TimeLeft(context));
         try
         {
             return await continuation(requestStream, context);
@@ -55,6 +60,13 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return RpcStatusMapper.Simple(StatusCode.DeadlineExceeded, ErrorReasons.DeadlineExceeded, "The deadline passed before the call finished.");
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return RpcStatusMapper.Simple(StatusCode.Cancelled, ErrorReasons.Cancelled, "The call was cancelled.");
+            case HashingSaturatedException saturated:
+                LogHashingShed(context.Method);
+                return RpcStatusMapper.ToRpcException(new Failure(FailureKind.ResourceExhausted, ErrorReasons.HashingSaturated,
+                    "Password hashing is saturated; try again shortly.") { RetryAfter = saturated.RetryAfter });
+            case HashingDeadlineException:
+                return RpcStatusMapper.Simple(StatusCode.DeadlineExceeded, ErrorReasons.DeadlineExceeded,
+                    "The deadline cannot be met: password hashing is queued beyond it.");
             case OutboxFullException:
                 LogShed(context.Method);
                 return RpcStatusMapper.Simple(StatusCode.Unavailable, ErrorReasons.Overloaded, "Message delivery is saturated; try again shortly.");
@@ -63,6 +75,13 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return RpcStatusMapper.Simple(StatusCode.Internal, ErrorReasons.Internal, "Internal error.");
         }
     }
+
+    // gRPC deadlines are wall-clock instants; the domain gets a duration, measured on its own clock.
+    private static TimeSpan? TimeLeft(ServerCallContext context) =>
+        context.Deadline == DateTime.MaxValue ? null : context.Deadline.ToUniversalTime() - DateTime.UtcNow;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shed {Method}: password hashing queue full")]
+    private partial void LogHashingShed(string method);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected {ExceptionType} in {Method}\n{StackTrace}")]
     private partial void LogUnexpected(string method, string exceptionType, string stackTrace);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Recovery.AuthServer.Access;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Captcha;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Passwords;
@@ -44,6 +45,9 @@ public static class DomainExtensions
         services.AddSingleton<OtpEngine>();
         services.AddSingleton<AuthenticatorSecretProtector>();
         services.AddSingleton<AuthenticatorEngine>();
+        services.AddSingleton<RequestDeadline>();
+        services.AddSingleton<Argon2EngineSelector>();
+        services.AddSingleton<Argon2Gate>();
         services.AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         services.AddSingleton(sp => CommonPasswordList.Load(Path.Combine(AppContext.BaseDirectory, "Data", "common-passwords.txt")));
         services.AddSingleton<PasswordPolicy>();
@@ -56,6 +60,7 @@ public static class DomainExtensions
 
         // Resolve the list now so a missing or empty file stops the host at start, not at first use.
         services.AddHostedService<StartupChecks>();
+        services.AddHostedService<Argon2Startup>();
         return builder;
     }
 }

@@ -9,6 +9,9 @@ public static class HelpText
         Usage:
           dotnet run --project src/AuthServer [-- options]
           AuthServer [options]
+          AuthServer argon2 calibrate --target-ms N [--engine Auto|Libsodium|Konscious]
+                                      Measure this machine and print Argon2id settings (m, t, p=1) that hash
+                                      within N ms, never below OWASP's minimum (m=19456 KiB, t=2, p=1).
 
         Options:
           --urls URL[;URL]            Where to listen (default http://127.0.0.1:5000 with `dotnet run`).
@@ -23,6 +26,8 @@ public static class HelpText
           Notifications:DevSink:Path  Append every SMS/e-mail as a JSON line here (refused in Production)
           Captcha:DevelopmentToken    Token the development captcha accepts (default dev-ok)
           Cards:IssuerPrefixes        Accepted card prefixes (default 4, 5)
+          Passwords:Argon2:Engine     Auto (default: libsodium if it loads, else Konscious), Libsodium or Konscious
+          Passwords:Argon2:MaxConcurrency, :MaxQueue   Hashes at once (default: cores) and waiting (default 64 × that)
           Otp:*, Passwords:*, RateLimits:*, Recovery:*, Access:*         See docs/configuration.md
 
         Services: recovery.v1.RecoveryService, recovery.v1.AccessService, grpc.health.v1.Health, server reflection.

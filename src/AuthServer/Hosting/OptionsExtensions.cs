@@ -25,7 +25,11 @@ public static class OptionsExtensions
         Bind<CaptchaOptions>(builder, CaptchaOptions.Section);
         Bind<OtpOptions>(builder, OtpOptions.Section)
             .Validate(o => o.MaxAttemptsPerCode <= o.MaxFailuresPerChallenge, "Otp:MaxAttemptsPerCode cannot exceed Otp:MaxFailuresPerChallenge.");
-        Bind<Argon2Options>(builder, Argon2Options.Section);
+        Bind<Argon2Options>(builder, Argon2Options.Section)
+            .Validate(o => o.Engine != Argon2EngineKind.Libsodium || LibsodiumArgon2Engine.IsAvailable,
+                "Passwords:Argon2:Engine is Libsodium, but libsodium cannot be loaded on this machine; use Auto or Konscious.")
+            .Validate(o => o.Engine != Argon2EngineKind.Libsodium || o.Parallelism == 1,
+                "Passwords:Argon2:Engine Libsodium computes only Parallelism 1; use Auto or Konscious for more lanes.");
         Bind<PasswordPolicyOptions>(builder, PasswordPolicyOptions.Section)
             .Validate(o => o.MinLength <= o.MaxLength, "Passwords:Policy:MinLength cannot exceed MaxLength.")
             .Validate(o => o.MinimumStrength >= PasswordStrength.Medium, "Passwords:Policy:MinimumStrength cannot be below Medium.");

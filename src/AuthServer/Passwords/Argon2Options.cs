@@ -3,12 +3,16 @@ using System.ComponentModel.DataAnnotations;
 namespace Recovery.AuthServer.Passwords;
 
 /// <summary>
-/// Argon2id cost for new hashes. Bound from <c>Passwords:Argon2:*</c>. The minimums are OWASP's
-/// (m=19 MiB, t=2, p=1); raising any value makes old hashes upgrade at their next successful login.
+/// Argon2id cost for new hashes, the engine, and the admission gate. Bound from <c>Passwords:Argon2:*</c>.
+/// The cost minimums are OWASP's (m=19 MiB, t=2, p=1); raising any value makes old hashes upgrade at
+/// their next successful login.
 /// </summary>
 public sealed class Argon2Options
 {
     public const string Section = "Passwords:Argon2";
+
+    /// <summary>Queued hashes per slot by default: 64 × ~13 ms (libsodium, default cost) ≈ 0.8 s of work, about a channel's deadline.</summary>
+    public const int DefaultQueuePerSlot = 64;
 
     /// <summary>Memory in KiB. Default 19456 (19 MiB), the minimum accepted.</summary>
     [Range(19_456, 1_048_576)]
@@ -18,7 +22,24 @@ public sealed class Argon2Options
     [Range(2, 20)]
     public int Iterations { get; set; } = 2;
 
-    /// <summary>Lanes. Default 1.</summary>
+    /// <summary>Lanes. Default 1 (libsodium computes only 1; other values use Konscious).</summary>
     [Range(1, 16)]
     public int Parallelism { get; set; } = 1;
+
+    /// <summary>Default <see cref="Argon2EngineKind.Auto"/>: libsodium if it loads, else Konscious.</summary>
+    [EnumDataType(typeof(Argon2EngineKind))]
+    public Argon2EngineKind Engine { get; set; } = Argon2EngineKind.Auto;
+
+    /// <summary>
+    /// Hashes computed at once, each on a dedicated thread. Default <see cref="Environment.ProcessorCount"/>:
+    /// Argon2 is CPU-bound, so more only adds memory (MaxConcurrency × MemoryKib) and latency.
+    /// </summary>
+    [Range(1, 256)]
+    public int MaxConcurrency { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Hashes waiting for a slot; one more is refused at once. Default 64 × <see cref="MaxConcurrency"/>.</summary>
+    [Range(0, 100_000)]
+    public int? MaxQueue { get; set; }
+
+    public int EffectiveMaxQueue => MaxQueue ?? DefaultQueuePerSlot * MaxConcurrency;
 }

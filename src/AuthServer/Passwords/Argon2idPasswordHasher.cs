@@ -1,16 +1,23 @@
 using System.Security.Cryptography;
 using System.Text;
-using Konscious.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Security;
 
 namespace Recovery.AuthServer.Passwords;
 
 /// <summary>
-/// Argon2id (Konscious, managed) over HMAC-SHA256(pepper, NFKC(password)). The pepper is applied by
-/// HMAC rather than Argon2's own secret input so that any Argon2id engine can verify the same hashes.
+/// Argon2id over HMAC-SHA256(pepper, NFKC(password)), stored as a PHC string that names its pepper.
+/// The pepper is applied by HMAC rather than Argon2's own secret input so that any engine (libsodium has
+/// no secret input) computes and verifies the same hashes. Every hash goes through the <see cref="Argon2Gate"/>.
 /// </summary>
-public sealed class Argon2idPasswordHasher(IOptions<Argon2Options> options, SecretKeys keys, IRandomSource random) : IPasswordHasher
+public sealed class Argon2idPasswordHasher(
+    IOptions<Argon2Options> options,
+    SecretKeys keys,
+    IRandomSource random,
+    Argon2EngineSelector engines,
+    Argon2Gate gate,
+    RequestDeadline deadline) : IPasswordHasher
 {
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
@@ -44,23 +51,33 @@ public sealed class Argon2idPasswordHasher(IOptions<Argon2Options> options, Secr
         return weaker ? PasswordVerification.SuccessRehashNeeded : PasswordVerification.Success;
     }
 
-    private static async Task<byte[]> ComputeAsync(string password, byte[] pepper, byte[] salt, int memoryKib, int iterations, int parallelism, int length, CancellationToken cancellationToken)
+    /// <summary>
+    /// A well-formed hash at the current cost that no password matches (random salt and tag), made
+    /// without hashing: verifying against it costs exactly what a real verify costs, which is what the
+    /// anti-enumeration paths need, and it cannot fail for want of a free hashing slot.
+    /// </summary>
+    public string CreateDecoyHash()
+    {
+        var o = options.Value;
+        var salt = new byte[SaltBytes];
+        var tag = new byte[HashBytes];
+        random.Fill(salt);
+        random.Fill(tag);
+        return new PhcString(o.MemoryKib, o.Iterations, o.Parallelism, keys.PasswordPepperId, salt, tag).ToString();
+    }
+
+    private async Task<byte[]> ComputeAsync(string password, byte[] pepper, byte[] salt, int memoryKib, int iterations, int parallelism, int length, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var engine = engines.For(memoryKib, iterations, parallelism, salt.Length, length);
         var peppered = HMACSHA256.HashData(pepper, Encoding.UTF8.GetBytes(password.Normalize(NormalizationForm.FormKC)));
         try
         {
-            using var argon = new Argon2id(peppered)
-            {
-                Salt = salt,
-                MemorySize = memoryKib,
-                Iterations = iterations,
-                DegreeOfParallelism = parallelism,
-            };
-            return await argon.GetBytesAsync(length);
+            return await gate.RunAsync(() => engine.Hash(peppered, salt, memoryKib, iterations, parallelism, length), deadline.Remaining, cancellationToken);
         }
         finally
         {
+            // After a cancel the hash may still be running; wiping under it only spoils a dropped result.
             CryptographicOperations.ZeroMemory(peppered);
         }
     }

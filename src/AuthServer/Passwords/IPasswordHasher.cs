@@ -7,4 +7,7 @@ public interface IPasswordHasher
 
     /// <summary>A malformed or foreign stored hash is a failed check, never an exception.</summary>
     Task<PasswordVerification> VerifyAsync(string storedHash, string password, CancellationToken cancellationToken);
+
+    /// <summary>A hash no password verifies against, costing a real verify, made without hashing.</summary>
+    string CreateDecoyHash();
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.Security;
 using Recovery.AuthServer.UnitTests.TestSupport;
@@ -159,8 +158,44 @@ public class Argon2idPasswordHasherTests(Argon2HashFixture fixture) : IClassFixt
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Hasher().VerifyAsync(fixture.Hash, Argon2HashFixture.Password, cts.Token));
     }
 
-    internal static Argon2idPasswordHasher Hasher(Argon2Options? options = null, SecretKeys? keys = null, IRandomSource? random = null) =>
-        new(Options.Create(options ?? new Argon2Options()), keys ?? TestKeys.Create(), random ?? new CryptoRandomSource());
+    [Fact]
+    public async Task VerifyAsync_HashFromKonscious_VerifiesWithLibsodiumAndBack()
+    {
+        var konscious = Hasher(engines: TestArgon2.Only(new KonsciousArgon2Engine()));
+        var libsodium = Hasher(engines: TestArgon2.Only(new LibsodiumArgon2Engine()));
+
+        var byKonscious = await konscious.HashAsync("Cruzado-Konscious-7", ct);
+        var byLibsodium = await libsodium.HashAsync("Cruzado-Sodio-8", ct);
+
+        Assert.Equal(PasswordVerification.Success, await libsodium.VerifyAsync(byKonscious, "Cruzado-Konscious-7", ct));
+        Assert.Equal(PasswordVerification.Success, await konscious.VerifyAsync(byLibsodium, "Cruzado-Sodio-8", ct));
+        Assert.Equal(PasswordVerification.Failed, await libsodium.VerifyAsync(byKonscious, "Cruzado-Konscious-8", ct));
+        Assert.Equal(PasswordVerification.Failed, await konscious.VerifyAsync(byLibsodium, "Cruzado-Sodio-7", ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_TwoLaneHashWithLibsodiumPreferred_FallsBackToKonscious()
+    {
+        var twoLanes = new Argon2Options { Parallelism = 2 };
+        var stored = await Hasher(twoLanes, engines: TestArgon2.Only(new KonsciousArgon2Engine())).HashAsync("Dos-Carriles-2026", ct);
+
+        // libsodium declines p=2; the selector hands the hash to Konscious, so the customer still logs in.
+        Assert.Equal(PasswordVerification.Success, await Hasher(twoLanes).VerifyAsync(stored, "Dos-Carriles-2026", ct));
+    }
+
+    [Fact]
+    public async Task CreateDecoyHash_NoPasswordMatches_FailedAtCurrentCost()
+    {
+        var hasher = Hasher();
+        var decoy = hasher.CreateDecoyHash();
+
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1,keyid=p1$", decoy, StringComparison.Ordinal);
+        Assert.NotEqual(decoy, hasher.CreateDecoyHash());
+        Assert.Equal(PasswordVerification.Failed, await hasher.VerifyAsync(decoy, string.Empty, ct));
+    }
+
+    internal static Argon2idPasswordHasher Hasher(Argon2Options? options = null, SecretKeys? keys = null, IRandomSource? random = null, Argon2EngineSelector? engines = null) =>
+        TestArgon2.Hasher(options, keys, random, engines);
 
     private static PhcString Parse(string text)
     {
