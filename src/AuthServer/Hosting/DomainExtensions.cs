@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Access;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Captcha;
 using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Passwords;
+using Recovery.AuthServer.Passwords.Strength;
 using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Security;
@@ -42,7 +44,9 @@ public static class DomainExtensions
         services.AddSingleton<OtpCodeGenerator>();
         services.AddSingleton<OtpEngine>();
         services.AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
-        services.AddSingleton(sp => CommonPasswordList.Load(Path.Combine(AppContext.BaseDirectory, "Data", "common-passwords.txt")));
+        services.AddSingleton(sp => CommonPasswordList.Load(Path.Combine(sp.GetRequiredService<IOptions<PasswordPolicyOptions>>().Value.DataPath, CommonPasswordList.FileName)));
+        services.AddSingleton(sp => StrengthDictionaries.Load(sp.GetRequiredService<IOptions<PasswordPolicyOptions>>().Value.DataPath));
+        services.AddSingleton<StrengthEstimator>();
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<TemporaryPasswordGenerator>();
         services.AddSingleton<IAuditLog, LoggingAuditLog>();
@@ -50,7 +54,7 @@ public static class DomainExtensions
         services.AddSingleton<AccessFlow>();
         services.AddHostedService<DemoDirectoryLoader>();
 
-        // Resolve the list now so a missing or empty file stops the host at start, not at first use.
+        // Resolve the password lists now so a missing, damaged or short file stops the host at start, not at first use.
         services.AddHostedService<StartupChecks>();
         return builder;
     }
