@@ -50,8 +50,8 @@ public sealed class ChangePasswordTests : IntegrationTest
     }
 
     [Theory]
-    [InlineData("Nombre#Tortuga73")]
-    [InlineData("Vela#12345678Zeta")]
+    [InlineData("Nombre#Tq81xzWv")]
+    [InlineData("Tq#12345678Zx!Wv")]
     [InlineData("Sbarrios#Kiwi73")]
     [InlineData("Kiwi#10000001Rio")]
     [InlineData("Kiwi#612345331!")]
@@ -69,7 +69,7 @@ public sealed class ChangePasswordTests : IntegrationTest
     {
         var (ticket, _) = await RecoverAndLogInAsync(DemoCustomer.Seed);
 
-        var evaluation = await Api.EvaluateAsync("Nombre#Tortuga73", ticket);
+        var evaluation = await Api.EvaluateAsync("Nombre#Tq81xzWv", ticket);
 
         Assert.False(evaluation.Acceptable);
         Assert.Contains(evaluation.UnmetRules, r => r.Rule == PasswordRule.PersonalData && r.Required);

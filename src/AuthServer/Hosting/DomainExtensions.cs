@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Access;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Captcha;
@@ -8,6 +9,7 @@ using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Passwords;
+using Recovery.AuthServer.Passwords.Strength;
 using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Security;
@@ -49,7 +51,9 @@ public static class DomainExtensions
         services.AddSingleton<Argon2EngineSelector>();
         services.AddSingleton<Argon2Gate>();
         services.AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
-        services.AddSingleton(sp => CommonPasswordList.Load(Path.Combine(AppContext.BaseDirectory, "Data", "common-passwords.txt")));
+        services.AddSingleton(sp => CommonPasswordList.Load(Path.Combine(sp.GetRequiredService<IOptions<PasswordPolicyOptions>>().Value.DataPath, CommonPasswordList.FileName)));
+        services.AddSingleton(sp => StrengthDictionaries.Load(sp.GetRequiredService<IOptions<PasswordPolicyOptions>>().Value.DataPath));
+        services.AddSingleton<StrengthEstimator>();
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<TemporaryPasswordGenerator>();
         services.AddSingleton<IAuditLog, LoggingAuditLog>();
@@ -58,7 +62,7 @@ public static class DomainExtensions
         services.AddSingleton<AuthenticatorFlow>();
         services.AddHostedService<DemoDirectoryLoader>();
 
-        // Resolve the list now so a missing or empty file stops the host at start, not at first use.
+        // Resolve the password lists now so a missing, damaged or short file stops the host at start, not at first use.
         services.AddHostedService<StartupChecks>();
         services.AddHostedService<Argon2Startup>();
         return builder;

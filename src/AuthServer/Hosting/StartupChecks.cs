@@ -9,14 +9,15 @@ namespace Recovery.AuthServer.Hosting;
 
 /// <summary>Checks that need services, run before the server takes calls. Each failure stops the host.</summary>
 public sealed partial class StartupChecks(
-    CommonPasswordList commonPasswords,
+    PasswordPolicy passwordPolicy,
     IOptions<CaptchaOptions> captcha,
     IHostEnvironment environment,
     ILogger<StartupChecks> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = commonPasswords.Count;
+        // The policy holds the common-password list and the strength dictionaries: resolving it loads them.
+        _ = passwordPolicy.Options;
         if (captcha.Value.Provider == "Development" && environment.IsProduction())
         {
             throw new OptionsValidationException(CaptchaOptions.Section, typeof(CaptchaOptions),

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Passwords.Strength;
 
 namespace Recovery.AuthServer.Passwords;
 
@@ -9,10 +9,10 @@ namespace Recovery.AuthServer.Passwords;
 /// (ChangePassword) both call <see cref="Evaluate"/>, so the customer never sees "Fuerte" and then a
 /// refusal for strength. Reuse is checked separately because it needs the stored hashes.
 /// </summary>
-public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, CommonPasswordList commonPasswords)
+public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, CommonPasswordList commonPasswords, StrengthEstimator estimator)
 {
-    // zxcvbn's matching grows quickly with length; beyond this the estimate adds nothing (and the
-    // maximum-length rule refuses the password anyway).
+    // zxcvbn's matching grows with the square of the length; beyond this the estimate adds nothing
+    // (and the maximum-length rule, at most 64, refuses the password anyway).
     private const int EstimatorMaxLength = 64;
     private const int MinPersonalTokenLength = 4;
 
@@ -47,7 +47,8 @@ public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, Comm
             unmet.Add(new(PasswordRule.MaxLength, true));
         }
 
-        var common = commonPasswords.Contains(normalized);
+        // "te quiero mucho" is the breached "tequieromucho" with spaces: a phrase is checked both ways.
+        var common = commonPasswords.Contains(normalized) || commonPasswords.Contains(WithoutWhiteSpace(normalized));
         if (common)
         {
             unmet.Add(new(PasswordRule.CommonPassword, true));
@@ -108,7 +109,7 @@ public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, Comm
         return count;
     }
 
-    private static PasswordStrength Estimate(string password, int length, IReadOnlyList<string> userInputs)
+    private PasswordStrength Estimate(string password, int length, IReadOnlyList<string> userInputs)
     {
         if (length == 0)
         {
@@ -120,13 +121,15 @@ public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, Comm
             return PasswordStrength.VeryStrong;
         }
 
-        var result = Zxcvbn.Zxcvbn.MatchPassword(password, userInputs);
-        return (PasswordStrength)(Math.Clamp(result.Score, 0, 4) + 1);
+        return estimator.Estimate(password, userInputs);
     }
+
+    private static string WithoutWhiteSpace(string s) =>
+        s.Any(char.IsWhiteSpace) ? string.Concat(s.Where(c => !char.IsWhiteSpace(c))) : s;
 
     private static List<string> PersonalTokens(PersonalData personal, IEnumerable<string> bankWords) =>
         personal.Values.Concat(bankWords)
-            .Select(Fold)
+            .Select(TextFold.Fold)
             .Where(t => t.Length >= MinPersonalTokenLength)
             .Distinct(StringComparer.Ordinal)
             .ToList();
@@ -139,24 +142,9 @@ public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, Comm
         }
 
         // '1' and '|' stand for both i and l, so two readings are tried.
-        string[] readings = [Fold(password), Unleet(Fold(password), 'i'), Unleet(Fold(password), 'l')];
+        var folded = TextFold.Fold(password);
+        string[] readings = [folded, Unleet(folded, 'i'), Unleet(folded, 'l')];
         return tokens.Any(t => readings.Any(r => r.Contains(t, StringComparison.Ordinal)));
-    }
-
-    /// <summary>Lower case without diacritics, so "José" and "jose" and "JOSÉ" are the same word.</summary>
-    private static string Fold(string s)
-    {
-        var decomposed = s.Normalize(NormalizationForm.FormD);
-        var sb = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
-            {
-                sb.Append(char.ToLowerInvariant(c));
-            }
-        }
-
-        return sb.ToString();
     }
 
     private static string Unleet(string s, char one) => string.Create(s.Length, (s, one), static (span, state) =>

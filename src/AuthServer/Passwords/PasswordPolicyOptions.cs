@@ -23,6 +23,16 @@ public sealed class PasswordPolicyOptions
     [Range(0, 24)]
     public int HistoryDepth { get; set; } = 5;
 
+    /// <summary>
+    /// Folder of the shipped lists (<c>common-passwords.txt.gz</c>, <c>strength/*.txt.gz</c>); a relative
+    /// path is taken from the server's binary folder. Default "Data". A missing or damaged list stops the host.
+    /// </summary>
+    [Required]
+    public string DataDirectory { get; set; } = "Data";
+
+    /// <summary><see cref="DataDirectory"/> as an absolute path.</summary>
+    public string DataPath => Path.Combine(AppContext.BaseDirectory, DataDirectory);
+
     /// <summary>Words of the bank that no password may contain. Default "cajamar".</summary>
     public string[] BankWords { get; set; } = ["cajamar"];
 }

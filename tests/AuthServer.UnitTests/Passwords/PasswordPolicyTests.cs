@@ -23,29 +23,7 @@ public class PasswordPolicyTests
 
     private static readonly PersonalData Personal = PersonalData.Of(Customer);
 
-    private static PasswordPolicy Policy(PasswordPolicyOptions? options = null) =>
-        new(Options.Create(options ?? new PasswordPolicyOptions()), CommonPasswords.List);
-
-    [Fact]
-    public void CommonPasswordList_RealFile_IsLoadedWithItsEntries()
-    {
-        Assert.True(CommonPasswords.List.Count > 30_000, $"Only {CommonPasswords.List.Count} entries.");
-        Assert.True(CommonPasswords.List.Contains("password1"));
-        Assert.True(CommonPasswords.List.Contains("  QWERTY123 "));
-        Assert.False(CommonPasswords.List.Contains(Strong));
-    }
-
-    [Fact]
-    public void CommonPasswordList_EmptyOrCommentsOnly_Throws()
-    {
-        Assert.Throws<InvalidOperationException>(() => new CommonPasswordList(["# comment", string.Empty]));
-    }
-
-    [Fact]
-    public void CommonPasswordList_MissingFile_Throws()
-    {
-        Assert.Throws<FileNotFoundException>(() => CommonPasswordList.Load(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "none.txt")));
-    }
+    private static PasswordPolicy Policy(PasswordPolicyOptions? options = null) => CommonPasswords.Policy(options);
 
     [Fact]
     public void Evaluate_LongRandomPassword_AcceptedStrongOrBetter()

@@ -38,7 +38,7 @@ public class TemporaryPasswordGeneratorTests
     [Fact]
     public void Next_ManySamples_PassThePasswordPolicy()
     {
-        var policy = new PasswordPolicy(Options.Create(new PasswordPolicyOptions()), CommonPasswords.List);
+        var policy = CommonPasswords.Policy();
         var generator = new TemporaryPasswordGenerator(new SeededRandom(42));
         var refused = new List<string>();
         for (var i = 0; i < 300; i++)
