@@ -41,5 +41,9 @@ PY
 rm -rf "$results"
 [ $status -eq 0 ] || exit $status
 
+step "load: concurrent ChangePassword burst (fails on errors or memory, never on timings)"
+mkdir -p artifacts
+dotnet run -c Release --no-build --project benchmarks/Recovery.Benchmarks -- change-password-burst --calls 1000 --json artifacts/change-password-burst.json
+
 step "end-to-end: buf curl and AuthClient against a real server"
 bash tests/e2e/walk-with-buf-curl.sh src/AuthServer/bin/Release/net10.0/AuthServer.dll

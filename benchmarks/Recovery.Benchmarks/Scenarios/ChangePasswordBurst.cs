@@ -16,8 +16,9 @@ namespace Recovery.Benchmarks.Scenarios;
 /// password history), so accepted calls per second is the hashing rate under load. The anchor, measured
 /// in the same run, is the single-hash time of the server's hasher: ideal rate = cores ÷ that time.
 ///
-/// Run: dotnet run -c Release --project benchmarks/Recovery.Benchmarks -- change-password-burst [--calls 2000] [--json FILE]
-/// It fails (exit 1) on any status other than OK, RESOURCE_EXHAUSTED or DEADLINE_EXCEEDED, never on timings.
+/// Run: dotnet run -c Release --project benchmarks/Recovery.Benchmarks -- change-password-burst [--calls 2000] [--json FILE] [--max-memory-mib 1024]
+/// It fails (exit 1) on any status other than OK, RESOURCE_EXHAUSTED or DEADLINE_EXCEEDED, or when the
+/// process's peak working set passes the bound; never on timings.
 /// </summary>
 internal static class ChangePasswordBurst
 {
@@ -28,6 +29,7 @@ internal static class ChangePasswordBurst
         var calls = IntOption(args, "--calls", 2000);
         var deadline = TimeSpan.FromSeconds(IntOption(args, "--deadline-seconds", 60));
         var json = StringOption(args, "--json");
+        var maxMemoryMib = IntOption(args, "--max-memory-mib", 1024);
 
         await using var server = new InProcessServer();
         using var channel = server.CreateChannel();
@@ -64,6 +66,14 @@ internal static class ChangePasswordBurst
         var singleMs = singles[singles.Count / 2];
         var cores = Environment.ProcessorCount;
         var idealPerSecond = cores * 1000.0 / singleMs;
+
+        // Second anchor: the same hasher kept busy on every core, without gRPC. On shared VMs two
+        // "cores" rarely give twice one core's Argon2 rate (memory bandwidth, a busy neighbour), so this
+        // says how much of any gap is the machine and how much is the server.
+        const int parallelHashes = 60;
+        var parallelClock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, parallelHashes).Select(i => hasher.HashAsync("Ancla#Paralela!" + i, CancellationToken.None)));
+        var parallelPerSecond = parallelHashes / parallelClock.Elapsed.TotalSeconds;
 
         Console.WriteLine($"Burst: {calls} concurrent ChangePassword calls (deadline {deadline.TotalSeconds:0} s)...");
         using var process = Process.GetCurrentProcess();
@@ -119,6 +129,8 @@ internal static class ChangePasswordBurst
             accepted = ok,
             hashes_per_second = Math.Round(hashesPerSecond, 1),
             ratio_to_ideal = idealPerSecond == 0 ? 0 : Math.Round(hashesPerSecond / idealPerSecond, 3),
+            parallel_hashes_per_second = Math.Round(parallelPerSecond, 1),
+            ratio_to_parallel = Math.Round(hashesPerSecond / parallelPerSecond, 3),
             burst_seconds = Math.Round(elapsed, 2),
             peak_working_set_mib = peakWorkingSet / (1024 * 1024),
             statuses = new SortedDictionary<string, int>(statuses),
@@ -132,7 +144,14 @@ internal static class ChangePasswordBurst
             await File.WriteAllTextAsync(json, text);
         }
 
-        return unexpected == 0 && ok > 0 ? 0 : 1;
+        // Fails on errors and on memory (a bound, not a timing); never on speed, which the report states.
+        var memoryOk = peakWorkingSet <= maxMemoryMib * 1024L * 1024L;
+        if (!memoryOk)
+        {
+            await Console.Error.WriteLineAsync($"Peak working set {peakWorkingSet / (1024 * 1024)} MiB exceeds {maxMemoryMib} MiB.");
+        }
+
+        return unexpected == 0 && ok > 0 && memoryOk ? 0 : 1;
     }
 
     // Unique, strong, and free of the synthetic customers' own digits (which the policy would refuse).

@@ -137,6 +137,10 @@ public sealed class AccessFlow(
             return Failure.Overloaded("Message delivery");
         }
 
+        // Shed before the policy checks: under a burst, refused calls must not eat the cores that the
+        // admitted hashes need.
+        hasher.EnsureCapacity();
+
         var now = time.GetUtcNow();
         var credentials = await customers.GetCredentialsAsync(customer.Id, cancellationToken);
         if (credentials?.TemporaryPasswordMac is null || !(credentials.TemporaryPasswordExpiresAt > now))

@@ -86,15 +86,17 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
     // The MAC of a non-digit value: no code the customer can type will ever equal it.
     private byte[] DecoyMac(byte[] binding) => Mac(binding, "decoy:" + Tokens.New(random));
 
+    // binding ‖ 0x00 ‖ code, assembled on the stack (codes are at most a few dozen ASCII characters) so
+    // that the only allocation of a verify is the 32-byte MAC handed to the store.
     private byte[] Mac(byte[] binding, string code)
     {
-        var codeBytes = Encoding.ASCII.GetBytes(code);
-        var input = new byte[binding.Length + 1 + codeBytes.Length];
-        binding.CopyTo(input, 0);
-        codeBytes.CopyTo(input, binding.Length + 1);
+        var length = binding.Length + 1 + Encoding.ASCII.GetByteCount(code);
+        Span<byte> input = length <= 256 ? stackalloc byte[length] : new byte[length];
+        binding.CopyTo(input);
+        input[binding.Length] = 0;
+        Encoding.ASCII.GetBytes(code, input[(binding.Length + 1)..]);
         var mac = HMACSHA256.HashData(keys.CodeKey, input);
         CryptographicOperations.ZeroMemory(input);
-        CryptographicOperations.ZeroMemory(codeBytes);
         return mac;
     }
 }

@@ -107,6 +107,15 @@ public sealed class Argon2Gate : IDisposable
         return item.Completion.Task;
     }
 
+    /// <summary>Throws as <see cref="RunAsync{T}"/> would if a hash were submitted now; admits nothing.</summary>
+    public void EnsureAdmissible(TimeSpan? timeLeft)
+    {
+        lock (sync)
+        {
+            Admit(timeLeft);
+        }
+    }
+
     public void Dispose()
     {
         lock (sync)

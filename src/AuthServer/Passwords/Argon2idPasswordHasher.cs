@@ -66,6 +66,8 @@ public sealed class Argon2idPasswordHasher(
         return new PhcString(o.MemoryKib, o.Iterations, o.Parallelism, keys.PasswordPepperId, salt, tag).ToString();
     }
 
+    public void EnsureCapacity() => gate.EnsureAdmissible(deadline.Remaining);
+
     private async Task<byte[]> ComputeAsync(string password, byte[] pepper, byte[] salt, int memoryKib, int iterations, int parallelism, int length, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -10,4 +10,11 @@ public interface IPasswordHasher
 
     /// <summary>A hash no password verifies against, costing a real verify, made without hashing.</summary>
     string CreateDecoyHash();
+
+    /// <summary>
+    /// Refuses now, with the exception a hash would meet, when a hash started now would be refused
+    /// (queue full, or the call's deadline out of reach). Lets a flow shed a call before doing the
+    /// cheaper work that precedes its hash, so that under overload the cores go to hashing.
+    /// </summary>
+    void EnsureCapacity();
 }

@@ -41,6 +41,26 @@ public sealed class Argon2GateTests : IDisposable
     }
 
     [Fact]
+    public async Task EnsureAdmissible_FullQueue_ThrowsAndAdmitsNothing()
+    {
+        using var gate = new Argon2Gate(1, 1, time);
+        await SeedAverageAsync(gate, TimeSpan.FromMilliseconds(100));
+        gate.EnsureAdmissible(null);
+        Assert.Equal(0, gate.Queued);
+        var running = gate.RunAsync(Blocking, null, CancellationToken.None);
+        await WaitStartedAsync();
+        gate.EnsureAdmissible(null);
+        var queued = gate.RunAsync(Blocking, null, CancellationToken.None);
+
+        Assert.Throws<HashingSaturatedException>(() => gate.EnsureAdmissible(null));
+        Assert.Equal(1, gate.Queued);
+
+        release.Set();
+        await Task.WhenAll(running, queued).WaitAsync(Wait);
+        Assert.Equal(0, computed);
+    }
+
+    [Fact]
     public async Task RunAsync_DeadlineShorterThanQueueWaitPlusHash_RejectsAtOnceAndHashesNothing()
     {
         using var gate = new Argon2Gate(1, 10, time);
