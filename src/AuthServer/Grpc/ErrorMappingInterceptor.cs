@@ -16,6 +16,10 @@ namespace Recovery.AuthServer.Grpc;
 /// </summary>
 public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, RequestDeadline deadline) : Interceptor
 {
+    // Static: gRPC creates an interceptor per call, and the throttle must span calls.
+    private static long shedSinceLog;
+    private static long lastShedLogTicks = long.MinValue / 2;
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
         ServerCallContext context,
@@ -61,14 +65,22 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return RpcStatusMapper.Simple(StatusCode.Cancelled, ErrorReasons.Cancelled, "The call was cancelled.");
             case HashingSaturatedException saturated:
-                LogHashingShed(context.Method);
+                if (ShouldLogShed())
+                {
+                    LogHashingShed(context.Method, Interlocked.Exchange(ref shedSinceLog, 0));
+                }
+
                 return RpcStatusMapper.ToRpcException(new Failure(FailureKind.ResourceExhausted, ErrorReasons.HashingSaturated,
                     "Password hashing is saturated; try again shortly.") { RetryAfter = saturated.RetryAfter });
             case HashingDeadlineException:
                 return RpcStatusMapper.Simple(StatusCode.DeadlineExceeded, ErrorReasons.DeadlineExceeded,
                     "The deadline cannot be met: password hashing is queued beyond it.");
             case OutboxFullException:
-                LogShed(context.Method);
+                if (ShouldLogShed())
+                {
+                    LogShed(context.Method, Interlocked.Exchange(ref shedSinceLog, 0));
+                }
+
                 return RpcStatusMapper.Simple(StatusCode.Unavailable, ErrorReasons.Overloaded, "Message delivery is saturated; try again shortly.");
             default:
                 LogUnexpected(context.Method, ex.GetType().FullName ?? ex.GetType().Name, ex.StackTrace ?? string.Empty);
@@ -80,12 +92,21 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
     private static TimeSpan? TimeLeft(ServerCallContext context) =>
         context.Deadline == DateTime.MaxValue ? null : context.Deadline.ToUniversalTime() - DateTime.UtcNow;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Shed {Method}: password hashing queue full")]
-    private partial void LogHashingShed(string method);
+    // Shedding happens in floods; one line a second with a count says as much as thousands would.
+    private static bool ShouldLogShed()
+    {
+        Interlocked.Increment(ref shedSinceLog);
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref lastShedLogTicks);
+        return now - last >= 1000 && Interlocked.CompareExchange(ref lastShedLogTicks, now, last) == last;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shed {Method}: password hashing queue full ({Count} calls shed since the last such line)")]
+    private partial void LogHashingShed(string method, long count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected {ExceptionType} in {Method}\n{StackTrace}")]
     private partial void LogUnexpected(string method, string exceptionType, string stackTrace);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Shed {Method}: notification outbox full")]
-    private partial void LogShed(string method);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shed {Method}: notification outbox full ({Count} calls shed since the last such line)")]
+    private partial void LogShed(string method, long count);
 }
