@@ -14,6 +14,18 @@ if ! command -v buf >/dev/null 2>&1; then
 fi
 buf --version
 command -v python3 >/dev/null || { echo "python3 is needed by the end-to-end walk" >&2; exit 1; }
+# The Redis tests start their own redis-server processes on free loopback ports; they need the binary.
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    # The package starts a system service on 6379; the tests do not use it.
+    (systemctl stop redis-server || service redis-server stop || true) >/dev/null 2>&1
+  else
+    echo "redis-server is needed: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)" >&2
+    exit 1
+  fi
+fi
+redis-server --version
 
 step "buf lint"
 buf lint

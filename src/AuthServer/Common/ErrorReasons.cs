@@ -40,6 +40,7 @@ public static class ErrorReasons
     public const string AuthenticatorNotPending = "AUTHENTICATOR_NOT_PENDING";
 
     public const string Overloaded = "OVERLOADED";
+    public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
     public const string HashingSaturated = "HASHING_SATURATED";
     public const string Internal = "INTERNAL";
     public const string DeadlineExceeded = "DEADLINE_EXCEEDED";

@@ -3,6 +3,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Passwords;
 
 namespace Recovery.AuthServer.Grpc;
@@ -75,6 +76,14 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
             case HashingDeadlineException:
                 return RpcStatusMapper.Simple(StatusCode.DeadlineExceeded, ErrorReasons.DeadlineExceeded,
                     "The deadline cannot be met: password hashing is queued beyond it.");
+            case StorageUnavailableException:
+                if (ShouldLogShed())
+                {
+                    LogStorageUnavailable(context.Method, Interlocked.Exchange(ref shedSinceLog, 0));
+                }
+
+                return RpcStatusMapper.ToRpcException(new Failure(FailureKind.Unavailable, ErrorReasons.StorageUnavailable,
+                    "The shared store is unavailable; nothing was changed. Try again shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
             case OutboxFullException:
                 if (ShouldLogShed())
                 {
@@ -106,6 +115,9 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected {ExceptionType} in {Method}\n{StackTrace}")]
     private partial void LogUnexpected(string method, string exceptionType, string stackTrace);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refused {Method}: shared store unavailable ({Count} calls refused since the last such line)")]
+    private partial void LogStorageUnavailable(string method, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shed {Method}: notification outbox full ({Count} calls shed since the last such line)")]
     private partial void LogShed(string method, long count);

