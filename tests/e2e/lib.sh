@@ -1,0 +1,97 @@
+# Shared helpers of the end-to-end scripts (sourced, not run). Every server they start listens on a
+# free loopback port; every call is buf curl using server reflection only.
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_server DLL URL LOG [VAR=value ...]: starts AuthServer in Development in the background; prints its pid.
+start_server() {
+  local dll=$1 url=$2 log=$3
+  shift 3
+  env ASPNETCORE_ENVIRONMENT=Development "$@" \
+    dotnet "$dll" --urls "$url" --contentRoot "$(cd "$(dirname "$dll")" && pwd)" >"$log" 2>&1 &
+  echo $!
+}
+
+# call URL METHOD JSON
+call() { buf curl --protocol grpc --http2-prior-knowledge --timeout 10s -d "$3" "$1/$2"; }
+
+field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
+for k in sys.argv[1].split("."): d=d[k]
+print(d)' "$1"; }
+
+health() { buf curl --protocol grpc --http2-prior-knowledge --timeout 5s "$1/grpc.health.v1.Health/Check" 2>/dev/null | field status 2>/dev/null; }
+
+# wait_status URL STATUS: up to 20 s for the health service to say STATUS.
+wait_status() {
+  for _ in $(seq 1 100); do
+    [ "$(health "$1")" = "$2" ] && return 0
+    sleep 0.2
+  done
+  echo "FAIL $1 did not report $2" >&2
+  return 1
+}
+
+# sink_value SINK TEMPLATE KEY: the last message of TEMPLATE, once the background dispatcher wrote it.
+sink_value() {
+  for _ in $(seq 1 100); do
+    if [ -f "$1" ] && v=$(python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+path, template, key = sys.argv[1:]
+found = None
+for line in open(path, encoding="utf-8"):
+    line = line.strip()
+    if line:
+        m = json.loads(line)
+        if m["template"] == template:
+            found = m["values"][key]
+if found is None:
+    sys.exit(1)
+print(found)
+PY
+    ); then echo "$v"; return 0; fi
+    sleep 0.1
+  done
+  echo "no $2 message in the sink" >&2; return 1
+}
+
+expect() { if [ "$2" != "$3" ]; then echo "FAIL $1: expected '$3', got '$2'" >&2; exit 1; fi; echo "ok   $1"; }
+
+# walk_seed_customer SINK URL_A URL_B NEW_PASSWORD: the six steps of the seed screens for the seed
+# customer, alternating between two servers (the same URL twice for one server), then a login with
+# the new password. Sets TEMPORARY for the caller.
+walk_seed_customer() {
+  local sink=$1 a=$2 b=$3 new_password=$4
+  local start recovery_id code confirm user_code login ticket meter change operation_id reference signing_code sign session
+  start=$(call "$a" recovery.v1.RecoveryService/StartRecovery \
+    '{"card_number":"4548812044110335","card_expiry":"12/29","document_id":"12345678Z","captcha_token":"dev-ok"}')
+  recovery_id=$(echo "$start" | field recoveryId)
+  code=$(sink_value "$sink" recovery-code code)
+  echo "ok   1 Tu dato"
+
+  confirm=$(call "$b" recovery.v1.RecoveryService/ConfirmRecovery "{\"recovery_id\":\"$recovery_id\",\"code\":\"$code\"}")
+  expect "2 Confirmación: masked e-mail" "$(echo "$confirm" | field maskedEmail)" "sb*****@ebcc.es"
+  expect "3 Selección confirmada: masked phone" "$(echo "$confirm" | field maskedPhone)" "+34 - 6*****331"
+  user_code=$(sink_value "$sink" recovery-user-code user_code)
+  TEMPORARY=$(sink_value "$sink" recovery-temporary-password temporary_password)
+
+  login=$(call "$a" recovery.v1.AccessService/Login "{\"user_code\":\"$user_code\",\"password\":\"$TEMPORARY\"}")
+  ticket=$(echo "$login" | field passwordChangeRequired.changeTicket)
+  expect "4 Acceso: change required for" "$(echo "$login" | field passwordChangeRequired.displayName)" "NOMBRE APELLIDO APELLIDO"
+
+  meter=$(call "$b" recovery.v1.AccessService/EvaluatePassword "{\"password\":\"$new_password\",\"change_ticket\":\"$ticket\"}")
+  expect "5 meter acceptable" "$(echo "$meter" | field acceptable)" "True"
+  change=$(call "$a" recovery.v1.AccessService/ChangePassword \
+    "{\"change_ticket\":\"$ticket\",\"current_password\":\"$TEMPORARY\",\"new_password\":\"$new_password\",\"repeat_password\":\"$new_password\"}")
+  operation_id=$(echo "$change" | field operation.operationId)
+  reference=$(echo "$change" | field operation.reference)
+  expect "5 Cambio de contraseña: description" "$(echo "$change" | field operation.description)" "Cambio de contraseña de Usuario de Banca Electrónica"
+  expect "6 reference is 8 digits" "$(echo "$reference" | grep -cE '^[0-9]{8}$')" "1"
+  expect "6 SMS names the reference" "$(sink_value "$sink" operation-code reference)" "$reference"
+  signing_code=$(sink_value "$sink" operation-code code)
+
+  sign=$(call "$b" recovery.v1.AccessService/SignOperation "{\"operation_id\":\"$operation_id\",\"code\":\"$signing_code\"}")
+  expect "6 Gestión de claves: signed" "$(echo "$sign" | field state)" "OPERATION_STATE_SIGNED"
+
+  session=$(call "$a" recovery.v1.AccessService/Login "{\"user_code\":\"$user_code\",\"password\":\"$new_password\"}")
+  expect "login with the new password gives a session" "$(echo "$session" | field session.token | grep -c .)" "1"
+}
