@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.Redis;
+using StackExchange.Redis;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+/// <summary>A connection with a key prefix of its own on the shared test server, and a look at what it stored.</summary>
+internal sealed class RedisStoreHarness(RedisServerFixture fixture) : IDisposable
+{
+    public RedisConnection Connection { get; } = new(Options.Create(new StorageOptions
+    {
+        Provider = "Redis",
+        Redis = new RedisStorageOptions { Configuration = fixture.Server.Configuration, KeyPrefix = RedisServerFixture.UniquePrefix() },
+    }));
+
+    /// <summary>Every key this test's stores wrote, with its remaining TTL (null: none).</summary>
+    public async Task<IReadOnlyDictionary<string, TimeSpan?>> KeysAsync()
+    {
+        using var admin = await fixture.Server.ConnectAsync().Timeout();
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        var db = admin.GetDatabase();
+        var result = new Dictionary<string, TimeSpan?>(StringComparer.Ordinal);
+        await foreach (var key in server.KeysAsync(pattern: Connection.KeyPrefix + "*"))
+        {
+            result[key.ToString()] = await db.KeyTimeToLiveAsync(key).Timeout();
+        }
+
+        return result;
+    }
+
+    /// <summary>Every value this test's stores wrote, as raw bytes (hash fields and strings).</summary>
+    public async Task<IReadOnlyList<byte[]>> ValuesAsync()
+    {
+        using var admin = await fixture.Server.ConnectAsync().Timeout();
+        var db = admin.GetDatabase();
+        var values = new List<byte[]>();
+        foreach (var key in (await KeysAsync()).Keys)
+        {
+            if (await db.KeyTypeAsync(key).Timeout() == RedisType.Hash)
+            {
+                values.AddRange((await db.HashGetAllAsync(key).Timeout()).Select(e => (byte[])e.Value!));
+            }
+            else
+            {
+                values.Add((byte[])(await db.StringGetAsync(key).Timeout())!);
+            }
+        }
+
+        return values;
+    }
+
+    public void Dispose() => Connection.Dispose();
+}
