@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.Redis;
-using StackExchange.Redis;
 
 namespace Recovery.AuthServer.IntegrationTests.Storage;
 
@@ -28,27 +27,6 @@ internal sealed class RedisStoreHarness(RedisServerFixture fixture) : IDisposabl
         }
 
         return result;
-    }
-
-    /// <summary>Every value this test's stores wrote, as raw bytes (hash fields and strings).</summary>
-    public async Task<IReadOnlyList<byte[]>> ValuesAsync()
-    {
-        using var admin = await fixture.Server.ConnectAsync().Timeout();
-        var db = admin.GetDatabase();
-        var values = new List<byte[]>();
-        foreach (var key in (await KeysAsync()).Keys)
-        {
-            if (await db.KeyTypeAsync(key).Timeout() == RedisType.Hash)
-            {
-                values.AddRange((await db.HashGetAllAsync(key).Timeout()).Select(e => (byte[])e.Value!));
-            }
-            else
-            {
-                values.Add((byte[])(await db.StringGetAsync(key).Timeout())!);
-            }
-        }
-
-        return values;
     }
 
     public void Dispose() => Connection.Dispose();
