@@ -13,6 +13,10 @@ public static class RedisStores
         // Customers and credentials, recoveries and card blocks, change tickets and sessions.
 
         // Challenges, authenticators, operations and references, rate limits.
+        services.AddSingleton<IChallengeStore, RedisChallengeStore>();
+        services.AddSingleton<IAuthenticatorStore, RedisAuthenticatorStore>();
+        services.AddSingleton<IOperationStore, RedisOperationStore>();
+        services.AddSingleton<RateLimiting.IRateLimiter, RedisRateLimiter>();
 
         // The notification outbox.
     }

@@ -1,0 +1,188 @@
+using StackExchange.Redis;
+
+namespace Recovery.AuthServer.Storage.Redis;
+
+/// <summary>
+/// Challenges on Redis: one hash per challenge at <c>{prefix}{ch:&lt;id&gt;}:challenge</c>, holding
+/// only the keyed hash (HMAC) of the code, never the code. Every check-and-update is one Lua script
+/// on that one key, so it is atomic and runs on Cluster.
+/// </summary>
+public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time) : IChallengeStore
+{
+    /// <summary>Kept past its code's expiry so that late tries answer "expired", not "not found" (as in memory).</summary>
+    internal static readonly TimeSpan Retention = TimeSpan.FromHours(1);
+
+    private static readonly RedisValue[] Fields = ["mac", "exp", "rat", "rs", "cf", "tf", "st"];
+
+    private const string CreateScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        redis.call('HSET', KEYS[1], 'mac', ARGV[1], 'exp', ARGV[2], 'rat', ARGV[3], 'rs', ARGV[4], 'cf', ARGV[5], 'tf', ARGV[6], 'st', ARGV[7])
+        redis.call('PEXPIRE', KEYS[1], ARGV[8])
+        return 1
+        """;
+
+    // ARGV: presented MAC, now (µs), max attempts per code, max total failures, count while inactive (1/0).
+    // Returns {status, attempts remaining, just closed (1/0)}.
+    private const string VerifyScript = """
+        local c = redis.call('HMGET', KEYS[1], 'st', 'exp', 'mac', 'cf', 'tf')
+        local st = c[1]
+        if not st then return {'NotFound', 0, 0} end
+        if st == 'Used' then return {'AlreadyUsed', 0, 0} end
+        if st == 'Closed' then return {'Closed', 0, 0} end
+        local usable = st == 'Active' and tonumber(ARGV[2]) < tonumber(c[2])
+        local countInactive = ARGV[5] == '1'
+        if not usable and not countInactive then
+          if st == 'Burned' then return {'Burned', 0, 0} end
+          return {'Expired', 0, 0}
+        end
+        -- A plain comparison, not a constant-time one (Lua has none). Its timing can only tell how many
+        -- leading bytes of two HMACs under the server's secret key agree; without that key an attacker
+        -- cannot choose a code whose HMAC shares a prefix, so the timing reveals nothing about the code.
+        -- It is always made, even when the code cannot win, so the work does not depend on the state.
+        local equal = c[3] == ARGV[1]
+        if usable and equal then
+          redis.call('HSET', KEYS[1], 'st', 'Used')
+          return {'Verified', 0, 0}
+        end
+        local maxAttempts = tonumber(ARGV[3])
+        local maxTotal = tonumber(ARGV[4])
+        local cf = tonumber(c[4])
+        if usable then cf = cf + 1 end
+        local tf = tonumber(c[5]) + 1
+        if tf >= maxTotal then
+          redis.call('HSET', KEYS[1], 'cf', cf, 'tf', tf, 'st', 'Closed')
+          return {'Closed', 0, 1}
+        end
+        local burned = st == 'Burned' or (usable and cf >= maxAttempts)
+        local newState = 'Active'
+        if burned then newState = 'Burned' end
+        redis.call('HSET', KEYS[1], 'cf', cf, 'tf', tf, 'st', newState)
+        if countInactive then return {'Incorrect', maxTotal - tf, 0} end
+        if burned then return {'Burned', 0, 0} end
+        return {'Incorrect', maxAttempts - cf, 0}
+        """;
+
+    private const string AcceptOtherFactorScript = """
+        local st = redis.call('HGET', KEYS[1], 'st')
+        if not st then return 'NotFound' end
+        if st == 'Used' then return 'AlreadyUsed' end
+        if st == 'Closed' then return 'Closed' end
+        redis.call('HSET', KEYS[1], 'st', 'Used')
+        return 'Verified'
+        """;
+
+    // ARGV: new MAC, now (µs), max resends, new expiry (µs), new resend time (µs), TTL (ms).
+    // Returns {status, mac, exp, rat, rs, cf, tf, st} with the fields after the step.
+    private const string ReissueScript = """
+        local c = redis.call('HMGET', KEYS[1], 'st', 'rs', 'rat')
+        local st = c[1]
+        if not st then return {'NotFound'} end
+        local status
+        if st == 'Used' or st == 'Closed' then
+          status = 'NotActive'
+        elseif tonumber(c[2]) >= tonumber(ARGV[3]) then
+          status = 'LimitReached'
+        elseif tonumber(ARGV[2]) < tonumber(c[3]) then
+          status = 'TooSoon'
+        else
+          redis.call('HSET', KEYS[1], 'mac', ARGV[1], 'exp', ARGV[4], 'rat', ARGV[5], 'rs', tonumber(c[2]) + 1, 'cf', 0, 'st', 'Active')
+          redis.call('PEXPIRE', KEYS[1], ARGV[6])
+          status = 'Reissued'
+        end
+        local f = redis.call('HMGET', KEYS[1], 'mac', 'exp', 'rat', 'rs', 'cf', 'tf', 'st')
+        local r = {status}
+        for i = 1, #f do r[i + 1] = f[i] end
+        return r
+        """;
+
+    private const string CloseScript = """
+        local st = redis.call('HGET', KEYS[1], 'st')
+        if not st then return 1 end
+        if st == 'Used' then return 0 end
+        redis.call('HSET', KEYS[1], 'st', 'Closed')
+        return 1
+        """;
+
+    public async Task CreateAsync(Challenge challenge, CancellationToken cancellationToken)
+    {
+        var ttl = RedisTime.TtlMilliseconds(challenge.ExpiresAt, time.GetUtcNow(), Retention);
+        var created = (long)await redis.ScriptAsync(CreateScript, [Key(challenge.Id)],
+        [
+            challenge.CodeMac,
+            RedisTime.ToMicros(challenge.ExpiresAt),
+            RedisTime.ToMicros(challenge.ResendAvailableAt),
+            challenge.Resends,
+            challenge.CodeFailures,
+            challenge.TotalFailures,
+            challenge.State.ToString(),
+            ttl,
+        ]);
+        if (created != 1)
+        {
+            throw new InvalidOperationException("Challenge id collision.");
+        }
+    }
+
+    public async Task<Challenge?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var values = await redis.ExecuteAsync(db => db.HashGetAsync(Key(id), Fields));
+        return Read(id, values);
+    }
+
+    public async Task<VerifyResult> VerifyAsync(string id, byte[] presentedMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken, bool countWhileInactive = false)
+    {
+        var r = (RedisResult[])(await redis.ScriptAsync(VerifyScript, [Key(id)],
+        [
+            presentedMac,
+            RedisTime.ToMicros(now),
+            limits.MaxAttemptsPerCode,
+            limits.MaxTotalFailures,
+            countWhileInactive ? 1 : 0,
+        ]))!;
+        return new VerifyResult(Enum.Parse<VerifyStatus>((string)r[0]!), (int)r[1], (int)r[2] == 1);
+    }
+
+    public async Task<VerifyResult> AcceptOtherFactorAsync(string id, CancellationToken cancellationToken)
+    {
+        var status = (string)(await redis.ScriptAsync(AcceptOtherFactorScript, [Key(id)], []))!;
+        return new VerifyResult(Enum.Parse<VerifyStatus>(status));
+    }
+
+    public async Task<ReissueResult> ReissueAsync(string id, byte[] newMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken)
+    {
+        var expiresAt = now + limits.Lifetime;
+        var r = (RedisResult[])(await redis.ScriptAsync(ReissueScript, [Key(id)],
+        [
+            newMac,
+            RedisTime.ToMicros(now),
+            limits.MaxResends,
+            RedisTime.ToMicros(expiresAt),
+            RedisTime.ToMicros(now + limits.ResendCooldown),
+            RedisTime.TtlMilliseconds(expiresAt, now, Retention),
+        ]))!;
+        var status = Enum.Parse<ReissueStatus>((string)r[0]!);
+        return status == ReissueStatus.NotFound
+            ? new ReissueResult(status)
+            : new ReissueResult(status, Read(id, r[1..].Select(v => (RedisValue)v).ToArray()));
+    }
+
+    public async Task<bool> CloseAsync(string id, CancellationToken cancellationToken) =>
+        (long)await redis.ScriptAsync(CloseScript, [Key(id)], []) == 1;
+
+    private RedisKey Key(string id) => redis.Key("ch:" + id, "challenge");
+
+    private static Challenge? Read(string id, RedisValue[] v) =>
+        v[6].IsNull
+            ? null
+            : new Challenge
+            {
+                Id = id,
+                CodeMac = (byte[])v[0]!,
+                ExpiresAt = RedisTime.FromMicros((long)v[1]),
+                ResendAvailableAt = RedisTime.FromMicros((long)v[2]),
+                Resends = (int)v[3],
+                CodeFailures = (int)v[4],
+                TotalFailures = (int)v[5],
+                State = Enum.Parse<ChallengeState>((string)v[6]!),
+            };
+}

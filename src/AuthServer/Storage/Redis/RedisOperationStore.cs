@@ -1,0 +1,113 @@
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace Recovery.AuthServer.Storage.Redis;
+
+/// <summary>
+/// Operations on Redis: the record at <c>{prefix}{op:&lt;id&gt;}:operation</c> and, for its 8-digit
+/// reference, a reservation at <c>{prefix}{ref:&lt;reference&gt;}:reference</c> naming the holder.
+/// </summary>
+/// <remarks>
+/// The two keys hash to different Cluster slots (a reference is drawn at random, so it cannot share
+/// the operation's tag), and a script may touch one slot only. Creating and completing are therefore
+/// two steps, each one atomic script, ordered so that a failure between them never lets two open
+/// operations hold one reference:
+/// <list type="number">
+/// <item>Create reserves the reference first (refused while an open, unexpired operation holds it),
+/// then writes the record. If the second step never happens, the reservation names an operation
+/// that does not exist: the reference stays taken until the reservation's expiry, nothing more.
+/// Repeating the call with the same operation is harmless (the holder may re-reserve; the record is
+/// written only if absent).</item>
+/// <item>Complete moves the record out of Pending, then marks the reservation closed if it still names
+/// that operation. A lost second step only keeps the reference taken until its expiry; the next
+/// completion attempt of the same operation repairs it.</item>
+/// </list>
+/// </remarks>
+public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time) : IOperationStore
+{
+    /// <summary>Kept past expiry so a late signature answers "expired", not "not found".</summary>
+    internal static readonly TimeSpan Retention = TimeSpan.FromHours(1);
+
+    // ARGV: operation id, its expiry (µs), now (µs), TTL (ms). Free if absent, held by this operation,
+    // closed, or past its holder's expiry, judged from the caller's clock.
+    private const string ReserveScript = """
+        local h = redis.call('HMGET', KEYS[1], 'id', 'exp', 'open')
+        if h[1] and h[1] ~= ARGV[1] and h[3] == '1' and tonumber(h[2]) > tonumber(ARGV[3]) then return 0 end
+        redis.call('HSET', KEYS[1], 'id', ARGV[1], 'exp', ARGV[2], 'open', '1')
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        return 1
+        """;
+
+    // ARGV: record (JSON), state, reference, TTL (ms).
+    private const string WriteScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then
+          redis.call('HSET', KEYS[1], 'rec', ARGV[1], 'st', ARGV[2], 'ref', ARGV[3])
+          redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        end
+        return 1
+        """;
+
+    // ARGV: new state. Returns {completed (1/0), reference or empty if no such operation}.
+    private const string CompleteScript = """
+        local c = redis.call('HMGET', KEYS[1], 'st', 'ref')
+        if not c[1] then return {0, ''} end
+        if c[1] ~= 'Pending' then return {0, c[2]} end
+        redis.call('HSET', KEYS[1], 'st', ARGV[1])
+        return {1, c[2]}
+        """;
+
+    // ARGV: operation id.
+    private const string ReleaseScript = """
+        if redis.call('HGET', KEYS[1], 'id') == ARGV[1] then redis.call('HSET', KEYS[1], 'open', '0') end
+        return 1
+        """;
+
+    private static readonly RedisValue[] Fields = ["rec", "st"];
+
+    public async Task<bool> TryCreateAsync(OperationRecord operation, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ttl = RedisTime.TtlMilliseconds(operation.ExpiresAt, now, Retention);
+        var reserved = (long)await redis.ScriptAsync(ReserveScript, [ReferenceKey(operation.Reference)],
+            [operation.Id, RedisTime.ToMicros(operation.ExpiresAt), RedisTime.ToMicros(now), ttl]);
+        if (reserved != 1)
+        {
+            return false;
+        }
+
+        await redis.ScriptAsync(WriteScript, [OperationKey(operation.Id)],
+            [JsonSerializer.Serialize(operation), operation.State.ToString(), operation.Reference, ttl]);
+        return true;
+    }
+
+    public async Task<OperationRecord?> GetAsync(string operationId, CancellationToken cancellationToken)
+    {
+        var v = await redis.ExecuteAsync(db => db.HashGetAsync(OperationKey(operationId), Fields));
+        return v[0].IsNull
+            ? null
+            : JsonSerializer.Deserialize<OperationRecord>((string)v[0]!)! with { State = Enum.Parse<OperationState>((string)v[1]!) };
+    }
+
+    public async Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken)
+    {
+        var id = await redis.ExecuteAsync(db => db.HashGetAsync(ReferenceKey(reference), "id"));
+        return id.IsNull ? null : await GetAsync((string)id!, cancellationToken);
+    }
+
+    public async Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken)
+    {
+        var r = (RedisResult[])(await redis.ScriptAsync(CompleteScript, [OperationKey(operationId)], [state.ToString()]))!;
+        var reference = (string)r[1]!;
+        if (reference.Length > 0)
+        {
+            // Also when this call changed nothing: it repairs a release lost by an earlier completion.
+            await redis.ScriptAsync(ReleaseScript, [ReferenceKey(reference)], [operationId]);
+        }
+
+        return (long)r[0] == 1;
+    }
+
+    private RedisKey OperationKey(string id) => redis.Key("op:" + id, "operation");
+
+    private RedisKey ReferenceKey(string reference) => redis.Key("ref:" + reference, "reference");
+}

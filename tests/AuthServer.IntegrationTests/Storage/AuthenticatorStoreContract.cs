@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Storage;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+/// <summary>What every <see cref="IAuthenticatorStore"/> must do, run against each provider.</summary>
+public abstract class AuthenticatorStoreContract
+{
+    protected const string Customer = "c-1";
+    protected static readonly TimeSpan EnrolmentLifetime = TimeSpan.FromMinutes(10);
+
+    private readonly CancellationToken ct = CancellationToken.None;
+
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
+
+    protected abstract IAuthenticatorStore CreateStore(TimeProvider time);
+
+    protected Authenticator Pending(string id) => new()
+    {
+        Id = id,
+        CustomerId = Customer,
+        ProtectedSecret = [1, 2, 3, 4],
+        CreatedAt = Time.GetUtcNow(),
+        ExpiresAt = Time.GetUtcNow() + EnrolmentLifetime,
+    };
+
+    [Fact]
+    public async Task SavePendingAsync_ThenGet_PendingUntilItLapses()
+    {
+        var store = CreateStore(Time);
+        var pending = Pending("e-1");
+
+        await store.SavePendingAsync(pending, ct).Timeout();
+
+        var read = (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!;
+        Assert.Equal(pending.ProtectedSecret, read.ProtectedSecret);
+        Assert.Equal(pending with { ProtectedSecret = read.ProtectedSecret }, read);
+        Assert.Null(await store.GetPendingAsync(Customer, Time.GetUtcNow() + EnrolmentLifetime, ct).Timeout());
+        Assert.Null(await store.GetConfirmedAsync(Customer, ct).Timeout());
+    }
+
+    [Fact]
+    public async Task SavePendingAsync_Again_ReplacesTheEarlierEnrolment()
+    {
+        var store = CreateStore(Time);
+        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+        await store.SavePendingAsync(Pending("e-2"), ct).Timeout();
+
+        Assert.Equal("e-2", (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!.Id);
+        Assert.Equal(VerifyStatus.NotFound, (await Confirm(store, "e-1", 100)).Status);
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_MatchedStep_ConfirmedWithThatStepUsedAndPendingGone()
+    {
+        var store = CreateStore(Time);
+        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+
+        Assert.Equal(VerifyStatus.Verified, (await Confirm(store, "e-1", 100)).Status);
+
+        var confirmed = (await store.GetConfirmedAsync(Customer, ct).Timeout())!;
+        Assert.Equal(("e-1", (DateTimeOffset?)null, 0, 100L), (confirmed.Id, confirmed.ExpiresAt, confirmed.Failures, confirmed.LastUsedStep));
+        Assert.Null(await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout());
+        Assert.False(await store.TryUseStepAsync(Customer, "e-1", 100, ct).Timeout());
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_NewEnrolment_ReplacesTheConfirmedOneOnlyWhenProven()
+    {
+        var store = CreateStore(Time);
+        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+        await Confirm(store, "e-1", 100);
+        await store.SavePendingAsync(Pending("e-2"), ct).Timeout();
+
+        Assert.Equal("e-1", (await store.GetConfirmedAsync(Customer, ct).Timeout())!.Id);
+        await Confirm(store, "e-2", 200);
+        Assert.Equal("e-2", (await store.GetConfirmedAsync(Customer, ct).Timeout())!.Id);
+        Assert.False(await store.TryUseStepAsync(Customer, "e-1", 300, ct).Timeout());
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_WrongCodes_CountDownThenDiscardOnceWithJustClosed()
+    {
+        var store = CreateStore(Time);
+        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2), await Confirm(store, "e-1", null));
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 1), await Confirm(store, "e-1", null));
+        Assert.Equal(new VerifyResult(VerifyStatus.Closed, 0, JustClosed: true), await Confirm(store, "e-1", null));
+        Assert.Equal(new VerifyResult(VerifyStatus.NotFound), await Confirm(store, "e-1", 100));
+        Assert.Null(await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout());
+        Assert.Null(await store.GetConfirmedAsync(Customer, ct).Timeout());
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_LapsedOrUnknown_NotFoundAndNothingConfirmed()
+    {
+        var store = CreateStore(Time);
+        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+
+        Assert.Equal(VerifyStatus.NotFound, (await store.ConfirmAsync("other", "e-1", 100, 3, Time.GetUtcNow(), ct).Timeout()).Status);
+        Time.Advance(EnrolmentLifetime);
+        Assert.Equal(VerifyStatus.NotFound, (await Confirm(store, "e-1", 100)).Status);
+        Assert.Null(await store.GetConfirmedAsync(Customer, ct).Timeout());
+    }
+
+    [Fact]
+    public async Task TryUseStepAsync_OnlyLaterStepsOfTheConfirmedAuthenticator()
+    {
+        var store = CreateStore(Time);
+        Assert.False(await store.TryUseStepAsync(Customer, "e-1", 101, ct).Timeout());
+        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+        await Confirm(store, "e-1", 100);
+
+        Assert.False(await store.TryUseStepAsync(Customer, "e-1", 99, ct).Timeout());
+        Assert.True(await store.TryUseStepAsync(Customer, "e-1", 101, ct).Timeout());
+        Assert.False(await store.TryUseStepAsync(Customer, "e-1", 101, ct).Timeout());
+        Assert.False(await store.TryUseStepAsync(Customer, "other", 102, ct).Timeout());
+        Assert.Equal(101, (await store.GetConfirmedAsync(Customer, ct).Timeout())!.LastUsedStep);
+    }
+
+    [Fact]
+    public async Task TryUseStepAsync_50ParallelSameStep_ExactlyOneAccepted()
+    {
+        var store = CreateStore(Time);
+        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+        await Confirm(store, "e-1", 100);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => store.TryUseStepAsync(Customer, "e-1", 101, ct).Timeout()))).Timeout();
+
+        Assert.Single(results, r => r);
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_50ParallelWrongCodes_DiscardedExactlyOnce()
+    {
+        var store = CreateStore(Time);
+        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => Confirm(store, "e-1", null)))).Timeout();
+
+        Assert.Single(results, r => r.JustClosed);
+        Assert.Equal(2, results.Count(r => r.Status == VerifyStatus.Incorrect));
+        Assert.Equal(47, results.Count(r => r.Status == VerifyStatus.NotFound));
+    }
+
+    private Task<VerifyResult> Confirm(IAuthenticatorStore store, string enrollmentId, long? step) =>
+        store.ConfirmAsync(Customer, enrollmentId, step, 3, Time.GetUtcNow(), ct).Timeout();
+}

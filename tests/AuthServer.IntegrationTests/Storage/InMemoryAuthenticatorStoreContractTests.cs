@@ -1,0 +1,9 @@
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class InMemoryAuthenticatorStoreContractTests : AuthenticatorStoreContract
+{
+    protected override IAuthenticatorStore CreateStore(TimeProvider time) => new InMemoryAuthenticatorStore();
+}

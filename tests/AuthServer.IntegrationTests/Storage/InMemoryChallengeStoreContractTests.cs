@@ -1,0 +1,9 @@
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class InMemoryChallengeStoreContractTests : ChallengeStoreContract
+{
+    protected override IChallengeStore CreateStore(TimeProvider time) => new InMemoryChallengeStore(time);
+}

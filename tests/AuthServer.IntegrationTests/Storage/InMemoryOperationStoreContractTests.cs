@@ -1,0 +1,9 @@
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class InMemoryOperationStoreContractTests : OperationStoreContract
+{
+    protected override IOperationStore CreateStore(TimeProvider time) => new InMemoryOperationStore(time);
+}

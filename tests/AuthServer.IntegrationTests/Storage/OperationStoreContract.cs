@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Storage;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+/// <summary>What every <see cref="IOperationStore"/> must do, run against each provider.</summary>
+public abstract class OperationStoreContract
+{
+    protected const string Reference = "23522111";
+    protected static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+
+    private readonly CancellationToken ct = CancellationToken.None;
+
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
+
+    protected abstract IOperationStore CreateStore(TimeProvider time);
+
+    protected OperationRecord Operation(string id, string reference = Reference) => new()
+    {
+        Id = id,
+        Reference = reference,
+        CustomerId = "c-1",
+        Description = "Cambio de contraseña de Usuario de Banca Electrónica",
+        PhoneLastDigits = "032",
+        PendingPasswordHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+        CredentialVersion = 1,
+        TicketHash = "ticket-hash",
+        Language = "es-ES",
+        CreatedAt = Time.GetUtcNow(),
+        ExpiresAt = Time.GetUtcNow() + Lifetime,
+    };
+
+    [Fact]
+    public async Task TryCreateAsync_FreeReference_StoredAndFoundByIdAndReference()
+    {
+        var store = CreateStore(Time);
+        var op = Operation("op-1");
+
+        Assert.True(await store.TryCreateAsync(op, ct).Timeout());
+        Assert.Equal(op, await store.GetAsync("op-1", ct).Timeout());
+        Assert.Equal(op, await store.FindByReferenceAsync(Reference, ct).Timeout());
+    }
+
+    [Fact]
+    public async Task GetAndFind_Unknown_Null()
+    {
+        var store = CreateStore(Time);
+
+        Assert.Null(await store.GetAsync("nope", ct).Timeout());
+        Assert.Null(await store.FindByReferenceAsync("99999999", ct).Timeout());
+    }
+
+    [Fact]
+    public async Task TryCreateAsync_ReferenceOfAPendingOperation_RefusedAndNothingStored()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+        Time.Advance(Lifetime - TimeSpan.FromSeconds(1));
+
+        Assert.False(await store.TryCreateAsync(Operation("op-2"), ct).Timeout());
+        Assert.Null(await store.GetAsync("op-2", ct).Timeout());
+        Assert.Equal("op-1", (await store.FindByReferenceAsync(Reference, ct).Timeout())!.Id);
+    }
+
+    [Theory]
+    [InlineData(OperationState.Signed)]
+    [InlineData(OperationState.Cancelled)]
+    [InlineData(OperationState.Expired)]
+    public async Task TryCreateAsync_ReferenceOfACompletedOperation_Reused(OperationState state)
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+        await store.TryCompleteAsync("op-1", state, ct).Timeout();
+
+        Assert.True(await store.TryCreateAsync(Operation("op-2"), ct).Timeout());
+        Assert.Equal("op-2", (await store.FindByReferenceAsync(Reference, ct).Timeout())!.Id);
+        Assert.Equal(state, (await store.GetAsync("op-1", ct).Timeout())!.State);
+    }
+
+    [Fact]
+    public async Task TryCreateAsync_ReferenceOfAnOperationPastItsExpiry_Reused()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+        Time.Advance(Lifetime);
+
+        Assert.True(await store.TryCreateAsync(Operation("op-2"), ct).Timeout());
+        Assert.Equal("op-2", (await store.FindByReferenceAsync(Reference, ct).Timeout())!.Id);
+    }
+
+    [Fact]
+    public async Task TryCompleteAsync_OnlyFromPending()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+
+        Assert.True(await store.TryCompleteAsync("op-1", OperationState.Signed, ct).Timeout());
+        Assert.False(await store.TryCompleteAsync("op-1", OperationState.Cancelled, ct).Timeout());
+        Assert.False(await store.TryCompleteAsync("nope", OperationState.Cancelled, ct).Timeout());
+        Assert.Equal(OperationState.Signed, (await store.GetAsync("op-1", ct).Timeout())!.State);
+    }
+
+    [Fact]
+    public async Task TryCreateAsync_50ParallelWithOneReference_ExactlyOneWins()
+    {
+        var store = CreateStore(Time);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(() => store.TryCreateAsync(Operation("op-" + i), ct).Timeout()))).Timeout();
+
+        var winner = Assert.Single(Enumerable.Range(0, 50), i => results[i]);
+        Assert.Equal("op-" + winner, (await store.FindByReferenceAsync(Reference, ct).Timeout())!.Id);
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(i == winner, await store.GetAsync("op-" + i, ct).Timeout() is not null);
+        }
+    }
+
+    [Fact]
+    public async Task TryCompleteAsync_50ParallelDifferentStates_ExactlyOneWins()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+        var states = new[] { OperationState.Signed, OperationState.Cancelled, OperationState.Expired };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(() => store.TryCompleteAsync("op-1", states[i % 3], ct).Timeout()))).Timeout();
+
+        var winner = Assert.Single(Enumerable.Range(0, 50), i => results[i]);
+        Assert.Equal(states[winner % 3], (await store.GetAsync("op-1", ct).Timeout())!.State);
+    }
+}

@@ -1,0 +1,44 @@
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.Redis;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class RedisOperationStoreContractTests(RedisServerFixture fixture) : OperationStoreContract, IClassFixture<RedisServerFixture>, IDisposable
+{
+    private readonly RedisStoreHarness redis = new(fixture);
+
+    [Fact]
+    public async Task TryCreateAsync_RecordAndReservation_EachTaggedAndExpiringAfterTheOperation()
+    {
+        await CreateStore(Time).TryCreateAsync(Operation("op-1"), CancellationToken.None).Timeout();
+
+        var keys = await redis.KeysAsync();
+        Assert.Equal(
+            [redis.Connection.KeyPrefix + "{op:op-1}:operation", redis.Connection.KeyPrefix + "{ref:" + Reference + "}:reference"],
+            keys.Keys.Order(StringComparer.Ordinal));
+        Assert.All(keys.Values, ttl =>
+        {
+            Assert.NotNull(ttl);
+            Assert.InRange(ttl.Value, Lifetime + TimeSpan.FromMinutes(59), Lifetime + TimeSpan.FromHours(1));
+        });
+    }
+
+    [Fact]
+    public async Task TryCreateAsync_SameOperationAgainWhilePending_IdempotentAndStillOneHolder()
+    {
+        var store = CreateStore(Time);
+        var op = Operation("op-1");
+        await store.TryCreateAsync(op, CancellationToken.None).Timeout();
+
+        // A retry after a failure between the two steps completes the missing one and changes nothing else.
+        Assert.True(await store.TryCreateAsync(op, CancellationToken.None).Timeout());
+        Assert.Equal(op, await store.GetAsync("op-1", CancellationToken.None).Timeout());
+        Assert.Equal(2, (await redis.KeysAsync()).Count);
+        Assert.False(await store.TryCreateAsync(Operation("op-2"), CancellationToken.None).Timeout());
+    }
+
+    public void Dispose() => redis.Dispose();
+
+    protected override IOperationStore CreateStore(TimeProvider time) => new RedisOperationStore(redis.Connection, time);
+}
