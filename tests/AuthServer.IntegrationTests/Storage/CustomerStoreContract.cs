@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Storage;
@@ -9,16 +7,15 @@ namespace Recovery.AuthServer.IntegrationTests.Storage;
 /// <summary>What every <see cref="ICustomerStore"/> provider must do; run once per provider by a sealed subclass.</summary>
 public abstract class CustomerStoreContract
 {
-    /// <summary>Test secrets: only their keyed hashes may ever reach a store.</summary>
-    protected const string Pan = "4548812049400335";
-    protected const string Password = "Correct-Horse-9!";
-    protected const string TemporaryPassword = "Tmp-7Qx-4kLm";
+    protected const string Pan = StoreContractSecrets.Pan;
+    protected const string Password = StoreContractSecrets.Password;
+    protected const string TemporaryPassword = StoreContractSecrets.TemporaryPassword;
 
     protected static readonly DateTimeOffset Start = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
-    protected static readonly string PanHash = Mac(Pan);
-    protected static readonly string OldHash = Phc(Password);
-    protected static readonly string NewHash = Phc("Another-Pass-22");
-    protected static readonly byte[] TemporaryMac = Convert.FromHexString(Mac(TemporaryPassword));
+    protected static readonly string PanHash = StoreContractSecrets.PanHash;
+    protected static readonly string OldHash = StoreContractSecrets.Phc(Password);
+    protected static readonly string NewHash = StoreContractSecrets.Phc("Another-Pass-22");
+    protected static readonly byte[] TemporaryMac = Convert.FromHexString(StoreContractSecrets.Mac(TemporaryPassword));
 
     protected static readonly CustomerRecord Customer = new()
     {
@@ -366,12 +363,7 @@ public abstract class CustomerStoreContract
         Assert.Null(await Store.GetCredentialsAsync("nobody", Ct).Within());
     }
 
-    /// <summary>A keyed hash as the server makes them (hex HMAC-SHA256 under a test key).</summary>
-    protected static string Mac(string secret) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData("contract-test-key"u8, Encoding.UTF8.GetBytes(secret)));
-
-    private static string Phc(string password) =>
-        "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(password))).TrimEnd('=');
+    protected static string Mac(string secret) => StoreContractSecrets.Mac(secret);
 
     private static void AssertSameCustomer(CustomerRecord expected, CustomerRecord? actual) =>
         Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
