@@ -11,6 +11,9 @@ public static class RedisStores
     public static void Register(IServiceCollection services)
     {
         // Customers and credentials, recoveries and card blocks, change tickets and sessions.
+        services.AddSingleton<ICustomerStore, RedisCustomerStore>();
+        services.AddSingleton<IRecoveryStore, RedisRecoveryStore>();
+        services.AddSingleton<ISessionStore, RedisSessionStore>();
 
         // Challenges, authenticators, operations and references, rate limits.
         services.AddSingleton<IChallengeStore, RedisChallengeStore>();

@@ -1,0 +1,300 @@
+using System.Globalization;
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace Recovery.AuthServer.Storage.Redis;
+
+/// <summary>
+/// Customers and credentials on Redis. Durable records, no TTL. Everything of one customer lives under
+/// the tag <c>c:&lt;id&gt;</c> (one slot), so every credential change is one Lua script:
+/// <list type="bullet">
+/// <item><c>{c:id}:profile</c> — the <see cref="CustomerRecord"/> as JSON (written once, never edited)</item>
+/// <item><c>{c:id}:cred</c> — hash: <c>pw</c>, <c>state</c>, <c>failed</c>, <c>tmp</c> (base64 MAC), <c>tmpexp</c>, <c>ver</c>, <c>rbu</c>, <c>rlo</c>; times in Unix ms</item>
+/// <item><c>{c:id}:history</c> — list of earlier PHC strings, newest first</item>
+/// <item><c>{u:USERCODE}:customer</c>, <c>{k:panHash}:customer</c> — secondary indexes, each in its own slot</item>
+/// </list>
+/// </summary>
+public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
+{
+    // Looked up when an index misses, so an unknown user code or card costs the same round trips as a known one.
+    private const string DecoyId = "~";
+
+    // Claims one index key for a customer: 1 = claimed now, 2 = already ours (an interrupted earlier add), 0 = someone else's.
+    private const string ClaimScript = """
+        local v = redis.call('GET', KEYS[1])
+        if not v then redis.call('SET', KEYS[1], ARGV[1]) return 1 end
+        if v == ARGV[1] then return 2 end
+        return 0
+        """;
+
+    private const string ReleaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+        return 1
+        """;
+
+    // ARGV: profile JSON, number of hash arguments n, n field/value arguments, then the history, newest first.
+    private const string AddScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        local n = tonumber(ARGV[2])
+        redis.call('DEL', KEYS[2], KEYS[3])
+        redis.call('HSET', KEYS[2], unpack(ARGV, 3, 2 + n))
+        if #ARGV > 2 + n then redis.call('RPUSH', KEYS[3], unpack(ARGV, 3 + n)) end
+        redis.call('SET', KEYS[1], ARGV[1])
+        return 1
+        """;
+
+    private const string ReadScript = """
+        local h = redis.call('HGETALL', KEYS[1])
+        if #h == 0 then return false end
+        return {h, redis.call('LRANGE', KEYS[2], 0, -1)}
+        """;
+
+    private const string LoginFailureScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+        local failed = redis.call('HINCRBY', KEYS[1], 'failed', 1)
+        local just = 0
+        if redis.call('HGET', KEYS[1], 'state') == 'Active' and failed >= tonumber(ARGV[1]) then
+          redis.call('HSET', KEYS[1], 'state', 'Blocked')
+          just = 1
+        end
+        return {failed, just}
+        """;
+
+    private const string LoginSuccessScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+        redis.call('HSET', KEYS[1], 'failed', 0)
+        if ARGV[1] == '1' then redis.call('HSET', KEYS[1], 'pw', ARGV[2]) end
+        return 1
+        """;
+
+    // Shared by restore and commit: retire the password in force into the history, keeping at most ARGV[1].
+    private const string RetirePassword = """
+        local old = redis.call('HGET', KEYS[1], 'pw')
+        if old then
+          redis.call('LPUSH', KEYS[2], old)
+          redis.call('LTRIM', KEYS[2], 0, math.max(0, tonumber(ARGV[1]) - 1))
+        end
+        """;
+
+    // ARGV: depth, MAC (base64), expiry (Unix ms).
+    private const string RestoreScript = $"""
+        if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+        {RetirePassword}
+        redis.call('HDEL', KEYS[1], 'pw')
+        redis.call('HSET', KEYS[1], 'state', 'Active', 'failed', 0, 'tmp', ARGV[2], 'tmpexp', ARGV[3])
+        return redis.call('HINCRBY', KEYS[1], 'ver', 1)
+        """;
+
+    // ARGV: depth, new PHC string, expected version.
+    private const string CommitScript = $"""
+        if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+        if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[3] then return 0 end
+        {RetirePassword}
+        redis.call('HSET', KEYS[1], 'pw', ARGV[2], 'state', 'Active', 'failed', 0)
+        redis.call('HDEL', KEYS[1], 'tmp', 'tmpexp')
+        redis.call('HINCRBY', KEYS[1], 'ver', 1)
+        return 1
+        """;
+
+    // ARGV: now, first block, max block (ms). Same doubling as RecoveryBlock.Duration; returns the end as a string (exact).
+    private const string BlockRecoveryScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+        local lockouts = tonumber(redis.call('HGET', KEYS[1], 'rlo') or '0')
+        local duration = math.min(tonumber(ARGV[2]) * 2 ^ math.min(lockouts, 20), tonumber(ARGV[3]))
+        local untilMs = string.format('%.0f', tonumber(ARGV[1]) + duration)
+        redis.call('HSET', KEYS[1], 'rlo', lockouts + 1, 'rbu', untilMs)
+        return untilMs
+        """;
+
+    /// <remarks>
+    /// The customer and its indexes live in different slots, so this cannot be one script. It goes in
+    /// an order that never makes a half-added customer findable and that a retry completes:
+    /// 1. claim each index key (user code, every card) for this id — a claim already holding this id
+    ///    is a leftover of an interrupted attempt and is taken as ours;
+    /// 2. on a conflict, release what this call claimed and refuse;
+    /// 3. write profile, credentials and history in one script, only if the profile is absent. The
+    ///    profile is written last: until it exists an index leads nowhere.
+    /// Lookups through an index also check that the profile really has that user code or card, so a
+    /// stale claim (a crash between 1 and 3) never finds the wrong customer; it only keeps that user
+    /// code or card from another customer until the add is retried or the key is deleted.
+    /// </remarks>
+    public async Task<bool> AddIfAbsentAsync(CustomerRecord customer, CredentialRecord credentials, CancellationToken cancellationToken)
+    {
+        var profileKey = redis.Key(Tag(customer.Id), "profile");
+        if (await redis.ExecuteAsync(db => db.KeyExistsAsync(profileKey)))
+        {
+            return false;
+        }
+
+        var indexes = IndexKeys(customer).ToList();
+        var claimedNow = new List<RedisKey>();
+        foreach (var index in indexes)
+        {
+            var claim = (int)await redis.ScriptAsync(ClaimScript, [index], [customer.Id]);
+            if (claim == 1)
+            {
+                claimedNow.Add(index);
+            }
+            else if (claim == 0)
+            {
+                await ReleaseAsync(claimedNow, customer.Id);
+                return false;
+            }
+        }
+
+        var json = JsonSerializer.Serialize(customer, RedisCustomerJsonContext.Default.CustomerRecord);
+        var fields = CredentialFields(credentials);
+        RedisValue[] args = [json, fields.Count, .. fields, .. credentials.History.Select(h => (RedisValue)h)];
+        var added = (int)await redis.ScriptAsync(AddScript, [profileKey, CredKey(customer.Id), HistoryKey(customer.Id)], args);
+        if (added == 1)
+        {
+            return true;
+        }
+
+        // Someone added this id meanwhile: release only the claims its (immutable) profile does not use.
+        var winner = await GetAsync(customer.Id, cancellationToken);
+        var kept = winner is null ? [] : IndexKeys(winner).ToHashSet();
+        await ReleaseAsync(claimedNow.Where(k => !kept.Contains(k)), customer.Id);
+        return false;
+    }
+
+    public async Task<CustomerRecord?> GetAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var json = await redis.ExecuteAsync(db => db.StringGetAsync(redis.Key(Tag(customerId), "profile")));
+        return json.IsNull ? null : JsonSerializer.Deserialize((string)json!, RedisCustomerJsonContext.Default.CustomerRecord);
+    }
+
+    public async Task<CustomerRecord?> FindByUserCodeAsync(string userCode, CancellationToken cancellationToken)
+    {
+        var customer = await FindAsync(UserCodeKey(userCode));
+        return customer is not null && string.Equals(customer.UserCode, userCode, StringComparison.OrdinalIgnoreCase) ? customer : null;
+    }
+
+    public async Task<CustomerRecord?> FindByCardAsync(string panHash, CancellationToken cancellationToken)
+    {
+        var customer = await FindAsync(CardKey(panHash));
+        return customer is not null && customer.Cards.Any(c => c.PanHash == panHash) ? customer : null;
+    }
+
+    public async Task<CredentialRecord?> GetCredentialsAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var result = await redis.ScriptAsync(ReadScript, [CredKey(customerId), HistoryKey(customerId)], []);
+        if (result.IsNull)
+        {
+            return null;
+        }
+
+        var parts = (RedisResult[])result!;
+        var hash = parts[0].ToDictionary();
+        string? Field(string name) => hash.TryGetValue(name, out var v) ? (string?)v : null;
+        return new CredentialRecord
+        {
+            CustomerId = customerId,
+            PasswordHash = Field("pw"),
+            State = Enum.Parse<CredentialState>(Field("state") ?? nameof(CredentialState.Active)),
+            FailedLogins = int.Parse(Field("failed") ?? "0", CultureInfo.InvariantCulture),
+            TemporaryPasswordMac = Field("tmp") is { } mac ? Convert.FromBase64String(mac) : null,
+            TemporaryPasswordExpiresAt = Time(Field("tmpexp")),
+            History = [.. ((RedisResult[])parts[1]!).Select(h => (string)h!)],
+            Version = long.Parse(Field("ver") ?? "0", CultureInfo.InvariantCulture),
+            RecoveryBlockedUntil = Time(Field("rbu")),
+            RecoveryLockouts = int.Parse(Field("rlo") ?? "0", CultureInfo.InvariantCulture),
+        };
+    }
+
+    public async Task<LoginFailure> RecordLoginFailureAsync(string customerId, int maxFailures, CancellationToken cancellationToken)
+    {
+        var result = Known(await redis.ScriptAsync(LoginFailureScript, [CredKey(customerId)], [maxFailures]));
+        var values = (RedisResult[])result!;
+        return new LoginFailure((int)values[0], (int)values[1] == 1);
+    }
+
+    public async Task RecordLoginSuccessAsync(string customerId, string? upgradedHash, CancellationToken cancellationToken) =>
+        Known(await redis.ScriptAsync(LoginSuccessScript, [CredKey(customerId)], [upgradedHash is null ? "0" : "1", upgradedHash ?? string.Empty]));
+
+    public async Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, CancellationToken cancellationToken) =>
+        (long)Known(await redis.ScriptAsync(
+            RestoreScript,
+            [CredKey(customerId), HistoryKey(customerId)],
+            [historyDepth, Convert.ToBase64String(temporaryPasswordMac), expiresAt.ToUnixTimeMilliseconds()]));
+
+    public async Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, CancellationToken cancellationToken) =>
+        (int)Known(await redis.ScriptAsync(
+            CommitScript,
+            [CredKey(customerId), HistoryKey(customerId)],
+            [historyDepth, passwordHash, expectedVersion.ToString(CultureInfo.InvariantCulture)])) == 1;
+
+    public async Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken)
+    {
+        var until = Known(await redis.ScriptAsync(
+            BlockRecoveryScript,
+            [CredKey(customerId)],
+            [now.ToUnixTimeMilliseconds(), (long)firstBlock.TotalMilliseconds, (long)maxBlock.TotalMilliseconds]));
+        return Time((string)until!)!.Value;
+    }
+
+    private async Task<CustomerRecord?> FindAsync(RedisKey indexKey)
+    {
+        var id = await redis.ExecuteAsync(db => db.StringGetAsync(indexKey));
+        var customer = await GetAsync(id.IsNull ? DecoyId : (string)id!, CancellationToken.None);
+        return id.IsNull ? null : customer;
+    }
+
+    private async Task ReleaseAsync(IEnumerable<RedisKey> keys, string customerId)
+    {
+        foreach (var key in keys)
+        {
+            await redis.ScriptAsync(ReleaseScript, [key], [customerId]);
+        }
+    }
+
+    private static List<RedisValue> CredentialFields(CredentialRecord c)
+    {
+        List<RedisValue> fields =
+        [
+            "state", c.State.ToString(), "failed", c.FailedLogins, "ver", c.Version, "rlo", c.RecoveryLockouts,
+        ];
+        if (c.PasswordHash is not null)
+        {
+            fields.AddRange(["pw", c.PasswordHash]);
+        }
+
+        if (c.TemporaryPasswordMac is not null)
+        {
+            fields.AddRange(["tmp", Convert.ToBase64String(c.TemporaryPasswordMac)]);
+        }
+
+        if (c.TemporaryPasswordExpiresAt is { } tmpexp)
+        {
+            fields.AddRange(["tmpexp", tmpexp.ToUnixTimeMilliseconds()]);
+        }
+
+        if (c.RecoveryBlockedUntil is { } rbu)
+        {
+            fields.AddRange(["rbu", rbu.ToUnixTimeMilliseconds()]);
+        }
+
+        return fields;
+    }
+
+    // A mutation of an unknown customer is a bug in the caller, as in the in-memory store.
+    private static RedisResult Known(RedisResult result) =>
+        result.IsNull ? throw new InvalidOperationException("Unknown customer.") : result;
+
+    private static DateTimeOffset? Time(string? unixMs) =>
+        unixMs is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(unixMs, CultureInfo.InvariantCulture));
+
+    private IEnumerable<RedisKey> IndexKeys(CustomerRecord customer) =>
+        [UserCodeKey(customer.UserCode), .. customer.Cards.Select(c => CardKey(c.PanHash))];
+
+    private static string Tag(string customerId) => "c:" + customerId;
+
+    private RedisKey CredKey(string customerId) => redis.Key(Tag(customerId), "cred");
+
+    private RedisKey HistoryKey(string customerId) => redis.Key(Tag(customerId), "history");
+
+    // User codes match case-insensitively, so the index holds one spelling.
+    private RedisKey UserCodeKey(string userCode) => redis.Key("u:" + userCode.ToUpperInvariant(), "customer");
+
+    private RedisKey CardKey(string panHash) => redis.Key("k:" + panHash, "customer");
+}

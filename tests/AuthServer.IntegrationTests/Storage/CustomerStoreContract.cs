@@ -1,0 +1,377 @@
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Storage;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+/// <summary>What every <see cref="ICustomerStore"/> provider must do; run once per provider by a sealed subclass.</summary>
+public abstract class CustomerStoreContract
+{
+    protected const string Pan = StoreContractSecrets.Pan;
+    protected const string Password = StoreContractSecrets.Password;
+    protected const string TemporaryPassword = StoreContractSecrets.TemporaryPassword;
+
+    protected static readonly DateTimeOffset Start = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+    protected static readonly string PanHash = StoreContractSecrets.PanHash;
+    protected static readonly string OldHash = StoreContractSecrets.Phc(Password);
+    protected static readonly string NewHash = StoreContractSecrets.Phc("Another-Pass-22");
+    protected static readonly byte[] TemporaryMac = Convert.FromHexString(StoreContractSecrets.Mac(TemporaryPassword));
+
+    protected static readonly CustomerRecord Customer = new()
+    {
+        Id = "c-1",
+        UserCode = "71234567",
+        DisplayName = "SERGIO BARRIOS GÓMEZ",
+        Email = "sbarrios@ebcc.es",
+        Phone = "+34612345331",
+        DocumentId = "12345678Z",
+        BirthDate = new DateOnly(1980, 5, 17),
+        Language = "es-ES",
+        Cards = [new CardRecord(PanHash, "454881", "0335", "12/28")],
+    };
+
+    private readonly FakeTimeProvider time = new(Start);
+    private ICustomerStore? store;
+
+    protected ICustomerStore Store => store ??= CreateStore(time);
+
+    protected static CancellationToken Ct => CancellationToken.None;
+
+    protected abstract ICustomerStore CreateStore(TimeProvider time);
+
+    protected async Task WithCustomer(string? passwordHash = null) =>
+        Assert.True(await Store.AddIfAbsentAsync(Customer, new CredentialRecord { CustomerId = "ignored", PasswordHash = passwordHash ?? OldHash }, Ct).Within());
+
+    protected Task<CredentialRecord> Credentials(string id = "c-1") => Store.GetCredentialsAsync(id, Ct).Within()!;
+
+    [Fact]
+    public async Task AddIfAbsentAsync_New_FindableByIdUserCodeAndCard()
+    {
+        await WithCustomer();
+
+        AssertSameCustomer(Customer, await Store.GetAsync("c-1", Ct).Within());
+        AssertSameCustomer(Customer, await Store.FindByUserCodeAsync("71234567", Ct).Within());
+        AssertSameCustomer(Customer, await Store.FindByCardAsync(PanHash, Ct).Within());
+        var credentials = await Credentials();
+        Assert.Equal("c-1", credentials.CustomerId); // the store's id wins over the record's
+        Assert.Equal(OldHash, credentials.PasswordHash);
+        Assert.Equal(CredentialState.Active, credentials.State);
+    }
+
+    [Fact]
+    public async Task AddIfAbsentAsync_FullCredentials_RoundTripEveryField()
+    {
+        var credentials = new CredentialRecord
+        {
+            CustomerId = "c-1",
+            PasswordHash = OldHash,
+            State = CredentialState.Blocked,
+            FailedLogins = 3,
+            TemporaryPasswordMac = TemporaryMac,
+            TemporaryPasswordExpiresAt = Start.AddHours(24),
+            History = ["h1", "h2"],
+            Version = 7,
+            RecoveryBlockedUntil = Start.AddHours(1),
+            RecoveryLockouts = 2,
+        };
+
+        Assert.True(await Store.AddIfAbsentAsync(Customer, credentials, Ct).Within());
+
+        AssertSameCredentials(credentials, await Credentials());
+    }
+
+    [Fact]
+    public async Task AddIfAbsentAsync_SameId_DoesNotOverwrite()
+    {
+        await WithCustomer();
+
+        var added = await Store.AddIfAbsentAsync(
+            Customer with { DisplayName = "OTHER", UserCode = "99999999", Cards = [new CardRecord(Mac("5403751234561015"), "540375", "1015", "12/28")] },
+            new CredentialRecord { CustomerId = "c-1", PasswordHash = NewHash },
+            Ct).Within();
+
+        Assert.False(added);
+        Assert.Equal("SERGIO BARRIOS GÓMEZ", (await Store.GetAsync("c-1", Ct).Within())!.DisplayName);
+        Assert.Equal(OldHash, (await Credentials()).PasswordHash);
+        Assert.Null(await Store.FindByUserCodeAsync("99999999", Ct).Within());
+        Assert.Null(await Store.FindByCardAsync(Mac("5403751234561015"), Ct).Within());
+        AssertSameCustomer(Customer, await Store.FindByUserCodeAsync("71234567", Ct).Within());
+    }
+
+    [Fact]
+    public async Task AddIfAbsentAsync_SameUserCodeOrCardUnderAnotherId_RefusedAndLeavesNothing()
+    {
+        await WithCustomer();
+
+        var sameUserCode = await Store.AddIfAbsentAsync(Customer with { Id = "c-2", Cards = [] }, new CredentialRecord { CustomerId = "c-2" }, Ct).Within();
+        var sameCard = await Store.AddIfAbsentAsync(Customer with { Id = "c-3", UserCode = "80000000" }, new CredentialRecord { CustomerId = "c-3" }, Ct).Within();
+
+        Assert.False(sameUserCode);
+        Assert.False(sameCard);
+        Assert.Null(await Store.GetAsync("c-2", Ct).Within());
+        Assert.Null(await Store.GetAsync("c-3", Ct).Within());
+        Assert.Null(await Store.GetCredentialsAsync("c-3", Ct).Within());
+        Assert.Null(await Store.FindByUserCodeAsync("80000000", Ct).Within());
+        Assert.Equal("c-1", (await Store.FindByCardAsync(PanHash, Ct).Within())!.Id);
+
+        // The refused add released what it had claimed: another customer may take that user code.
+        Assert.True(await Store.AddIfAbsentAsync(Customer with { Id = "c-4", UserCode = "80000000", Cards = [] }, new CredentialRecord { CustomerId = "c-4" }, Ct).Within());
+        Assert.Equal("c-4", (await Store.FindByUserCodeAsync("80000000", Ct).Within())!.Id);
+    }
+
+    [Fact]
+    public async Task AddIfAbsentAsync_SameCustomerInParallel_ExactlyOneAddsAndItIsFindable()
+    {
+        // Several nodes loading the demo directory at once.
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() =>
+            Store.AddIfAbsentAsync(Customer, new CredentialRecord { CustomerId = "c-1", PasswordHash = OldHash }, Ct))))
+            .Within();
+
+        Assert.Single(results, r => r);
+        Assert.Equal("c-1", (await Store.FindByUserCodeAsync("71234567", Ct).Within())!.Id);
+        Assert.Equal("c-1", (await Store.FindByCardAsync(PanHash, Ct).Within())!.Id);
+    }
+
+    [Fact]
+    public async Task FindByUserCodeAsync_IgnoresCase()
+    {
+        await Store.AddIfAbsentAsync(Customer with { UserCode = "ab12cd" }, new CredentialRecord { CustomerId = "c-1" }, Ct).Within();
+
+        Assert.Equal("c-1", (await Store.FindByUserCodeAsync("AB12CD", Ct).Within())!.Id);
+        Assert.Equal("c-1", (await Store.FindByUserCodeAsync("Ab12cD", Ct).Within())!.Id);
+    }
+
+    [Fact]
+    public async Task Find_Unknown_ReturnsNull()
+    {
+        await WithCustomer();
+
+        Assert.Null(await Store.GetAsync("nobody", Ct).Within());
+        Assert.Null(await Store.FindByUserCodeAsync("nobody", Ct).Within());
+        Assert.Null(await Store.FindByCardAsync("nobody", Ct).Within());
+        Assert.Null(await Store.GetCredentialsAsync("nobody", Ct).Within());
+    }
+
+    [Fact]
+    public async Task RecordLoginFailureAsync_AtMax_BlocksAndJustBlockedOnlyOnce()
+    {
+        await WithCustomer();
+
+        var failures = new List<LoginFailure>();
+        for (var i = 0; i < 7; i++)
+        {
+            failures.Add(await Store.RecordLoginFailureAsync("c-1", 5, Ct).Within());
+        }
+
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], failures.Select(f => f.FailedLogins));
+        Assert.Equal([false, false, false, false, true, false, false], failures.Select(f => f.JustBlocked));
+        Assert.Equal(CredentialState.Blocked, (await Credentials()).State);
+    }
+
+    [Fact]
+    public async Task RecordLoginFailureAsync_50InParallel_JustBlockedExactlyOnceAndAllCounted()
+    {
+        await WithCustomer();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50)
+            .Select(_ => Task.Run(() => Store.RecordLoginFailureAsync("c-1", 5, Ct)))).Within();
+
+        Assert.Single(results, r => r.JustBlocked);
+        Assert.Equal(Enumerable.Range(1, 50), results.Select(r => r.FailedLogins).Order());
+        Assert.Equal(5, results.Single(r => r.JustBlocked).FailedLogins);
+        Assert.Equal(50, (await Credentials()).FailedLogins);
+    }
+
+    [Fact]
+    public async Task RecordLoginSuccessAsync_ResetsFailuresAndStoresUpgradedHash()
+    {
+        await WithCustomer();
+        await Store.RecordLoginFailureAsync("c-1", 5, Ct).Within();
+        await Store.RecordLoginFailureAsync("c-1", 5, Ct).Within();
+
+        await Store.RecordLoginSuccessAsync("c-1", NewHash, Ct).Within();
+
+        var credentials = await Credentials();
+        Assert.Equal(0, credentials.FailedLogins);
+        Assert.Equal(NewHash, credentials.PasswordHash);
+        Assert.Empty(credentials.History); // an upgraded hash is the same password, not a change
+    }
+
+    [Fact]
+    public async Task RecordLoginSuccessAsync_NoUpgrade_KeepsHashAndVersion()
+    {
+        await WithCustomer();
+        var before = await Credentials();
+
+        await Store.RecordLoginSuccessAsync("c-1", null, Ct).Within();
+
+        AssertSameCredentials(before, await Credentials());
+    }
+
+    [Fact]
+    public async Task RestoreWithTemporaryPasswordAsync_Blocked_UnblocksMovesPasswordToHistoryAndBumpsVersion()
+    {
+        await WithCustomer();
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.RecordLoginFailureAsync("c-1", 5, Ct).Within();
+        }
+
+        var before = await Credentials();
+        var expires = Start.AddHours(24);
+
+        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, expires, 5, Ct).Within();
+
+        var after = await Credentials();
+        Assert.Equal(before.Version + 1, version);
+        Assert.Equal(version, after.Version);
+        Assert.Equal(CredentialState.Active, after.State);
+        Assert.Equal(0, after.FailedLogins);
+        Assert.Null(after.PasswordHash);
+        Assert.Equal([OldHash], after.History);
+        Assert.Equal(TemporaryMac, after.TemporaryPasswordMac);
+        Assert.Equal(expires, after.TemporaryPasswordExpiresAt);
+    }
+
+    [Fact]
+    public async Task RestoreWithTemporaryPasswordAsync_Twice_DoesNotPushNullIntoHistory()
+    {
+        await WithCustomer();
+
+        await Store.RestoreWithTemporaryPasswordAsync("c-1", [1], Start, 5, Ct).Within();
+        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", [2], Start, 5, Ct).Within();
+
+        var after = await Credentials();
+        Assert.Equal(2, version);
+        Assert.Equal([OldHash], after.History);
+        Assert.Equal(new byte[] { 2 }, after.TemporaryPasswordMac);
+    }
+
+    [Fact]
+    public async Task CommitPasswordAsync_CurrentVersion_InstallsPasswordAndClearsTemporary()
+    {
+        await WithCustomer();
+        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Ct).Within();
+
+        var committed = await Store.CommitPasswordAsync("c-1", NewHash, version, 5, Ct).Within();
+
+        var after = await Credentials();
+        Assert.True(committed);
+        Assert.Equal(NewHash, after.PasswordHash);
+        Assert.Null(after.TemporaryPasswordMac);
+        Assert.Null(after.TemporaryPasswordExpiresAt);
+        Assert.Equal(version + 1, after.Version);
+        Assert.Equal([OldHash], after.History);
+    }
+
+    [Fact]
+    public async Task CommitPasswordAsync_StaleVersion_RefusedAndNothingChanged()
+    {
+        await WithCustomer();
+        var staleVersion = (await Credentials()).Version;
+        await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Ct).Within();
+        var before = await Credentials();
+
+        var committed = await Store.CommitPasswordAsync("c-1", NewHash, staleVersion, 5, Ct).Within();
+
+        Assert.False(committed);
+        AssertSameCredentials(before, await Credentials());
+    }
+
+    [Fact]
+    public async Task CommitPasswordAsync_SameVersion50InParallel_ExactlyOneWins()
+    {
+        await WithCustomer();
+        var version = (await Credentials()).Version;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50)
+            .Select(i => Task.Run(() => Store.CommitPasswordAsync("c-1", NewHash + i, version, 5, Ct)))).Within();
+
+        Assert.Single(results, r => r);
+        var after = await Credentials();
+        Assert.Equal(version + 1, after.Version);
+        Assert.Equal([OldHash], after.History);
+        Assert.Equal(NewHash + Array.IndexOf(results, true), after.PasswordHash);
+    }
+
+    [Fact]
+    public async Task CommitPasswordAsync_ManyChanges_HistoryKeepsNewestUpToDepth()
+    {
+        await WithCustomer("h0");
+        for (var i = 1; i <= 7; i++)
+        {
+            var version = (await Credentials()).Version;
+            Assert.True(await Store.CommitPasswordAsync("c-1", "h" + i, version, 5, Ct).Within());
+        }
+
+        var after = await Credentials();
+        Assert.Equal("h7", after.PasswordHash);
+        Assert.Equal(["h6", "h5", "h4", "h3", "h2"], after.History);
+    }
+
+    [Fact]
+    public async Task BlockRecoveryAsync_Repeated_EscalatesAndCaps()
+    {
+        await WithCustomer();
+        var blocks = new List<TimeSpan>();
+        for (var i = 0; i < 7; i++)
+        {
+            var until = await Store.BlockRecoveryAsync("c-1", Start, TimeSpan.FromHours(1), TimeSpan.FromHours(24), Ct).Within();
+            blocks.Add(until - Start);
+        }
+
+        var credentials = await Credentials();
+        Assert.Equal([1, 2, 4, 8, 16, 24, 24], blocks.Select(b => b.TotalHours));
+        Assert.Equal(7, credentials.RecoveryLockouts);
+        Assert.Equal(Start.AddHours(24), credentials.RecoveryBlockedUntil);
+    }
+
+    [Fact]
+    public async Task BlockRecoveryAsync_InParallel_EachCountedOnce()
+    {
+        await WithCustomer();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() =>
+            Store.BlockRecoveryAsync("c-1", Start, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30), Ct)))).Within();
+
+        // Ten distinct escalation steps: no two calls read the same lockout count.
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => Start + RecoveryBlock.Duration(i, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30))), results.Order());
+        Assert.Equal(10, (await Credentials()).RecoveryLockouts);
+    }
+
+    [Fact]
+    public async Task BlockRecoveryAsync_DoesNotBlockTheLogin()
+    {
+        await WithCustomer();
+
+        await Store.BlockRecoveryAsync("c-1", Start, TimeSpan.FromHours(1), TimeSpan.FromHours(24), Ct).Within();
+
+        var credentials = await Credentials();
+        Assert.Equal(CredentialState.Active, credentials.State);
+        Assert.Equal(OldHash, credentials.PasswordHash);
+        Assert.Equal(0, credentials.FailedLogins);
+    }
+
+    [Fact]
+    public async Task Mutations_UnknownCustomer_ThrowAndCreateNothing()
+    {
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.RecordLoginFailureAsync("nobody", 5, Ct).Within());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.RecordLoginSuccessAsync("nobody", null, Ct).Within());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.RestoreWithTemporaryPasswordAsync("nobody", [1], Start, 5, Ct).Within());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.CommitPasswordAsync("nobody", NewHash, 0, 5, Ct).Within());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.BlockRecoveryAsync("nobody", Start, TimeSpan.FromHours(1), TimeSpan.FromHours(2), Ct).Within());
+        Assert.Null(await Store.GetCredentialsAsync("nobody", Ct).Within());
+    }
+
+    protected static string Mac(string secret) => StoreContractSecrets.Mac(secret);
+
+    private static void AssertSameCustomer(CustomerRecord expected, CustomerRecord? actual) =>
+        Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
+
+    private static void AssertSameCredentials(CredentialRecord expected, CredentialRecord actual)
+    {
+        Assert.Equal(expected with { TemporaryPasswordMac = null, History = Array.Empty<string>() }, actual with { TemporaryPasswordMac = null, History = Array.Empty<string>() });
+        Assert.Equal(expected.TemporaryPasswordMac, actual.TemporaryPasswordMac);
+        Assert.Equal(expected.History, actual.History);
+    }
+}

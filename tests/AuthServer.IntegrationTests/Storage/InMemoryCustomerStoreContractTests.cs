@@ -1,0 +1,9 @@
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class InMemoryCustomerStoreContractTests : CustomerStoreContract
+{
+    protected override ICustomerStore CreateStore(TimeProvider time) => new InMemoryCustomerStore();
+}

@@ -1,0 +1,9 @@
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class InMemoryRecoveryStoreContractTests : RecoveryStoreContract
+{
+    protected override IRecoveryStore CreateStore(TimeProvider time) => new InMemoryRecoveryStore(time);
+}

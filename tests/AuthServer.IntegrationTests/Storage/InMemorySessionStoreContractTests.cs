@@ -1,0 +1,9 @@
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class InMemorySessionStoreContractTests : SessionStoreContract
+{
+    protected override ISessionStore CreateStore(TimeProvider time) => new InMemorySessionStore(time);
+}

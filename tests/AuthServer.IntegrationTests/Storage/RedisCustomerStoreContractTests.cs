@@ -1,0 +1,59 @@
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.Redis;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class RedisCustomerStoreContractTests(RedisServerFixture fixture) : CustomerStoreContract, IClassFixture<RedisServerFixture>, IDisposable
+{
+    private readonly RedisStoreTest redis = new(fixture);
+
+    protected override ICustomerStore CreateStore(TimeProvider time) => new RedisCustomerStore(redis.Connection);
+
+    [Fact]
+    public async Task Keys_AfterEveryMutation_DurableWithoutTtl()
+    {
+        await WalkThroughEveryMutation();
+
+        var keys = await redis.ScanAsync();
+
+        Assert.Equal(5, keys.Count); // profile, credentials, history, user-code index, card index
+        Assert.All(keys, k => Assert.Null(k.Ttl));
+    }
+
+    [Fact]
+    public async Task Keys_OfOneCustomer_ShareOneHashSlot()
+    {
+        await WalkThroughEveryMutation();
+        await using var direct = await fixture.Server.ConnectAsync().Within();
+
+        var customerKeys = (await redis.ScanAsync()).Where(k => k.Key.StartsWith(redis.Prefix + "{c:c-1}:", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(3, customerKeys.Count);
+        Assert.Single(customerKeys.Select(k => direct.HashSlot(k.Key)).Distinct());
+    }
+
+    [Fact]
+    public async Task Values_AfterEveryMutation_NoPanOrPasswordInClear()
+    {
+        await WalkThroughEveryMutation();
+
+        var keys = await redis.ScanAsync();
+
+        Assert.NotEmpty(keys);
+        Assert.DoesNotContain(keys, k => k.Contains(Pan) || k.Contains(Password) || k.Contains(TemporaryPassword));
+        Assert.Contains(keys, k => k.Contains(PanHash)); // it is there, as a keyed hash
+    }
+
+    private async Task WalkThroughEveryMutation()
+    {
+        await WithCustomer();
+        await Store.RecordLoginFailureAsync("c-1", 5, Ct).Within();
+        await Store.RecordLoginSuccessAsync("c-1", null, Ct).Within();
+        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Ct).Within();
+        await Store.CommitPasswordAsync("c-1", NewHash, version, 5, Ct).Within();
+        await Store.BlockRecoveryAsync("c-1", Start, TimeSpan.FromHours(1), TimeSpan.FromHours(24), Ct).Within();
+    }
+
+    public void Dispose() => redis.Dispose();
+}

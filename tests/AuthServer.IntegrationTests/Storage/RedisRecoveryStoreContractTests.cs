@@ -1,0 +1,58 @@
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.Redis;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class RedisRecoveryStoreContractTests(RedisServerFixture fixture) : RecoveryStoreContract, IClassFixture<RedisServerFixture>, IDisposable
+{
+    private readonly RedisStoreTest redis = new(fixture);
+
+    protected override IRecoveryStore CreateStore(TimeProvider time) => new RedisRecoveryStore(redis.Connection, time);
+
+    [Fact]
+    public async Task Keys_RecoveryAndCardBlock_ExpireAfterTheirLogicalLifetimePlusMargin()
+    {
+        await Store.CreateAsync(Recovery("r-1"), Ct).Within();
+        await Store.SetStateAsync("r-1", RecoveryState.Completed, Ct).Within();
+        await Store.BlockCardAsync(CardHash, Start, TimeSpan.FromHours(1), TimeSpan.FromHours(24), Ct).Within();
+
+        var keys = await redis.ScanAsync();
+
+        Assert.Equal(2, keys.Count);
+        var recovery = Assert.Single(keys, k => k.Key.EndsWith(":recovery", StringComparison.Ordinal));
+        AssertTtl(Lifetime + RedisRecoveryStore.TtlMargin, recovery.Ttl); // SetState kept it
+        var block = Assert.Single(keys, k => k.Key.EndsWith(":block", StringComparison.Ordinal));
+        AssertTtl(TimeSpan.FromHours(1) + TimeSpan.FromHours(24) + RedisRecoveryStore.TtlMargin, block.Ttl);
+    }
+
+    [Fact]
+    public async Task Keys_TtlFollowsTheStoreClockNotTheHostClock()
+    {
+        // The fake clock is years away from the host's; the TTL is still the remaining lifetime.
+        Time.Advance(TimeSpan.FromDays(400));
+        await Store.CreateAsync(Recovery("r-1"), Ct).Within();
+
+        AssertTtl(Lifetime + RedisRecoveryStore.TtlMargin, Assert.Single(await redis.ScanAsync()).Ttl);
+    }
+
+    [Fact]
+    public async Task Values_NoPanInClear()
+    {
+        await Store.CreateAsync(Recovery("r-1"), Ct).Within();
+        await Store.BlockCardAsync(CardHash, Start, TimeSpan.FromHours(1), TimeSpan.FromHours(24), Ct).Within();
+
+        var keys = await redis.ScanAsync();
+
+        Assert.DoesNotContain(keys, k => k.Contains(StoreContractSecrets.Pan));
+        Assert.All(keys, k => Assert.True(k.Contains(CardHash)));
+    }
+
+    private static void AssertTtl(TimeSpan expected, TimeSpan? actual)
+    {
+        Assert.NotNull(actual);
+        Assert.InRange(actual.Value, expected - TimeSpan.FromSeconds(30), expected);
+    }
+
+    public void Dispose() => redis.Dispose();
+}

@@ -1,0 +1,11 @@
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+/// <summary>Every store call in the contract suites is bounded, so a hung Redis fails a test instead of the run.</summary>
+internal static class StoreTestExtensions
+{
+    public static Task<T> Within<T>(this Task<T> task) => task.WaitAsync(RecoveryApi.Timeout);
+
+    public static Task Within(this Task task) => task.WaitAsync(RecoveryApi.Timeout);
+}
