@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Recovery.AuthServer.Notifications;
 
 namespace Recovery.AuthServer.Storage.Redis;
 
@@ -14,6 +15,9 @@ public static class RedisStores
 
         // Challenges, authenticators, operations and references, rate limits.
 
-        // The notification outbox.
+        // The notification outbox: durable, shared by all nodes; the dispatcher of each node drains it.
+        services.AddSingleton<RedisNotificationOutbox>();
+        services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<RedisNotificationOutbox>());
+        services.AddSingleton<INotificationOutboxReader>(sp => sp.GetRequiredService<RedisNotificationOutbox>());
     }
 }
