@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Recovery.AuthServer.Notifications;
 
 namespace Recovery.AuthServer.Hosting;
@@ -8,8 +9,10 @@ public static class NotificationExtensions
 {
     public static IHostApplicationBuilder AddRecoveryNotifications(this IHostApplicationBuilder builder)
     {
+        // TryAdd: the embedded outbox is the default; a storage provider registered earlier (Redis) wins.
         builder.Services.AddSingleton<ChannelNotificationOutbox>();
-        builder.Services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<ChannelNotificationOutbox>());
+        builder.Services.TryAddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<ChannelNotificationOutbox>());
+        builder.Services.TryAddSingleton<INotificationOutboxReader>(sp => sp.GetRequiredService<ChannelNotificationOutbox>());
         builder.Services.AddSingleton<INotificationSender, LoggingNotificationSender>();
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Notifications:DevSink:Path"]))
         {

@@ -8,7 +8,7 @@ namespace Recovery.AuthServer.Notifications;
 /// adds that. Flows check <see cref="HasRoomFor"/> first; if a race fills it anyway, enqueuing throws
 /// rather than silently dropping a message.
 /// </summary>
-public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> options) : INotificationOutbox
+public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> options) : INotificationOutbox, INotificationOutboxReader
 {
     private readonly Channel<Notification> queue = Channel.CreateBounded<Notification>(
         new BoundedChannelOptions(options.Value.OutboxCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
@@ -25,5 +25,19 @@ public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> opti
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask<QueuedNotification> DequeueAsync(CancellationToken cancellationToken) =>
+        new(string.Empty, await queue.Reader.ReadAsync(cancellationToken), 1);
+
+    // Nothing to delete: a message read from the channel is already gone from it.
+    public Task AcknowledgeAsync(QueuedNotification message, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Only called when the process is stopping, which loses the whole in-memory queue anyway; put back
+    // if there is room so a host that keeps running (tests) still delivers it.
+    public Task RetryAsync(QueuedNotification message, CancellationToken cancellationToken)
+    {
+        queue.Writer.TryWrite(message.Notification);
+        return Task.CompletedTask;
     }
 }

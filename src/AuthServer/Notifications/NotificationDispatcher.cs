@@ -4,9 +4,13 @@ using Microsoft.Extensions.Options;
 
 namespace Recovery.AuthServer.Notifications;
 
-/// <summary>Drains the outbox into every configured sender, retrying with backoff.</summary>
+/// <summary>
+/// Drains the outbox into every configured sender, retrying with backoff, and acknowledges each
+/// message only after every sender had its turn: a node that dies mid-delivery leaves the message to
+/// be delivered again (at least once) by the durable queue.
+/// </summary>
 public sealed partial class NotificationDispatcher(
-    ChannelNotificationOutbox outbox,
+    INotificationOutboxReader queue,
     IEnumerable<INotificationSender> senders,
     IOptions<NotificationOptions> options,
     TimeProvider time,
@@ -16,18 +20,67 @@ public sealed partial class NotificationDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            QueuedNotification message;
+            try
+            {
+                message = await queue.DequeueAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The shared queue is unreachable: keep trying, the messages wait there.
+                LogQueueUnavailable(ex.GetType().Name);
+                await PauseAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                continue;
+            }
+
+            await HandleAsync(message, stoppingToken);
+        }
+    }
+
+    private async Task HandleAsync(QueuedNotification message, CancellationToken stoppingToken)
+    {
+        var notification = message.Notification;
+        if (message.Deliveries > options.Value.MaxDeliveryAttempts)
+        {
+            // Taken this many times without an acknowledgement: every taker died on it. Stop the loop.
+            LogGivenUp(notification.Template, message.Deliveries - 1);
+            await SettleAsync(() => queue.AcknowledgeAsync(message, CancellationToken.None));
+            return;
+        }
+
         try
         {
-            await foreach (var notification in outbox.Reader.ReadAllAsync(stoppingToken))
+            foreach (var sender in senders)
             {
-                foreach (var sender in senders)
-                {
-                    await DeliverAsync(sender, notification, stoppingToken);
-                }
+                await DeliverAsync(sender, notification, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopping mid-delivery: hand the message back rather than wait out its visibility timeout.
+            await SettleAsync(() => queue.RetryAsync(message, CancellationToken.None));
+            return;
+        }
+
+        await SettleAsync(() => queue.AcknowledgeAsync(message, CancellationToken.None));
+    }
+
+    // A failed acknowledgement means a second delivery later, never a lost message: log and go on.
+    private async Task SettleAsync(Func<Task> settle)
+    {
+        try
+        {
+            await settle();
+        }
+        catch (Exception ex)
+        {
+            LogSettleFailed(ex.GetType().Name);
         }
     }
 
@@ -55,9 +108,28 @@ public sealed partial class NotificationDispatcher(
         LogGivenUp(notification.Template, attempts);
     }
 
+    private static async Task PauseAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            // Real time on purpose: a pause before asking an unreachable store again is pacing, not
+            // domain time, and must not freeze under a test's fake clock.
+            await Task.Delay(delay, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of {Template} failed on attempt {Attempt} ({ErrorType})")]
     private partial void LogDeliveryFailed(string template, int attempt, string errorType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery of {Template} given up after {Attempts} attempts")]
     private partial void LogGivenUp(string template, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The notification queue is unavailable ({ErrorType}); retrying in 1 s")]
+    private partial void LogQueueUnavailable(string errorType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A delivered notification could not be settled ({ErrorType}); it may be delivered again")]
+    private partial void LogSettleFailed(string errorType);
 }

@@ -15,5 +15,20 @@ public sealed class NotificationOptions
     [Range(1, 20)]
     public int MaxDeliveryAttempts { get; set; } = 5;
 
+    /// <summary>
+    /// Redis outbox only: how long a node may hold a message it took before any node may take it
+    /// again (the taker is presumed dead). Longer than the slowest delivery with all its retries, or
+    /// a slow node and its successor both send it. Default 2 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Redis outbox only: how often an idle dispatcher asks Redis for work (messages enqueued on the
+    /// same node wake it at once). Also bounds how stale <c>HasRoomFor</c> is. Default 250 ms.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     public DevSinkOptions DevSink { get; set; } = new();
 }

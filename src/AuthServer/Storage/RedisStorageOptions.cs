@@ -20,4 +20,12 @@ public sealed class RedisStorageOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Replicas that must acknowledge a credential write (Redis <c>WAIT</c>, bounded by
+    /// <see cref="OperationTimeout"/>) before the call reports success; fewer fails the call with
+    /// UNAVAILABLE. 0 (default) waits for none: a failover may then lose the last second of writes.
+    /// </summary>
+    [Range(0, 5)]
+    public int WaitReplicas { get; set; }
 }

@@ -3,11 +3,11 @@ using Recovery.AuthServer.Notifications;
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Records every notification synchronously, then hands it to the real outbox. The flows enqueue
+/// Records every notification synchronously, then hands it to the real outbox (in memory or Redis, as configured). The flows enqueue
 /// before the RPC answers, so right after a call the record says exactly what that call sent:
 /// "nothing was sent" is checked deterministically, without waiting for the background dispatcher.
 /// </summary>
-internal sealed class RecordingOutbox(ChannelNotificationOutbox inner) : INotificationOutbox
+internal sealed class RecordingOutbox(INotificationOutbox inner) : INotificationOutbox
 {
     private readonly Lock gate = new();
     private readonly List<Notification> recorded = [];

@@ -55,12 +55,19 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
                 services.AddSingleton<TimeProvider>(time);
             }
 
+            // Wrap whichever outbox the storage provider registered, so a Redis run records too.
+            var real = services.Last(d => d.ServiceType == typeof(INotificationOutbox));
             services.RemoveAll<INotificationOutbox>();
-            services.AddSingleton<RecordingOutbox>();
+            services.AddSingleton(sp => new RecordingOutbox(Resolve(sp, real)));
             services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<RecordingOutbox>());
 
             services.RemoveAll<IAuditLog>();
             services.AddSingleton<IAuditLog>(Audit);
         });
     }
+
+    private static INotificationOutbox Resolve(IServiceProvider services, ServiceDescriptor descriptor) =>
+        (INotificationOutbox)(descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(services)
+            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 }

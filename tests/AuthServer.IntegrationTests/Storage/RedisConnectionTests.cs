@@ -54,10 +54,29 @@ public sealed class RedisConnectionTests : IAsyncLifetime
         Assert.True(await connection.ExecuteAsync(db => db.StringSetAsync(connection.Key("x", "v"), "2")).WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
-    private RedisConnection Connect(string prefix) =>
+    [Fact]
+    public async Task WaitForReplicasAsync_NoneRequired_ReturnsAtOnce()
+    {
+        using var connection = Connect("p:");
+
+        await connection.WaitForReplicasAsync(connection.Key("c:1", "cred")).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task WaitForReplicasAsync_OneRequiredButNoReplica_FailsClosed()
+    {
+        using var connection = Connect("p:", waitReplicas: 1);
+        var key = connection.Key("c:1", "cred");
+        await connection.ExecuteAsync(db => db.StringSetAsync(key, "v")).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var ex = await Assert.ThrowsAsync<StorageUnavailableException>(() => connection.WaitForReplicasAsync(key).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("0 of 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    private RedisConnection Connect(string prefix, int waitReplicas = 0) =>
         new(Options.Create(new StorageOptions
         {
             Provider = "Redis",
-            Redis = new RedisStorageOptions { Configuration = redis.Configuration, KeyPrefix = prefix, OperationTimeout = TimeSpan.FromMilliseconds(500) },
+            Redis = new RedisStorageOptions { Configuration = redis.Configuration, KeyPrefix = prefix, OperationTimeout = TimeSpan.FromMilliseconds(500), WaitReplicas = waitReplicas },
         }));
 }

@@ -11,6 +11,8 @@ namespace Recovery.AuthServer.Storage.Redis;
 public sealed class RedisConnection : IDisposable
 {
     private readonly Lazy<ConnectionMultiplexer> multiplexer;
+    private readonly int waitReplicas;
+    private readonly int waitMilliseconds;
 
     public RedisConnection(IOptions<StorageOptions> options)
     {
@@ -19,6 +21,8 @@ public sealed class RedisConnection : IDisposable
         var configuration = ConfigurationOptions.Parse(o.Configuration);
         configuration.AbortOnConnectFail = false;
         var timeout = (int)o.OperationTimeout.TotalMilliseconds;
+        waitReplicas = o.WaitReplicas;
+        waitMilliseconds = timeout;
         configuration.SyncTimeout = timeout;
         configuration.AsyncTimeout = timeout;
         configuration.ConnectTimeout = Math.Max(timeout, 1000);
@@ -60,6 +64,28 @@ public sealed class RedisConnection : IDisposable
     /// <summary>Runs a Lua script (EVALSHA, cached by the client) as one atomic step.</summary>
     public Task<RedisResult> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values) =>
         ExecuteAsync(db => db.ScriptEvaluateAsync(script, keys, values));
+
+    /// <summary>
+    /// After a credential write (a committed password, an unblock): waits until
+    /// <c>Storage:Redis:WaitReplicas</c> replicas of the primary holding <paramref name="key"/> have
+    /// it, so a failover cannot lose it. The write itself is not undone when too few answer; the call
+    /// fails with UNAVAILABLE so the caller does not report success on an unreplicated write.
+    /// WAIT covers every earlier write on this node's one connection to that primary, this one included.
+    /// </summary>
+    public async Task WaitForReplicasAsync(RedisKey key)
+    {
+        if (waitReplicas == 0)
+        {
+            return;
+        }
+
+        var acknowledged = await ExecuteAsync(async _ =>
+            (long)await multiplexer.Value.GetServer(key).ExecuteAsync("WAIT", waitReplicas, waitMilliseconds));
+        if (acknowledged < waitReplicas)
+        {
+            throw new StorageUnavailableException($"Only {acknowledged} of {waitReplicas} replicas acknowledged the write in time.");
+        }
+    }
 
     public IDatabase Database => multiplexer.Value.GetDatabase();
 

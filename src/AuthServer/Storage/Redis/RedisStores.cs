@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Recovery.AuthServer.Notifications;
 
 namespace Recovery.AuthServer.Storage.Redis;
 
@@ -21,6 +22,9 @@ public static class RedisStores
         services.AddSingleton<IOperationStore, RedisOperationStore>();
         services.AddSingleton<RateLimiting.IRateLimiter, RedisRateLimiter>();
 
-        // The notification outbox.
+        // The notification outbox: durable, shared by all nodes; the dispatcher of each node drains it.
+        services.AddSingleton<RedisNotificationOutbox>();
+        services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<RedisNotificationOutbox>());
+        services.AddSingleton<INotificationOutboxReader>(sp => sp.GetRequiredService<RedisNotificationOutbox>());
     }
 }

@@ -1,0 +1,275 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Common;
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Security;
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.Redis;
+using StackExchange.Redis;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : IClassFixture<RedisServerFixture>, IDisposable
+{
+    private const string Phone = "+34612345331";
+    private const string Code = "048213";
+    private const string TemporaryPassword = "Ka7#mPq4Rt9x";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(2);
+
+    private readonly string prefix = RedisServerFixture.UniquePrefix();
+    private readonly byte[] codeKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
+    private readonly List<IDisposable> owned = [];
+
+    public void Dispose()
+    {
+        foreach (var d in owned)
+        {
+            d.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task DequeueAsync_TwoMessages_InOrderDecryptedAndAcknowledgedLeavesNoKey()
+    {
+        var outbox = Outbox();
+        await outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
+        await outbox.EnqueueAsync(PasswordSms(), default).AsTask().WaitAsync(Timeout);
+
+        var first = await outbox.DequeueAsync(default).AsTask().WaitAsync(Timeout);
+        await outbox.AcknowledgeAsync(first, default).WaitAsync(Timeout);
+        var second = await outbox.DequeueAsync(default).AsTask().WaitAsync(Timeout);
+        await outbox.AcknowledgeAsync(second, default).WaitAsync(Timeout);
+
+        Assert.Equal((Code, Phone, 1), (first.Notification.Values["code"], first.Notification.To, first.Deliveries));
+        Assert.Equal(CodeSms().Text, first.Notification.Text);
+        Assert.Equal(TemporaryPassword, second.Notification.Values["temporary_password"]);
+        Assert.Null(await outbox.TryDequeueAsync().WaitAsync(Timeout));
+        Assert.Empty(await KeysAsync());
+    }
+
+    [Fact]
+    public async Task TryDequeueAsync_NewOutboxOnNewConnection_DeliversWhatTheOldOneQueued()
+    {
+        using (var before = Connection())
+        {
+            await Outbox(before).EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
+        }
+
+        // A restart: a new process, a new connection, nothing in memory.
+        var after = Outbox();
+        var message = await after.TryDequeueAsync().WaitAsync(Timeout);
+
+        Assert.NotNull(message);
+        Assert.Equal(Code, message.Notification.Values["code"]);
+    }
+
+    [Fact]
+    public async Task TryDequeueAsync_TakenButNotAcknowledged_RedeliveredOnlyAfterVisibilityTimeout()
+    {
+        var dead = Outbox();
+        var survivor = Outbox();
+        await dead.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
+        var taken = await dead.TryDequeueAsync().WaitAsync(Timeout);
+        Assert.NotNull(taken);
+
+        // The taker dies without acknowledging. Until its lease ends, nobody else takes the message.
+        time.Advance(Visibility - TimeSpan.FromSeconds(1));
+        Assert.Null(await survivor.TryDequeueAsync().WaitAsync(Timeout));
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        var again = await survivor.TryDequeueAsync().WaitAsync(Timeout);
+
+        Assert.NotNull(again);
+        Assert.Equal((taken.Id, Code, 2), (again.Id, again.Notification.Values["code"], again.Deliveries));
+        await survivor.AcknowledgeAsync(again, default).WaitAsync(Timeout);
+        Assert.Empty(await KeysAsync());
+    }
+
+    [Fact]
+    public async Task RetryAsync_Released_AnotherNodeTakesItAtOnceWithoutCountingADelivery()
+    {
+        var stopping = Outbox();
+        var other = Outbox();
+        await stopping.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
+        var taken = (await stopping.TryDequeueAsync().WaitAsync(Timeout))!;
+
+        await stopping.RetryAsync(taken, default).WaitAsync(Timeout);
+        var again = await other.TryDequeueAsync().WaitAsync(Timeout);
+
+        Assert.NotNull(again);
+        Assert.Equal((taken.Id, 1), (again.Id, again.Deliveries));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_AtCapacity_HasRoomForFalseAndEnqueueThrowsAndNothingIsAdded()
+    {
+        var outbox = Outbox(capacity: 100);
+        for (var i = 0; i < 100; i++)
+        {
+            await outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
+        }
+
+        Assert.False(outbox.HasRoomFor(1));
+        await Assert.ThrowsAsync<OutboxFullException>(() => outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout));
+        var db = await DatabaseAsync();
+        Assert.Equal(100, await db.ListLengthAsync($"{prefix}{{outbox}}:pending"));
+        Assert.Equal(100, (await KeysAsync()).Count(k => k.Contains("}:m:", StringComparison.Ordinal)));
+
+        // Another node learns the backlog from its first poll, and a taken message still counts until acknowledged.
+        var other = Outbox(capacity: 100);
+        Assert.True(other.HasRoomFor(1));
+        var taken = (await other.TryDequeueAsync().WaitAsync(Timeout))!;
+        Assert.False(other.HasRoomFor(1));
+        await other.AcknowledgeAsync(taken, default).WaitAsync(Timeout);
+        Assert.True(other.HasRoomFor(1));
+        Assert.False(other.HasRoomFor(2));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_CodeAndTemporaryPassword_NoRedisKeyOrValueHoldsThemOrTheDestinationAndNoneExpires()
+    {
+        var outbox = Outbox();
+        await outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
+        await outbox.EnqueueAsync(PasswordSms(), default).AsTask().WaitAsync(Timeout);
+        Assert.NotNull(await outbox.TryDequeueAsync().WaitAsync(Timeout)); // one pending, one leased: every key shape exists
+
+        var db = await DatabaseAsync();
+        var dump = new List<byte[]>();
+        var keys = await KeysAsync();
+        Assert.Equal(4, keys.Count); // pending, leases, two messages
+        foreach (var key in keys)
+        {
+            dump.Add(Encoding.UTF8.GetBytes(key));
+            dump.AddRange(await ValuesAsync(db, key));
+
+            // Durable by design: a message must outlive any outage until it is delivered.
+            Assert.Null(await db.KeyTimeToLiveAsync(key));
+        }
+
+        foreach (var secret in new[] { Code, TemporaryPassword, "612345331", "contraseña" })
+        {
+            var needle = Encoding.UTF8.GetBytes(secret);
+            Assert.DoesNotContain(dump, blob => blob.AsSpan().IndexOf(needle) >= 0);
+        }
+    }
+
+    [Fact]
+    public async Task TryDequeueAsync_SealedUnderAnotherCodeKey_DroppedNotDelivered()
+    {
+        await Outbox().EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
+
+        var rotated = Outbox(key: Enumerable.Repeat((byte)7, 32).ToArray());
+
+        Assert.Null(await rotated.TryDequeueAsync().WaitAsync(Timeout));
+        Assert.Empty(await KeysAsync());
+    }
+
+    [Fact]
+    public async Task NotificationDispatcher_OnRedis_DeliversToTheSenderThenDeletesTheMessage()
+    {
+        var outbox = Outbox();
+        var sender = new RecordingSender();
+        using var dispatcher = new NotificationDispatcher(
+            outbox, [sender], Options.Create(new NotificationOptions()), time, NullLogger<NotificationDispatcher>.Instance);
+        await dispatcher.StartAsync(default).WaitAsync(Timeout);
+        try
+        {
+            await outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
+
+            var delivered = await sender.First.WaitAsync(Timeout);
+            Assert.Equal(Code, delivered.Values["code"]);
+            for (var i = 0; i < 100 && (await KeysAsync()).Count > 0; i++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.Empty(await KeysAsync());
+        }
+        finally
+        {
+            await dispatcher.StopAsync(default).WaitAsync(Timeout);
+        }
+    }
+
+    private static Notification CodeSms() => NotificationTemplates.RecoveryCodeSms(Phone, Code, TimeSpan.FromMinutes(5), Language.Spanish);
+
+    private static Notification PasswordSms() => NotificationTemplates.TemporaryPasswordSms(Phone, TemporaryPassword, TimeSpan.FromHours(24), Language.Spanish);
+
+    private RedisConnection Connection()
+    {
+        return new RedisConnection(Options.Create(new StorageOptions
+        {
+            Provider = "Redis",
+            Redis = new RedisStorageOptions { Configuration = fixture.Server.Configuration, KeyPrefix = prefix },
+        }));
+    }
+
+    private RedisNotificationOutbox Outbox(RedisConnection? connection = null, int capacity = 10_000, byte[]? key = null)
+    {
+        if (connection is null)
+        {
+            connection = Connection();
+            owned.Add(connection);
+        }
+
+        var outbox = new RedisNotificationOutbox(
+            connection,
+            new SecretKeys(new byte[32], key ?? codeKey, new byte[32]),
+            new CryptoRandomSource(),
+            Options.Create(new NotificationOptions { OutboxCapacity = capacity, VisibilityTimeout = Visibility }),
+            time,
+            NullLogger<RedisNotificationOutbox>.Instance);
+        owned.Add(outbox);
+        return outbox;
+    }
+
+    private async Task<IDatabase> DatabaseAsync()
+    {
+        var mux = await fixture.Server.ConnectAsync();
+        owned.Add(mux);
+        return mux.GetDatabase();
+    }
+
+    private async Task<List<string>> KeysAsync()
+    {
+        var mux = await fixture.Server.ConnectAsync();
+        owned.Add(mux);
+        var server = mux.GetServer(mux.GetEndPoints()[0]);
+        var keys = new List<string>();
+        await foreach (var key in server.KeysAsync(pattern: prefix + "*"))
+        {
+            keys.Add(key.ToString());
+        }
+
+        return keys;
+    }
+
+    private static async Task<IEnumerable<byte[]>> ValuesAsync(IDatabase db, string key) =>
+        await db.KeyTypeAsync(key) switch
+        {
+            RedisType.List => (await db.ListRangeAsync(key)).Select(v => (byte[])v!),
+            RedisType.SortedSet => (await db.SortedSetRangeByRankAsync(key)).Select(v => (byte[])v!),
+            RedisType.Hash => (await db.HashGetAllAsync(key)).SelectMany(e => new[] { (byte[])e.Name!, (byte[])e.Value! }),
+            RedisType.String => [(byte[])(await db.StringGetAsync(key))!],
+            var other => throw new InvalidOperationException($"Unexpected key type {other}."),
+        };
+
+    private sealed class RecordingSender : INotificationSender
+    {
+        private readonly TaskCompletionSource<Notification> first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<Notification> First => first.Task;
+
+        public Task SendAsync(Notification notification, CancellationToken cancellationToken)
+        {
+            first.TrySetResult(notification);
+            return Task.CompletedTask;
+        }
+    }
+}
