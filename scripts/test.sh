@@ -59,3 +59,6 @@ dotnet run -c Release --no-build --project benchmarks/Recovery.Benchmarks -- cha
 
 step "end-to-end: buf curl and AuthClient against a real server"
 bash tests/e2e/walk-with-buf-curl.sh src/AuthServer/bin/Release/net10.0/AuthServer.dll
+
+step "end-to-end: two server processes sharing one Redis"
+bash tests/e2e/two-nodes-on-redis.sh src/AuthServer/bin/Release/net10.0/AuthServer.dll

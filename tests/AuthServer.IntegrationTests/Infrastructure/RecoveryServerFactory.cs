@@ -41,6 +41,14 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
             }
         }
 
+        if (options.Redis is { } redis)
+        {
+            builder.UseSetting("Storage:Provider", "Redis");
+            builder.UseSetting("Storage:Redis:Configuration", redis.Configuration);
+            builder.UseSetting("Storage:Redis:KeyPrefix", redis.KeyPrefix);
+            builder.UseSetting("Storage:Redis:OperationTimeout", "00:00:00.500");
+        }
+
         if (options.DevSinkPath is { } sink)
         {
             builder.UseSetting("Notifications:DevSink:Path", sink);

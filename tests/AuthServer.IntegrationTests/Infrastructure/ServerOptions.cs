@@ -4,7 +4,8 @@ namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 /// <param name="FakeTime">Replace the clock with a <c>FakeTimeProvider</c> at <see cref="RecoveryServerFactory.StartTime"/>.</param>
 /// <param name="DefaultRateLimits">Keep the shipped rate limits; otherwise they are raised so that only the rate-limit tests meet them.</param>
 /// <param name="DevSinkPath">Set <c>Notifications:DevSink:Path</c>.</param>
-internal sealed record ServerOptions(bool FakeTime = true, bool DefaultRateLimits = false, string? DevSinkPath = null)
+/// <param name="Redis">Use the Redis provider with this configuration string and key prefix.</param>
+internal sealed record ServerOptions(bool FakeTime = true, bool DefaultRateLimits = false, string? DevSinkPath = null, (string Configuration, string KeyPrefix)? Redis = null)
 {
     public static ServerOptions Default { get; } = new();
 }
