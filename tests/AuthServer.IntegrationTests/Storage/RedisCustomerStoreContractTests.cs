@@ -45,6 +45,33 @@ public sealed class RedisCustomerStoreContractTests(RedisServerFixture fixture) 
         Assert.Contains(keys, k => k.Contains(PanHash)); // it is there, as a keyed hash
     }
 
+    [Fact]
+    public async Task CredentialWrites_ReplicaRequiredButNoneAcknowledges_FailClosed()
+    {
+        // WaitReplicas=1 against a server without replicas: the write lands on the primary, but the
+        // store must not report the credentials changed while a failover could still lose them.
+        using var strict = new RedisConnection(Microsoft.Extensions.Options.Options.Create(new StorageOptions
+        {
+            Provider = "Redis",
+            Redis = new RedisStorageOptions
+            {
+                Configuration = fixture.Server.Configuration,
+                KeyPrefix = redis.Prefix,
+                OperationTimeout = TimeSpan.FromMilliseconds(300),
+                WaitReplicas = 1,
+            },
+        }));
+        await WithCustomer();
+        var store = new RedisCustomerStore(strict);
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Ct).Within());
+        var version = (await Store.GetCredentialsAsync("c-1", Ct).Within())!.Version;
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => store.CommitPasswordAsync("c-1", NewHash, version, 5, Ct).Within());
+
+        // A refused commit (stale version) writes nothing, so there is nothing to wait for.
+        Assert.False(await store.CommitPasswordAsync("c-1", NewHash, version - 1, 5, Ct).Within());
+    }
+
     private async Task WalkThroughEveryMutation()
     {
         await WithCustomer();

@@ -212,17 +212,32 @@ public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
     public async Task RecordLoginSuccessAsync(string customerId, string? upgradedHash, CancellationToken cancellationToken) =>
         Known(await redis.ScriptAsync(LoginSuccessScript, [CredKey(customerId)], [upgradedHash is null ? "0" : "1", upgradedHash ?? string.Empty]));
 
-    public async Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, CancellationToken cancellationToken) =>
-        (long)Known(await redis.ScriptAsync(
+    // The two writes that change what opens the account wait for replicas (Storage:Redis:WaitReplicas)
+    // before they are reported done, so a failover cannot bring back the old credentials after the
+    // customer was told the new ones are in force.
+    public async Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, CancellationToken cancellationToken)
+    {
+        var version = (long)Known(await redis.ScriptAsync(
             RestoreScript,
             [CredKey(customerId), HistoryKey(customerId)],
             [historyDepth, Convert.ToBase64String(temporaryPasswordMac), expiresAt.ToUnixTimeMilliseconds()]));
+        await redis.WaitForReplicasAsync(CredKey(customerId));
+        return version;
+    }
 
-    public async Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, CancellationToken cancellationToken) =>
-        (int)Known(await redis.ScriptAsync(
+    public async Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, CancellationToken cancellationToken)
+    {
+        var committed = (int)Known(await redis.ScriptAsync(
             CommitScript,
             [CredKey(customerId), HistoryKey(customerId)],
             [historyDepth, passwordHash, expectedVersion.ToString(CultureInfo.InvariantCulture)])) == 1;
+        if (committed)
+        {
+            await redis.WaitForReplicasAsync(CredKey(customerId));
+        }
+
+        return committed;
+    }
 
     public async Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken)
     {
