@@ -11,18 +11,28 @@ namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
+    private readonly string? dataDirectory;
     private Process? process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, string? dataDirectory)
+    {
+        Port = port;
+        this.dataDirectory = dataDirectory;
+    }
 
     public int Port { get; }
 
     /// <summary>A StackExchange.Redis configuration string for this server.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="persistent">
+    /// Append-only file with fsync on every write in a private folder, so a killed and restarted
+    /// server has every acknowledged write (as production's appendonly would).
+    /// </param>
+    public static async Task<RedisServer> StartAsync(bool persistent = false)
     {
-        var server = new RedisServer(FreePort());
+        var directory = persistent ? Directory.CreateTempSubdirectory("recovery-redis-").FullName : null;
+        var server = new RedisServer(FreePort(), directory);
         await server.StartAgainAsync();
         return server;
     }
@@ -40,7 +50,10 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
+        string[] persistence = dataDirectory is null
+            ? ["--appendonly", "no"]
+            : ["--appendonly", "yes", "--appendfsync", "always", "--dir", dataDirectory];
+        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--protected-mode", "yes" }.Concat(persistence))
         {
             info.ArgumentList.Add(arg);
         }
@@ -80,6 +93,10 @@ public sealed class RedisServer : IAsyncDisposable
     {
         await StopAsync();
         process?.Dispose();
+        if (dataDirectory is not null)
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
     }
 
     private async Task WaitUntilAnswersAsync(TimeSpan timeout)
