@@ -31,9 +31,21 @@ public abstract class CustomerStoreContract
     };
 
     private readonly FakeTimeProvider time = new(Start);
+    private readonly object storeGate = new();
     private ICustomerStore? store;
 
-    protected ICustomerStore Store => store ??= CreateStore(time);
+    // Created on first use (a subclass's fields are not ready in this constructor), once even when a
+    // test's first touch is from many threads at once.
+    protected ICustomerStore Store
+    {
+        get
+        {
+            lock (storeGate)
+            {
+                return store ??= CreateStore(time);
+            }
+        }
+    }
 
     protected static CancellationToken Ct => CancellationToken.None;
 

@@ -10,11 +10,23 @@ public abstract class RecoveryStoreContract
     protected static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
     protected static readonly string CardHash = StoreContractSecrets.PanHash;
 
+    private readonly object storeGate = new();
     private IRecoveryStore? store;
 
     protected FakeTimeProvider Time { get; } = new(Start);
 
-    protected IRecoveryStore Store => store ??= CreateStore(Time);
+    // Created on first use (a subclass's fields are not ready in this constructor), once even when a
+    // test's first touch is from many threads at once.
+    protected IRecoveryStore Store
+    {
+        get
+        {
+            lock (storeGate)
+            {
+                return store ??= CreateStore(Time);
+            }
+        }
+    }
 
     protected static CancellationToken Ct => CancellationToken.None;
 

@@ -11,7 +11,8 @@ internal sealed class RedisStoreHarness(RedisServerFixture fixture) : IDisposabl
     public RedisConnection Connection { get; } = new(Options.Create(new StorageOptions
     {
         Provider = "Redis",
-        Redis = new RedisStorageOptions { Configuration = fixture.Server.Configuration, KeyPrefix = RedisServerFixture.UniquePrefix() },
+        // Generous: the whole suite runs in parallel on two cores, and a slow first connect is not what these tests test.
+        Redis = new RedisStorageOptions { Configuration = fixture.Server.Configuration, KeyPrefix = RedisServerFixture.UniquePrefix(), OperationTimeout = TimeSpan.FromSeconds(5) },
     }));
 
     /// <summary>Every key this test's stores wrote, with its remaining TTL (null: none).</summary>

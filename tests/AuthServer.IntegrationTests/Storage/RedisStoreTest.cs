@@ -6,19 +6,35 @@ using Recovery.AuthServer.Storage.Redis;
 namespace Recovery.AuthServer.IntegrationTests.Storage;
 
 /// <summary>A connection to the fixture's redis-server under a key prefix of this test alone.</summary>
-internal sealed class RedisStoreTest(RedisServerFixture fixture) : IDisposable
+internal sealed class RedisStoreTest : IDisposable
 {
-    private RedisConnection? connection;
+    private readonly RedisServerFixture fixture;
+    private readonly Lazy<RedisConnection> connection;
+
+    public RedisStoreTest(RedisServerFixture fixture)
+    {
+        this.fixture = fixture;
+
+        // Created once even when a test's first touch comes from many threads; a generous timeout,
+        // since the whole suite runs in parallel on two cores.
+        connection = new Lazy<RedisConnection>(() => new RedisConnection(Options.Create(new StorageOptions
+        {
+            Provider = "Redis",
+            Redis = new RedisStorageOptions { Configuration = fixture.Server.Configuration, KeyPrefix = Prefix, OperationTimeout = TimeSpan.FromSeconds(5) },
+        })));
+    }
 
     public string Prefix { get; } = RedisServerFixture.UniquePrefix();
 
-    public RedisConnection Connection => connection ??= new RedisConnection(Options.Create(new StorageOptions
-    {
-        Provider = "Redis",
-        Redis = new RedisStorageOptions { Configuration = fixture.Server.Configuration, KeyPrefix = Prefix, OperationTimeout = TimeSpan.FromSeconds(5) },
-    }));
+    public RedisConnection Connection => connection.Value;
 
     public Task<IReadOnlyList<StoredKey>> ScanAsync() => StoredKey.ScanAsync(fixture.Server, Prefix);
 
-    public void Dispose() => connection?.Dispose();
+    public void Dispose()
+    {
+        if (connection.IsValueCreated)
+        {
+            connection.Value.Dispose();
+        }
+    }
 }

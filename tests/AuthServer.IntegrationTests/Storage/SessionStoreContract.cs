@@ -9,11 +9,23 @@ public abstract class SessionStoreContract
     protected static readonly DateTimeOffset Start = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
     protected static readonly TimeSpan Idle = TimeSpan.FromMinutes(5);
 
+    private readonly object storeGate = new();
     private ISessionStore? store;
 
     protected FakeTimeProvider Time { get; } = new(Start);
 
-    protected ISessionStore Store => store ??= CreateStore(Time);
+    // Created on first use (a subclass's fields are not ready in this constructor), once even when a
+    // test's first touch is from many threads at once.
+    protected ISessionStore Store
+    {
+        get
+        {
+            lock (storeGate)
+            {
+                return store ??= CreateStore(Time);
+            }
+        }
+    }
 
     protected DateTimeOffset Now => Time.GetUtcNow();
 

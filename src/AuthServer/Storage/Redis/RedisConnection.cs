@@ -25,7 +25,9 @@ public sealed class RedisConnection : IDisposable
         waitMilliseconds = timeout;
         configuration.SyncTimeout = timeout;
         configuration.AsyncTimeout = timeout;
-        configuration.ConnectTimeout = Math.Max(timeout, 1000);
+        // Connecting may take longer than one command should: calls still fail closed at the
+        // operation timeout while a (re)connect is under way.
+        configuration.ConnectTimeout = Math.Max(timeout, 5000);
         configuration.ClientName ??= "recovery-authserver";
         multiplexer = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
     }
