@@ -43,7 +43,8 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster) : IClassFixtu
 
         Assert.Equal(5, last);
         Assert.Equal("blocked", (string?)await connection.ExecuteAsync(db => db.StringGetAsync(state)).WaitAsync(Timeout));
-        Assert.Equal(connection.Multiplexer.HashSlot(counter), connection.Multiplexer.HashSlot(state));
+        var multiplexer = await connection.GetMultiplexerAsync();
+        Assert.Equal(multiplexer.HashSlot(counter), multiplexer.HashSlot(state));
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster) : IClassFixtu
 
     private string NodeOf(RedisKey key)
     {
-        var mux = connection.Multiplexer;
+        var mux = connection.GetMultiplexerAsync().WaitAsync(Timeout).GetAwaiter().GetResult();
         var configuration = mux.GetServer(mux.GetEndPoints()[0]).ClusterConfiguration!;
         return configuration.GetBySlot(key)!.EndPoint!.ToString()!;
     }

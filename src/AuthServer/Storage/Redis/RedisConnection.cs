@@ -10,7 +10,9 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// </summary>
 public sealed class RedisConnection : IDisposable
 {
-    private readonly Lazy<ConnectionMultiplexer> multiplexer;
+    // Connected asynchronously and once: a synchronous connect on first use would park every
+    // concurrent first caller on a thread-pool thread while it runs (starvation on a small machine).
+    private readonly Lazy<Task<ConnectionMultiplexer>> multiplexer;
     private readonly int waitReplicas;
     private readonly int waitMilliseconds;
 
@@ -29,7 +31,7 @@ public sealed class RedisConnection : IDisposable
         // operation timeout while a (re)connect is under way.
         configuration.ConnectTimeout = Math.Max(timeout, 5000);
         configuration.ClientName ??= "recovery-authserver";
-        multiplexer = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
+        multiplexer = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(configuration));
     }
 
     public string KeyPrefix { get; }
@@ -48,7 +50,8 @@ public sealed class RedisConnection : IDisposable
     {
         try
         {
-            return await operation(multiplexer.Value.GetDatabase());
+            var connected = await multiplexer.Value;
+            return await operation(connected.GetDatabase());
         }
         catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException)
         {
@@ -82,22 +85,21 @@ public sealed class RedisConnection : IDisposable
         }
 
         var acknowledged = await ExecuteAsync(async _ =>
-            (long)await multiplexer.Value.GetServer(key).ExecuteAsync("WAIT", waitReplicas, waitMilliseconds));
+            (long)await (await multiplexer.Value).GetServer(key).ExecuteAsync("WAIT", waitReplicas, waitMilliseconds));
         if (acknowledged < waitReplicas)
         {
             throw new StorageUnavailableException($"Only {acknowledged} of {waitReplicas} replicas acknowledged the write in time.");
         }
     }
 
-    public IDatabase Database => multiplexer.Value.GetDatabase();
-
-    public ConnectionMultiplexer Multiplexer => multiplexer.Value;
+    /// <summary>The multiplexer, connecting it on first use (for health checks and diagnostics).</summary>
+    public Task<ConnectionMultiplexer> GetMultiplexerAsync() => multiplexer.Value;
 
     public void Dispose()
     {
-        if (multiplexer.IsValueCreated)
+        if (multiplexer.IsValueCreated && multiplexer.Value.IsCompletedSuccessfully)
         {
-            multiplexer.Value.Dispose();
+            multiplexer.Value.Result.Dispose();
         }
     }
 }

@@ -9,10 +9,10 @@ public sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
     {
         try
         {
-            var latency = await redis.Database.PingAsync();
+            var latency = await redis.ExecuteAsync(db => db.PingAsync());
             return HealthCheckResult.Healthy($"Redis answered in {latency.TotalMilliseconds:F1} ms.");
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        catch (Exception ex) when (ex is StorageUnavailableException or StackExchange.Redis.RedisException)
         {
             return HealthCheckResult.Unhealthy("Redis is unreachable.");
         }
