@@ -39,6 +39,9 @@ public static class ErrorReasons
     public const string SessionInvalid = "SESSION_INVALID";
     public const string AuthenticatorNotPending = "AUTHENTICATOR_NOT_PENDING";
 
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
+    public const string IdempotentCallInProgress = "IDEMPOTENT_CALL_IN_PROGRESS";
+
     public const string Overloaded = "OVERLOADED";
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
     public const string HashingSaturated = "HASHING_SATURATED";

@@ -13,4 +13,5 @@ public enum FailureKind
     Unauthenticated,
     ResourceExhausted,
     Unavailable,
+    Aborted,
 }

@@ -19,6 +19,7 @@ public static class RpcStatusMapper
             FailureKind.Unauthenticated => Code.Unauthenticated,
             FailureKind.ResourceExhausted => Code.ResourceExhausted,
             FailureKind.Unavailable => Code.Unavailable,
+            FailureKind.Aborted => Code.Aborted,
             _ => Code.Internal,
         };
 

@@ -40,6 +40,7 @@ public static class DomainExtensions
         builder.Services.AddSingleton<IChallengeStore, InMemoryChallengeStore>();
         builder.Services.AddSingleton<IAuthenticatorStore, InMemoryAuthenticatorStore>();
         builder.Services.AddSingleton<IRateLimiter, InMemoryRateLimiter>();
+        builder.Services.AddSingleton<IIdempotencyStore, InMemoryIdempotencyStore>();
         return builder;
     }
 

@@ -20,6 +20,9 @@ public static class GrpcExtensions
             o.MaxSendMessageSize = 64 * 1024;
             o.EnableDetailedErrors = false;
             o.Interceptors.Add<ErrorMappingInterceptor>();
+
+            // Inside the error mapping, so that its refusals (and the failures it passes through) are mapped too.
+            o.Interceptors.Add<IdempotencyInterceptor>();
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("recovery", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());

@@ -42,6 +42,7 @@ public static class OptionsExtensions
         Bind<AccessOptions>(builder, AccessOptions.Section)
             .Validate(o => o.ChangeTicketIdleTimeout <= o.ChangeTicketMaxLifetime, "Access:ChangeTicketIdleTimeout cannot exceed ChangeTicketMaxLifetime.");
         Bind<NotificationOptions>(builder, NotificationOptions.Section);
+        Bind<Grpc.IdempotencyOptions>(builder, Grpc.IdempotencyOptions.Section);
         Bind<DemoDirectoryOptions>(builder, DemoDirectoryOptions.Section);
         Bind<StorageOptions>(builder, StorageOptions.Section)
             .Validate(o => !o.UsesRedis || !string.IsNullOrWhiteSpace(o.Redis.Configuration),

@@ -16,6 +16,15 @@ public static class KeyedHash
         return mac;
     }
 
+    /// <summary>HMAC-SHA256 of bytes under a label, so that one key can serve several purposes without collisions.</summary>
+    public static byte[] Compute(byte[] key, string label, ReadOnlySpan<byte> value)
+    {
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        hmac.AppendData(Encoding.UTF8.GetBytes(label + "\n"));
+        hmac.AppendData(value);
+        return hmac.GetHashAndReset();
+    }
+
     /// <summary>Hex form for use as a lookup key; one-way, so it reveals nothing of the input.</summary>
     public static string ComputeHex(byte[] key, string value) => Convert.ToHexStringLower(Compute(key, value));
 

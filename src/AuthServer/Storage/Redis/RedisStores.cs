@@ -22,6 +22,9 @@ public static class RedisStores
         services.AddSingleton<IOperationStore, RedisOperationStore>();
         services.AddSingleton<RateLimiting.IRateLimiter, RedisRateLimiter>();
 
+        // Idempotency keys of retried calls: shared, so a retry that lands on another node is still recognised.
+        services.AddSingleton<IIdempotencyStore, RedisIdempotencyStore>();
+
         // The notification outbox: durable, shared by all nodes; the dispatcher of each node drains it.
         services.AddSingleton<RedisNotificationOutbox>();
         services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<RedisNotificationOutbox>());

@@ -1,0 +1,139 @@
+using Grpc.Core;
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Notifications;
+using Recovery.V1;
+
+namespace Recovery.AuthServer.IntegrationTests;
+
+/// <summary>
+/// Retried calls with <c>x-idempotency-key</c>, through a real channel: a retry gets the first answer and
+/// sends and changes nothing; a failure is not remembered; the key is checked and bound to its request.
+/// Run once per storage provider by the sealed subclasses.
+/// </summary>
+public abstract class IdempotencyTests : IntegrationTest
+{
+    private const string Key = "retry-key_0001";
+
+    private protected IdempotencyTests(ServerOptions? options = null)
+        : base(options)
+    {
+    }
+
+    [Fact]
+    public async Task StartRecovery_SameKeyTwice_SameRecoveryIdAndOneSms()
+    {
+        var request = StartRequest(DemoCustomer.Maria);
+
+        var first = await CallAsync(Api.Recovery.StartRecoveryAsync(request, With(Key)));
+        var retry = await CallAsync(Api.Recovery.StartRecoveryAsync(request, With(Key)));
+
+        Assert.Equal(first, retry);
+        Assert.Single(Outbox.All, n => n.Template == NotificationTemplates.RecoveryCode);
+    }
+
+    [Fact]
+    public async Task StartRecovery_SameKeyOtherChannel_RunsAgain()
+    {
+        var request = StartRequest(DemoCustomer.Maria);
+
+        var web = await CallAsync(Api.Recovery.StartRecoveryAsync(request, With(Key, "web")));
+        var mobile = await CallAsync(Api.Recovery.StartRecoveryAsync(request, With(Key, "mobile")));
+
+        Assert.NotEqual(web.RecoveryId, mobile.RecoveryId);
+        Assert.Equal(2, Outbox.All.Count(n => n.Template == NotificationTemplates.RecoveryCode));
+    }
+
+    [Fact]
+    public async Task StartRecovery_SameKeyOtherCard_IdempotencyKeyReusedAndNothingSent()
+    {
+        await CallAsync(Api.Recovery.StartRecoveryAsync(StartRequest(DemoCustomer.Maria), With(Key)));
+        var mark = Outbox.Count;
+
+        var error = await RefusedAsync(() => CallAsync(Api.Recovery.StartRecoveryAsync(StartRequest(DemoCustomer.John), With(Key))));
+
+        error.Is(StatusCode.InvalidArgument, "IDEMPOTENCY_KEY_REUSED");
+        Assert.Equal("IDEMPOTENCY_KEY_REUSED", error.Violation("x-idempotency-key").Reason);
+        Assert.Empty(Outbox.Since(mark));
+    }
+
+    [Fact]
+    public async Task SignOperation_RetriedWithKey_SameResponseAndNoSecondCommit()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
+        var (operation, code) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var request = new SignOperationRequest { OperationId = operation.OperationId, Code = code };
+        var first = await CallAsync(Api.Access.SignOperationAsync(request, With(Key)));
+        Assert.Equal(OperationState.Signed, first.State);
+        var mark = Outbox.Count;
+        var audited = Audit.Events.Count;
+
+        var retry = await CallAsync(Api.Access.SignOperationAsync(request, With(Key)));
+
+        Assert.Equal(first, retry);
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Equal(audited, Audit.Events.Count);
+
+        // Without the key the same body is a new call, and the operation is no longer pending.
+        (await RefusedAsync(() => Api.SignAsync(operation.OperationId, code))).Is(StatusCode.FailedPrecondition, "OPERATION_NOT_PENDING");
+    }
+
+    [Fact]
+    public async Task ConfirmRecovery_FailedCallRetriedWithSameKeyAndBody_RunsAgain()
+    {
+        var (started, code) = await StartAsync(DemoCustomer.Maria);
+        var wrong = new ConfirmRecoveryRequest { RecoveryId = started.RecoveryId, Code = Other(code) };
+        var mark = Outbox.Count;
+
+        var first = await RefusedAsync(() => CallAsync(Api.Recovery.ConfirmRecoveryAsync(wrong, With(Key))));
+        var retry = await RefusedAsync(() => CallAsync(Api.Recovery.ConfirmRecoveryAsync(wrong, With(Key))));
+
+        // Not a replay of the first answer: the retry was evaluated and counted.
+        first.Is(StatusCode.InvalidArgument, "CODE_INCORRECT");
+        retry.Is(StatusCode.InvalidArgument, "CODE_INCORRECT");
+        Assert.Equal(("2", "1"), (first.Metadata["attempts_remaining"], retry.Metadata["attempts_remaining"]));
+        Assert.Empty(Outbox.Since(mark));
+
+        // The right code under a new key confirms.
+        await CallAsync(Api.Recovery.ConfirmRecoveryAsync(new ConfirmRecoveryRequest { RecoveryId = started.RecoveryId, Code = code }, With("retry-key_0002")));
+    }
+
+    [Theory]
+    [InlineData("short12")]
+    [InlineData("has space-1234")]
+    [InlineData("dots.are.not.allowed")]
+    [InlineData("k1234567890123456789012345678901234567890123456789012345678901234")] // 65
+    public async Task StartRecovery_MalformedKey_InvalidArgumentAndNothingSent(string key)
+    {
+        var error = await RefusedAsync(() => CallAsync(Api.Recovery.StartRecoveryAsync(StartRequest(DemoCustomer.Maria), With(key))));
+
+        error.Is(StatusCode.InvalidArgument, "INVALID_FIELDS");
+        Assert.Equal("MALFORMED", error.Violation("x-idempotency-key").Reason);
+        Assert.Empty(Outbox.All);
+    }
+
+    [Fact]
+    public async Task Login_WithKey_HeaderIgnoredAndNothingReplayed()
+    {
+        var request = new LoginRequest { UserCode = DemoCustomer.Maria.UserCode, Password = DemoCustomer.Maria.InitialPassword };
+
+        var first = await CallAsync(Api.Access.LoginAsync(request, With(Key)));
+        var second = await CallAsync(Api.Access.LoginAsync(request, With(Key)));
+        var malformed = await CallAsync(Api.Access.LoginAsync(request, With("bad")));
+
+        // Each login got a session of its own: no token was stored to be replayed.
+        Assert.Equal(3, new[] { first, second, malformed }.Select(r => r.Session.Token).Distinct().Count());
+    }
+
+    private static StartRecoveryRequest StartRequest(DemoCustomer customer) => new()
+    {
+        CardNumber = customer.Card,
+        CardExpiry = customer.Expiry,
+        DocumentId = customer.Document,
+        CaptchaToken = DemoCustomer.Captcha,
+    };
+
+    private static CallOptions With(string key, string channel = "web") =>
+        new(new Metadata { { "x-idempotency-key", key }, { "x-channel", channel } }, DateTime.UtcNow + RecoveryApi.Deadline);
+
+    private static Task<T> CallAsync<T>(AsyncUnaryCall<T> call) => RecoveryApi.CallAsync(call);
+}

@@ -1,0 +1,9 @@
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class InMemoryIdempotencyStoreContractTests : IdempotencyStoreContract
+{
+    protected override IIdempotencyStore CreateStore(TimeProvider time) => new InMemoryIdempotencyStore(time);
+}
