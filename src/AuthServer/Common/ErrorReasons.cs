@@ -42,6 +42,12 @@ public static class ErrorReasons
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string IdempotentCallInProgress = "IDEMPOTENT_CALL_IN_PROGRESS";
 
+    public const string CustomerExists = "CUSTOMER_EXISTS";
+    public const string CustomerConflict = "CUSTOMER_CONFLICT";
+    public const string CustomerNotFound = "CUSTOMER_NOT_FOUND";
+    public const string AdminTokenInvalid = "ADMIN_TOKEN_INVALID";
+    public const string DirectoryDisabled = "DIRECTORY_DISABLED";
+
     public const string Overloaded = "OVERLOADED";
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
     public const string HashingSaturated = "HASHING_SATURATED";

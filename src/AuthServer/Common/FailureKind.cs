@@ -14,4 +14,7 @@ public enum FailureKind
     ResourceExhausted,
     Unavailable,
     Aborted,
+
+    /// <summary>The thing to create exists already (a directory customer).</summary>
+    AlreadyExists,
 }

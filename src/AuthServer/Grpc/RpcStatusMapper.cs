@@ -20,6 +20,7 @@ public static class RpcStatusMapper
             FailureKind.ResourceExhausted => Code.ResourceExhausted,
             FailureKind.Unavailable => Code.Unavailable,
             FailureKind.Aborted => Code.Aborted,
+            FailureKind.AlreadyExists => Code.AlreadyExists,
             _ => Code.Internal,
         };
 

@@ -71,6 +71,8 @@ public static class DomainExtensions
         services.AddSingleton<RecoveryFlow>();
         services.AddSingleton<AccessFlow>();
         services.AddSingleton<AuthenticatorFlow>();
+        services.AddSingleton<Customers.CustomerDirectory>();
+        services.AddSingleton<Customers.AdminTokenVerifier>();
         services.AddHostedService<DemoDirectoryLoader>();
 
         // Resolve the password lists now so a missing, damaged or short file stops the host at start, not at first use.

@@ -23,6 +23,10 @@ public static class GrpcExtensions
 
             // Inside the error mapping, so that its refusals (and the failures it passes through) are mapped too.
             o.Interceptors.Add<IdempotencyInterceptor>();
+        }).AddServiceOptions<DirectoryGrpcService>(o =>
+        {
+            // The admin credential, for this service only; service interceptors run inside the global ones.
+            o.Interceptors.Add<AdminTokenInterceptor>();
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("recovery", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
@@ -33,6 +37,7 @@ public static class GrpcExtensions
     {
         app.MapGrpcService<RecoveryGrpcService>();
         app.MapGrpcService<AccessGrpcService>();
+        app.MapGrpcService<DirectoryGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

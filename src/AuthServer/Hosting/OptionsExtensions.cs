@@ -43,6 +43,8 @@ public static class OptionsExtensions
             .Validate(o => o.ChangeTicketIdleTimeout <= o.ChangeTicketMaxLifetime, "Access:ChangeTicketIdleTimeout cannot exceed ChangeTicketMaxLifetime.");
         Bind<NotificationOptions>(builder, NotificationOptions.Section);
         Bind<Grpc.IdempotencyOptions>(builder, Grpc.IdempotencyOptions.Section);
+        Bind<Customers.DirectoryOptions>(builder, Customers.DirectoryOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<Customers.DirectoryOptions>, Customers.DirectoryOptionsValidator>();
         Bind<DemoDirectoryOptions>(builder, DemoDirectoryOptions.Section);
         Bind<StorageOptions>(builder, StorageOptions.Section)
             .Validate(o => !o.UsesRedis || !string.IsNullOrWhiteSpace(o.Redis.Configuration),

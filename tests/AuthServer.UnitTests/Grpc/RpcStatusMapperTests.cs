@@ -15,6 +15,7 @@ public class RpcStatusMapperTests
     [InlineData(FailureKind.Unauthenticated, StatusCode.Unauthenticated)]
     [InlineData(FailureKind.ResourceExhausted, StatusCode.ResourceExhausted)]
     [InlineData(FailureKind.Unavailable, StatusCode.Unavailable)]
+    [InlineData(FailureKind.AlreadyExists, StatusCode.AlreadyExists)]
     public void ToRpcException_EachKind_MapsToItsStatusCode(FailureKind kind, StatusCode expected)
     {
         var ex = RpcStatusMapper.ToRpcException(new Failure(kind, "SOME_REASON", "Some message."));
