@@ -1,0 +1,62 @@
+using Recovery.V1;
+
+namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
+
+/// <summary>Valid directory customers made from a number: Luhn-valid Visa, DNI with its check letter, Spanish mobile.</summary>
+internal static class SyntheticCustomer
+{
+    /// <summary>The published development admin token of appsettings.Development.json.</summary>
+    public const string DevAdminToken = "REVWRUxPUE1FTlQtZGlyZWN0b3J5LWFkbWluLXRva2VuLW5vdC1hLXNlY3JldDE=";
+
+    public const string Expiry = "12/30";
+
+    public static Customer Make(int n) => new()
+    {
+        CustomerId = $"syn-{n:D6}",
+        UserCode = $"7{n:D7}",
+        DisplayName = $"CLIENTE SINTETICO {n}",
+        Email = $"cliente{n}@example.es",
+        Phone = Phone(n),
+        DocumentId = Document(n),
+        BirthDate = "1980-05-17",
+        LanguageCode = "es-ES",
+        Cards = { new CustomerCard { CardNumber = Card(n), Expiry = Expiry } },
+    };
+
+    public static string Phone(int n) => $"+346{n:D8}";
+
+    public static string Document(int n) => $"{n + 10_000_000:D8}" + "TRWAGMYFPDXBNJZSQVHLCKE"[(n + 10_000_000) % 23];
+
+    /// <summary>A Visa PAN (starts with 4) with a correct Luhn check digit.</summary>
+    public static string Card(int n)
+    {
+        var body = $"499999{n:D9}";
+        for (var check = 0; check <= 9; check++)
+        {
+            var candidate = body + check;
+            if (Luhn(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("unreachable");
+    }
+
+    private static bool Luhn(string digits)
+    {
+        var sum = 0;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            var d = digits[digits.Length - 1 - i] - '0';
+            if (i % 2 == 1)
+            {
+                d = d * 2 > 9 ? (d * 2) - 9 : d * 2;
+            }
+
+            sum += d;
+        }
+
+        return sum % 10 == 0;
+    }
+}
