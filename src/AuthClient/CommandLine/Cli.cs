@@ -7,13 +7,15 @@ namespace Recovery.Client;
 /// <summary>The AuthClient command-line tool, callable in-process (tests) as well as from <c>Main</c>.</summary>
 public static class Cli
 {
-    // The command table. Later commands (`import` of customers from CSV/JSON, `burst` load runner)
+    // The command table. Later commands (the `burst` load runner)
     // are added here as new ICliCommand classes in CommandLine/Commands; nothing else changes.
     private static readonly IReadOnlyList<ICliCommand> Commands =
     [
         new RecoverCommand(),
         new EvaluateCommand(),
         new LoginCommand(),
+        new ImportCommand(),
+        new StatusCommand(),
     ];
 
     /// <summary>Runs the tool on the process console; Ctrl+C cancels the current step.</summary>

@@ -7,6 +7,7 @@ internal sealed class CliContext : IDisposable
 {
     private readonly Func<string, GrpcChannel>? _channelFactory;
     private GrpcChannel? _ownedChannel;
+    private GrpcChannel? _channel;
     private RecoveryClient? _client;
 
     public CliContext(TextWriter stdout, TextWriter stderr, Terminal terminal, GlobalOptions global, Func<string, GrpcChannel>? channelFactory)
@@ -27,7 +28,12 @@ internal sealed class CliContext : IDisposable
     public GlobalOptions Global { get; }
 
     /// <summary>The client, created on first use so that help and usage errors never open a connection.</summary>
-    public RecoveryClient Client => _client ??= new RecoveryClient(CreateChannel(), Global.Timeout);
+    public RecoveryClient Client => _client ??= new RecoveryClient(Channel, Global.Timeout);
+
+    /// <summary>A client of the admin-only DirectoryService over the same channel.</summary>
+    public DirectoryClient Directory(string adminToken, TimeSpan deadline) => new(Channel, adminToken, deadline);
+
+    private GrpcChannel Channel => _channel ??= CreateChannel();
 
     public void Dispose() => _ownedChannel?.Dispose();
 
