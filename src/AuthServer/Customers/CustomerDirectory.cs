@@ -158,16 +158,16 @@ public sealed partial class CustomerDirectory(ICustomerStore customers, CardLook
             var digits = CardNumber.Normalize(cards[i].CardNumber);
             if (digits is null || digits.Length is < CardNumber.MinLength or > CardNumber.MaxLength)
             {
-                violations.Add(new(field + "card_number", $"{CardNumber.MinLength}-{CardNumber.MaxLength} digits.", "CARD_FORMAT"));
+                violations.Add(new(field + "card_number", $"{CardNumber.MinLength}-{CardNumber.MaxLength} digits.", "CARD_NUMBER_LENGTH"));
             }
             else if (!CardNumber.PassesLuhn(digits))
             {
-                violations.Add(new(field + "card_number", "Fails the Luhn check.", "CARD_LUHN"));
+                violations.Add(new(field + "card_number", "Fails the Luhn check.", "CARD_NUMBER_LUHN"));
             }
 
             if (!CardExpiry.TryParse(cards[i].Expiry, out var expiry))
             {
-                violations.Add(new(field + "expiry", "MM/YY.", "EXPIRY_FORMAT"));
+                violations.Add(new(field + "expiry", "MM/YY.", "CARD_EXPIRY_FORMAT"));
             }
 
             if (digits is not null && violations.Count == 0)
