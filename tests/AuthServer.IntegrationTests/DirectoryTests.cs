@@ -7,9 +7,14 @@ using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests;
 
-/// <summary>DirectoryService through a real channel: admin token, upsert, import, status.</summary>
-public sealed class DirectoryTests : IntegrationTest
+/// <summary>DirectoryService through a real channel: admin token, upsert, import, status. Run on both store providers.</summary>
+public abstract class DirectoryTests : IntegrationTest
 {
+    private protected DirectoryTests(ServerOptions? options = null)
+        : base(options)
+    {
+    }
+
     private DirectoryService.DirectoryServiceClient Directory => new(Api.Channel);
 
     private ICustomerStore Store => Factory.Services.GetRequiredService<ICustomerStore>();

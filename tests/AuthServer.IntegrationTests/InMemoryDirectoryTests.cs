@@ -1,0 +1,3 @@
+namespace Recovery.AuthServer.IntegrationTests;
+
+public sealed class InMemoryDirectoryTests : DirectoryTests;
