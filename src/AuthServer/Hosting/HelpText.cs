@@ -30,7 +30,8 @@ public static class HelpText
           Passwords:Argon2:MaxConcurrency, :MaxQueue   Hashes at once (default: cores) and waiting (default 64 × that)
           Otp:*, Passwords:*, RateLimits:*, Recovery:*, Access:*         See docs/configuration.md
 
-        Services: recovery.v1.RecoveryService, recovery.v1.AccessService, grpc.health.v1.Health, server reflection.
+        Services: recovery.v1.RecoveryService, recovery.v1.AccessService, recovery.v1.DirectoryService (admin token),
+                  grpc.health.v1.Health, server reflection.
         """;
 
     public static bool IsRequested(string[] args) => args.Any(a => a is "--help" or "-h" or "-?" or "help");
