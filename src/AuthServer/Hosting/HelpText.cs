@@ -28,7 +28,10 @@ public static class HelpText
           Cards:IssuerPrefixes        Accepted card prefixes (default 4, 5)
           Passwords:Argon2:Engine     Auto (default: libsodium if it loads, else Konscious), Libsodium or Konscious
           Passwords:Argon2:MaxConcurrency, :MaxQueue   Hashes at once (default: cores) and waiting (default 64 × that)
-          Otp:*, Passwords:*, RateLimits:*, Recovery:*, Access:*         See docs/configuration.md
+          Storage:Provider            InMemory (default, one process) or Redis (any number of nodes)
+          Storage:Redis:Configuration StackExchange.Redis string, e.g. 127.0.0.1:6379 (Sentinel: serviceName=…)
+          Directory:AdminTokens       Bearer tokens for DirectoryService (base64, >= 32 bytes)
+          Otp:*, Passwords:*, RateLimits:*, Recovery:*, Access:*, Idempotency:*   See docs/configuration.md
 
         Services: recovery.v1.RecoveryService, recovery.v1.AccessService, recovery.v1.DirectoryService (admin token),
                   grpc.health.v1.Health, server reflection.
