@@ -53,8 +53,14 @@ PY
 rm -rf "$results"
 [ $status -eq 0 ] || exit $status
 
-step "load: concurrent ChangePassword burst (fails on errors or memory, never on timings)"
 mkdir -p artifacts
+step "benchmarks: short BenchmarkDotNet job of the hot-path suites (fails on errors, never on timings)"
+dotnet run -c Release --no-build --project benchmarks/Recovery.Benchmarks -- \
+  --filter '*OtpVerifyBenchmarks*' '*PasswordHashingBenchmarks*' --job short --artifacts artifacts/benchmarks >artifacts/benchmarks.log 2>&1 \
+  || { tail -n 40 artifacts/benchmarks.log >&2; exit 1; }
+cat artifacts/benchmarks/results/*-report-github.md
+
+step "load: concurrent ChangePassword burst (fails on errors or memory, never on timings)"
 dotnet run -c Release --no-build --project benchmarks/Recovery.Benchmarks -- change-password-burst --calls 1000 --json artifacts/change-password-burst.json
 
 step "end-to-end: buf curl and AuthClient against a real server"

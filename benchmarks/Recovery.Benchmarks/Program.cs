@@ -18,7 +18,8 @@ internal static class BenchmarksEntry
             return await ChangePasswordBurst.RunAsync(args[1..]);
         }
 
-        BenchmarkSwitcher.FromAssembly(typeof(BenchmarksEntry).Assembly).Run(args);
-        return 0;
+        // Fails on a benchmark that could not run, never on its timings.
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarksEntry).Assembly).Run(args).ToList();
+        return summaries.Count == 0 || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
 }
