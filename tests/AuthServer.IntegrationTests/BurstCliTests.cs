@@ -32,9 +32,10 @@ public sealed class BurstCliTests : IntegrationTest
     public async Task Burst_TwentyCustomersConcurrencyFour_ExitsZeroCompletingEveryFlowWithoutErrors()
     {
         var json = Path.Combine(directory, "burst.json");
+        var chart = Path.Combine(directory, "burst.svg");
 
         var (exitCode, stdout, stderr) = await RunAsync(
-            "burst", "--customers", "20", "--concurrency", "4", "--dev-sink", SinkPath, "--json", json,
+            "burst", "--customers", "20", "--concurrency", "4", "--dev-sink", SinkPath, "--json", json, "--chart", chart,
             "--admin-token", SyntheticCustomer.DevAdminToken, "--anchor-seconds", "0.5", "--argon2-samples", "5", "--no-input");
 
         Assert.True(exitCode == 0, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
@@ -57,6 +58,7 @@ public sealed class BurstCliTests : IntegrationTest
 
         Assert.Contains("| flows per second |", stdout, StringComparison.Ordinal);
         Assert.Contains("flows 20/20", stderr, StringComparison.Ordinal);
+        Assert.Contains("<polyline", await File.ReadAllTextAsync(chart), StringComparison.Ordinal);
 
         // The tool's word is checked independently: every customer it provisioned now holds an active password.
         var runId = root.GetProperty("run_id").GetString();
@@ -87,7 +89,7 @@ public sealed class BurstCliTests : IntegrationTest
         var (exitCode, stdout, _) = await RunAsync("burst", "--help");
 
         Assert.Equal(0, exitCode);
-        foreach (var option in new[] { "--customers", "--concurrency", "--dev-sink", "--json", "--markdown", "--server-cores", "--admin-token" })
+        foreach (var option in new[] { "--customers", "--concurrency", "--dev-sink", "--json", "--markdown", "--chart", "--server-cores", "--admin-token" })
         {
             Assert.Contains(option, stdout, StringComparison.Ordinal);
         }

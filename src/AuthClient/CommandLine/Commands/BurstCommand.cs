@@ -12,6 +12,7 @@ internal sealed class BurstCommand : ICliCommand
     public const string DevSinkOption = "--dev-sink";
     public const string JsonOption = "--json";
     public const string MarkdownOption = "--markdown";
+    public const string ChartOption = "--chart";
     public const string ServerCoresOption = "--server-cores";
     public const string AnchorSecondsOption = "--anchor-seconds";
     public const string Argon2SamplesOption = "--argon2-samples";
@@ -37,7 +38,7 @@ internal sealed class BurstCommand : ICliCommand
         "(StartRecovery, ConfirmRecovery, Login, ChangePassword, SignOperation, Login) with C workers, reading\n" +
         "codes from the dev sink. Reports flows/s, the Argon2 ceiling (server cores ÷ (2 × hash time)), latency\n" +
         "p50/p90/p99/p99.9 per RPC (HdrHistogram), errors and shedding by status and reason, the client's peak\n" +
-        "memory; Markdown on stdout, JSON with --json. Progress goes to stderr. The server must run outside\n" +
+        "memory; Markdown on stdout, JSON with --json, an SVG chart with --chart. Progress goes to stderr. The server must run outside\n" +
         "Production with a dev sink and rate limits raised for the load (see docs/performance.md).\n" +
         "Exits 1 when any call failed other than by explicit shedding (RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED,\n" +
         "UNAVAILABLE OVERLOADED), or when provisioning failed.";
@@ -49,6 +50,7 @@ internal sealed class BurstCommand : ICliCommand
         new(DevSinkOption, "FILE", "The server's dev notification sink (Notifications:DevSink:Path). Required."),
         new(JsonOption, "FILE", "Also write the report as JSON to FILE."),
         new(MarkdownOption, "FILE", "Also write the Markdown report to FILE."),
+        new(ChartOption, "FILE.svg", "Write an SVG chart of flows completed per second and their p99 duration over the burst."),
         new(ServerCoresOption, "N", "Cores of the server, for the Argon2 ceiling (default this machine's: load tests here run on loopback)."),
         new(AnchorSecondsOption, "SECONDS", "How long each rate anchor runs (default 3)."),
         new(Argon2SamplesOption, "N", "Sequential calls behind each median of the Argon2 estimate (default 15)."),
@@ -76,6 +78,7 @@ internal sealed class BurstCommand : ICliCommand
             Captcha: options.Get(CaptchaOption) ?? RecoverCommand.DefaultCaptcha);
         var jsonPath = options.Get(JsonOption);
         var markdownPath = options.Get(MarkdownOption);
+        var chartPath = options.Get(ChartOption);
         var token = await AdminToken.RequireAsync(context, options, cancellationToken).ConfigureAwait(false);
 
         // ImportCustomers is one call for all customers: give it room beyond the per-call deadline.
@@ -112,6 +115,11 @@ internal sealed class BurstCommand : ICliCommand
         if (markdownPath is not null)
         {
             await File.WriteAllTextAsync(markdownPath, markdown, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (chartPath is not null)
+        {
+            await File.WriteAllTextAsync(chartPath, BurstChart.Write(report), cancellationToken).ConfigureAwait(false);
         }
 
         if (report.Errors > 0)
