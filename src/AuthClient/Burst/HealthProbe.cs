@@ -22,7 +22,12 @@ internal sealed class HealthProbe(CallInvoker invoker, TimeSpan deadline)
             using var call = invoker.AsyncUnaryCall(Check, null, new CallOptions(deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken), WholeServer);
             await call.ResponseAsync.ConfigureAwait(false);
         }
-        catch (RpcException ex) when (!(ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested))
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // As RecoveryClient does: the caller's cancellation is an OperationCanceledException, which the CLI maps to 130.
+            throw new OperationCanceledException("Health/Check was cancelled by the caller.", ex, cancellationToken);
+        }
+        catch (RpcException ex)
         {
             throw RecoveryClientException.FromRpcException(ex, "Health/Check");
         }
