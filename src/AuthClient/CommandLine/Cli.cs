@@ -7,8 +7,8 @@ namespace Recovery.Client;
 /// <summary>The AuthClient command-line tool, callable in-process (tests) as well as from <c>Main</c>.</summary>
 public static class Cli
 {
-    // The command table. Later commands (the `burst` load runner)
-    // are added here as new ICliCommand classes in CommandLine/Commands; nothing else changes.
+    // The command table. New commands are added here as ICliCommand classes in CommandLine/Commands;
+    // nothing else changes.
     private static readonly IReadOnlyList<ICliCommand> Commands =
     [
         new RecoverCommand(),
@@ -16,6 +16,7 @@ public static class Cli
         new LoginCommand(),
         new ImportCommand(),
         new StatusCommand(),
+        new BurstCommand(),
     ];
 
     /// <summary>Runs the tool on the process console; Ctrl+C cancels the current step.</summary>

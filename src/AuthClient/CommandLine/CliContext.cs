@@ -33,7 +33,8 @@ internal sealed class CliContext : IDisposable
     /// <summary>A client of the admin-only DirectoryService over the same channel.</summary>
     public DirectoryClient Directory(string adminToken, TimeSpan deadline) => new(Channel, adminToken, deadline);
 
-    private GrpcChannel Channel => _channel ??= CreateChannel();
+    /// <summary>The channel to the server, created on first use (for calls the typed clients do not cover, e.g. health checks).</summary>
+    public GrpcChannel Channel => _channel ??= CreateChannel();
 
     public void Dispose() => _ownedChannel?.Dispose();
 
