@@ -63,6 +63,9 @@ cat artifacts/benchmarks/results/*-report-github.md
 step "load: concurrent ChangePassword burst (fails on errors or memory, never on timings)"
 dotnet run -c Release --no-build --project benchmarks/Recovery.Benchmarks -- change-password-burst --calls 1000 --json artifacts/change-password-burst.json
 
+step "load: a 200-flow unlock burst (AuthClient burst) on a real Redis (fails on errors, never on timings)"
+bash tests/e2e/burst-on-redis.sh src/AuthServer/bin/Release/net10.0/AuthServer.dll 200
+
 step "end-to-end: buf curl and AuthClient against a real server"
 bash tests/e2e/walk-with-buf-curl.sh src/AuthServer/bin/Release/net10.0/AuthServer.dll
 

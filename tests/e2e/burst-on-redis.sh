@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# CI load step: a 200-flow unlock burst (AuthClient burst) against a server on a real Redis.
+# Fails on errors (anything but explicit shedding), never on timings; the reports go to artifacts/.
+#
+# Usage: tests/e2e/burst-on-redis.sh [path/to/AuthServer.dll] [customers]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+
+server_dll=${1:-src/AuthServer/bin/Release/net10.0/AuthServer.dll}
+customers=${2:-200}
+client_dll=src/AuthClient/bin/Release/net10.0/AuthClient.dll
+work=$(mktemp -d)
+mkdir -p artifacts
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
+redis=$!
+url="http://127.0.0.1:$(free_port)"
+server=$(start_server "$server_dll" "$url" "$work/server.log" \
+  Storage__Provider=Redis Storage__Redis__Configuration="127.0.0.1:$redis_port" \
+  Notifications__DevSink__Path="$work/sink.jsonl" \
+  RateLimits__PerCard__Limit=1000000 RateLimits__PerDocument__Limit=1000000 \
+  RateLimits__PerClientAddress__Limit=1000000 RateLimits__PerChannel__Limit=1000000)
+cleanup() {
+  local rc=$?
+  kill "$server" "$redis" 2>/dev/null || true
+  if [ $rc -ne 0 ]; then echo "--- server log ---" >&2; tail -n 40 "$work/server.log" >&2 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_status "$url" SERVING
+# The published Development admin token (appsettings.Development.json); refused outside Development.
+admin_token=$(python3 -c 'import json; print(json.load(open("src/AuthServer/appsettings.Development.json"))["Directory"]["AdminTokens"][0])')
+dotnet "$client_dll" burst --server "$url" --customers "$customers" --concurrency 8 --dev-sink "$work/sink.jsonl" \
+  --admin-token "$admin_token" --anchor-seconds 2 \
+  --json artifacts/burst.json --markdown artifacts/burst.md --chart artifacts/burst.svg --no-input
