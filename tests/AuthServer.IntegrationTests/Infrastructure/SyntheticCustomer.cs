@@ -1,3 +1,4 @@
+using Recovery.AuthServer.Cards;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
@@ -34,29 +35,12 @@ internal static class SyntheticCustomer
         for (var check = 0; check <= 9; check++)
         {
             var candidate = body + check;
-            if (Luhn(candidate))
+            if (CardNumber.PassesLuhn(candidate))
             {
                 return candidate;
             }
         }
 
         throw new InvalidOperationException("unreachable");
-    }
-
-    private static bool Luhn(string digits)
-    {
-        var sum = 0;
-        for (var i = 0; i < digits.Length; i++)
-        {
-            var d = digits[digits.Length - 1 - i] - '0';
-            if (i % 2 == 1)
-            {
-                d = d * 2 > 9 ? (d * 2) - 9 : d * 2;
-            }
-
-            sum += d;
-        }
-
-        return sum % 10 == 0;
     }
 }
