@@ -72,6 +72,40 @@ public sealed class BurstCliTests : IntegrationTest
     }
 
     [Fact]
+    public async Task Burst_TargetRate_StartsFlowsAtThatRateAndCompletesThemAll()
+    {
+        var json = Path.Combine(directory, "burst-rate.json");
+
+        // 12 flows at 20 per second: the last is due 0.55 s after the first, whatever the server's speed.
+        var (exitCode, stdout, stderr) = await RunAsync(
+            "burst", "--customers", "12", "--rate", "20", "--concurrency", "12", "--dev-sink", SinkPath, "--json", json,
+            "--admin-token", SyntheticCustomer.DevAdminToken, "--anchor-seconds", "0.5", "--argon2-samples", "3", "--no-input");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = report.RootElement;
+        Assert.Equal(20, root.GetProperty("target_rate").GetDouble());
+        Assert.Equal(12, root.GetProperty("flows_completed").GetInt32());
+        Assert.Equal(0, root.GetProperty("errors").GetInt32());
+        Assert.Contains("target rate 20 flows/s", stdout, StringComparison.Ordinal);
+
+        // An open loop cannot finish before its last flow is due.
+        Assert.True(root.GetProperty("burst_seconds").GetDouble() >= 0.55, root.ToString());
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("fast")]
+    public async Task Burst_BadRate_UsageErrorBeforeAnyCall(string rate)
+    {
+        var (exitCode, _, stderr) = await RunAsync("burst", "--customers", "3", "--rate", rate, "--dev-sink", SinkPath, "--admin-token", SyntheticCustomer.DevAdminToken);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--rate", stderr, StringComparison.Ordinal);
+        Assert.Empty(Outbox.All);
+    }
+
+    [Fact]
     public async Task Burst_WrongAdminToken_ExitsOneAndRunsNoFlow()
     {
         var (exitCode, stdout, stderr) = await RunAsync(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI load step: a 200-flow unlock burst (AuthClient burst) against a server on a real Redis.
-# Fails on errors (anything but explicit shedding), never on timings; the reports go to artifacts/.
+# Fails on errors (anything but explicit shedding) or a server above 1 GiB, never on timings; the
+# reports go to artifacts/.
 #
 # Usage: tests/e2e/burst-on-redis.sh [path/to/AuthServer.dll] [customers]
 set -euo pipefail
@@ -35,3 +36,8 @@ admin_token=$(python3 -c 'import json; print(json.load(open("src/AuthServer/apps
 dotnet "$client_dll" burst --server "$url" --customers "$customers" --concurrency 8 --dev-sink "$work/sink.jsonl" \
   --admin-token "$admin_token" --anchor-seconds 2 \
   --json artifacts/burst.json --markdown artifacts/burst.md --chart artifacts/burst.svg --no-input
+
+# The server's memory through the burst, from outside: its peak resident set (VmHWM) so far.
+peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+echo "server peak resident memory through the burst: $((peak_kib / 1024)) MiB" | tee artifacts/burst-server-memory.txt
+if [ "$peak_kib" -gt $((1024 * 1024)) ]; then echo "FAIL the server passed 1 GiB during the burst" >&2; exit 1; fi

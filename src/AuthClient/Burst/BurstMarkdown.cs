@@ -11,7 +11,10 @@ internal static class BurstMarkdown
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"# Unlock burst {r.RunId}").Append('\n');
         Line(text);
-        text.Append(CultureInfo.InvariantCulture, $"{r.Customers} customers, concurrency {r.Concurrency}, against {r.Server} at {r.StartedAt:yyyy-MM-dd HH:mm:ss} UTC.").Append('\n');
+        var mode = r.TargetRate is { } rate
+            ? string.Create(CultureInfo.InvariantCulture, $"target rate {rate:0.#} flows/s (at most {r.Concurrency} in flight)")
+            : string.Create(CultureInfo.InvariantCulture, $"concurrency {r.Concurrency}");
+        text.Append(CultureInfo.InvariantCulture, $"{r.Customers} customers, {mode}, against {r.Server} at {r.StartedAt:yyyy-MM-dd HH:mm:ss} UTC.").Append('\n');
         Line(text);
         Line(text, "| figure | value |");
         Line(text, "|---|---|");

@@ -13,6 +13,9 @@ internal sealed record BurstReport
 
     public required int Concurrency { get; init; }
 
+    /// <summary>Flows started per second in open-loop mode (<c>--rate</c>); null in closed-loop mode.</summary>
+    public double? TargetRate { get; init; }
+
     /// <summary>Cores the Argon2 ceiling assumes the server has (<c>--server-cores</c>).</summary>
     public required int ServerCores { get; init; }
 

@@ -72,6 +72,7 @@ internal sealed class BurstRunner(
             StartedAt = startedAt,
             Customers = settings.Customers,
             Concurrency = settings.Concurrency,
+            TargetRate = settings.Rate,
             ServerCores = settings.ServerCores,
             Provisioning = provisioning,
             HealthRps = Round(anchors.HealthRps),
@@ -109,32 +110,79 @@ internal sealed class BurstRunner(
     private async Task FlowsAsync(Stopwatch clock, CancellationToken cancellationToken)
     {
         var flow = new UnlockFlow(client, sink, _customers, settings, _outcomes);
+        if (settings.Rate is { } rate)
+        {
+            await OpenLoopAsync(flow, clock, rate, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var next = -1;
         var workers = Enumerable.Range(0, settings.Concurrency).Select(async _ =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < settings.Customers)
             {
-                var started = clock.Elapsed;
-                try
-                {
-                    await flow.RunAsync(i, cancellationToken).ConfigureAwait(false);
-                    var ended = clock.Elapsed;
-                    _finished.Enqueue((ended.TotalSeconds, (ended - started).TotalMilliseconds));
-                    Interlocked.Increment(ref _completed);
-                }
-                catch (RecoveryClientException ex) when (RpcOutcomes.IsShedding(ex))
-                {
-                    Interlocked.Increment(ref _shed);
-                }
-                catch (Exception ex) when (ex is RecoveryClientException or BurstFlowException)
-                {
-                    // Counted by kind in the outcomes; the burst goes on so one failure does not hide the rest.
-                    Interlocked.Increment(ref _failed);
-                }
+                await RunOneAsync(flow, i, clock, cancellationToken).ConfigureAwait(false);
             }
         });
         await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    // Flow i is due at i / rate seconds; a flow that cannot start because Concurrency flows are already in
+    // flight starts late, and the report's achieved rate shows it (that lag is the server falling behind).
+    private async Task OpenLoopAsync(UnlockFlow flow, Stopwatch clock, double rate, CancellationToken cancellationToken)
+    {
+        using var inFlight = new SemaphoreSlim(settings.Concurrency);
+        var running = new List<Task>(settings.Customers);
+        var start = clock.Elapsed;
+        for (var i = 0; i < settings.Customers; i++)
+        {
+            var due = start + TimeSpan.FromSeconds(i / rate);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+
+            await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var index = i;
+            running.Add(Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await RunOneAsync(flow, index, clock, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        inFlight.Release();
+                    }
+                },
+                cancellationToken));
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    private async Task RunOneAsync(UnlockFlow flow, int i, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var started = clock.Elapsed;
+        try
+        {
+            await flow.RunAsync(i, cancellationToken).ConfigureAwait(false);
+            var ended = clock.Elapsed;
+            _finished.Enqueue((ended.TotalSeconds, (ended - started).TotalMilliseconds));
+            Interlocked.Increment(ref _completed);
+        }
+        catch (RecoveryClientException ex) when (RpcOutcomes.IsShedding(ex))
+        {
+            Interlocked.Increment(ref _shed);
+        }
+        catch (Exception ex) when (ex is RecoveryClientException or BurstFlowException)
+        {
+            // Counted by kind in the outcomes; the burst goes on so one failure does not hide the rest.
+            Interlocked.Increment(ref _failed);
+        }
     }
 
     private Task WriteProgressAsync(TimeSpan elapsed)

@@ -8,5 +8,10 @@ namespace Recovery.Client.Burst;
 /// <param name="ServerCores">Cores the server has, for the Argon2 ceiling.</param>
 /// <param name="SinkTimeout">How long to wait for each dev-sink message.</param>
 /// <param name="Captcha">The captcha token StartRecovery sends.</param>
+/// <param name="Rate">
+/// Flows started per second (open loop), with <paramref name="Concurrency"/> as the cap on flows in flight;
+/// null: closed loop, <paramref name="Concurrency"/> workers each starting the next flow when one ends.
+/// </param>
 internal sealed record BurstSettings(
-    int Customers, int Concurrency, TimeSpan AnchorDuration, int Argon2Samples, int ServerCores, TimeSpan SinkTimeout, string Captcha);
+    int Customers, int Concurrency, TimeSpan AnchorDuration, int Argon2Samples, int ServerCores, TimeSpan SinkTimeout, string Captcha,
+    double? Rate = null);

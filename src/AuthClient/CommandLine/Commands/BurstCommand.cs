@@ -9,6 +9,7 @@ internal sealed class BurstCommand : ICliCommand
 {
     public const string CustomersOption = "--customers";
     public const string ConcurrencyOption = "--concurrency";
+    public const string RateOption = "--rate";
     public const string DevSinkOption = "--dev-sink";
     public const string JsonOption = "--json";
     public const string MarkdownOption = "--markdown";
@@ -47,6 +48,7 @@ internal sealed class BurstCommand : ICliCommand
     [
         new(CustomersOption, "N", $"Customers to provision and unlock (default 200, at most {SyntheticCustomers.MaxCustomers})."),
         new(ConcurrencyOption, "C", "Concurrent workers for the anchors and the flows (default 4 × this machine's cores)."),
+        new(RateOption, "R", "Start R flows per second (open loop) instead of C closed-loop workers; C then caps flows in flight."),
         new(DevSinkOption, "FILE", "The server's dev notification sink (Notifications:DevSink:Path). Required."),
         new(JsonOption, "FILE", "Also write the report as JSON to FILE."),
         new(MarkdownOption, "FILE", "Also write the Markdown report to FILE."),
@@ -75,7 +77,8 @@ internal sealed class BurstCommand : ICliCommand
             Argon2Samples: Int(options, Argon2SamplesOption, 15, 1, 10_000),
             ServerCores: Int(options, ServerCoresOption, Environment.ProcessorCount, 1, 4096),
             SinkTimeout: options.GetSeconds(SinkTimeoutOption, TimeSpan.FromSeconds(30)),
-            Captcha: options.Get(CaptchaOption) ?? RecoverCommand.DefaultCaptcha);
+            Captcha: options.Get(CaptchaOption) ?? RecoverCommand.DefaultCaptcha,
+            Rate: Rate(options));
         var jsonPath = options.Get(JsonOption);
         var markdownPath = options.Get(MarkdownOption);
         var chartPath = options.Get(ChartOption);
@@ -129,6 +132,22 @@ internal sealed class BurstCommand : ICliCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    private static double? Rate(ParsedOptions options)
+    {
+        var text = options.Get(RateOption);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate) || rate is < 0.1 or > 100_000)
+        {
+            throw new UsageException($"Option {RateOption} needs flows per second from 0.1 to 100000, not '{text}'.");
+        }
+
+        return rate;
     }
 
     private static int Int(ParsedOptions options, string name, int fallback, int min, int max)
