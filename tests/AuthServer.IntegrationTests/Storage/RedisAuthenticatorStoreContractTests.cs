@@ -6,7 +6,7 @@ namespace Recovery.AuthServer.IntegrationTests.Storage;
 
 public sealed class RedisAuthenticatorStoreContractTests(RedisServerFixture fixture) : AuthenticatorStoreContract, IClassFixture<RedisServerFixture>, IDisposable
 {
-    private readonly RedisStoreHarness redis = new(fixture);
+    private readonly RedisStoreTest redis = new(fixture);
 
     [Fact]
     public async Task Keys_UnderTheCustomersTag_PendingExpiresConfirmedIsDurable()

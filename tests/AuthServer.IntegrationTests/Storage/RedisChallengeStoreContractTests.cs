@@ -6,7 +6,7 @@ namespace Recovery.AuthServer.IntegrationTests.Storage;
 
 public sealed class RedisChallengeStoreContractTests(RedisServerFixture fixture) : ChallengeStoreContract, IClassFixture<RedisServerFixture>, IDisposable
 {
-    private readonly RedisStoreHarness redis = new(fixture);
+    private readonly RedisStoreTest redis = new(fixture);
 
     [Fact]
     public async Task CreateAsync_OneHashTaggedKey_WithTtlOfLifetimePlusRetention()

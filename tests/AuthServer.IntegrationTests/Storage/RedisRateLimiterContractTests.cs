@@ -6,7 +6,7 @@ namespace Recovery.AuthServer.IntegrationTests.Storage;
 
 public sealed class RedisRateLimiterContractTests(RedisServerFixture fixture) : RateLimiterContract, IClassFixture<RedisServerFixture>, IDisposable
 {
-    private readonly RedisStoreHarness redis = new(fixture);
+    private readonly RedisStoreTest redis = new(fixture);
 
     [Fact]
     public async Task TryAcquireAsync_BucketsShareOneSlotAndExpireOnceTheirArrivalTimeHasPassed()

@@ -30,6 +30,10 @@ internal sealed class RedisStoreTest : IDisposable
 
     public Task<IReadOnlyList<StoredKey>> ScanAsync() => StoredKey.ScanAsync(fixture.Server, Prefix);
 
+    /// <summary>Every key this test's stores wrote, with its remaining TTL (null: none).</summary>
+    public async Task<IReadOnlyDictionary<string, TimeSpan?>> KeysAsync() =>
+        (await ScanAsync()).ToDictionary(k => k.Key, k => k.Ttl, StringComparer.Ordinal);
+
     public void Dispose()
     {
         if (connection.IsValueCreated)
