@@ -73,37 +73,10 @@ public class AdminTokenInterceptorTests
             headers.Add("authorization", header);
         }
 
-        return interceptor.UnaryServerHandler("request", new FakeContext(headers), (_, _) =>
+        return interceptor.UnaryServerHandler("request", new TestCallContext("/recovery.v1.DirectoryService/UpsertCustomer", headers), (_, _) =>
         {
             body();
             return Task.FromResult("response");
         });
-    }
-
-    private sealed class FakeContext(Metadata headers) : ServerCallContext
-    {
-        protected override string MethodCore => "/recovery.v1.DirectoryService/UpsertCustomer";
-
-        protected override string HostCore => "localhost";
-
-        protected override string PeerCore => "ipv4:127.0.0.1:1";
-
-        protected override DateTime DeadlineCore => DateTime.MaxValue;
-
-        protected override Metadata RequestHeadersCore => headers;
-
-        protected override CancellationToken CancellationTokenCore => CancellationToken.None;
-
-        protected override Metadata ResponseTrailersCore { get; } = [];
-
-        protected override global::Grpc.Core.Status StatusCore { get; set; }
-
-        protected override WriteOptions? WriteOptionsCore { get; set; }
-
-        protected override AuthContext AuthContextCore => new(null, []);
-
-        protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) => throw new NotSupportedException();
-
-        protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
     }
 }

@@ -62,32 +62,5 @@ public class ErrorMappingInterceptorTests
 
     private Task<string> Handle(Func<string, Task<string>> body, DateTime? callDeadline = null) =>
         new ErrorMappingInterceptor(NullLogger<ErrorMappingInterceptor>.Instance, deadline)
-            .UnaryServerHandler("request", new FakeContext(callDeadline ?? DateTime.MaxValue), (r, _) => body(r));
-
-    private sealed class FakeContext(DateTime deadline) : ServerCallContext
-    {
-        protected override string MethodCore => "/recovery.v1.AccessService/Login";
-
-        protected override string HostCore => "localhost";
-
-        protected override string PeerCore => "ipv4:127.0.0.1:1";
-
-        protected override DateTime DeadlineCore => deadline;
-
-        protected override Metadata RequestHeadersCore { get; } = [];
-
-        protected override CancellationToken CancellationTokenCore => CancellationToken.None;
-
-        protected override Metadata ResponseTrailersCore { get; } = [];
-
-        protected override global::Grpc.Core.Status StatusCore { get; set; }
-
-        protected override WriteOptions? WriteOptionsCore { get; set; }
-
-        protected override AuthContext AuthContextCore => new(null, []);
-
-        protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) => throw new NotSupportedException();
-
-        protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
-    }
+            .UnaryServerHandler("request", new TestCallContext("/recovery.v1.AccessService/Login", deadline: callDeadline), (r, _) => body(r));
 }

@@ -68,33 +68,6 @@ public class IdempotencyInterceptorTests
     private Task<SignOperationResponse> Handle(Func<SignOperationRequest, Task<SignOperationResponse>> body) =>
         interceptor.UnaryServerHandler(
             new SignOperationRequest { OperationId = "op-1", Code = "123456" },
-            new FakeContext(SignMethod, new Metadata { { IdempotencyInterceptor.Header, "unit-key-0001" } }),
+            new TestCallContext(SignMethod, new Metadata { { IdempotencyInterceptor.Header, "unit-key-0001" } }),
             (r, _) => body(r));
-
-    private sealed class FakeContext(string method, Metadata headers) : ServerCallContext
-    {
-        protected override string MethodCore => method;
-
-        protected override string HostCore => "localhost";
-
-        protected override string PeerCore => "ipv4:127.0.0.1:1";
-
-        protected override DateTime DeadlineCore => DateTime.MaxValue;
-
-        protected override Metadata RequestHeadersCore => headers;
-
-        protected override CancellationToken CancellationTokenCore => CancellationToken.None;
-
-        protected override Metadata ResponseTrailersCore { get; } = [];
-
-        protected override global::Grpc.Core.Status StatusCore { get; set; }
-
-        protected override WriteOptions? WriteOptionsCore { get; set; }
-
-        protected override AuthContext AuthContextCore => new(null, []);
-
-        protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) => throw new NotSupportedException();
-
-        protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
-    }
 }
