@@ -65,7 +65,8 @@ public sealed class RedisConnectionTests : IAsyncLifetime
     [Fact]
     public async Task WaitForReplicasAsync_OneRequiredButNoReplica_FailsClosed()
     {
-        using var connection = Connect("p:", waitReplicas: 1);
+        // A generous timeout: WAIT gets half of it, the round trip the other half, even on a loaded CI machine.
+        using var connection = Connect("p:", waitReplicas: 1, operationTimeout: TimeSpan.FromSeconds(2));
         var key = connection.Key("c:1", "cred");
         await connection.ExecuteAsync(db => db.StringSetAsync(key, "v")).WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -73,10 +74,10 @@ public sealed class RedisConnectionTests : IAsyncLifetime
         Assert.Contains("0 of 1", ex.Message, StringComparison.Ordinal);
     }
 
-    private RedisConnection Connect(string prefix, int waitReplicas = 0) =>
+    private RedisConnection Connect(string prefix, int waitReplicas = 0, TimeSpan? operationTimeout = null) =>
         new(Options.Create(new StorageOptions
         {
             Provider = "Redis",
-            Redis = new RedisStorageOptions { Configuration = redis.Configuration, KeyPrefix = prefix, OperationTimeout = TimeSpan.FromMilliseconds(500), WaitReplicas = waitReplicas },
+            Redis = new RedisStorageOptions { Configuration = redis.Configuration, KeyPrefix = prefix, OperationTimeout = operationTimeout ?? TimeSpan.FromMilliseconds(500), WaitReplicas = waitReplicas },
         }));
 }

@@ -24,7 +24,10 @@ public sealed class RedisConnection : IDisposable
         configuration.AbortOnConnectFail = false;
         var timeout = (int)o.OperationTimeout.TotalMilliseconds;
         waitReplicas = o.WaitReplicas;
-        waitMilliseconds = timeout;
+        // WAIT must give up on the server before the client gives up on WAIT: with equal budgets the two
+        // race, and a lost race hides the replica count behind a bare timeout. Half leaves the other half
+        // for the round trip.
+        waitMilliseconds = Math.Max(1, timeout / 2);
         configuration.SyncTimeout = timeout;
         configuration.AsyncTimeout = timeout;
         // Connecting may take longer than one command should: calls still fail closed at the
