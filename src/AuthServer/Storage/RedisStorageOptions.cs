@@ -22,7 +22,7 @@ public sealed class RedisStorageOptions
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Replicas that must acknowledge a credential write (Redis <c>WAIT</c>, bounded by
+    /// Replicas that must acknowledge a credential write (Redis <c>WAIT</c> for half of
     /// <see cref="OperationTimeout"/>) before the call reports success; fewer fails the call with
     /// UNAVAILABLE. 0 (default) waits for none: a failover may then lose the last second of writes.
     /// </summary>

@@ -57,16 +57,18 @@ public sealed class RedisCustomerStoreContractTests(RedisServerFixture fixture) 
             {
                 Configuration = fixture.Server.Configuration,
                 KeyPrefix = redis.Prefix,
-                OperationTimeout = TimeSpan.FromMilliseconds(300),
+                OperationTimeout = TimeSpan.FromSeconds(2), // WAIT gets 1 s, the round trip the rest
                 WaitReplicas = 1,
             },
         }));
         await WithCustomer();
         var store = new RedisCustomerStore(strict);
 
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Ct).Within());
+        var unblock = await Assert.ThrowsAsync<StorageUnavailableException>(() => store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Ct).Within());
+        Assert.Contains("0 of 1 replicas", unblock.Message, StringComparison.Ordinal);
         var version = (await Store.GetCredentialsAsync("c-1", Ct).Within())!.Version;
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => store.CommitPasswordAsync("c-1", NewHash, version, 5, Ct).Within());
+        var commit = await Assert.ThrowsAsync<StorageUnavailableException>(() => store.CommitPasswordAsync("c-1", NewHash, version, 5, Ct).Within());
+        Assert.Contains("0 of 1 replicas", commit.Message, StringComparison.Ordinal);
 
         // A refused commit (stale version) writes nothing, so there is nothing to wait for.
         Assert.False(await store.CommitPasswordAsync("c-1", NewHash, version - 1, 5, Ct).Within());
