@@ -6,22 +6,37 @@ namespace Recovery.AuthServer.Notifications;
 /// <summary>
 /// The embedded outbox: a bounded in-process queue. It does not survive a restart; the Redis provider
 /// adds that. Flows check <see cref="HasRoomFor"/> first; if a race fills it anyway, enqueuing throws
-/// rather than silently dropping a message.
+/// (having queued none of the call's messages) rather than silently dropping one.
 /// </summary>
 public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> options) : INotificationOutbox, INotificationOutboxReader
 {
     private readonly Channel<Notification> queue = Channel.CreateBounded<Notification>(
         new BoundedChannelOptions(options.Value.OutboxCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
+    private readonly Lock writers = new();
+
     public ChannelReader<Notification> Reader => queue.Reader;
 
     public bool HasRoomFor(int messages) => queue.Reader.Count + messages <= options.Value.OutboxCapacity;
 
-    public ValueTask EnqueueAsync(Notification notification, CancellationToken cancellationToken)
+    public ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
-        if (!queue.Writer.TryWrite(notification))
+        // Writers take turns so that the room checked is the room written into; the reader only ever
+        // makes more room, so every write below succeeds once the check has passed.
+        lock (writers)
         {
-            throw new OutboxFullException();
+            if (!HasRoomFor(notifications.Count))
+            {
+                throw new OutboxFullException();
+            }
+
+            foreach (var notification in notifications)
+            {
+                if (!queue.Writer.TryWrite(notification))
+                {
+                    throw new InvalidOperationException("The outbox refused a write it had room for.");
+                }
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -37,7 +52,11 @@ public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> opti
     // if there is room so a host that keeps running (tests) still delivers it.
     public Task RetryAsync(QueuedNotification message, CancellationToken cancellationToken)
     {
-        queue.Writer.TryWrite(message.Notification);
+        lock (writers)
+        {
+            queue.Writer.TryWrite(message.Notification);
+        }
+
         return Task.CompletedTask;
     }
 }

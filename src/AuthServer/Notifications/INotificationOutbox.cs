@@ -12,5 +12,17 @@ public interface INotificationOutbox
     /// </summary>
     bool HasRoomFor(int messages);
 
-    ValueTask EnqueueAsync(Notification notification, CancellationToken cancellationToken);
+    /// <summary>
+    /// Queues <paramref name="notifications"/> all or none: a step that sends two messages (the user code
+    /// and the temporary password) never leaves one queued without the other. Throws
+    /// <see cref="OutboxFullException"/> when they do not all fit, having queued none.
+    /// </summary>
+    ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken);
+}
+
+public static class NotificationOutboxExtensions
+{
+    /// <summary>Queues one message.</summary>
+    public static ValueTask EnqueueAsync(this INotificationOutbox outbox, Notification notification, CancellationToken cancellationToken) =>
+        outbox.EnqueueAsync([notification], cancellationToken);
 }

@@ -197,8 +197,13 @@ public sealed partial class RecoveryFlow(
         await recoveries.SetStateAsync(recoveryId, RecoveryState.Completed, cancellationToken);
 
         var language = Languages.FromTag(recovery.Language);
-        await outbox.EnqueueAsync(NotificationTemplates.UserCodeEmail(customer.Email, customer.DisplayName, customer.UserCode, language), cancellationToken);
-        await outbox.EnqueueAsync(NotificationTemplates.TemporaryPasswordSms(customer.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language), cancellationToken);
+        // Both or neither: a user code without its temporary password (or the reverse) opens nothing.
+        await outbox.EnqueueAsync(
+            [
+                NotificationTemplates.UserCodeEmail(customer.Email, customer.DisplayName, customer.UserCode, language),
+                NotificationTemplates.TemporaryPasswordSms(customer.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language),
+            ],
+            cancellationToken);
 
         audit.Record(new AuditEvent("recovery.confirm", "credentials_restored", caller.Channel, customerId, recoveryId));
         return new RecoveryConfirmed(Masking.Email(customer.Email), Masking.Phone(customer.Phone), expiresAt);

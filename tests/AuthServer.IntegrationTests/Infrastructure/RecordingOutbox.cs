@@ -3,7 +3,7 @@ using Recovery.AuthServer.Notifications;
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Records every notification synchronously, then hands it to the real outbox (in memory or Redis, as configured). The flows enqueue
+/// Hands every notification to the real outbox, then records it (in memory or Redis, as configured). The flows enqueue
 /// before the RPC answers, so right after a call the record says exactly what that call sent:
 /// "nothing was sent" is checked deterministically, without waiting for the background dispatcher.
 /// </summary>
@@ -39,13 +39,13 @@ internal sealed class RecordingOutbox(INotificationOutbox inner) : INotification
 
     public bool HasRoomFor(int messages) => inner.HasRoomFor(messages);
 
-    public ValueTask EnqueueAsync(Notification notification, CancellationToken cancellationToken)
+    public async ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
+        // Recorded once the real outbox took them: a refused batch was not sent.
+        await inner.EnqueueAsync(notifications, cancellationToken);
         lock (gate)
         {
-            recorded.Add(notification);
+            recorded.AddRange(notifications);
         }
-
-        return inner.EnqueueAsync(notification, cancellationToken);
     }
 }

@@ -132,6 +132,33 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
     }
 
     [Fact]
+    public async Task EnqueueAsync_PairWithRoomForOne_QueuesNeitherAndAPairThatFitsLandsInOrder()
+    {
+        var outbox = Outbox(capacity: 3);
+        await outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
+        await outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
+
+        await Assert.ThrowsAsync<OutboxFullException>(() => outbox.EnqueueAsync([CodeSms(), PasswordSms()], default).AsTask().WaitAsync(Timeout));
+        var db = await DatabaseAsync();
+        Assert.Equal(2, await db.ListLengthAsync($"{prefix}{{outbox}}:pending"));
+        Assert.Equal(2, (await KeysAsync()).Count(k => k.Contains("}:m:", StringComparison.Ordinal)));
+
+        var taken = (await outbox.TryDequeueAsync().WaitAsync(Timeout))!;
+        await outbox.AcknowledgeAsync(taken, default).WaitAsync(Timeout);
+        await outbox.EnqueueAsync([PasswordSms(), CodeSms()], default).AsTask().WaitAsync(Timeout);
+
+        var order = new List<string>();
+        while (await outbox.TryDequeueAsync().WaitAsync(Timeout) is { } next)
+        {
+            order.Add(next.Notification.Values.ContainsKey("temporary_password") ? "password" : "code");
+            await outbox.AcknowledgeAsync(next, default).WaitAsync(Timeout);
+        }
+
+        Assert.Equal(["code", "password", "code"], order);
+        Assert.Empty(await KeysAsync());
+    }
+
+    [Fact]
     public async Task EnqueueAsync_CodeAndTemporaryPassword_NoRedisKeyOrValueHoldsThemOrTheDestinationAndNoneExpires()
     {
         var outbox = Outbox();

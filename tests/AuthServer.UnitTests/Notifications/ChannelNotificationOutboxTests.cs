@@ -39,4 +39,51 @@ public class ChannelNotificationOutboxTests
         Assert.Equal("000000", first.Values["code"]);
         Assert.True(outbox.HasRoomFor(1));
     }
+
+    [Fact]
+    public async Task EnqueueAsync_BatchLargerThanTheRoomLeft_QueuesNoneOfIt()
+    {
+        var outbox = new ChannelNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));
+        for (var i = 0; i < 99; i++)
+        {
+            await outbox.EnqueueAsync(Sms(i), CancellationToken.None);
+        }
+
+        await Assert.ThrowsAsync<OutboxFullException>(() => outbox.EnqueueAsync([Sms(100), Sms(101)], CancellationToken.None).AsTask());
+        Assert.Equal(99, outbox.Reader.Count);
+
+        await outbox.EnqueueAsync([Sms(102)], CancellationToken.None);
+        Assert.Equal(100, outbox.Reader.Count);
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_PairsFromManyThreadsAtTheEdge_NeverSplitsAPair()
+    {
+        var outbox = new ChannelNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 101 }));
+
+        // 200 pairs race for room for 50 pairs and a half: each pair lands whole or not at all.
+        var attempts = Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await outbox.EnqueueAsync([Sms(2 * i), Sms((2 * i) + 1)], CancellationToken.None);
+                return true;
+            }
+            catch (OutboxFullException)
+            {
+                return false;
+            }
+        }));
+        var accepted = (await Task.WhenAll(attempts)).Count(ok => ok);
+
+        Assert.Equal(50, accepted);
+        var codes = new List<int>();
+        while (outbox.Reader.TryRead(out var n))
+        {
+            codes.Add(int.Parse(n.Values["code"], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal(100, codes.Count);
+        Assert.All(codes.Where(c => c % 2 == 0), even => Assert.Equal(even + 1, codes[codes.IndexOf(even) + 1]));
+    }
 }

@@ -27,13 +27,17 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
 {
     private const string Label = "recovery.v1/notification/aes-256-gcm";
 
-    // Refuses beyond capacity: pending plus taken-but-unacknowledged is what delivery is behind by.
+    // All or none, refused beyond capacity: pending plus taken-but-unacknowledged is what delivery is
+    // behind by. KEYS[3..] are the messages' hashes; ARGV[2..] their ids then their sealed payloads.
     private const string EnqueueScript = """
+        local n = #KEYS - 2
         local backlog = redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2])
-        if backlog >= tonumber(ARGV[1]) then return {0, backlog} end
-        redis.call('HSET', KEYS[3], 'p', ARGV[3], 'c', 0)
-        redis.call('RPUSH', KEYS[1], ARGV[2])
-        return {1, backlog + 1}
+        if backlog + n > tonumber(ARGV[1]) then return {0, backlog} end
+        for i = 1, n do
+          redis.call('HSET', KEYS[2 + i], 'p', ARGV[1 + n + i], 'c', 0)
+          redis.call('RPUSH', KEYS[1], ARGV[1 + i])
+        end
+        return {1, backlog + n}
         """;
 
     // A message whose lease ran out (its taker died or stalled) goes first: it is the oldest.
@@ -107,24 +111,23 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     /// </summary>
     public bool HasRoomFor(int messages) => Interlocked.Read(ref backlog) + messages <= options.Value.OutboxCapacity;
 
-    public async ValueTask EnqueueAsync(Notification notification, CancellationToken cancellationToken)
+    public async ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
-        var id = Tokens.New(random);
-        var json = JsonSerializer.SerializeToUtf8Bytes(notification);
-        byte[] sealedMessage;
-        try
+        var n = notifications.Count;
+        var keys = new RedisKey[2 + n];
+        var values = new RedisValue[1 + (2 * n)];
+        keys[0] = pending;
+        keys[1] = leases;
+        values[0] = options.Value.OutboxCapacity;
+        for (var i = 0; i < n; i++)
         {
-            sealedMessage = box.Protect(json, Associated(id));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(json);
+            var id = Tokens.New(random);
+            keys[2 + i] = MessageKey(id);
+            values[1 + i] = id;
+            values[1 + n + i] = Seal(notifications[i], id);
         }
 
-        var result = (RedisResult[])(await redis.ScriptAsync(
-            EnqueueScript,
-            [pending, leases, MessageKey(id)],
-            [options.Value.OutboxCapacity, id, sealedMessage]))!;
+        var result = (RedisResult[])(await redis.ScriptAsync(EnqueueScript, keys, values))!;
         Interlocked.Exchange(ref backlog, (long)result[1]);
         if ((long)result[0] != 1)
         {
@@ -201,6 +204,19 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         redis.ScriptAsync(RetryScript, [leases, pending, MessageKey(message.Id)], [message.Id]);
 
     public void Dispose() => wake.Dispose();
+
+    private byte[] Seal(Notification notification, string id)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(notification);
+        try
+        {
+            return box.Protect(json, Associated(id));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(json);
+        }
+    }
 
     private RedisKey MessageKey(string id) => messagePrefix + id;
 
