@@ -49,12 +49,15 @@ fi
 grep -q unauthenticated "$work/err" && echo "ok   the temporary password no longer works"
 echo "buf curl walk: all six steps passed"
 
-# TLS when a certificate is configured: a second process on https with a throwaway certificate.
+# TLS when a certificate is configured: a second process on https with a throwaway certificate, and
+# channel tokens, as production runs it: the channel's token travels in the TLS-protected headers.
 if command -v openssl >/dev/null; then
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 1 \
     -subj "/CN=localhost" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
   tls_port=$(free_port)
+  web_token=$(openssl rand -base64 32)
   ASPNETCORE_ENVIRONMENT=Development Kestrel__Certificates__Default__Path="$work/cert.pem" Kestrel__Certificates__Default__KeyPath="$work/key.pem" \
+    Channels__Tokens__web__0="$web_token" \
     dotnet "$server_dll" --urls "https://127.0.0.1:$tls_port" --contentRoot "$(cd "$(dirname "$server_dll")" && pwd)" >"$work/tls.log" 2>&1 &
   tls_server=$!
   tls_status=""
@@ -62,9 +65,21 @@ if command -v openssl >/dev/null; then
     tls_status=$(buf curl --protocol grpc --insecure "https://127.0.0.1:$tls_port/grpc.health.v1.Health/Check" 2>/dev/null | field status 2>/dev/null) && break
     sleep 0.2
   done
+  evaluate() { buf curl --protocol grpc --insecure --timeout 10s "$@" -d '{"password":"Nube#Verde!2031"}' "https://127.0.0.1:$tls_port/recovery.v1.AccessService/EvaluatePassword"; }
+  set +e
+  evaluate >"$work/anon.out" 2>"$work/anon.err"
+  anon_exit=$?
+  set -e
+  acceptable=$(evaluate -H "authorization: Bearer $web_token" | field acceptable) || acceptable="(failed)"
   kill $tls_server 2>/dev/null || true
   wait $tls_server 2>/dev/null || true
   expect "TLS endpoint with a configured certificate" "$tls_status" "SERVING"
+  # buf curl prints ErrorInfo undecoded; its bytes hold the reason as plain text.
+  [ "$anon_exit" -ne 0 ] && grep -q '"code": "unauthenticated"' "$work/anon.err" \
+    && [ "$(grep '"value"' "$work/anon.err" | sed 's/.*"value": "\([^"]*\)".*/\1=/' | base64 -d 2>/dev/null | tr -c '[:print:]' ' ' | grep -o CHANNEL_TOKEN_INVALID)" = CHANNEL_TOKEN_INVALID ] \
+    || { cat "$work/anon.out" "$work/anon.err" >&2; echo "FAIL a call without the channel token was not refused" >&2; exit 1; }
+  echo "ok   channel tokens: a call without one is refused (UNAUTHENTICATED, CHANNEL_TOKEN_INVALID)"
+  expect "channel tokens: the web channel's token is answered (EvaluatePassword)" "$acceptable" "True"
 fi
 
 # The same flow from the command line, as a channel engineer would try it: AuthClient against the

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Recovery.V1;
 
@@ -11,8 +12,9 @@ namespace Recovery.Client;
 /// caller's token surfaces as <see cref="OperationCanceledException"/> instead, as .NET callers expect.
 /// </summary>
 /// <remarks>
-/// Thread-safe; share one instance per channel. To add headers (e.g. channel credentials), build the
-/// client over <c>channel.Intercept(...)</c> with the <see cref="CallInvoker"/> constructor.
+/// Thread-safe; share one instance per channel. A server with <c>Channels:Tokens</c> configured wants
+/// every call to carry the channel's token: build the client with <see cref="ForChannel"/>. For other
+/// headers, build it over <c>channel.Intercept(...)</c> with the <see cref="CallInvoker"/> constructor.
 /// </remarks>
 public sealed class RecoveryClient
 {
@@ -42,6 +44,34 @@ public sealed class RecoveryClient
         DefaultDeadline = deadline;
         Recovery = new RecoveryService.RecoveryServiceClient(callInvoker);
         Access = new AccessService.AccessServiceClient(callInvoker);
+    }
+
+    /// <summary>
+    /// A client whose every call carries <c>authorization: Bearer &lt;channelToken&gt;</c>: the credential of a
+    /// bank channel (one of the server's <c>Channels:Tokens</c>), which also tells the server who is calling.
+    /// </summary>
+    /// <param name="channel">The channel to the server (which the caller keeps owning and disposing).</param>
+    /// <param name="channelToken">The channel's token.</param>
+    /// <param name="defaultDeadline">Per-call deadline; default 10 s.</param>
+    public static RecoveryClient ForChannel(GrpcChannel channel, string channelToken, TimeSpan? defaultDeadline = null)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentException.ThrowIfNullOrWhiteSpace(channelToken);
+        var header = "Bearer " + channelToken;
+        return new RecoveryClient(
+            channel.CreateCallInvoker().Intercept(metadata =>
+            {
+                // A copy: the headers a caller passed in stay as they were, reusable for another client.
+                var headers = new Metadata();
+                foreach (var entry in metadata)
+                {
+                    headers.Add(entry);
+                }
+
+                headers.Add("authorization", header);
+                return headers;
+            }),
+            defaultDeadline);
     }
 
     /// <summary>The deadline applied to each call, counted from when the call starts.</summary>

@@ -39,7 +39,7 @@ internal sealed class Anchors(RecoveryClient client, HealthProbe health, Synthet
         {
             await client.LoginAsync(customers.UnknownUserCode, "Ancla#Incorrecta!7", cancellationToken).ConfigureAwait(false);
         }
-        catch (RecoveryClientException ex) when (ex.StatusCode == Grpc.Core.StatusCode.Unauthenticated)
+        catch (RecoveryClientException ex) when (ex.StatusCode == Grpc.Core.StatusCode.Unauthenticated && ex.Reason == "INVALID_CREDENTIALS")
         {
             // The expected answer: INVALID_CREDENTIALS, after the server verified against its decoy hash.
         }

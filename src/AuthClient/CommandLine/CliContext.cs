@@ -28,7 +28,9 @@ internal sealed class CliContext : IDisposable
     public GlobalOptions Global { get; }
 
     /// <summary>The client, created on first use so that help and usage errors never open a connection.</summary>
-    public RecoveryClient Client => _client ??= new RecoveryClient(Channel, Global.Timeout);
+    public RecoveryClient Client => _client ??= Global.ChannelToken is { } token
+        ? RecoveryClient.ForChannel(Channel, token, Global.Timeout)
+        : new RecoveryClient(Channel, Global.Timeout);
 
     /// <summary>A client of the admin-only DirectoryService over the same channel.</summary>
     public DirectoryClient Directory(string adminToken, TimeSpan deadline) => new(Channel, adminToken, deadline);

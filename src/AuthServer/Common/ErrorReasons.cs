@@ -46,6 +46,8 @@ public static class ErrorReasons
     public const string CustomerConflict = "CUSTOMER_CONFLICT";
     public const string CustomerNotFound = "CUSTOMER_NOT_FOUND";
     public const string AdminTokenInvalid = "ADMIN_TOKEN_INVALID";
+    public const string ChannelTokenInvalid = "CHANNEL_TOKEN_INVALID";
+    public const string ChannelMismatch = "CHANNEL_MISMATCH";
     public const string DirectoryDisabled = "DIRECTORY_DISABLED";
 
     public const string Overloaded = "OVERLOADED";

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Security;
 
@@ -15,15 +14,9 @@ public sealed class DirectoryOptionsValidator(IHostEnvironment environment) : IV
         var errors = new List<string>();
         for (var i = 0; i < options.AdminTokens.Count; i++)
         {
-            var token = options.AdminTokens[i] ?? string.Empty;
-            var buffer = new byte[(token.Length * 3 / 4) + 3];
-            if (!Convert.TryFromBase64String(token, buffer, out var length) || length < 32)
+            if (SecretFormat.Problem($"Directory:AdminTokens:{i}", options.AdminTokens[i], environment) is { } problem)
             {
-                errors.Add($"Directory:AdminTokens:{i} must be base64 of at least 32 random bytes (e.g. `openssl rand -base64 32`).");
-            }
-            else if (token.StartsWith(SecretsOptionsValidator.DevelopmentMarker, StringComparison.Ordinal) && !environment.IsDevelopment())
-            {
-                errors.Add($"Directory:AdminTokens:{i} is the published development value; set a real token in the {environment.EnvironmentName} environment.");
+                errors.Add(problem);
             }
         }
 

@@ -13,8 +13,6 @@ namespace Recovery.AuthServer.Grpc;
 /// </summary>
 public sealed partial class AdminTokenInterceptor(AdminTokenVerifier verifier, ILogger<AdminTokenInterceptor> logger) : Interceptor
 {
-    private const string Scheme = "Bearer ";
-
     // Static: gRPC creates an interceptor per call, and "log once" must span calls.
     private static int loggedDisabled;
 
@@ -50,9 +48,7 @@ public sealed partial class AdminTokenInterceptor(AdminTokenVerifier verifier, I
                 "DirectoryService is disabled: no Directory:AdminTokens is configured."));
         }
 
-        var header = context.RequestHeaders.GetValue("authorization");
-        var token = header is not null && header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? header[Scheme.Length..].Trim() : null;
-        if (!verifier.Verify(token))
+        if (!verifier.Verify(BearerHeader.Read(context)))
         {
             // The same answer for a missing and a wrong token; the token itself is never logged.
             OutcomeExtensions.Throw(new Failure(FailureKind.Unauthenticated, ErrorReasons.AdminTokenInvalid,

@@ -5,9 +5,10 @@ using Recovery.AuthServer.Common;
 namespace Recovery.AuthServer.Grpc;
 
 /// <summary>
-/// Reads who is calling from metadata: <c>x-channel</c> (web, mobile, call-centre, ivr, …) and
-/// <c>x-client-address</c> (the customer's IP as the channel saw it). Malformed values are ignored
-/// rather than trusted.
+/// Reads who is calling: the channel that <see cref="ChannelAuthInterceptor"/> authenticated, or, with
+/// no channel tokens configured (Development), the <c>x-channel</c> header (web, mobile, call-centre,
+/// ivr, …); and <c>x-client-address</c> (the customer's IP as the channel saw it). Malformed values are
+/// ignored rather than trusted.
 /// </summary>
 public static class CallerContextReader
 {
@@ -16,10 +17,10 @@ public static class CallerContextReader
 
     public static CallerContext Read(ServerCallContext context)
     {
-        var channel = context.RequestHeaders.GetValue(ChannelHeader);
+        var channel = ChannelAuthInterceptor.AuthenticatedChannel(context) ?? context.RequestHeaders.GetValue(ChannelHeader);
         var address = context.RequestHeaders.GetValue(ClientAddressHeader);
         return new CallerContext(
-            channel is { Length: > 0 and <= 32 } && channel.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') ? channel : CallerContext.Unknown.Channel,
+            CallerContext.IsValidChannel(channel) ? channel! : CallerContext.Unknown.Channel,
             address is { Length: <= 64 } && IPAddress.TryParse(address, out var ip) ? ip.ToString() : CallerContext.Unknown.ClientAddress);
     }
 }

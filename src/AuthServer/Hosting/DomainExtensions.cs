@@ -73,6 +73,7 @@ public static class DomainExtensions
         services.AddSingleton<AuthenticatorFlow>();
         services.AddSingleton<Customers.CustomerDirectory>();
         services.AddSingleton<Customers.AdminTokenVerifier>();
+        services.AddSingleton<Channels.ChannelAuthenticator>();
         services.AddHostedService<DemoDirectoryLoader>();
 
         // Resolve the password lists now so a missing, damaged or short file stops the host at start, not at first use.

@@ -21,7 +21,9 @@ public static class GrpcExtensions
             o.EnableDetailedErrors = false;
             o.Interceptors.Add<ErrorMappingInterceptor>();
 
-            // Inside the error mapping, so that its refusals (and the failures it passes through) are mapped too.
+            // Inside the error mapping, so that their refusals (and the failures they pass through) are mapped
+            // too; the channel credential first, so that no unauthenticated call reaches a stored response.
+            o.Interceptors.Add<ChannelAuthInterceptor>();
             o.Interceptors.Add<IdempotencyInterceptor>();
         }).AddServiceOptions<DirectoryGrpcService>(o =>
         {

@@ -30,10 +30,13 @@ public static class HelpText
           Passwords:Argon2:MaxConcurrency, :MaxQueue   Hashes at once (default: cores) and waiting (default 64 × that)
           Storage:Provider            InMemory (default, one process) or Redis (any number of nodes)
           Storage:Redis:Configuration StackExchange.Redis string, e.g. 127.0.0.1:6379 (Sentinel: serviceName=…)
+          Channels:Tokens:NAME:N      Bearer token(s) of channel NAME (web, mobile, ivr, …) for RecoveryService and
+                                      AccessService (base64, >= 32 bytes); required outside Development
           Directory:AdminTokens       Bearer tokens for DirectoryService (base64, >= 32 bytes)
           Otp:*, Passwords:*, RateLimits:*, Recovery:*, Access:*, Idempotency:*   See docs/configuration.md
 
-        Services: recovery.v1.RecoveryService, recovery.v1.AccessService, recovery.v1.DirectoryService (admin token),
+        Services: recovery.v1.RecoveryService, recovery.v1.AccessService (channel token),
+                  recovery.v1.DirectoryService (admin token),
                   grpc.health.v1.Health, server reflection.
         """;
 

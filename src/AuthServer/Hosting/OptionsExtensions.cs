@@ -45,6 +45,8 @@ public static class OptionsExtensions
         Bind<Grpc.IdempotencyOptions>(builder, Grpc.IdempotencyOptions.Section);
         Bind<Customers.DirectoryOptions>(builder, Customers.DirectoryOptions.Section);
         builder.Services.AddSingleton<IValidateOptions<Customers.DirectoryOptions>, Customers.DirectoryOptionsValidator>();
+        Bind<Channels.ChannelOptions>(builder, Channels.ChannelOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<Channels.ChannelOptions>, Channels.ChannelOptionsValidator>();
         Bind<DemoDirectoryOptions>(builder, DemoDirectoryOptions.Section);
         Bind<StorageOptions>(builder, StorageOptions.Section)
             .Validate(o => !o.UsesRedis || !string.IsNullOrWhiteSpace(o.Redis.Configuration),

@@ -11,6 +11,7 @@ namespace Recovery.AuthServer.Hosting;
 public sealed partial class StartupChecks(
     PasswordPolicy passwordPolicy,
     IOptions<CaptchaOptions> captcha,
+    Channels.ChannelAuthenticator channels,
     IHostEnvironment environment,
     ILogger<StartupChecks> logger) : IHostedService
 {
@@ -24,6 +25,12 @@ public sealed partial class StartupChecks(
                 ["Captcha:Provider is Development, which accepts a fixed token; configure a real captcha provider for Production."]);
         }
 
+        // Only Development can get here without channel tokens (ChannelOptionsValidator): say so once, loudly.
+        if (!channels.IsEnforced)
+        {
+            LogAnonymousChannels();
+        }
+
         if (!CardExpiry.HasSpainTimeZone)
         {
             LogNoTimeZone();
@@ -34,6 +41,9 @@ public sealed partial class StartupChecks(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Time zone Europe/Madrid not found (install tzdata): card expiry is judged in UTC, up to two hours off at month ends")]
     private partial void LogNoTimeZone();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No Channels:Tokens configured: RecoveryService and AccessService accept anonymous callers that name their channel with x-channel (Development only)")]
+    private partial void LogAnonymousChannels();
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Recovery.AuthServer.Security;
@@ -9,9 +8,6 @@ namespace Recovery.AuthServer.Security;
 /// </summary>
 public sealed class SecretsOptionsValidator(IHostEnvironment environment) : IValidateOptions<SecretsOptions>
 {
-    /// <summary>Prefix of every development secret in appsettings.Development.json.</summary>
-    public const string DevelopmentMarker = "REVWRUxPUE1FTlQt"; // base64 of "DEVELOPMENT-"
-
     public ValidateOptionsResult Validate(string? name, SecretsOptions options)
     {
         var errors = new List<string>();
@@ -32,22 +28,9 @@ public sealed class SecretsOptionsValidator(IHostEnvironment environment) : IVal
 
     private void Check(string key, string value, List<string> errors)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        if (SecretFormat.Problem($"Secrets:{key}", value, environment) is { } problem)
         {
-            errors.Add($"Secrets:{key} is required (base64 of at least 32 random bytes, e.g. `openssl rand -base64 32`).");
-            return;
-        }
-
-        var buffer = new byte[(value.Length * 3 / 4) + 3];
-        if (!Convert.TryFromBase64String(value, buffer, out var length) || length < 32)
-        {
-            errors.Add($"Secrets:{key} must be base64 of at least 32 bytes.");
-            return;
-        }
-
-        if (value.StartsWith(DevelopmentMarker, StringComparison.Ordinal) && !environment.IsDevelopment())
-        {
-            errors.Add($"Secrets:{key} is the published development value; set a real secret in the {environment.EnvironmentName} environment.");
+            errors.Add(problem);
         }
     }
 }

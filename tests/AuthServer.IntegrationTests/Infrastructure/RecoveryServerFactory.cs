@@ -56,6 +56,11 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
             builder.UseSetting("Notifications:DevSink:Path", sink);
         }
 
+        foreach (var (key, value) in options.Settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {

@@ -5,7 +5,13 @@ namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 /// <param name="DefaultRateLimits">Keep the shipped rate limits; otherwise they are raised so that only the rate-limit tests meet them.</param>
 /// <param name="DevSinkPath">Set <c>Notifications:DevSink:Path</c>.</param>
 /// <param name="Redis">Use the Redis provider with this configuration string and key prefix.</param>
-internal sealed record ServerOptions(bool FakeTime = true, bool DefaultRateLimits = false, string? DevSinkPath = null, (string Configuration, string KeyPrefix)? Redis = null)
+/// <param name="Settings">Further configuration keys and values, applied last.</param>
+internal sealed record ServerOptions(
+    bool FakeTime = true,
+    bool DefaultRateLimits = false,
+    string? DevSinkPath = null,
+    (string Configuration, string KeyPrefix)? Redis = null,
+    IReadOnlyDictionary<string, string>? Settings = null)
 {
     public static ServerOptions Default { get; } = new();
 }

@@ -141,8 +141,8 @@ public class SecretsOptionsValidatorTests
     [Fact]
     public void DevelopmentMarker_IsBase64OfDevelopmentDash()
     {
-        Assert.Equal("DEVELOPMENT-", System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(SecretsOptionsValidator.DevelopmentMarker)));
-        Assert.StartsWith(SecretsOptionsValidator.DevelopmentMarker, DevCardKey, StringComparison.Ordinal);
+        Assert.Equal("DEVELOPMENT-", System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(SecretFormat.DevelopmentMarker)));
+        Assert.StartsWith(SecretFormat.DevelopmentMarker, DevCardKey, StringComparison.Ordinal);
     }
 
     [Fact]
