@@ -17,7 +17,12 @@ redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
 redis=$!
 url="http://127.0.0.1:$(free_port)"
+# As production runs it: the load channel authenticates with its own token (AuthClient reads it from
+# RECOVERY_CHANNEL_TOKEN), so the burst pays for the channel check like real traffic does.
+export RECOVERY_CHANNEL_TOKEN
+RECOVERY_CHANNEL_TOKEN=$(python3 -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')
 server=$(start_server "$server_dll" "$url" "$work/server.log" \
+  Channels__Tokens__load-test__0="$RECOVERY_CHANNEL_TOKEN" \
   Storage__Provider=Redis Storage__Redis__Configuration="127.0.0.1:$redis_port" \
   Notifications__DevSink__Path="$work/sink.jsonl" \
   RateLimits__PerCard__Limit=1000000 RateLimits__PerDocument__Limit=1000000 \
