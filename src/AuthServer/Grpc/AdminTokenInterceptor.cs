@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Customers;
@@ -11,31 +10,13 @@ namespace Recovery.AuthServer.Grpc;
 /// metadata <c>authorization: Bearer &lt;token&gt;</c> must carry a configured <c>Directory:AdminTokens</c> value.
 /// Runs inside <see cref="ErrorMappingInterceptor"/>, so its refusals carry the usual details.
 /// </summary>
-public sealed partial class AdminTokenInterceptor(AdminTokenVerifier verifier, ILogger<AdminTokenInterceptor> logger) : Interceptor
+public sealed partial class AdminTokenInterceptor(AdminTokenVerifier verifier, ILogger<AdminTokenInterceptor> logger) : CallCheckInterceptor
 {
     // Static: gRPC creates an interceptor per call, and "log once" must span calls.
     private static int loggedDisabled;
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request,
-        ServerCallContext context,
-        UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        Authorize(context);
-        return continuation(request, context);
-    }
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream,
-        ServerCallContext context,
-        ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        // Before the first message is read: a refused import stores nothing.
-        Authorize(context);
-        return continuation(requestStream, context);
-    }
-
-    private void Authorize(ServerCallContext context)
+    // Before the first message is read: a refused import stores nothing.
+    protected override void Check(ServerCallContext context)
     {
         if (!verifier.IsConfigured)
         {

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Channels;
 using Recovery.AuthServer.Common;
@@ -14,7 +13,7 @@ namespace Recovery.AuthServer.Grpc;
 /// credential) are left alone. Registered inside <see cref="ErrorMappingInterceptor"/> and before
 /// <see cref="IdempotencyInterceptor"/>, so an unauthenticated call never reaches a stored response.
 /// </summary>
-public sealed class ChannelAuthInterceptor(ChannelAuthenticator authenticator, IAuditLog audit) : Interceptor
+public sealed class ChannelAuthInterceptor(ChannelAuthenticator authenticator, IAuditLog audit) : CallCheckInterceptor
 {
     private const string UserStateKey = "recovery.channel";
 
@@ -24,45 +23,7 @@ public sealed class ChannelAuthInterceptor(ChannelAuthenticator authenticator, I
     public static string? AuthenticatedChannel(ServerCallContext context) =>
         context.UserState.TryGetValue(UserStateKey, out var channel) ? (string)channel : null;
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request,
-        ServerCallContext context,
-        UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(request, context);
-    }
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request,
-        IServerStreamWriter<TResponse> responseStream,
-        ServerCallContext context,
-        ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(request, responseStream, context);
-    }
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream,
-        ServerCallContext context,
-        ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(requestStream, context);
-    }
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream,
-        IServerStreamWriter<TResponse> responseStream,
-        ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(requestStream, responseStream, context);
-    }
-
-    private void Authenticate(ServerCallContext context)
+    protected override void Check(ServerCallContext context)
     {
         if (!authenticator.IsEnforced || !Array.Exists(Guarded, prefix => context.Method.StartsWith(prefix, StringComparison.Ordinal)))
         {
