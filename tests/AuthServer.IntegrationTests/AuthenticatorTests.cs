@@ -16,14 +16,20 @@ public sealed class AuthenticatorTests : IntegrationTest
     private IAuthenticatorStore Store => Factory.Services.GetRequiredService<IAuthenticatorStore>();
 
     [Fact]
-    public async Task EnrollAuthenticator_WithSession_ReturnsKeyUriAndPendingOnly()
+    public async Task EnrollAuthenticator_WithSession_ReturnsKeyUriSendsSmsCodeAndPendingOnly()
     {
         var session = await SessionAsync();
 
-        var enrolled = await Api.EnrollAuthenticatorAsync(session);
+        var (enrolled, smsCode) = await EnrollAsync(session);
 
         Assert.StartsWith($"otpauth://totp/Banca%20a%20Distancia:{Maria.UserCode}?secret={enrolled.Secret}&", enrolled.OtpauthUri, StringComparison.Ordinal);
         Assert.Equal(Time.GetUtcNow().AddMinutes(10), enrolled.ExpireTime.ToDateTimeOffset());
+        Assert.Matches("^[0-9]{6}$", smsCode);
+        Assert.Equal("+34 - 6*****032", enrolled.MaskedPhone);
+        var sms = Assert.Single(Outbox.All, n => n.Template == NotificationTemplates.AuthenticatorCode);
+        Assert.Equal((NotificationChannel.Sms, Maria.Phone), (sms.Channel, sms.To));
+        Assert.Contains("dar de alta una app de autenticación", sms.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(enrolled.Secret, sms.Text, StringComparison.Ordinal);
         Assert.NotNull(await Store.GetPendingAsync(Maria.Id, Time.GetUtcNow(), CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
         Assert.Null(await Store.GetConfirmedAsync(Maria.Id, CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
     }
@@ -59,31 +65,113 @@ public sealed class AuthenticatorTests : IntegrationTest
     }
 
     [Fact]
-    public async Task ConfirmAuthenticator_WrongCode_CodeIncorrectAndNothingChangedOrSent()
+    public async Task EnrollAuthenticator_AgainWithinTheResendCooldown_ResendTooSoonAndNoSecondSms()
     {
         var session = await SessionAsync();
-        var enrolled = await Api.EnrollAuthenticatorAsync(session);
+        await EnrollAsync(session);
+        Time.Advance(TimeSpan.FromSeconds(20));
         var mark = Outbox.Count;
 
-        var error = await RefusedAsync(() => Api.ConfirmAuthenticatorAsync(session, Other(CodeNow(enrolled))));
+        var error = await RefusedAsync(() => Api.EnrollAuthenticatorAsync(session));
+
+        error.Is(StatusCode.ResourceExhausted, "RESEND_TOO_SOON");
+        Assert.Equal(TimeSpan.FromSeconds(10), error.RetryDelay);
+        Assert.Empty(Outbox.Since(mark));
+
+        Time.Advance(TimeSpan.FromSeconds(10));
+        await EnrollAsync(session);
+    }
+
+    [Fact]
+    public async Task ConfirmAuthenticator_WrongAppCode_CodeIncorrectSmsCodeNotSpentAndNothingChangedOrSent()
+    {
+        var session = await SessionAsync();
+        var (enrolled, smsCode) = await EnrollAsync(session);
+        var mark = Outbox.Count;
+
+        var error = await RefusedAsync(() => Api.ConfirmAuthenticatorAsync(session, Other(CodeNow(enrolled)), smsCode));
 
         error.Is(StatusCode.InvalidArgument, "CODE_INCORRECT");
+        Assert.Equal(["code"], error.Fields);
         Assert.Equal("4", error.Metadata["attempts_remaining"]);
         Assert.Empty(Outbox.Since(mark));
         Assert.Null(await Store.GetConfirmedAsync(Maria.Id, CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
 
-        // The pending enrolment is intact: the right code still confirms it.
-        await Api.ConfirmAuthenticatorAsync(session, CodeNow(enrolled));
+        // The pending enrolment and its SMS code are intact: the right codes still confirm it.
+        await Api.ConfirmAuthenticatorAsync(session, CodeNow(enrolled), smsCode);
     }
 
     [Fact]
-    public async Task ConfirmAuthenticator_CurrentCode_ConfirmedAndCustomerEmailed()
+    public async Task ConfirmAuthenticator_RightAppCodeWrongSmsCode_RefusedNotEnrolledAndTheAppCodeStillWorks()
     {
         var session = await SessionAsync();
-        var enrolled = await Api.EnrollAuthenticatorAsync(session);
+        var (enrolled, smsCode) = await EnrollAsync(session);
         var mark = Outbox.Count;
 
-        var confirmed = await Api.ConfirmAuthenticatorAsync(session, CodeNow(enrolled));
+        var error = await RefusedAsync(() => Api.ConfirmAuthenticatorAsync(session, CodeNow(enrolled), Other(smsCode)));
+
+        error.Is(StatusCode.InvalidArgument, "CODE_INCORRECT");
+        Assert.Equal(["sms_code"], error.Fields);
+        Assert.Equal("2", error.Metadata["attempts_remaining"]);
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Null(await Store.GetConfirmedAsync(Maria.Id, CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
+
+        // A password alone (the session) with the attacker's app could not get further; the phone's code can.
+        await Api.ConfirmAuthenticatorAsync(session, CodeNow(enrolled), smsCode);
+        Assert.NotNull(await Store.GetConfirmedAsync(Maria.Id, CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
+    }
+
+    [Fact]
+    public async Task ConfirmAuthenticator_SmsCodeOfAnEarlierEnrolment_RefusedForThisOne()
+    {
+        var session = await SessionAsync();
+        var (_, firstSms) = await EnrollAsync(session);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var (second, secondSms) = await EnrollAsync(session);
+        Assert.NotEqual(firstSms, secondSms); // random codes: equal ones would make this test meaningless, not flaky
+
+        var error = await RefusedAsync(() => Api.ConfirmAuthenticatorAsync(session, CodeNow(second), firstSms));
+
+        error.Is(StatusCode.InvalidArgument, "CODE_INCORRECT");
+        Assert.Equal(["sms_code"], error.Fields);
+        Assert.Null(await Store.GetConfirmedAsync(Maria.Id, CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
+    }
+
+    [Fact]
+    public async Task ConfirmAuthenticator_SmsCodeExpired_CodeExpiredAndNotEnrolled()
+    {
+        var session = await SessionAsync();
+        var (enrolled, smsCode) = await EnrollAsync(session);
+        Time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+
+        (await RefusedAsync(() => Api.ConfirmAuthenticatorAsync(session, CodeNow(enrolled), smsCode))).Is(StatusCode.FailedPrecondition, "CODE_EXPIRED");
+        Assert.Null(await Store.GetConfirmedAsync(Maria.Id, CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("12345")]
+    [InlineData("12a456")]
+    public async Task ConfirmAuthenticator_MissingOrMalformedSmsCode_FieldViolationAndNothingChanged(string smsCode)
+    {
+        var session = await SessionAsync();
+        var (enrolled, _) = await EnrollAsync(session);
+
+        var error = await RefusedAsync(() => Api.ConfirmAuthenticatorAsync(session, CodeNow(enrolled), smsCode));
+
+        error.Is(StatusCode.InvalidArgument, "INVALID_FIELDS");
+        Assert.Equal(["sms_code"], error.Fields);
+        Assert.Null(await Store.GetConfirmedAsync(Maria.Id, CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
+    }
+
+    [Fact]
+    public async Task ConfirmAuthenticator_CurrentCodes_ConfirmedAndCustomerEmailed()
+    {
+        var session = await SessionAsync();
+        var (enrolled, smsCode) = await EnrollAsync(session);
+        var mark = Outbox.Count;
+
+        var confirmed = await Api.ConfirmAuthenticatorAsync(session, CodeNow(enrolled), smsCode);
 
         Assert.Equal(Time.GetUtcNow(), confirmed.ConfirmTime.ToDateTimeOffset());
         var mail = Outbox.Single(mark, NotificationTemplates.AuthenticatorAdded);
@@ -97,7 +185,7 @@ public sealed class AuthenticatorTests : IntegrationTest
     {
         var session = await SessionAsync();
 
-        (await RefusedAsync(() => Api.ConfirmAuthenticatorAsync(session, "123456"))).Is(StatusCode.FailedPrecondition, "AUTHENTICATOR_NOT_PENDING");
+        (await RefusedAsync(() => Api.ConfirmAuthenticatorAsync(session, "123456", "654321"))).Is(StatusCode.FailedPrecondition, "AUTHENTICATOR_NOT_PENDING");
         Assert.Empty(Outbox.All);
     }
 
@@ -215,11 +303,19 @@ public sealed class AuthenticatorTests : IntegrationTest
         return login.Session.Token;
     }
 
+    /// <summary>EnrollAuthenticator, and the SMS code it sent to the customer's phone.</summary>
+    private async Task<(EnrollAuthenticatorResponse Enrolled, string SmsCode)> EnrollAsync(string session)
+    {
+        var mark = Outbox.Count;
+        var enrolled = await Api.EnrollAuthenticatorAsync(session);
+        return (enrolled, Outbox.Single(mark, NotificationTemplates.AuthenticatorCode).Values[CodeKey]);
+    }
+
     private async Task<EnrollAuthenticatorResponse> EnrolledAsync()
     {
         var session = await SessionAsync();
-        var enrolled = await Api.EnrollAuthenticatorAsync(session);
-        await Api.ConfirmAuthenticatorAsync(session, CodeNow(enrolled));
+        var (enrolled, smsCode) = await EnrollAsync(session);
+        await Api.ConfirmAuthenticatorAsync(session, CodeNow(enrolled), smsCode);
         return enrolled;
     }
 

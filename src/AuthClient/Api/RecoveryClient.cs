@@ -166,9 +166,10 @@ public sealed class RecoveryClient
         CallAsync(nameof(AccessService.AccessServiceClient.EnrollAuthenticator),
             o => Access.EnrollAuthenticatorAsync(new EnrollAuthenticatorRequest { SessionToken = sessionToken }, o), cancellationToken);
 
-    public Task<ConfirmAuthenticatorResponse> ConfirmAuthenticatorAsync(string sessionToken, string code, CancellationToken cancellationToken = default) =>
+    /// <summary>Confirms the pending enrolment with a current app code and the SMS code EnrollAuthenticator sent.</summary>
+    public Task<ConfirmAuthenticatorResponse> ConfirmAuthenticatorAsync(string sessionToken, string code, string smsCode, CancellationToken cancellationToken = default) =>
         CallAsync(nameof(AccessService.AccessServiceClient.ConfirmAuthenticator),
-            o => Access.ConfirmAuthenticatorAsync(new ConfirmAuthenticatorRequest { SessionToken = sessionToken, Code = code }, o), cancellationToken);
+            o => Access.ConfirmAuthenticatorAsync(new ConfirmAuthenticatorRequest { SessionToken = sessionToken, Code = code, SmsCode = smsCode }, o), cancellationToken);
 
     public Task<SignOperationResponse> SignOperationAsync(SignOperationRequest request, CancellationToken cancellationToken = default) =>
         CallAsync(nameof(AccessService.AccessServiceClient.SignOperation), o => Access.SignOperationAsync(request, o), cancellationToken);

@@ -17,6 +17,9 @@ public static class DevSinkTemplates
     /// <summary>SMS with the code that signs an operation; values <see cref="CodeKey"/> and <see cref="ReferenceKey"/>.</summary>
     public const string OperationCode = "operation-code";
 
+    /// <summary>SMS with the code that confirms an authenticator-app enrolment; value <see cref="CodeKey"/>.</summary>
+    public const string AuthenticatorCode = "authenticator-code";
+
     public const string CodeKey = "code";
     public const string UserCodeKey = "user_code";
     public const string TemporaryPasswordKey = "temporary_password";

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Notifications;
@@ -7,17 +8,24 @@ using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Access;
 
-/// <summary>Enrolment of an authenticator app (TOTP) as a second way to sign, within a Login session.</summary>
+/// <summary>
+/// Enrolment of an authenticator app (TOTP) as a second way to sign, within a Login session. Adding a
+/// signing factor is itself strongly authenticated: the password opened the session, and confirming
+/// needs both a code from the new app and an SMS code, bound to this enrolment, sent to the registered
+/// phone. A phished password alone cannot bind an attacker's app.
+/// </summary>
 public sealed class AuthenticatorFlow(
     ICustomerStore customers,
     ISessionStore sessions,
     AuthenticatorEngine authenticators,
+    OtpEngine otp,
     INotificationOutbox outbox,
     IAuditLog audit,
     SecretKeys keys,
+    IOptions<OtpOptions> otpOptions,
     TimeProvider time)
 {
-    public async Task<Outcome<AuthenticatorEnrollment>> EnrollAsync(string sessionToken, CallerContext caller, CancellationToken cancellationToken)
+    public async Task<Outcome<AuthenticatorEnrollmentStarted>> EnrollAsync(string sessionToken, CallerContext caller, CancellationToken cancellationToken)
     {
         var customer = await CustomerOfSessionAsync(sessionToken, cancellationToken);
         if (customer is null)
@@ -26,13 +34,31 @@ public sealed class AuthenticatorFlow(
             return SessionInvalid();
         }
 
-        // Nothing changes for the customer yet: the enrolment is pending until a code proves the app holds the secret.
+        // Each enrolment sends an SMS: a session may start a new one only once the resend cooldown of the last has passed.
+        var now = time.GetUtcNow();
+        if (await authenticators.GetPendingAsync(customer.Id, cancellationToken) is { } earlier && earlier.CreatedAt + otpOptions.Value.ResendCooldown > now)
+        {
+            audit.Record(new AuditEvent("access.enroll_authenticator", "too_soon", caller.Channel, customer.Id));
+            return new Failure(FailureKind.ResourceExhausted, ErrorReasons.ResendTooSoon, "A new enrolment (and its SMS) can be requested a little later.")
+            {
+                RetryAfter = earlier.CreatedAt + otpOptions.Value.ResendCooldown - now,
+            };
+        }
+
+        if (!outbox.HasRoomFor(1))
+        {
+            return Failure.Overloaded("Message delivery");
+        }
+
+        // Nothing changes for the customer yet: the enrolment is pending until the app's code and the SMS code prove it.
         var enrollment = await authenticators.EnrollAsync(customer.Id, customer.UserCode, cancellationToken);
+        var issued = await otp.IssueAsync(ChallengeId(enrollment.Id), Binding(customer.Id, enrollment.Id), TotpCode.Digits, deliverable: true, cancellationToken);
+        await outbox.EnqueueAsync(NotificationTemplates.AuthenticatorCodeSms(customer.Phone, issued.Code, otpOptions.Value.CodeLifetime, Languages.FromTag(customer.Language)), cancellationToken);
         audit.Record(new AuditEvent("access.enroll_authenticator", "pending", caller.Channel, customer.Id));
-        return enrollment;
+        return new AuthenticatorEnrollmentStarted(enrollment, Masking.Phone(customer.Phone));
     }
 
-    public async Task<Outcome<DateTimeOffset>> ConfirmAsync(string sessionToken, string code, CallerContext caller, CancellationToken cancellationToken)
+    public async Task<Outcome<DateTimeOffset>> ConfirmAsync(string sessionToken, string code, string smsCode, CallerContext caller, CancellationToken cancellationToken)
     {
         var customer = await CustomerOfSessionAsync(sessionToken, cancellationToken);
         if (customer is null)
@@ -41,27 +67,55 @@ public sealed class AuthenticatorFlow(
             return SessionInvalid();
         }
 
-        // Checked before the code, so that a confirmation is never refused for lack of room after it took effect.
+        // Checked before the codes, so that a confirmation is never refused for lack of room after it took effect.
         if (!outbox.HasRoomFor(1))
         {
             return Failure.Overloaded("Message delivery");
         }
 
-        var result = await authenticators.ConfirmAsync(customer.Id, code, cancellationToken);
-        audit.Record(new AuditEvent("access.confirm_authenticator", result.Status.ToString(), caller.Channel, customer.Id));
-        switch (result.Status)
+        var pending = await authenticators.GetPendingAsync(customer.Id, cancellationToken);
+        if (pending is null)
         {
-            case VerifyStatus.Verified:
-                // A password alone opened this session, so the customer hears of the new signing factor
-                // on a channel the password does not control.
-                await outbox.EnqueueAsync(NotificationTemplates.AuthenticatorAddedEmail(customer.Email, customer.DisplayName, Languages.FromTag(customer.Language)), cancellationToken);
-                return time.GetUtcNow();
-            case VerifyStatus.NotFound:
-                return new Failure(FailureKind.FailedPrecondition, ErrorReasons.AuthenticatorNotPending, "No authenticator enrolment is pending; call EnrollAuthenticator first.");
-            default:
-                return CodeOutcomes.ForVerify(result, "code", ErrorReasons.AuthenticatorNotPending);
+            audit.Record(new AuditEvent("access.confirm_authenticator", "not_pending", caller.Channel, customer.Id));
+            return NotPending();
         }
+
+        // The app's code first, without spending it: a mistyped app code costs an attempt on the
+        // enrolment, never the SMS code. Only with a right app code is the SMS code checked (and spent).
+        var step = authenticators.MatchPending(pending, code);
+        if (step is null)
+        {
+            var wrong = await authenticators.CompleteAsync(pending, null, cancellationToken);
+            audit.Record(new AuditEvent("access.confirm_authenticator", "app_code_" + wrong.Status, caller.Channel, customer.Id));
+            return wrong.Status == VerifyStatus.NotFound ? NotPending() : CodeOutcomes.ForVerify(wrong, "code", ErrorReasons.AuthenticatorNotPending);
+        }
+
+        var sms = await otp.VerifyAsync(ChallengeId(pending.Id), Binding(customer.Id, pending.Id), smsCode, cancellationToken);
+        if (sms.Status != VerifyStatus.Verified)
+        {
+            audit.Record(new AuditEvent("access.confirm_authenticator", "sms_code_" + sms.Status, caller.Channel, customer.Id));
+            return sms.Status == VerifyStatus.NotFound ? NotPending() : CodeOutcomes.ForVerify(sms, "sms_code", ErrorReasons.AuthenticatorNotPending);
+        }
+
+        var result = await authenticators.CompleteAsync(pending, step, cancellationToken);
+        audit.Record(new AuditEvent("access.confirm_authenticator", result.Status.ToString(), caller.Channel, customer.Id));
+        if (result.Status != VerifyStatus.Verified)
+        {
+            // Replaced by a newer enrolment between the checks: this one no longer exists.
+            return NotPending();
+        }
+
+        // The customer also hears of the new signing factor by e-mail, a channel neither the password nor the phone controls.
+        await outbox.EnqueueAsync(NotificationTemplates.AuthenticatorAddedEmail(customer.Email, customer.DisplayName, Languages.FromTag(customer.Language)), cancellationToken);
+        return time.GetUtcNow();
     }
+
+    private static string ChallengeId(string enrollmentId) => "authn:" + enrollmentId;
+
+    private static byte[] Binding(string customerId, string enrollmentId) => OtpEngine.Binding("authenticator-enrollment", customerId, enrollmentId);
+
+    private static Failure NotPending() =>
+        new(FailureKind.FailedPrecondition, ErrorReasons.AuthenticatorNotPending, "No authenticator enrolment is pending; call EnrollAuthenticator first.");
 
     private async Task<CustomerRecord?> CustomerOfSessionAsync(string token, CancellationToken cancellationToken)
     {

@@ -98,12 +98,13 @@ public sealed class AccessGrpcService(AccessFlow flow, AuthenticatorFlow authent
     public override async Task<EnrollAuthenticatorResponse> EnrollAuthenticator(EnrollAuthenticatorRequest request, ServerCallContext context)
     {
         new RequestValidator().Token("session_token", request.SessionToken).ThrowIfInvalid();
-        var enrollment = (await authenticators.EnrollAsync(request.SessionToken, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
+        var started = (await authenticators.EnrollAsync(request.SessionToken, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
         return new EnrollAuthenticatorResponse
         {
-            OtpauthUri = enrollment.OtpauthUri,
-            Secret = enrollment.Secret,
-            ExpireTime = enrollment.ExpiresAt.ToTimestamp(),
+            OtpauthUri = started.Enrollment.OtpauthUri,
+            Secret = started.Enrollment.Secret,
+            ExpireTime = started.Enrollment.ExpiresAt.ToTimestamp(),
+            MaskedPhone = started.MaskedPhone,
         };
     }
 
@@ -112,8 +113,9 @@ public sealed class AccessGrpcService(AccessFlow flow, AuthenticatorFlow authent
         new RequestValidator()
             .Token("session_token", request.SessionToken)
             .Digits("code", request.Code, TotpCode.Digits, TotpCode.Digits)
+            .Digits("sms_code", request.SmsCode, TotpCode.Digits, TotpCode.Digits)
             .ThrowIfInvalid();
-        var confirmed = (await authenticators.ConfirmAsync(request.SessionToken, request.Code, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
+        var confirmed = (await authenticators.ConfirmAsync(request.SessionToken, request.Code, request.SmsCode, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
         return new ConfirmAuthenticatorResponse { ConfirmTime = confirmed.ToTimestamp() };
     }
 }

@@ -15,6 +15,7 @@ public static class NotificationTemplates
     public const string OperationCode = "operation-code";
     public const string PasswordChanged = "password-changed";
     public const string AuthenticatorAdded = "authenticator-added";
+    public const string AuthenticatorCode = "authenticator-code";
 
     /// <summary>The bank's call-centre number as the screens show it.</summary>
     public const string CallCentrePhone = "950 183 313";
@@ -53,6 +54,13 @@ public static class NotificationTemplates
             language == Language.English
                 ? $"Hello {displayName}: your Banca a Distancia password has just been changed. If it was not you, call {CallCentrePhone} at once."
                 : $"Hola {displayName}: se acaba de cambiar tu contraseña de Banca a Distancia. Si no has sido tú, llama cuanto antes al {CallCentrePhone}.");
+
+    public static Notification AuthenticatorCodeSms(string phone, string code, TimeSpan lifetime, Language language) =>
+        Build(NotificationChannel.Sms, phone, AuthenticatorCode, language,
+            new() { ["code"] = code },
+            language == Language.English
+                ? $"Banca a Distancia: code {code} to add an authenticator app that will sign your operations. Valid {Minutes(lifetime)} min. If it was not you, do not use it and call {CallCentrePhone}."
+                : $"Banca a Distancia: clave {code} para dar de alta una app de autenticación que firmará tus operaciones. Válida {Minutes(lifetime)} min. Si no has sido tú, no la uses y llama al {CallCentrePhone}.");
 
     public static Notification AuthenticatorAddedEmail(string email, string displayName, Language language) =>
         Build(NotificationChannel.Email, email, AuthenticatorAdded, language,

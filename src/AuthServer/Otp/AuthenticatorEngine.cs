@@ -35,7 +35,7 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
             };
             await store.SavePendingAsync(pending, cancellationToken);
             var base32 = Base32Encoding.ToString(secret).TrimEnd('=');
-            return new AuthenticatorEnrollment(base32, OtpauthUri(o.TotpIssuer, accountName, base32), pending.ExpiresAt.Value);
+            return new AuthenticatorEnrollment(id, base32, OtpauthUri(o.TotpIssuer, accountName, base32), pending.ExpiresAt.Value);
         }
         finally
         {
@@ -43,22 +43,28 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
         }
     }
 
-    /// <summary>
-    /// Confirms the pending enrolment with a current code: Verified (now confirmed, that step used),
-    /// Incorrect, Closed (too many wrong codes: the enrolment is discarded) or NotFound (none pending).
-    /// </summary>
-    public async Task<VerifyResult> ConfirmAsync(string customerId, string code, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var pending = await store.GetPendingAsync(customerId, now, cancellationToken);
-        if (pending is null)
-        {
-            return new VerifyResult(VerifyStatus.NotFound);
-        }
+    /// <summary>The customer's pending enrolment, or null if none (or it lapsed).</summary>
+    public Task<Authenticator?> GetPendingAsync(string customerId, CancellationToken cancellationToken) =>
+        store.GetPendingAsync(customerId, time.GetUtcNow(), cancellationToken);
 
-        var step = FindStep(pending, code, now);
-        return await store.ConfirmAsync(customerId, pending.Id, step >= 0 ? step : null, options.Value.MaxFailuresPerChallenge, now, cancellationToken);
+    /// <summary>
+    /// Checks <paramref name="code"/> against the pending enrolment without changing anything: the time
+    /// step it matches, or null. Confirmation is a separate step (<see cref="CompleteAsync"/>), so that a
+    /// second factor can be checked in between without a right app code being spent.
+    /// </summary>
+    public long? MatchPending(Authenticator pending, string code)
+    {
+        var step = FindStep(pending, code, time.GetUtcNow());
+        return step >= 0 ? step : null;
     }
+
+    /// <summary>
+    /// Atomically, for <paramref name="pending"/>: with a <paramref name="matchedStep"/>, makes it the
+    /// confirmed authenticator with that step used (Verified); without, counts a wrong code (Incorrect, or
+    /// Closed when too many discard the enrolment). NotFound if it is no longer the pending enrolment.
+    /// </summary>
+    public Task<VerifyResult> CompleteAsync(Authenticator pending, long? matchedStep, CancellationToken cancellationToken) =>
+        store.ConfirmAsync(pending.CustomerId, pending.Id, matchedStep, options.Value.MaxFailuresPerChallenge, time.GetUtcNow(), cancellationToken);
 
     public async Task<bool> HasConfirmedAsync(string customerId, CancellationToken cancellationToken) =>
         await store.GetConfirmedAsync(customerId, cancellationToken) is not null;

@@ -63,8 +63,8 @@ internal sealed class RecoveryApi(GrpcChannel channel) : IDisposable
     public Task<EnrollAuthenticatorResponse> EnrollAuthenticatorAsync(string sessionToken) =>
         CallAsync(Access.EnrollAuthenticatorAsync(new EnrollAuthenticatorRequest { SessionToken = sessionToken }, Options()));
 
-    public Task<ConfirmAuthenticatorResponse> ConfirmAuthenticatorAsync(string sessionToken, string code) =>
-        CallAsync(Access.ConfirmAuthenticatorAsync(new ConfirmAuthenticatorRequest { SessionToken = sessionToken, Code = code }, Options()));
+    public Task<ConfirmAuthenticatorResponse> ConfirmAuthenticatorAsync(string sessionToken, string code, string smsCode) =>
+        CallAsync(Access.ConfirmAuthenticatorAsync(new ConfirmAuthenticatorRequest { SessionToken = sessionToken, Code = code, SmsCode = smsCode }, Options()));
 
     public void Dispose() => Channel.Dispose();
 
