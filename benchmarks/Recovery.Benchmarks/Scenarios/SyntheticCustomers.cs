@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Recovery.AuthServer.Cards;
+using Recovery.AuthServer.Identity;
 using Recovery.AuthServer.Storage;
 
 namespace Recovery.Benchmarks.Scenarios;
@@ -8,17 +9,12 @@ namespace Recovery.Benchmarks.Scenarios;
 /// <summary>Deterministic synthetic customers: Luhn-valid Visa cards, valid DNIs, unique phones.</summary>
 internal static class SyntheticCustomers
 {
-    private const string DniLetters = "TRWAGMYFPDXBNJZSQVHLCKE";
-
     public sealed record Customer(string Id, string UserCode, string Card, string Expiry, string Document, string Phone);
 
     public static Customer For(int i)
     {
-        var number = 40_000_000 + i;
-        var prefix = "45488120" + i.ToString("D7", CultureInfo.InvariantCulture);
-        var card = prefix + CheckDigit(prefix);
-        var dni = number.ToString(CultureInfo.InvariantCulture) + DniLetters[number % 23];
-        return new Customer($"load-{i:D7}", $"9{i:D7}", card, "12/29", dni, $"+346{i:D8}");
+        var card = CardNumber.WithCheckDigit("45488120" + i.ToString("D7", CultureInfo.InvariantCulture));
+        return new Customer($"load-{i:D7}", $"9{i:D7}", card, "12/29", IdentityDocument.Dni(40_000_000 + i), $"+346{i:D8}");
     }
 
     public static async Task AddAsync(IServiceProvider services, IEnumerable<Customer> customers)
@@ -39,18 +35,5 @@ internal static class SyntheticCustomers
             };
             await store.AddIfAbsentAsync(record, new CredentialRecord { CustomerId = c.Id, State = CredentialState.Blocked }, CancellationToken.None);
         }
-    }
-
-    private static char CheckDigit(string prefix)
-    {
-        for (var d = 0; d < 10; d++)
-        {
-            if (CardNumber.PassesLuhn(prefix + (char)('0' + d)))
-            {
-                return (char)('0' + d);
-            }
-        }
-
-        throw new InvalidOperationException("No check digit.");
     }
 }

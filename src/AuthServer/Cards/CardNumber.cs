@@ -53,4 +53,23 @@ public static class CardNumber
 
         return digits.Length > 0 && sum % 10 == 0;
     }
+
+    /// <summary><paramref name="body"/> (digits) followed by the one digit that makes it pass Luhn.</summary>
+    public static string WithCheckDigit(string body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (body.Length == 0 || !body.All(char.IsAsciiDigit))
+        {
+            throw new ArgumentException("Only digits can take a Luhn check digit.", nameof(body));
+        }
+
+        // The last digit is never doubled, so exactly one of the ten completes the sum to a multiple of 10.
+        for (var d = '0'; ; d++)
+        {
+            if (PassesLuhn(body + d))
+            {
+                return body + d;
+            }
+        }
+    }
 }

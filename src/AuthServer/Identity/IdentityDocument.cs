@@ -38,6 +38,14 @@ public static class IdentityDocument
         return s.Length is >= 6 and <= 12 && s.Any(char.IsAsciiDigit) ? s : null;
     }
 
+    /// <summary>The DNI of <paramref name="number"/> (0–99,999,999): eight digits and their check letter.</summary>
+    public static string Dni(int number)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(number);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(number, 99_999_999);
+        return number.ToString("D8", System.Globalization.CultureInfo.InvariantCulture) + CheckLetters[number % 23];
+    }
+
     public static bool HasValidCheckLetter(string s)
     {
         string number;

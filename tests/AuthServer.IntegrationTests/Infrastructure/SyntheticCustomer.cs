@@ -1,4 +1,5 @@
 using Recovery.AuthServer.Cards;
+using Recovery.AuthServer.Identity;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
@@ -26,21 +27,8 @@ internal static class SyntheticCustomer
 
     public static string Phone(int n) => $"+346{n:D8}";
 
-    public static string Document(int n) => $"{n + 10_000_000:D8}" + "TRWAGMYFPDXBNJZSQVHLCKE"[(n + 10_000_000) % 23];
+    public static string Document(int n) => IdentityDocument.Dni(n + 10_000_000);
 
     /// <summary>A Visa PAN (starts with 4) with a correct Luhn check digit.</summary>
-    public static string Card(int n)
-    {
-        var body = $"499999{n:D9}";
-        for (var check = 0; check <= 9; check++)
-        {
-            var candidate = body + check;
-            if (CardNumber.PassesLuhn(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("unreachable");
-    }
+    public static string Card(int n) => CardNumber.WithCheckDigit($"499999{n:D9}");
 }

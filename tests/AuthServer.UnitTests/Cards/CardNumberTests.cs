@@ -102,4 +102,19 @@ public class CardNumberTests
     {
         Assert.False(CardNumber.PassesLuhn(string.Empty));
     }
+
+    [Theory]
+    [InlineData("454881204411033", "4548812044110335")]
+    [InlineData("540375107733101", "5403751077331015")]
+    [InlineData("491761000012345", "4917610000123455")]
+    public void WithCheckDigit_DemoCardBodies_GiveTheDemoCards(string body, string card)
+    {
+        Assert.Equal(card, CardNumber.WithCheckDigit(body));
+    }
+
+    [Fact]
+    public void WithCheckDigit_NotDigits_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => CardNumber.WithCheckDigit("4548x"));
+    }
 }

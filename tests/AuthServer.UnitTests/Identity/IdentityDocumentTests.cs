@@ -89,4 +89,22 @@ public class IdentityDocumentTests
     {
         Assert.Equal(expected, IdentityDocument.HasValidCheckLetter(document));
     }
+
+    [Theory]
+    [InlineData(12345678, "12345678Z")]
+    [InlineData(0, "00000000T")]
+    [InlineData(99999999, "99999999R")]
+    public void Dni_NumberGetsItsCheckLetterAndNormalizesToItself(int number, string expected)
+    {
+        Assert.Equal(expected, IdentityDocument.Dni(number));
+        Assert.Equal(expected, IdentityDocument.Normalize(expected));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(100_000_000)]
+    public void Dni_OutOfRange_Throws(int number)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => IdentityDocument.Dni(number));
+    }
 }
