@@ -150,7 +150,7 @@ public sealed class RecoveryCodeTests : IntegrationTest
         var rightAfterwards = await RefusedAsync(() => Api.ConfirmAsync(started.RecoveryId, secondCode));
 
         fourth.Is(StatusCode.InvalidArgument, "CODE_INCORRECT");
-        Assert.Equal("2", fourth.Metadata["attempts_remaining"]);
+        Assert.Equal("1", fourth.Metadata["attempts_remaining"]); // the new code's own 3 tries, capped by the 5 of the recovery
         fifth.Is(StatusCode.FailedPrecondition, "RECOVERY_BLOCKED");
         rightAfterwards.Is(StatusCode.FailedPrecondition, "RECOVERY_BLOCKED");
 

@@ -78,7 +78,7 @@ public sealed class InMemoryChallengeStore(TimeProvider time) : IChallengeStore
 
             return Task.FromResult(burned
                 ? new VerifyResult(VerifyStatus.Burned)
-                : new VerifyResult(VerifyStatus.Incorrect, limits.MaxAttemptsPerCode - codeFailures));
+                : new VerifyResult(VerifyStatus.Incorrect, Math.Min(limits.MaxAttemptsPerCode - codeFailures, limits.MaxTotalFailures - totalFailures)));
         }
     }
 

@@ -59,7 +59,7 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         redis.call('HSET', KEYS[1], 'cf', cf, 'tf', tf, 'st', newState)
         if countInactive then return {'Incorrect', maxTotal - tf, 0} end
         if burned then return {'Burned', 0, 0} end
-        return {'Incorrect', maxAttempts - cf, 0}
+        return {'Incorrect', math.min(maxAttempts - cf, maxTotal - tf), 0}
         """;
 
     private const string AcceptOtherFactorScript = """
