@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Storage;
@@ -13,9 +12,7 @@ namespace Recovery.AuthServer.IntegrationTests;
 /// </summary>
 public sealed class BurstCliTests : IntegrationTest
 {
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(120);
 
-    private readonly List<GrpcChannel> channels = [];
     private readonly string directory;
 
     public BurstCliTests()
@@ -34,7 +31,7 @@ public sealed class BurstCliTests : IntegrationTest
         var json = Path.Combine(directory, "burst.json");
         var chart = Path.Combine(directory, "burst.svg");
 
-        var (exitCode, stdout, stderr) = await RunAsync(
+        var (exitCode, stdout, stderr) = await RunCliAsync(
             "burst", "--customers", "20", "--concurrency", "4", "--dev-sink", SinkPath, "--json", json, "--chart", chart,
             "--admin-token", SyntheticCustomer.DevAdminToken, "--anchor-seconds", "0.5", "--argon2-samples", "5", "--no-input");
 
@@ -77,7 +74,7 @@ public sealed class BurstCliTests : IntegrationTest
         var json = Path.Combine(directory, "burst-rate.json");
 
         // 12 flows at 20 per second: the last is due 0.55 s after the first, whatever the server's speed.
-        var (exitCode, stdout, stderr) = await RunAsync(
+        var (exitCode, stdout, stderr) = await RunCliAsync(
             "burst", "--customers", "12", "--rate", "20", "--concurrency", "12", "--dev-sink", SinkPath, "--json", json,
             "--admin-token", SyntheticCustomer.DevAdminToken, "--anchor-seconds", "0.5", "--argon2-samples", "3", "--no-input");
 
@@ -98,7 +95,7 @@ public sealed class BurstCliTests : IntegrationTest
     [InlineData("fast")]
     public async Task Burst_BadRate_UsageErrorBeforeAnyCall(string rate)
     {
-        var (exitCode, _, stderr) = await RunAsync("burst", "--customers", "3", "--rate", rate, "--dev-sink", SinkPath, "--admin-token", SyntheticCustomer.DevAdminToken);
+        var (exitCode, _, stderr) = await RunCliAsync("burst", "--customers", "3", "--rate", rate, "--dev-sink", SinkPath, "--admin-token", SyntheticCustomer.DevAdminToken);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("--rate", stderr, StringComparison.Ordinal);
@@ -108,7 +105,7 @@ public sealed class BurstCliTests : IntegrationTest
     [Fact]
     public async Task Burst_WrongAdminToken_ExitsOneAndRunsNoFlow()
     {
-        var (exitCode, stdout, stderr) = await RunAsync(
+        var (exitCode, stdout, stderr) = await RunCliAsync(
             "burst", "--customers", "3", "--concurrency", "2", "--dev-sink", SinkPath,
             "--admin-token", "bm90LXRoZS1hZG1pbi10b2tlbi0wMTIzNDU2Nzg5LWFiY2RlZg==", "--no-input");
 
@@ -120,7 +117,7 @@ public sealed class BurstCliTests : IntegrationTest
     [Fact]
     public async Task Burst_Help_ListsTheOptionsAndExitsZero()
     {
-        var (exitCode, stdout, _) = await RunAsync("burst", "--help");
+        var (exitCode, stdout, _) = await RunCliAsync("burst", "--help");
 
         Assert.Equal(0, exitCode);
         foreach (var option in new[] { "--customers", "--concurrency", "--dev-sink", "--json", "--markdown", "--chart", "--server-cores", "--admin-token" })
@@ -132,7 +129,7 @@ public sealed class BurstCliTests : IntegrationTest
     [Fact]
     public async Task Burst_WithoutDevSink_UsageErrorBeforeAnyCall()
     {
-        var (exitCode, _, stderr) = await RunAsync("burst", "--customers", "3", "--admin-token", SyntheticCustomer.DevAdminToken);
+        var (exitCode, _, stderr) = await RunCliAsync("burst", "--customers", "3", "--admin-token", SyntheticCustomer.DevAdminToken);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("--dev-sink", stderr, StringComparison.Ordinal);
@@ -141,28 +138,7 @@ public sealed class BurstCliTests : IntegrationTest
 
     public override async Task DisposeAsync()
     {
-        foreach (var channel in channels)
-        {
-            channel.Dispose();
-        }
-
         await base.DisposeAsync();
         Directory.Delete(directory, recursive: true);
-    }
-
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exitCode = await Cli.RunAsync([.. args, "--server", Factory.Server.BaseAddress.ToString()], stdout, stderr, TextReader.Null, channelFactory: CreateCliChannel)
-            .WaitAsync(RunTimeout);
-        return (exitCode, stdout.ToString(), stderr.ToString());
-    }
-
-    private GrpcChannel CreateCliChannel(string url)
-    {
-        var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = Factory.Server.CreateHandler() });
-        channels.Add(channel);
-        return channel;
     }
 }

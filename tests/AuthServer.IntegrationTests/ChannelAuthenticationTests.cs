@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Health.V1;
-using Grpc.Net.Client;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
 using Recovery.Client;
@@ -21,8 +20,6 @@ public sealed class ChannelAuthenticationTests : IntegrationTest
     private static readonly string WebToken = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
     private static readonly string MobileToken = Convert.ToBase64String(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray());
     private static readonly string OldWebToken = Convert.ToBase64String(Enumerable.Range(201, 32).Select(i => (byte)i).ToArray());
-
-    private readonly List<GrpcChannel> cliChannels = [];
 
     public ChannelAuthenticationTests()
         : base(new ServerOptions(Settings: new Dictionary<string, string>
@@ -136,22 +133,12 @@ public sealed class ChannelAuthenticationTests : IntegrationTest
     [Fact]
     public async Task AuthClientEvaluate_ChannelTokenOption_AnsweredAndWithoutIt_Refused()
     {
-        var (withToken, stdout, stderr) = await RunCliAsync("evaluate", "--password", "Nube#Verde!2031", "--channel-token", MobileToken);
-        var (withoutToken, _, refusal) = await RunCliAsync("evaluate", "--password", "Nube#Verde!2031");
+        var (withToken, stdout, stderr) = await RunCliAsync("evaluate", "--password", "Nube#Verde!2031", "--channel-token", MobileToken, "--no-input");
+        var (withoutToken, _, refusal) = await RunCliAsync("evaluate", "--password", "Nube#Verde!2031", "--no-input");
 
         Assert.True(withToken == 0, $"exit {withToken}\nstdout:\n{stdout}\nstderr:\n{stderr}");
         Assert.Equal(1, withoutToken);
         Assert.Contains("CHANNEL_TOKEN_INVALID", refusal, StringComparison.Ordinal);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        foreach (var channel in cliChannels)
-        {
-            channel.Dispose();
-        }
-
-        await base.DisposeAsync();
     }
 
     private (RecoveryService.RecoveryServiceClient Recovery, AccessService.AccessServiceClient Access) Clients(string token, string? channelHeader = null)
@@ -177,17 +164,4 @@ public sealed class ChannelAuthenticationTests : IntegrationTest
         DocumentId = customer.Document,
         CaptchaToken = DemoCustomer.Captcha,
     };
-
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exitCode = await Cli.RunAsync([.. args, "--server", Factory.Server.BaseAddress.ToString(), "--no-input"], stdout, stderr, TextReader.Null, channelFactory: url =>
-        {
-            var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = Factory.Server.CreateHandler() });
-            cliChannels.Add(channel);
-            return channel;
-        }).WaitAsync(TimeSpan.FromSeconds(60));
-        return (exitCode, stdout.ToString(), stderr.ToString());
-    }
 }

@@ -1,4 +1,3 @@
-using Grpc.Net.Client;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.Client;
 using Recovery.V1;
@@ -11,9 +10,7 @@ namespace Recovery.AuthServer.IntegrationTests;
 /// </summary>
 public sealed class CliTests : IntegrationTest
 {
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly List<GrpcChannel> channels = [];
     private readonly string sinkPath;
 
     public CliTests()
@@ -27,7 +24,7 @@ public sealed class CliTests : IntegrationTest
     [Fact]
     public async Task Recover_SeedCustomerWithDevSink_ExitsZeroShowingMaskedDestinations()
     {
-        var (exitCode, stdout, stderr) = await RunAsync(
+        var (exitCode, stdout, stderr) = await RunCliAsync(
             "recover", "--server", Factory.Server.BaseAddress.ToString(),
             "--card", DemoCustomer.Seed.Card, "--expiry", "12/29", "--document", "12345678Z", "--captcha", "dev-ok",
             "--new-password", DemoCustomer.NewPassword, "--dev-sink", sinkPath, "--no-input");
@@ -46,7 +43,7 @@ public sealed class CliTests : IntegrationTest
     [Fact]
     public async Task Recover_InvalidCard_ExitsOneNamingFieldAndSendsNothing()
     {
-        var (exitCode, stdout, stderr) = await RunAsync(
+        var (exitCode, stdout, stderr) = await RunCliAsync(
             "recover", "--server", Factory.Server.BaseAddress.ToString(),
             "--card", "4548812044110336", "--expiry", "12/29", "--document", "12345678Z", "--captcha", "dev-ok",
             "--new-password", DemoCustomer.NewPassword, "--dev-sink", sinkPath, "--no-input");
@@ -60,7 +57,7 @@ public sealed class CliTests : IntegrationTest
     [Fact]
     public async Task Recover_NoInputWithoutDevSink_UsageErrorBeforeAnyCall()
     {
-        var (exitCode, _, stderr) = await RunAsync(
+        var (exitCode, _, stderr) = await RunCliAsync(
             "recover", "--server", Factory.Server.BaseAddress.ToString(),
             "--card", DemoCustomer.Seed.Card, "--expiry", "12/29", "--document", "12345678Z",
             "--new-password", DemoCustomer.NewPassword, "--no-input");
@@ -73,27 +70,7 @@ public sealed class CliTests : IntegrationTest
 
     public override async Task DisposeAsync()
     {
-        foreach (var channel in channels)
-        {
-            channel.Dispose();
-        }
-
         await base.DisposeAsync();
         File.Delete(sinkPath);
-    }
-
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exitCode = await Cli.RunAsync(args, stdout, stderr, TextReader.Null, channelFactory: CreateCliChannel).WaitAsync(RunTimeout);
-        return (exitCode, stdout.ToString(), stderr.ToString());
-    }
-
-    private GrpcChannel CreateCliChannel(string url)
-    {
-        var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = Factory.Server.CreateHandler() });
-        channels.Add(channel);
-        return channel;
     }
 }

@@ -1,4 +1,3 @@
-using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Storage;
@@ -9,10 +8,8 @@ namespace Recovery.AuthServer.IntegrationTests;
 /// <summary>The AuthClient <c>import</c> and <c>status</c> commands run in-process against the server.</summary>
 public sealed class ImportCliTests : IntegrationTest
 {
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
     private const string Header = "customer_id,user_code,display_name,email,phone,document_id,birth_date,language_code,card_number,card_expiry,initial_password";
 
-    private readonly List<GrpcChannel> channels = [];
     private readonly string directory = Directory.CreateTempSubdirectory("recovery-import-").FullName;
 
     private ICustomerStore Store => Factory.Services.GetRequiredService<ICustomerStore>();
@@ -22,7 +19,7 @@ public sealed class ImportCliTests : IntegrationTest
     {
         var path = Write("customers.csv", Header, Row(1), Row(2), "\"syn-000003\",70000003,\"GARCÍA, ANA\",a@example.es,+34600000003,00000003A,,en,,,");
 
-        var (exitCode, stdout, stderr) = await RunAsync("import", "--file", path, "--admin-token", SyntheticCustomer.DevAdminToken);
+        var (exitCode, stdout, stderr) = await RunCliAsync("import", "--file", path, "--admin-token", SyntheticCustomer.DevAdminToken);
 
         Assert.True(exitCode == 0, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
         Assert.Contains("imported: 3", stdout, StringComparison.Ordinal);
@@ -38,7 +35,7 @@ public sealed class ImportCliTests : IntegrationTest
         var path = Write("customers.json",
             "[" + Json(SyntheticCustomer.Make(4), SyntheticCustomer.Card(4)) + "," + Json(bad, "4999990000000001") + "]");
 
-        var (exitCode, stdout, stderr) = await RunAsync("import", "--file", path, "--admin-token", SyntheticCustomer.DevAdminToken);
+        var (exitCode, stdout, stderr) = await RunCliAsync("import", "--file", path, "--admin-token", SyntheticCustomer.DevAdminToken);
 
         Assert.True(exitCode == 1, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
         Assert.Contains("imported: 1", stdout, StringComparison.Ordinal);
@@ -52,7 +49,7 @@ public sealed class ImportCliTests : IntegrationTest
     {
         var path = Write("customers.csv", Header, Row(6));
 
-        var (exitCode, _, stderr) = await RunAsync("import", "--file", path, "--admin-token", "bm90LXRoZS1hZG1pbi10b2tlbi0wMTIzNDU2Nzg5LWFiY2RlZg==", "--no-input");
+        var (exitCode, _, stderr) = await RunCliAsync("import", "--file", path, "--admin-token", "bm90LXRoZS1hZG1pbi10b2tlbi0wMTIzNDU2Nzg5LWFiY2RlZg==", "--no-input");
 
         Assert.Equal(1, exitCode);
         Assert.Contains("ADMIN_TOKEN_INVALID", stderr, StringComparison.Ordinal);
@@ -64,7 +61,7 @@ public sealed class ImportCliTests : IntegrationTest
     {
         var path = Write("customers.csv", Header + ",pin", Row(7) + ",1234");
 
-        var (exitCode, _, stderr) = await RunAsync("import", "--file", path, "--admin-token", SyntheticCustomer.DevAdminToken);
+        var (exitCode, _, stderr) = await RunCliAsync("import", "--file", path, "--admin-token", SyntheticCustomer.DevAdminToken);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("pin", stderr, StringComparison.Ordinal);
@@ -74,7 +71,7 @@ public sealed class ImportCliTests : IntegrationTest
     [Fact]
     public async Task Import_Help_NamesTheColumnsAndExitsZero()
     {
-        var (exitCode, stdout, _) = await RunAsync("import", "--help");
+        var (exitCode, stdout, _) = await RunCliAsync("import", "--help");
 
         Assert.Equal(0, exitCode);
         Assert.Contains(Header, stdout, StringComparison.Ordinal);
@@ -84,7 +81,7 @@ public sealed class ImportCliTests : IntegrationTest
     [Fact]
     public async Task Status_SeedCustomer_PrintsBlocked()
     {
-        var (exitCode, stdout, stderr) = await RunAsync("status", "--user-code", DemoCustomer.Seed.UserCode, "--admin-token", SyntheticCustomer.DevAdminToken);
+        var (exitCode, stdout, stderr) = await RunCliAsync("status", "--user-code", DemoCustomer.Seed.UserCode, "--admin-token", SyntheticCustomer.DevAdminToken);
 
         Assert.True(exitCode == 0, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
         Assert.Contains("credentials: BLOCKED", stdout, StringComparison.Ordinal);
@@ -93,11 +90,6 @@ public sealed class ImportCliTests : IntegrationTest
 
     public override async Task DisposeAsync()
     {
-        foreach (var channel in channels)
-        {
-            channel.Dispose();
-        }
-
         await base.DisposeAsync();
         Directory.Delete(directory, recursive: true);
     }
@@ -127,21 +119,5 @@ public sealed class ImportCliTests : IntegrationTest
         var path = Path.Combine(directory, name);
         File.WriteAllText(path, string.Join('\n', lines) + "\n");
         return path;
-    }
-
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exitCode = await Cli.RunAsync([.. args, "--server", Factory.Server.BaseAddress.ToString()], stdout, stderr, TextReader.Null, channelFactory: CreateCliChannel)
-            .WaitAsync(RunTimeout);
-        return (exitCode, stdout.ToString(), stderr.ToString());
-    }
-
-    private GrpcChannel CreateCliChannel(string url)
-    {
-        var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = Factory.Server.CreateHandler() });
-        channels.Add(channel);
-        return channel;
     }
 }

@@ -12,8 +12,8 @@ start_server() {
   echo $!
 }
 
-# call URL METHOD JSON
-call() { buf curl --protocol grpc --http2-prior-knowledge --timeout 10s -d "$3" "$1/$2"; }
+# call URL METHOD JSON [buf curl options, e.g. -H "name: value"]
+call() { buf curl --protocol grpc --http2-prior-knowledge --timeout 10s "${@:4}" -d "$3" "$1/$2"; }
 
 field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
 for k in sys.argv[1].split("."): d=d[k]

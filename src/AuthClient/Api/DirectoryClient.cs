@@ -11,7 +11,7 @@ namespace Recovery.Client;
 /// </summary>
 public sealed class DirectoryClient
 {
-    private readonly Metadata _headers;
+    private readonly HeaderedCalls _calls;
 
     /// <summary>Creates a client over a channel (which the caller keeps owning and disposing).</summary>
     /// <param name="channel">The channel to the server.</param>
@@ -22,11 +22,10 @@ public sealed class DirectoryClient
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentException.ThrowIfNullOrWhiteSpace(adminToken);
         Directory = new DirectoryService.DirectoryServiceClient(channel);
-        _headers = new Metadata { { "authorization", "Bearer " + adminToken } };
-        Deadline = deadline ?? RecoveryClient.StandardDeadline;
+        _calls = new HeaderedCalls(new Metadata { { "authorization", "Bearer " + adminToken } }, deadline ?? RecoveryClient.StandardDeadline);
     }
 
-    public TimeSpan Deadline { get; }
+    public TimeSpan Deadline => _calls.Deadline;
 
     /// <summary>The generated client, for what this wrapper does not cover.</summary>
     public DirectoryService.DirectoryServiceClient Directory { get; }
@@ -70,20 +69,6 @@ public sealed class DirectoryClient
         }, cancellationToken);
     }
 
-    private async Task<TResponse> CallAsync<TResponse>(string operation, Func<CallOptions, Task<TResponse>> run, CancellationToken cancellationToken)
-    {
-        var options = new CallOptions(_headers, DateTime.UtcNow + Deadline, cancellationToken);
-        try
-        {
-            return await run(options).ConfigureAwait(false);
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException($"{operation} was cancelled by the caller.", ex, cancellationToken);
-        }
-        catch (RpcException ex)
-        {
-            throw RecoveryClientException.FromRpcException(ex, operation);
-        }
-    }
+    private Task<TResponse> CallAsync<TResponse>(string operation, Func<CallOptions, Task<TResponse>> run, CancellationToken cancellationToken) =>
+        _calls.RunAsync(operation, run, cancellationToken);
 }

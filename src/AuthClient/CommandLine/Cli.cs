@@ -17,6 +17,8 @@ public static class Cli
         new ImportCommand(),
         new StatusCommand(),
         new BurstCommand(),
+        new LookupCommand(),
+        new VoiceCodeCommand(),
     ];
 
     /// <summary>Runs the tool on the process console; Ctrl+C cancels the current step.</summary>

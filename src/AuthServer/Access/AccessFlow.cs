@@ -420,9 +420,11 @@ public sealed class AccessFlow(
     /// <summary>How tickets ("ticket") and sessions ("session") are keyed at rest; shared with <see cref="AuthenticatorFlow"/>.</summary>
     internal static string TokenHash(SecretKeys keys, string kind, string token) => KeyedHash.ComputeHex(keys.CodeKey, kind + ":" + token);
 
-    private static string ChallengeId(string operationId) => "op:" + operationId;
+    /// <summary>The SMS challenge of an operation; shared with the call-centre path, which reissues it by voice.</summary>
+    internal static string ChallengeId(string operationId) => "op:" + operationId;
 
-    private static byte[] Binding(OperationRecord op) =>
+    /// <summary>What an operation's code is bound to (PSD2 dynamic linking); shared with the call-centre path.</summary>
+    internal static byte[] Binding(OperationRecord op) =>
         OtpEngine.Binding("operation", op.Id, op.CustomerId, op.Reference, op.Description,
             Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(op.PendingPasswordHash))));
 
@@ -445,7 +447,7 @@ public sealed class AccessFlow(
     private static Failure TicketInvalid() =>
         new(FailureKind.Unauthenticated, ErrorReasons.ChangeTicketInvalid, "The change ticket is unknown or has expired; log in again.");
 
-    private static Failure NotPending(OperationState state) =>
+    internal static Failure NotPending(OperationState state) =>
         new(FailureKind.FailedPrecondition, ErrorReasons.OperationNotPending, "The operation is not pending.")
         {
             Metadata = new Dictionary<string, string> { ["state"] = state.ToString().ToUpperInvariant() },

@@ -48,6 +48,10 @@ public static class ErrorReasons
     public const string AdminTokenInvalid = "ADMIN_TOKEN_INVALID";
     public const string ChannelTokenInvalid = "CHANNEL_TOKEN_INVALID";
     public const string ChannelMismatch = "CHANNEL_MISMATCH";
+    public const string CallCentreTokenInvalid = "CALL_CENTRE_TOKEN_INVALID";
+    public const string CallCentreDisabled = "CALL_CENTRE_DISABLED";
+    public const string CardMismatch = "CARD_MISMATCH";
+    public const string CardChecksExhausted = "CARD_CHECKS_EXHAUSTED";
     public const string DirectoryDisabled = "DIRECTORY_DISABLED";
 
     public const string Overloaded = "OVERLOADED";

@@ -1,39 +1,28 @@
-using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Customers;
 
 namespace Recovery.AuthServer.Grpc;
 
-/// <summary>
-/// The admin credential of DirectoryService, and only of it (registered for that service alone): the
-/// metadata <c>authorization: Bearer &lt;token&gt;</c> must carry a configured <c>Directory:AdminTokens</c> value.
-/// Runs inside <see cref="ErrorMappingInterceptor"/>, so its refusals carry the usual details.
-/// </summary>
-public sealed partial class AdminTokenInterceptor(AdminTokenVerifier verifier, ILogger<AdminTokenInterceptor> logger) : CallCheckInterceptor
+/// <summary>The admin credential of DirectoryService: a configured <c>Directory:AdminTokens</c> value.</summary>
+public sealed partial class AdminTokenInterceptor(AdminTokenVerifier verifier, ILogger<AdminTokenInterceptor> logger) : ServiceTokenInterceptor(verifier)
 {
     // Static: gRPC creates an interceptor per call, and "log once" must span calls.
     private static int loggedDisabled;
 
-    // Before the first message is read: a refused import stores nothing.
-    protected override void Check(ServerCallContext context)
+    protected override string Service => "DirectoryService";
+
+    protected override string Setting => "Directory:AdminTokens";
+
+    protected override string DisabledReason => ErrorReasons.DirectoryDisabled;
+
+    protected override string InvalidReason => ErrorReasons.AdminTokenInvalid;
+
+    protected override void LogDisabledOnce(string method)
     {
-        if (!verifier.IsConfigured)
+        if (Interlocked.Exchange(ref loggedDisabled, 1) == 0)
         {
-            if (Interlocked.Exchange(ref loggedDisabled, 1) == 0)
-            {
-                LogDisabled(context.Method);
-            }
-
-            OutcomeExtensions.Throw(new Failure(FailureKind.PermissionDenied, ErrorReasons.DirectoryDisabled,
-                "DirectoryService is disabled: no Directory:AdminTokens is configured."));
-        }
-
-        if (!verifier.Verify(BearerHeader.Read(context)))
-        {
-            // The same answer for a missing and a wrong token; the token itself is never logged.
-            OutcomeExtensions.Throw(new Failure(FailureKind.Unauthenticated, ErrorReasons.AdminTokenInvalid,
-                "DirectoryService needs 'authorization: Bearer <admin token>' with a configured token."));
+            LogDisabled(method);
         }
     }
 

@@ -71,6 +71,8 @@ public static class DomainExtensions
         services.AddSingleton<RecoveryFlow>();
         services.AddSingleton<AccessFlow>();
         services.AddSingleton<AuthenticatorFlow>();
+        services.AddSingleton<CallCentre.CallCentreFlow>();
+        services.AddSingleton<CallCentre.CallCentreAuthenticator>();
         services.AddSingleton<Customers.CustomerDirectory>();
         services.AddSingleton<Customers.AdminTokenVerifier>();
         services.AddSingleton<Channels.ChannelAuthenticator>();

@@ -29,6 +29,10 @@ public static class GrpcExtensions
         {
             // The admin credential, for this service only; service interceptors run inside the global ones.
             o.Interceptors.Add<AdminTokenInterceptor>();
+        }).AddServiceOptions<CallCentreGrpcService>(o =>
+        {
+            // The agents' credential, for this service only.
+            o.Interceptors.Add<CallCentreAuthInterceptor>();
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("recovery", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
@@ -40,6 +44,7 @@ public static class GrpcExtensions
         app.MapGrpcService<RecoveryGrpcService>();
         app.MapGrpcService<AccessGrpcService>();
         app.MapGrpcService<DirectoryGrpcService>();
+        app.MapGrpcService<CallCentreGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

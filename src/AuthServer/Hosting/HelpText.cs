@@ -33,10 +33,12 @@ public static class HelpText
           Channels:Tokens:NAME:N      Bearer token(s) of channel NAME (web, mobile, ivr, …) for RecoveryService and
                                       AccessService (base64, >= 32 bytes); required outside Development
           Directory:AdminTokens       Bearer tokens for DirectoryService (base64, >= 32 bytes)
+          CallCentre:Tokens           Bearer tokens of the call-centre desktop for CallCentreService (base64, >= 32 bytes);
+                                      calls also name the agent in x-agent-id
           Otp:*, Passwords:*, RateLimits:*, Recovery:*, Access:*, Idempotency:*   See docs/configuration.md
 
         Services: recovery.v1.RecoveryService, recovery.v1.AccessService (channel token),
-                  recovery.v1.DirectoryService (admin token),
+                  recovery.v1.DirectoryService (admin token), recovery.v1.CallCentreService (call-centre token + agent),
                   grpc.health.v1.Health, server reflection.
         """;
 

@@ -47,6 +47,8 @@ public static class OptionsExtensions
         builder.Services.AddSingleton<IValidateOptions<Customers.DirectoryOptions>, Customers.DirectoryOptionsValidator>();
         Bind<Channels.ChannelOptions>(builder, Channels.ChannelOptions.Section);
         builder.Services.AddSingleton<IValidateOptions<Channels.ChannelOptions>, Channels.ChannelOptionsValidator>();
+        Bind<CallCentre.CallCentreOptions>(builder, CallCentre.CallCentreOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<CallCentre.CallCentreOptions>, CallCentre.CallCentreOptionsValidator>();
         Bind<DemoDirectoryOptions>(builder, DemoDirectoryOptions.Section);
         Bind<StorageOptions>(builder, StorageOptions.Section)
             .Validate(o => !o.UsesRedis || !string.IsNullOrWhiteSpace(o.Redis.Configuration),

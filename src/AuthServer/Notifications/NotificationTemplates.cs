@@ -16,6 +16,7 @@ public static class NotificationTemplates
     public const string PasswordChanged = "password-changed";
     public const string AuthenticatorAdded = "authenticator-added";
     public const string AuthenticatorCode = "authenticator-code";
+    public const string OperationCodeByVoice = "operation-code-by-voice";
 
     /// <summary>The bank's call-centre number as the screens show it.</summary>
     public const string CallCentrePhone = "950 183 313";
@@ -68,6 +69,13 @@ public static class NotificationTemplates
             language == Language.English
                 ? $"Hello {displayName}: an authenticator app can now sign your Banca a Distancia operations. If it was not you, call {CallCentrePhone} at once."
                 : $"Hola {displayName}: se ha activado una app de autenticación para firmar tus operaciones de Banca a Distancia. Si no has sido tú, llama cuanto antes al {CallCentrePhone}.");
+
+    public static Notification OperationCodeByVoiceEmail(string email, string displayName, string description, string reference, Language language) =>
+        Build(NotificationChannel.Email, email, OperationCodeByVoice, language,
+            new() { ["display_name"] = displayName, ["description"] = description, ["reference"] = reference },
+            language == Language.English
+                ? $"Hello {displayName}: at your call we gave you by phone a code to sign \"{description}\", ref. {reference}. If you did not call us, call {CallCentrePhone} at once."
+                : $"Hola {displayName}: a petición tuya te hemos dado por teléfono una clave para firmar \"{description}\", ref. {reference}. Si no nos has llamado, llama cuanto antes al {CallCentrePhone}.");
 
     /// <summary>The description of a password change, as screen 6 shows it.</summary>
     public static string PasswordChangeDescription(Language language) =>

@@ -62,6 +62,9 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
         return (result, new IssuedCode(code, c.ExpiresAt, c.ResendAvailableAt, Math.Max(0, limits.MaxResends - c.Resends)));
     }
 
+    /// <summary>The challenge as stored (its MAC, never a code), or null.</summary>
+    public Task<Challenge?> GetAsync(string challengeId, CancellationToken cancellationToken) => store.GetAsync(challengeId, cancellationToken);
+
     public Task<bool> CloseAsync(string challengeId, CancellationToken cancellationToken) => store.CloseAsync(challengeId, cancellationToken);
 
     public int ResendsRemaining(Challenge challenge) => Math.Max(0, limits.MaxResends - challenge.Resends);

@@ -32,4 +32,7 @@ public sealed record OperationRecord
     public required DateTimeOffset ExpiresAt { get; init; }
 
     public OperationState State { get; init; } = OperationState.Pending;
+
+    /// <summary>Card checks the call-centre path has used for this operation (see IOperationStore.TryTakeCardCheckAsync).</summary>
+    public int CardChecksUsed { get; init; }
 }

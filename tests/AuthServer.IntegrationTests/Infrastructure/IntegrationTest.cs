@@ -18,7 +18,10 @@ public abstract class IntegrationTest : IAsyncLifetime
 {
     private protected const string CodeKey = "code";
 
+    private static readonly TimeSpan CliTimeout = TimeSpan.FromSeconds(120);
+
     private readonly ServerOptions options;
+    private readonly List<GrpcChannel> cliChannels = [];
     private RecoveryServerFactory? factory;
     private RecoveryApi? api;
 
@@ -43,6 +46,14 @@ public abstract class IntegrationTest : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        lock (cliChannels)
+        {
+            foreach (var channel in cliChannels)
+            {
+                channel.Dispose();
+            }
+        }
+
         api?.Dispose();
         if (factory is not null)
         {
@@ -53,6 +64,28 @@ public abstract class IntegrationTest : IAsyncLifetime
     /// <summary>A real channel over the in-memory server's handler.</summary>
     private protected GrpcChannel CreateChannel() =>
         GrpcChannel.ForAddress(Factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Factory.Server.CreateHandler() });
+
+    /// <summary>
+    /// Runs the AuthClient tool in process against this test's server (over its handler, whatever the
+    /// <c>--server</c> URL; one is added when <paramref name="args"/> has none) with no standard input.
+    /// </summary>
+    private protected async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        string[] all = args.Contains("--server") ? args : [.. args, "--server", Factory.Server.BaseAddress.ToString()];
+        var exitCode = await Client.Cli.RunAsync(all, stdout, stderr, TextReader.Null, channelFactory: url =>
+        {
+            var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = Factory.Server.CreateHandler() });
+            lock (cliChannels)
+            {
+                cliChannels.Add(channel);
+            }
+
+            return channel;
+        }).WaitAsync(CliTimeout);
+        return (exitCode, stdout.ToString(), stderr.ToString());
+    }
 
     private protected static Task<RpcError> RefusedAsync(Func<Task> call) => RpcError.FromAsync(call);
 

@@ -128,4 +128,32 @@ public abstract class OperationStoreContract
         var winner = Assert.Single(Enumerable.Range(0, 50), i => results[i]);
         Assert.Equal(states[winner % 3], (await store.GetAsync("op-1", ct).Timeout())!.State);
     }
+
+    [Fact]
+    public async Task TryTakeCardCheckAsync_TakesUpToMaxThenExhaustedAndTheRecordCountsThem()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+
+        Assert.Equal(new CardCheckTake(CardCheckTakeStatus.Taken, 1), await store.TryTakeCardCheckAsync("op-1", 3, ct).Timeout());
+        Assert.Equal(1, (await store.GetAsync("op-1", ct).Timeout())!.CardChecksUsed);
+        Assert.Equal(new CardCheckTake(CardCheckTakeStatus.Taken, 2), await store.TryTakeCardCheckAsync("op-1", 3, ct).Timeout());
+        Assert.Equal(new CardCheckTake(CardCheckTakeStatus.Taken, 3), await store.TryTakeCardCheckAsync("op-1", 3, ct).Timeout());
+        Assert.Equal(new CardCheckTake(CardCheckTakeStatus.Exhausted, 3), await store.TryTakeCardCheckAsync("op-1", 3, ct).Timeout());
+        Assert.Equal(3, (await store.FindByReferenceAsync(Reference, ct).Timeout())!.CardChecksUsed);
+        Assert.Equal(CardCheckTakeStatus.NotFound, (await store.TryTakeCardCheckAsync("nope", 3, ct).Timeout()).Status);
+    }
+
+    [Fact]
+    public async Task TryTakeCardCheckAsync_50Parallel_ExactlyMaxTaken()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+
+        var takes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => store.TryTakeCardCheckAsync("op-1", 3, ct).Timeout()))).Timeout();
+
+        Assert.Equal(3, takes.Count(t => t.Status == CardCheckTakeStatus.Taken));
+        Assert.Equal([1, 2, 3], takes.Where(t => t.Status == CardCheckTakeStatus.Taken).Select(t => t.Used).Order());
+        Assert.Equal(3, (await store.GetAsync("op-1", ct).Timeout())!.CardChecksUsed);
+    }
 }

@@ -47,6 +47,25 @@ public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
     public Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken) =>
         Task.FromResult(byReference.TryGetValue(reference, out var id) ? operations.GetValueOrDefault(id) : null);
 
+    public Task<CardCheckTake> TryTakeCardCheckAsync(string operationId, int max, CancellationToken cancellationToken)
+    {
+        while (operations.TryGetValue(operationId, out var current))
+        {
+            if (current.CardChecksUsed >= max)
+            {
+                return Task.FromResult(new CardCheckTake(CardCheckTakeStatus.Exhausted, current.CardChecksUsed));
+            }
+
+            var taken = current with { CardChecksUsed = current.CardChecksUsed + 1 };
+            if (operations.TryUpdate(operationId, taken, current))
+            {
+                return Task.FromResult(new CardCheckTake(CardCheckTakeStatus.Taken, taken.CardChecksUsed));
+            }
+        }
+
+        return Task.FromResult(new CardCheckTake(CardCheckTakeStatus.NotFound, 0));
+    }
+
     public Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken)
     {
         while (operations.TryGetValue(operationId, out var current))

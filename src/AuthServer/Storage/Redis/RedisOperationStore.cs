@@ -4,7 +4,8 @@ using StackExchange.Redis;
 namespace Recovery.AuthServer.Storage.Redis;
 
 /// <summary>
-/// Operations on Redis: the record at <c>{prefix}{op:&lt;id&gt;}:operation</c> and, for its 8-digit
+/// Operations on Redis: the record at <c>{prefix}{op:&lt;id&gt;}:operation</c> (a hash: <c>rec</c> the
+/// record, <c>st</c> its state, <c>ref</c> its reference, <c>cc</c> call-centre card checks used) and, for its 8-digit
 /// reference, a reservation at <c>{prefix}{ref:&lt;reference&gt;}:reference</c> naming the holder.
 /// </summary>
 /// <remarks>
@@ -56,13 +57,21 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         return {1, c[2]}
         """;
 
+    // ARGV: max checks. Returns {status (1 taken, 0 exhausted, -1 no such operation), checks used}.
+    private const string TakeCardCheckScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
+        local used = tonumber(redis.call('HGET', KEYS[1], 'cc') or '0')
+        if used >= tonumber(ARGV[1]) then return {0, used} end
+        return {1, redis.call('HINCRBY', KEYS[1], 'cc', 1)}
+        """;
+
     // ARGV: operation id.
     private const string ReleaseScript = """
         if redis.call('HGET', KEYS[1], 'id') == ARGV[1] then redis.call('HSET', KEYS[1], 'open', '0') end
         return 1
         """;
 
-    private static readonly RedisValue[] Fields = ["rec", "st"];
+    private static readonly RedisValue[] Fields = ["rec", "st", "cc"];
 
     public async Task<bool> TryCreateAsync(OperationRecord operation, CancellationToken cancellationToken)
     {
@@ -85,13 +94,29 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         var v = await redis.ExecuteAsync(db => db.HashGetAsync(OperationKey(operationId), Fields));
         return v[0].IsNull
             ? null
-            : JsonSerializer.Deserialize<OperationRecord>((string)v[0]!)! with { State = Enum.Parse<OperationState>((string)v[1]!) };
+            : JsonSerializer.Deserialize<OperationRecord>((string)v[0]!)! with
+            {
+                State = Enum.Parse<OperationState>((string)v[1]!),
+                CardChecksUsed = v[2].IsNull ? 0 : (int)v[2],
+            };
     }
 
     public async Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken)
     {
         var id = await redis.ExecuteAsync(db => db.HashGetAsync(ReferenceKey(reference), "id"));
         return id.IsNull ? null : await GetAsync((string)id!, cancellationToken);
+    }
+
+    public async Task<CardCheckTake> TryTakeCardCheckAsync(string operationId, int max, CancellationToken cancellationToken)
+    {
+        var r = (RedisResult[])(await redis.ScriptAsync(TakeCardCheckScript, [OperationKey(operationId)], [max]))!;
+        var used = (int)(long)r[1];
+        return (long)r[0] switch
+        {
+            1 => new CardCheckTake(CardCheckTakeStatus.Taken, used),
+            0 => new CardCheckTake(CardCheckTakeStatus.Exhausted, used),
+            _ => new CardCheckTake(CardCheckTakeStatus.NotFound, 0),
+        };
     }
 
     public async Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken)

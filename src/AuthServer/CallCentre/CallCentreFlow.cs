@@ -1,0 +1,153 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Access;
+using Recovery.AuthServer.Audit;
+using Recovery.AuthServer.Cards;
+using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Storage;
+
+namespace Recovery.AuthServer.CallCentre;
+
+/// <summary>
+/// The phone fallback of step 6 (the seed's "llamando al 950 183 313 … tarjetas físicas … que empiece
+/// por 4 o 5"): an agent finds an operation by its reference, checks the caller's physical card, and
+/// reads out a fresh signing code. The code is the operation's own challenge reissued, so the SMS code
+/// stops working and the online limits (wrong codes, resends) are shared; card checks are limited per
+/// reference. Every step is audited with the agent.
+/// </summary>
+public sealed class CallCentreFlow(
+    IOperationStore operations,
+    ICustomerStore customers,
+    OtpEngine otp,
+    CardValidator cards,
+    CardLookup cardLookup,
+    INotificationOutbox outbox,
+    IAuditLog audit,
+    IOptions<OtpOptions> otpOptions,
+    IOptions<CallCentreOptions> options,
+    TimeProvider time)
+{
+    /// <summary>The channel every call-centre step is audited under.</summary>
+    public const string Channel = "call-centre";
+
+    public async Task<Outcome<OperationLookup>> LookupAsync(string reference, string agentId, CancellationToken cancellationToken)
+    {
+        var op = await operations.FindByReferenceAsync(reference, cancellationToken);
+        if (op is null)
+        {
+            audit.Record(new AuditEvent("callcentre.lookup", "not_found", Channel, Detail: Agent(agentId)));
+            return NotFound();
+        }
+
+        var state = await CurrentStateAsync(op, cancellationToken);
+        var challenge = await otp.GetAsync(AccessFlow.ChallengeId(op.Id), cancellationToken);
+        audit.Record(new AuditEvent("callcentre.lookup", "found", Channel, op.CustomerId, op.Reference, Agent(agentId)));
+        return new OperationLookup(
+            op.Reference,
+            op.Description,
+            op.PhoneLastDigits,
+            state,
+            op.CreatedAt,
+            op.ExpiresAt,
+            Math.Max(0, options.Value.CardChecksPerReference - op.CardChecksUsed),
+            state == OperationState.Pending && challenge is not null ? otp.ResendsRemaining(challenge) : 0);
+    }
+
+    public async Task<Outcome<VoiceCode>> IssueCodeByVoiceAsync(string reference, string cardNumber, string cardExpiry, string agentId, CancellationToken cancellationToken)
+    {
+        var card = cards.Validate(cardNumber, cardExpiry);
+        if (!card.IsSuccess)
+        {
+            audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "invalid_fields", Channel, Detail: Agent(agentId)));
+            return card.Failure;
+        }
+
+        var op = await operations.FindByReferenceAsync(reference, cancellationToken);
+        if (op is null)
+        {
+            audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "not_found", Channel, Detail: Agent(agentId)));
+            return NotFound();
+        }
+
+        var state = await CurrentStateAsync(op, cancellationToken);
+        if (state != OperationState.Pending)
+        {
+            audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "not_pending", Channel, op.CustomerId, op.Reference, Agent(agentId)));
+            return AccessFlow.NotPending(state);
+        }
+
+        // Refused before a card check is spent: a code that could not be issued anyway (cooldown, no
+        // resends left) must not cost the caller one of the reference's few checks.
+        var now = time.GetUtcNow();
+        var challenge = await otp.GetAsync(AccessFlow.ChallengeId(op.Id), cancellationToken);
+        if (challenge is not null && (challenge.ResendAvailableAt > now || otp.ResendsRemaining(challenge) == 0))
+        {
+            audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "no_code_available", Channel, op.CustomerId, op.Reference, Agent(agentId)));
+            return CodeOutcomes.ForReissue(
+                new ReissueResult(otp.ResendsRemaining(challenge) == 0 ? ReissueStatus.LimitReached : ReissueStatus.TooSoon, challenge), now, ErrorReasons.OperationNotPending);
+        }
+
+        // The e-mail telling the customer a code was given by phone must fit before anything changes.
+        if (!outbox.HasRoomFor(1))
+        {
+            return Failure.Overloaded("Message delivery");
+        }
+
+        var take = await operations.TryTakeCardCheckAsync(op.Id, options.Value.CardChecksPerReference, cancellationToken);
+        if (take.Status != CardCheckTakeStatus.Taken)
+        {
+            audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "card_checks_exhausted", Channel, op.CustomerId, op.Reference, Agent(agentId)));
+            return take.Status == CardCheckTakeStatus.NotFound
+                ? NotFound()
+                : new Failure(FailureKind.FailedPrecondition, ErrorReasons.CardChecksExhausted,
+                    "No card checks are left for this reference; the customer can still sign online or open a new operation.");
+        }
+
+        var remaining = options.Value.CardChecksPerReference - take.Used;
+        var panHash = cardLookup.HashOf(card.Value.Digits);
+        var holder = await customers.FindByCardAsync(panHash, cancellationToken);
+        var matches = holder is not null && holder.Id == op.CustomerId &&
+            holder.Cards.Any(c => c.PanHash == panHash && c.Expiry == card.Value.Expiry.ToString());
+        if (!matches)
+        {
+            // One answer for an unknown card, another customer's card and a wrong expiry.
+            audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "card_mismatch", Channel, op.CustomerId, op.Reference, Agent(agentId)));
+            return new Failure(FailureKind.InvalidArgument, ErrorReasons.CardMismatch, "The card is not one of this operation's customer's cards (or its expiry differs).")
+            {
+                Violations = [new FieldViolation("card_number", "Not a card of this operation's customer with that expiry.", ErrorReasons.CardMismatch)],
+                Metadata = new Dictionary<string, string> { ["card_checks_remaining"] = remaining.ToString(CultureInfo.InvariantCulture) },
+            };
+        }
+
+        var (result, issued) = await otp.ReissueAsync(AccessFlow.ChallengeId(op.Id), AccessFlow.Binding(op), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
+        if (issued is null)
+        {
+            audit.Record(new AuditEvent("callcentre.issue_code_by_voice", result.Status.ToString(), Channel, op.CustomerId, op.Reference, Agent(agentId)));
+            return CodeOutcomes.ForReissue(result, time.GetUtcNow(), ErrorReasons.OperationNotPending);
+        }
+
+        await outbox.EnqueueAsync(
+            NotificationTemplates.OperationCodeByVoiceEmail(holder!.Email, holder.DisplayName, op.Description, op.Reference, Languages.FromTag(op.Language)),
+            cancellationToken);
+        audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "code_issued", Channel, op.CustomerId, op.Reference, Agent(agentId)));
+        return new VoiceCode(issued.Code, issued.ExpiresAt, issued.ResendsRemaining);
+    }
+
+    private async Task<OperationState> CurrentStateAsync(OperationRecord op, CancellationToken cancellationToken)
+    {
+        if (op.State == OperationState.Pending && op.ExpiresAt <= time.GetUtcNow())
+        {
+            await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
+            return OperationState.Expired;
+        }
+
+        return op.State;
+    }
+
+    private static string Agent(string agentId) => "agent=" + agentId;
+
+    private static Failure NotFound() =>
+        new(FailureKind.NotFound, ErrorReasons.OperationNotFound, "No operation has that reference.");
+}
