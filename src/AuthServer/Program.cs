@@ -17,7 +17,8 @@ builder.AddRecoveryOptions()
     .AddRecoveryStorage()
     .AddRecoveryDomain()
     .AddRecoveryNotifications()
-    .AddRecoveryGrpc();
+    .AddRecoveryGrpc()
+    .AddRecoveryObservability();
 
 var app = builder.Build();
 app.MapRecoveryEndpoints();

@@ -1,9 +1,13 @@
 using Microsoft.Extensions.Logging;
+using Recovery.AuthServer.Observability;
 
 namespace Recovery.AuthServer.Audit;
 
-/// <summary>Writes audit events as structured log records on the "Recovery.Audit" category.</summary>
-public sealed partial class LoggingAuditLog(ILoggerFactory loggerFactory, TimeProvider time) : IAuditLog
+/// <summary>
+/// Writes audit events as structured log records on the "Recovery.Audit" category, and counts them by action
+/// and outcome (<see cref="RecoveryMetrics"/>).
+/// </summary>
+public sealed partial class LoggingAuditLog(ILoggerFactory loggerFactory, TimeProvider time, RecoveryMetrics metrics) : IAuditLog
 {
     private readonly ILogger logger = loggerFactory.CreateLogger("Recovery.Audit");
 
@@ -11,6 +15,7 @@ public sealed partial class LoggingAuditLog(ILoggerFactory loggerFactory, TimePr
     {
         var e = auditEvent with { Time = time.GetUtcNow() };
         Log(e.Action, e.Outcome, e.Channel, e.CustomerId ?? "-", e.SubjectId ?? "-", e.Detail ?? "-", e.Time);
+        metrics.StepAudited(e.Action, e.Outcome);
     }
 
     [LoggerMessage(EventId = 9000, Level = LogLevel.Information,

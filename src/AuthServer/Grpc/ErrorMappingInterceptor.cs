@@ -3,6 +3,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Observability;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Passwords;
 
@@ -15,7 +16,7 @@ namespace Recovery.AuthServer.Grpc;
 /// It also hands the call's deadline to the domain (<see cref="RequestDeadline"/>) so that costly work can
 /// refuse early instead of finishing after the caller stopped waiting.
 /// </summary>
-public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, RequestDeadline deadline) : Interceptor
+public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, RequestDeadline deadline, RecoveryMetrics metrics) : Interceptor
 {
     // Static: gRPC creates an interceptor per call, and the throttle must span calls.
     private static long shedSinceLog;
@@ -29,11 +30,13 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         using var budget = deadline.Begin(TimeLeft(context));
         try
         {
-            return await continuation(request, context);
+            var response = await continuation(request, context);
+            metrics.RpcCompleted(context.Method, nameof(StatusCode.OK), nameof(StatusCode.OK));
+            return response;
         }
         catch (Exception ex)
         {
-            throw Map(ex, context);
+            throw Counted(Map(ex, context), context);
         }
     }
 
@@ -45,12 +48,22 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         using var budget = deadline.Begin(TimeLeft(context));
         try
         {
-            return await continuation(requestStream, context);
+            var response = await continuation(requestStream, context);
+            metrics.RpcCompleted(context.Method, nameof(StatusCode.OK), nameof(StatusCode.OK));
+            return response;
         }
         catch (Exception ex)
         {
-            throw Map(ex, context);
+            throw Counted(Map(ex, context), context);
         }
+    }
+
+    // Every mapped error carries an ErrorInfo; its reason is what operators count (shedding versus errors).
+    private RpcException Counted(RpcException mapped, ServerCallContext context)
+    {
+        var reason = mapped.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason ?? "NONE";
+        metrics.RpcCompleted(context.Method, mapped.StatusCode.ToString(), reason);
+        return mapped;
     }
 
     private RpcException Map(Exception ex, ServerCallContext context)

@@ -67,6 +67,7 @@ public static class DomainExtensions
         services.AddSingleton<StrengthEstimator>();
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<TemporaryPasswordGenerator>();
+        services.AddSingleton<Observability.RecoveryMetrics>();
         services.AddSingleton<IAuditLog, LoggingAuditLog>();
         services.AddSingleton<RecoveryFlow>();
         services.AddSingleton<AccessFlow>();

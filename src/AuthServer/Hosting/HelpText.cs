@@ -35,6 +35,8 @@ public static class HelpText
           Directory:AdminTokens       Bearer tokens for DirectoryService (base64, >= 32 bytes)
           CallCentre:Tokens           Bearer tokens of the call-centre desktop for CallCentreService (base64, >= 32 bytes);
                                       calls also name the agent in x-agent-id
+          OTEL_EXPORTER_OTLP_ENDPOINT Push metrics (meter Recovery.AuthServer, ASP.NET Core, runtime) over OTLP;
+                                      without it, read them with dotnet-counters
           Otp:*, Passwords:*, RateLimits:*, Recovery:*, Access:*, Idempotency:*   See docs/configuration.md
 
         Services: recovery.v1.RecoveryService, recovery.v1.AccessService (channel token),

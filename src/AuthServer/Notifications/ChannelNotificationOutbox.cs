@@ -19,6 +19,8 @@ public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> opti
 
     public bool HasRoomFor(int messages) => queue.Reader.Count + messages <= options.Value.OutboxCapacity;
 
+    public long Backlog => queue.Reader.Count;
+
     public ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
         // Writers take turns so that the room checked is the room written into; the reader only ever

@@ -12,6 +12,9 @@ public interface INotificationOutbox
     /// </summary>
     bool HasRoomFor(int messages);
 
+    /// <summary>Messages queued and not yet delivered, as this node last saw it (a gauge for operators).</summary>
+    long Backlog { get; }
+
     /// <summary>
     /// Queues <paramref name="notifications"/> all or none: a step that sends two messages (the user code
     /// and the temporary password) never leaves one queued without the other. Throws

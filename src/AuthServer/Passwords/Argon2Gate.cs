@@ -72,6 +72,18 @@ public sealed class Argon2Gate : IDisposable
         }
     }
 
+    /// <summary>Hashes running now.</summary>
+    public int Running
+    {
+        get
+        {
+            lock (sync)
+            {
+                return running;
+            }
+        }
+    }
+
     public int Queued
     {
         get

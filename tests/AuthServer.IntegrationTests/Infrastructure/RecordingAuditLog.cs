@@ -2,11 +2,17 @@ using Recovery.AuthServer.Audit;
 
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 
-/// <summary>Keeps every audit event in memory, so tests can tell which steps the server took.</summary>
+/// <summary>
+/// Keeps every audit event in memory, so tests can tell which steps the server took, and hands it on to the
+/// server's own audit log (the log record and the step metrics), as in production.
+/// </summary>
 internal sealed class RecordingAuditLog : IAuditLog
 {
     private readonly Lock gate = new();
     private readonly List<AuditEvent> events = [];
+
+    /// <summary>The server's audit log, set when the server is built.</summary>
+    public IAuditLog? Inner { get; set; }
 
     public IReadOnlyList<AuditEvent> Events
     {
@@ -27,5 +33,7 @@ internal sealed class RecordingAuditLog : IAuditLog
         {
             events.Add(auditEvent);
         }
+
+        Inner?.Record(auditEvent);
     }
 }

@@ -39,6 +39,8 @@ internal sealed class RecordingOutbox(INotificationOutbox inner) : INotification
 
     public bool HasRoomFor(int messages) => inner.HasRoomFor(messages);
 
+    public long Backlog => inner.Backlog;
+
     public async ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
         // Recorded once the real outbox took them: a refused batch was not sent.

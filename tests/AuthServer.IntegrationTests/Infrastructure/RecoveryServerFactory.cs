@@ -73,16 +73,21 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
             // Wrap whichever outbox the storage provider registered, so a Redis run records too.
             var real = services.Last(d => d.ServiceType == typeof(INotificationOutbox));
             services.RemoveAll<INotificationOutbox>();
-            services.AddSingleton(sp => new RecordingOutbox(Resolve(sp, real)));
+            services.AddSingleton(sp => new RecordingOutbox(Resolve<INotificationOutbox>(sp, real)));
             services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<RecordingOutbox>());
 
+            var realAudit = services.Last(d => d.ServiceType == typeof(IAuditLog));
             services.RemoveAll<IAuditLog>();
-            services.AddSingleton<IAuditLog>(Audit);
+            services.AddSingleton<IAuditLog>(sp =>
+            {
+                Audit.Inner = Resolve<IAuditLog>(sp, realAudit);
+                return Audit;
+            });
         });
     }
 
-    private static INotificationOutbox Resolve(IServiceProvider services, ServiceDescriptor descriptor) =>
-        (INotificationOutbox)(descriptor.ImplementationInstance
+    private static T Resolve<T>(IServiceProvider services, ServiceDescriptor descriptor) =>
+        (T)(descriptor.ImplementationInstance
             ?? descriptor.ImplementationFactory?.Invoke(services)
             ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 }

@@ -3,14 +3,40 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Grpc;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Recovery.AuthServer.Observability;
 using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.UnitTests.TestSupport;
 
 namespace Recovery.AuthServer.UnitTests.Grpc;
 
-public class ErrorMappingInterceptorTests
+public sealed class ErrorMappingInterceptorTests : IDisposable
 {
     private readonly RequestDeadline deadline = new(TestClock.Create());
+    private readonly TestMetrics metrics = new();
+
+    public void Dispose() => metrics.Dispose();
+
+    [Fact]
+    public async Task UnaryServerHandler_EveryOutcome_CountedByMethodStatusAndReason()
+    {
+        using var completed = new MetricCollector<long>(metrics.Factory, RecoveryMetrics.MeterName, "recovery.rpc.completed");
+
+        await Handle(_ => Task.FromResult("ok"));
+        await Assert.ThrowsAsync<RpcException>(() => Handle(_ => throw new HashingSaturatedException(TimeSpan.FromSeconds(1))));
+        await Assert.ThrowsAsync<RpcException>(() => Handle(_ => throw new InvalidOperationException("a bug")));
+
+        var seen = completed.GetMeasurementSnapshot()
+            .Select(m => (m.Value, m.Tags["rpc.method"], m.Tags["rpc.grpc.status_code"], m.Tags["recovery.reason"]))
+            .ToList();
+        Assert.Equal(
+            [
+                (1L, "/recovery.v1.AccessService/Login", "OK", "OK"),
+                (1L, "/recovery.v1.AccessService/Login", "ResourceExhausted", ErrorReasons.HashingSaturated),
+                (1L, "/recovery.v1.AccessService/Login", "Internal", ErrorReasons.Internal),
+            ],
+            seen.Select(t => (t.Value, (string)t.Item2!, (string)t.Item3!, (string)t.Item4!)));
+    }
 
     [Fact]
     public async Task UnaryServerHandler_HashingSaturated_ResourceExhaustedWithRetryInfo()
@@ -61,6 +87,6 @@ public class ErrorMappingInterceptorTests
     }
 
     private Task<string> Handle(Func<string, Task<string>> body, DateTime? callDeadline = null) =>
-        new ErrorMappingInterceptor(NullLogger<ErrorMappingInterceptor>.Instance, deadline)
+        new ErrorMappingInterceptor(NullLogger<ErrorMappingInterceptor>.Instance, deadline, metrics.Metrics)
             .UnaryServerHandler("request", new TestCallContext("/recovery.v1.AccessService/Login", deadline: callDeadline), (r, _) => body(r));
 }

@@ -111,6 +111,8 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     /// </summary>
     public bool HasRoomFor(int messages) => Interlocked.Read(ref backlog) + messages <= options.Value.OutboxCapacity;
 
+    public long Backlog => Interlocked.Read(ref backlog);
+
     public async ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
         var n = notifications.Count;
