@@ -22,7 +22,9 @@ public static class GrpcExtensions
             o.Interceptors.Add<ErrorMappingInterceptor>();
 
             // Inside the error mapping, so that their refusals (and the failures they pass through) are mapped
-            // too; the channel credential first, so that no unauthenticated call reaches a stored response.
+            // too; admission first (shedding costs nothing), then the channel credential, so that no
+            // unauthenticated call reaches a stored response.
+            o.Interceptors.Add<AdmissionInterceptor>();
             o.Interceptors.Add<ChannelAuthInterceptor>();
             o.Interceptors.Add<IdempotencyInterceptor>();
         }).AddServiceOptions<DirectoryGrpcService>(o =>
@@ -34,6 +36,7 @@ public static class GrpcExtensions
             // The agents' credential, for this service only.
             o.Interceptors.Add<CallCentreAuthInterceptor>();
         });
+        builder.Services.AddSingleton<AdmissionGate>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("recovery", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         return builder;

@@ -43,6 +43,7 @@ public static class OptionsExtensions
             .Validate(o => o.ChangeTicketIdleTimeout <= o.ChangeTicketMaxLifetime, "Access:ChangeTicketIdleTimeout cannot exceed ChangeTicketMaxLifetime.");
         Bind<NotificationOptions>(builder, NotificationOptions.Section);
         Bind<Grpc.IdempotencyOptions>(builder, Grpc.IdempotencyOptions.Section);
+        Bind<Grpc.AdmissionOptions>(builder, Grpc.AdmissionOptions.Section);
         Bind<Customers.DirectoryOptions>(builder, Customers.DirectoryOptions.Section);
         builder.Services.AddSingleton<IValidateOptions<Customers.DirectoryOptions>, Customers.DirectoryOptionsValidator>();
         Bind<Channels.ChannelOptions>(builder, Channels.ChannelOptions.Section);

@@ -17,7 +17,7 @@ public sealed class RecoveryMetrics
     private readonly Counter<long> rpcs;
     private readonly Counter<long> steps;
 
-    public RecoveryMetrics(IMeterFactory meterFactory, Argon2Gate gate, INotificationOutbox outbox)
+    public RecoveryMetrics(IMeterFactory meterFactory, Argon2Gate gate, INotificationOutbox outbox, Grpc.AdmissionGate admission)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
@@ -25,6 +25,7 @@ public sealed class RecoveryMetrics
             "RPCs answered, by method, gRPC status and error reason (OK for success).");
         steps = meter.CreateCounter<long>("recovery.audit.steps", "{step}",
             "Audited steps, by action and outcome (e.g. recovery.start code_sent, access.login wrong_password).");
+        meter.CreateObservableGauge("recovery.rpc.in_flight", () => admission.InFlight, "{call}", "Calls in progress on this node (Admission:MaxInFlight at most).");
         meter.CreateObservableGauge("recovery.argon2.running", () => gate.Running, "{hash}", "Password hashes running now.");
         meter.CreateObservableGauge("recovery.argon2.queued", () => gate.Queued, "{hash}", "Password hashes waiting for the admission gate.");
         meter.CreateObservableGauge("recovery.argon2.hash_time", () => gate.AverageHashTime.TotalMilliseconds, "ms", "Moving average of one hash.");

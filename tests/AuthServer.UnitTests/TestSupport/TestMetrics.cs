@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Grpc;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Observability;
 using Recovery.AuthServer.Passwords;
@@ -18,7 +19,8 @@ internal sealed class TestMetrics : IDisposable
         Metrics = new RecoveryMetrics(
             services.GetRequiredService<IMeterFactory>(),
             Gate,
-            outbox ?? new ChannelNotificationOutbox(Options.Create(new NotificationOptions())));
+            outbox ?? new ChannelNotificationOutbox(Options.Create(new NotificationOptions())),
+            new AdmissionGate(Options.Create(new AdmissionOptions())));
     }
 
     public Argon2Gate Gate { get; }
