@@ -14,41 +14,29 @@ public sealed class AdmissionInterceptor(AdmissionGate gate) : Interceptor
 {
     private const string Guarded = "/recovery.v1.";
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
         ServerCallContext context,
-        UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        if (!context.Method.StartsWith(Guarded, StringComparison.Ordinal))
-        {
-            return await continuation(request, context);
-        }
+        UnaryServerMethod<TRequest, TResponse> continuation) =>
+        AdmittedAsync(context, () => continuation(request, context));
 
-        Admit();
-        try
-        {
-            return await continuation(request, context);
-        }
-        finally
-        {
-            gate.Leave();
-        }
-    }
-
-    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream,
         ServerCallContext context,
-        ClientStreamingServerMethod<TRequest, TResponse> continuation)
+        ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        AdmittedAsync(context, () => continuation(requestStream, context));
+
+    private async Task<TResponse> AdmittedAsync<TResponse>(ServerCallContext context, Func<Task<TResponse>> call)
     {
         if (!context.Method.StartsWith(Guarded, StringComparison.Ordinal))
         {
-            return await continuation(requestStream, context);
+            return await call();
         }
 
         Admit();
         try
         {
-            return await continuation(requestStream, context);
+            return await call();
         }
         finally
         {
