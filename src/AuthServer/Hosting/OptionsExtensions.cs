@@ -41,7 +41,9 @@ public static class OptionsExtensions
             .Validate(o => o.FirstBlock <= o.MaxBlock, "Recovery:FirstBlock cannot exceed Recovery:MaxBlock.");
         Bind<AccessOptions>(builder, AccessOptions.Section)
             .Validate(o => o.ChangeTicketIdleTimeout <= o.ChangeTicketMaxLifetime, "Access:ChangeTicketIdleTimeout cannot exceed ChangeTicketMaxLifetime.");
-        Bind<NotificationOptions>(builder, NotificationOptions.Section);
+        Bind<NotificationOptions>(builder, NotificationOptions.Section)
+            .Validate(o => o.SmsPerPhone.Limit > 0 && o.SmsPerPhone.Period >= TimeSpan.FromSeconds(1),
+                "Notifications:SmsPerPhone needs a positive Limit and a Period of at least 1 second.");
         Bind<Grpc.IdempotencyOptions>(builder, Grpc.IdempotencyOptions.Section);
         Bind<Grpc.AdmissionOptions>(builder, Grpc.AdmissionOptions.Section);
         Bind<Customers.DirectoryOptions>(builder, Customers.DirectoryOptions.Section);

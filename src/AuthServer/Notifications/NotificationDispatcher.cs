@@ -1,17 +1,25 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Audit;
+using Recovery.AuthServer.RateLimiting;
+using Recovery.AuthServer.Security;
 
 namespace Recovery.AuthServer.Notifications;
 
 /// <summary>
 /// Drains the outbox into every configured sender, retrying with backoff, and acknowledges each
 /// message only after every sender had its turn: a node that dies mid-delivery leaves the message to
-/// be delivered again (at least once) by the durable queue.
+/// be delivered again (at least once) by the durable queue. An SMS beyond its phone's cap
+/// (<see cref="NotificationOptions.SmsPerPhone"/>, shared by all nodes through the rate limiter) is
+/// dropped, logged and audited instead of sent.
 /// </summary>
 public sealed partial class NotificationDispatcher(
     INotificationOutboxReader queue,
     IEnumerable<INotificationSender> senders,
+    IRateLimiter limiter,
+    SecretKeys keys,
+    IAuditLog audit,
     IOptions<NotificationOptions> options,
     TimeProvider time,
     ILogger<NotificationDispatcher> logger) : BackgroundService
@@ -54,6 +62,33 @@ public sealed partial class NotificationDispatcher(
             return;
         }
 
+        bool withinCap;
+        try
+        {
+            withinCap = await WithinPhoneCapAsync(notification, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await SettleAsync(() => queue.RetryAsync(message, CancellationToken.None));
+            return;
+        }
+        catch (Exception ex)
+        {
+            // The shared limiter is unreachable: neither send unchecked nor drop; the message waits.
+            LogQueueUnavailable(ex.GetType().Name);
+            await SettleAsync(() => queue.RetryAsync(message, CancellationToken.None));
+            await PauseAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            return;
+        }
+
+        if (!withinCap)
+        {
+            LogCapped(notification.Template);
+            audit.Record(new AuditEvent("notification.sms", "capped", "system", Detail: notification.Template));
+            await SettleAsync(() => queue.AcknowledgeAsync(message, CancellationToken.None));
+            return;
+        }
+
         try
         {
             foreach (var sender in senders)
@@ -69,6 +104,18 @@ public sealed partial class NotificationDispatcher(
         }
 
         await SettleAsync(() => queue.AcknowledgeAsync(message, CancellationToken.None));
+    }
+
+    private async Task<bool> WithinPhoneCapAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        if (notification.Channel != NotificationChannel.Sms)
+        {
+            return true;
+        }
+
+        // Keyed: the limiter's key (a Redis key on the shared store) never holds the phone number.
+        var bucket = new RateLimitKey("sms:phone:" + KeyedHash.ComputeHex(keys.CodeKey, "sms-phone:" + notification.To), options.Value.SmsPerPhone);
+        return (await limiter.TryAcquireAsync([bucket], time.GetUtcNow(), cancellationToken)).Allowed;
     }
 
     // A failed acknowledgement means a second delivery later, never a lost message: log and go on.
@@ -120,6 +167,9 @@ public sealed partial class NotificationDispatcher(
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SMS {Template} not sent: its phone reached Notifications:SmsPerPhone")]
+    private partial void LogCapped(string template);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of {Template} failed on attempt {Attempt} ({ErrorType})")]
     private partial void LogDeliveryFailed(string template, int attempt, string errorType);

@@ -30,5 +30,14 @@ public sealed class NotificationOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// SMS to one phone number (all templates together), as a burst then smoothly (GCRA): 20 per 24 h by default
+    /// refills one every 72 minutes. One more is not sent: the dispatcher drops it, logs and audits it
+    /// (<c>notification.sms capped</c>). It bounds what a stolen card, a compromised channel or a bug can make the
+    /// bank pay for and a customer's phone receive, without a flow answering differently (no enumeration).
+    /// </summary>
+    [Required]
+    public RateLimiting.RateLimitRule SmsPerPhone { get; set; } = RateLimiting.RateLimitRule.Of(20, TimeSpan.FromHours(24));
+
     public DevSinkOptions DevSink { get; set; } = new();
 }

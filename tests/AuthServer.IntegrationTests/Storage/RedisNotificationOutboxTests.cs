@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Security;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.Redis;
@@ -203,7 +204,8 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
         var outbox = Outbox();
         var sender = new RecordingSender();
         using var dispatcher = new NotificationDispatcher(
-            outbox, [sender], Options.Create(new NotificationOptions()), time, NullLogger<NotificationDispatcher>.Instance);
+            outbox, [sender], new InMemoryRateLimiter(), new SecretKeys(new byte[32], codeKey, new byte[32]), new RecordingAuditLog(),
+            Options.Create(new NotificationOptions()), time, NullLogger<NotificationDispatcher>.Instance);
         await dispatcher.StartAsync(default).WaitAsync(Timeout);
         try
         {
