@@ -95,3 +95,33 @@ walk_seed_customer() {
   session=$(call "$a" recovery.v1.AccessService/Login "{\"user_code\":\"$user_code\",\"password\":\"$new_password\"}")
   expect "login with the new password gives a session" "$(echo "$session" | field session.token | grep -c .)" "1"
 }
+
+# walk_phone_path SINK URL_A URL_B DEV_SETTINGS_JSON NEW_PASSWORD: step 6 by phone, as the call centre
+# does it. John recovers and opens a password change on A, his SMS "never arrives"; the agent finds the
+# operation by its reference on B, checks his card and gets a code on A, and the code signs on B. The
+# servers need a resend cooldown under a second (Otp__ResendCooldown=00:00:01). Sets PHONE_REFERENCE.
+walk_phone_path() {
+  local sink=$1 a=$2 b=$3 settings=$4 new_password=$5
+  local start temporary ticket change token lookup voice sign
+  start=$(call "$a" recovery.v1.RecoveryService/StartRecovery \
+    '{"card_number":"4917610000123455","card_expiry":"03/30","document_id":"PAB1234567","captcha_token":"dev-ok"}')
+  call "$b" recovery.v1.RecoveryService/ConfirmRecovery \
+    "{\"recovery_id\":\"$(echo "$start" | field recoveryId)\",\"code\":\"$(sink_value "$sink" recovery-code code)\"}" >/dev/null
+  temporary=$(sink_value "$sink" recovery-temporary-password temporary_password)
+  ticket=$(call "$a" recovery.v1.AccessService/Login "{\"user_code\":\"10000003\",\"password\":\"$temporary\"}" | field passwordChangeRequired.changeTicket)
+  change=$(call "$a" recovery.v1.AccessService/ChangePassword \
+    "{\"change_ticket\":\"$ticket\",\"current_password\":\"$temporary\",\"new_password\":\"$new_password\",\"repeat_password\":\"$new_password\"}")
+  PHONE_REFERENCE=$(echo "$change" | field operation.reference)
+  # The published Development call-centre token; refused outside Development.
+  token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["CallCentre"]["Tokens"][0])' "$settings")
+  lookup=$(call "$b" recovery.v1.CallCentreService/LookupOperation "{\"reference\":\"$PHONE_REFERENCE\"}" \
+    -H "authorization: Bearer $token" -H "x-agent-id: agente.0042")
+  expect "phone path: the agent finds the operation by its reference" "$(echo "$lookup" | field phoneLastDigits)" "123"
+  sleep 1.2
+  voice=$(call "$a" recovery.v1.CallCentreService/IssueOperationCodeByVoice \
+    "{\"reference\":\"$PHONE_REFERENCE\",\"card_number\":\"4917610000123455\",\"card_expiry\":\"03/30\"}" \
+    -H "authorization: Bearer $token" -H "x-agent-id: agente.0042")
+  sign=$(call "$b" recovery.v1.AccessService/SignOperation \
+    "{\"operation_id\":\"$(echo "$change" | field operation.operationId)\",\"code\":\"$(echo "$voice" | field code)\"}")
+  expect "phone path: the code read out by the agent signs the operation" "$(echo "$sign" | field state)" "OPERATION_STATE_SIGNED"
+}

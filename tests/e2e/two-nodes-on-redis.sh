@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Acceptance: two AuthServer processes with Storage__Provider=Redis share one private redis-server;
-# buf curl walks the seed customer through all six steps hopping between them; then, with Redis
+# buf curl walks the seed customer through all six steps hopping between them, and John through step 6
+# by phone (the call centre on one node, the signature on the other); then, with Redis
 # stopped, StartRecovery answers UNAVAILABLE and health says NOT_SERVING; with Redis back, SERVING.
 #
 # Usage: tests/e2e/two-nodes-on-redis.sh [path/to/AuthServer.dll]
@@ -16,7 +17,8 @@ start_redis() { redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --a
 start_redis
 a="http://127.0.0.1:$(free_port)"
 b="http://127.0.0.1:$(free_port)"
-redis_env=(Storage__Provider=Redis Storage__Redis__Configuration="127.0.0.1:$redis_port" Storage__Redis__KeyPrefix="e2e:" Notifications__DevSink__Path="$sink")
+redis_env=(Storage__Provider=Redis Storage__Redis__Configuration="127.0.0.1:$redis_port" Storage__Redis__KeyPrefix="e2e:" Notifications__DevSink__Path="$sink"
+  Otp__ResendCooldown=00:00:01)
 node_a=$(start_server "$server_dll" "$a" "$work/a.log" "${redis_env[@]}")
 node_b=$(start_server "$server_dll" "$b" "$work/b.log" "${redis_env[@]}")
 cleanup() {
@@ -35,6 +37,8 @@ echo "ok   two nodes on one Redis are serving"
 
 walk_seed_customer "$sink" "$a" "$b" 'Nube#Verde!2031'
 echo "two nodes: the seed customer walked all six steps hopping between them"
+walk_phone_path "$sink" "$a" "$b" "$(dirname "$server_dll")/appsettings.Development.json" 'Nube#Verde!2031'
+echo "two nodes: the call centre's phone path hopped between them"
 
 kill "$redis"
 wait "$redis" 2>/dev/null || true

@@ -50,28 +50,8 @@ fi
 grep -q unauthenticated "$work/err" && echo "ok   the temporary password no longer works"
 echo "buf curl walk: all six steps passed"
 
-# Step 6 by phone, as the call centre does it: John opens a password change, his SMS "never arrives",
-# the agent finds the operation by its reference, checks his card and reads out a code that signs it.
-john_start=$(call "$url" recovery.v1.RecoveryService/StartRecovery \
-  '{"card_number":"4917610000123455","card_expiry":"03/30","document_id":"PAB1234567","captcha_token":"dev-ok"}')
-call "$url" recovery.v1.RecoveryService/ConfirmRecovery \
-  "{\"recovery_id\":\"$(echo "$john_start" | field recoveryId)\",\"code\":\"$(sink_value "$sink" recovery-code code)\"}" >/dev/null
-john_temporary=$(sink_value "$sink" recovery-temporary-password temporary_password)
-john_ticket=$(call "$url" recovery.v1.AccessService/Login "{\"user_code\":\"10000003\",\"password\":\"$john_temporary\"}" | field passwordChangeRequired.changeTicket)
-john_change=$(call "$url" recovery.v1.AccessService/ChangePassword \
-  "{\"change_ticket\":\"$john_ticket\",\"current_password\":\"$john_temporary\",\"new_password\":\"$new_password\",\"repeat_password\":\"$new_password\"}")
-john_reference=$(echo "$john_change" | field operation.reference)
-# The published Development call-centre token (appsettings.Development.json); refused outside Development.
-cc_token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["CallCentre"]["Tokens"][0])' "$(dirname "$server_dll")/appsettings.Development.json")
-agent() { call "$url" "recovery.v1.CallCentreService/$1" "$2" -H "authorization: Bearer $cc_token" -H "x-agent-id: agente.0042"; }
-lookup=$(agent LookupOperation "{\"reference\":\"$john_reference\"}")
-expect "phone path: the agent finds the operation by its reference" "$(echo "$lookup" | field phoneLastDigits)" "123"
-sleep 1.2
-voice=$(agent IssueOperationCodeByVoice "{\"reference\":\"$john_reference\",\"card_number\":\"4917610000123455\",\"card_expiry\":\"03/30\"}")
-sign=$(call "$url" recovery.v1.AccessService/SignOperation \
-  "{\"operation_id\":\"$(echo "$john_change" | field operation.operationId)\",\"code\":\"$(echo "$voice" | field code)\"}")
-expect "phone path: the code read out by the agent signs the operation" "$(echo "$sign" | field state)" "OPERATION_STATE_SIGNED"
-if call "$url" recovery.v1.CallCentreService/LookupOperation "{\"reference\":\"$john_reference\"}" -H "x-agent-id: agente.0042" >/dev/null 2>"$work/err"; then
+walk_phone_path "$sink" "$url" "$url" "$(dirname "$server_dll")/appsettings.Development.json" "$new_password"
+if call "$url" recovery.v1.CallCentreService/LookupOperation "{\"reference\":\"$PHONE_REFERENCE\"}" -H "x-agent-id: agente.0042" >/dev/null 2>"$work/err"; then
   echo "FAIL the call centre answered without its token" >&2; exit 1
 fi
 grep -q unauthenticated "$work/err" && echo "ok   phone path: no call-centre token, no answer"
