@@ -31,6 +31,13 @@ public sealed class OtpOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ResendCooldown { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Multiplier of the cooldown after each resend: 1 (default) keeps it at <see cref="ResendCooldown"/>; 2 makes
+    /// it 30 s, 60 s, 120 s, … (at most 1 h), so each further SMS costs an abuser more time (1–4).
+    /// </summary>
+    [Range(1.0, 4.0)]
+    public double ResendCooldownGrowth { get; set; } = 1;
+
     /// <summary>Resends allowed per recovery or operation. Default 3.</summary>
     [Range(0, 10)]
     public int MaxResends { get; set; } = 3;

@@ -181,6 +181,26 @@ public abstract class ChallengeStoreContract
     }
 
     [Fact]
+    public async Task ReissueAsync_EscalatingCooldown_EachResendWaitsTwiceAsLong()
+    {
+        var store = CreateStore(Time);
+        var escalating = Limits with { ResendCooldownGrowth = 2 };
+        await store.CreateAsync(NewChallenge("a"), ct).Timeout();
+        Time.Advance(TimeSpan.FromSeconds(30));
+
+        var first = await store.ReissueAsync("a", OtherMac, Time.GetUtcNow(), escalating, ct).Timeout();
+        Assert.Equal(Time.GetUtcNow() + TimeSpan.FromSeconds(60), first.Challenge!.ResendAvailableAt);
+        Time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(ReissueStatus.TooSoon, (await store.ReissueAsync("a", Mac, Time.GetUtcNow(), escalating, ct).Timeout()).Status);
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        var second = await store.ReissueAsync("a", Mac, Time.GetUtcNow(), escalating, ct).Timeout();
+        Assert.Equal(ReissueStatus.Reissued, second.Status);
+        Assert.Equal(Time.GetUtcNow() + TimeSpan.FromSeconds(120), second.Challenge!.ResendAvailableAt);
+        Assert.Equal(Time.GetUtcNow() + TimeSpan.FromSeconds(120), (await store.GetAsync("a", ct).Timeout())!.ResendAvailableAt);
+    }
+
+    [Fact]
     public async Task ReissueAsync_ResendsUsedUp_LimitReached()
     {
         var store = CreateStore(Time);

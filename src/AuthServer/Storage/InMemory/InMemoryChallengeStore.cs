@@ -133,7 +133,7 @@ public sealed class InMemoryChallengeStore(TimeProvider time) : IChallengeStore
             {
                 CodeMac = newMac,
                 ExpiresAt = now + limits.Lifetime,
-                ResendAvailableAt = now + limits.ResendCooldown,
+                ResendAvailableAt = now + limits.CooldownAfter(c.Resends + 1),
                 Resends = c.Resends + 1,
                 CodeFailures = 0,
                 State = ChallengeState.Active,

@@ -71,7 +71,8 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         return 'Verified'
         """;
 
-    // ARGV: new MAC, now (µs), max resends, new expiry (µs), new resend time (µs), TTL (ms).
+    // ARGV: new MAC, now (µs), max resends, new expiry (µs), TTL (ms), then for k = 1..max resends the next
+    // resend time (µs) after the k-th resend (escalating cooldowns are computed in .NET, not in Lua floats).
     // Returns {status, mac, exp, rat, rs, cf, tf, st} with the fields after the step.
     private const string ReissueScript = """
         local c = redis.call('HMGET', KEYS[1], 'st', 'rs', 'rat')
@@ -85,8 +86,9 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         elseif tonumber(ARGV[2]) < tonumber(c[3]) then
           status = 'TooSoon'
         else
-          redis.call('HSET', KEYS[1], 'mac', ARGV[1], 'exp', ARGV[4], 'rat', ARGV[5], 'rs', tonumber(c[2]) + 1, 'cf', 0, 'st', 'Active')
-          redis.call('PEXPIRE', KEYS[1], ARGV[6])
+          local rs = tonumber(c[2]) + 1
+          redis.call('HSET', KEYS[1], 'mac', ARGV[1], 'exp', ARGV[4], 'rat', ARGV[5 + rs], 'rs', rs, 'cf', 0, 'st', 'Active')
+          redis.call('PEXPIRE', KEYS[1], ARGV[5])
           status = 'Reissued'
         end
         local f = redis.call('HMGET', KEYS[1], 'mac', 'exp', 'rat', 'rs', 'cf', 'tf', 'st')
@@ -157,8 +159,8 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
             RedisTime.ToMicros(now),
             limits.MaxResends,
             RedisTime.ToMicros(expiresAt),
-            RedisTime.ToMicros(now + limits.ResendCooldown),
             RedisTime.TtlMilliseconds(expiresAt, now, Retention),
+            .. Enumerable.Range(1, limits.MaxResends).Select(k => (RedisValue)RedisTime.ToMicros(now + limits.CooldownAfter(k))),
         ]))!;
         var status = Enum.Parse<ReissueStatus>((string)r[0]!);
         return status == ReissueStatus.NotFound
