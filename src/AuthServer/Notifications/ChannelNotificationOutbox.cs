@@ -45,7 +45,7 @@ public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> opti
     }
 
     public async ValueTask<QueuedNotification> DequeueAsync(CancellationToken cancellationToken) =>
-        new(string.Empty, await queue.Reader.ReadAsync(cancellationToken), 1);
+        new(Guid.NewGuid().ToString("N"), await queue.Reader.ReadAsync(cancellationToken), 1);
 
     // Nothing to delete: a message read from the channel is already gone from it.
     public Task AcknowledgeAsync(QueuedNotification message, CancellationToken cancellationToken) => Task.CompletedTask;

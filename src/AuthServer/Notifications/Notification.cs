@@ -12,5 +12,11 @@ public sealed record Notification(
     string Text,
     string Language)
 {
+    /// <summary>
+    /// The outbox's id of this message, set by the dispatcher before each delivery: the same on every
+    /// redelivery, so a sender can derive an idempotency key or a Message-ID from it.
+    /// </summary>
+    public string MessageId { get; init; } = string.Empty;
+
     public override string ToString() => $"Notification {{ Channel = {Channel}, Template = {Template} }}";
 }

@@ -91,9 +91,10 @@ public sealed partial class NotificationDispatcher(
 
         try
         {
+            var stamped = notification with { MessageId = message.Id };
             foreach (var sender in senders)
             {
-                await DeliverAsync(sender, notification, stoppingToken);
+                await DeliverAsync(sender, stamped, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -141,6 +142,13 @@ public sealed partial class NotificationDispatcher(
                 await sender.SendAsync(notification, stoppingToken);
                 return;
             }
+            catch (PermanentDeliveryException ex)
+            {
+                // Refused for good: another try would be refused again. Recorded, not retried.
+                LogRejected(notification.Template, ex.Reason);
+                audit.Record(new AuditEvent("notification." + notification.Channel.ToString().ToLowerInvariant(), "rejected", "system", Detail: notification.Template));
+                return;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The exception is logged by type only: a sender's message might echo the destination.
@@ -173,6 +181,9 @@ public sealed partial class NotificationDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of {Template} failed on attempt {Attempt} ({ErrorType})")]
     private partial void LogDeliveryFailed(string template, int attempt, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery of {Template} refused permanently by the provider ({Reason}); not retried")]
+    private partial void LogRejected(string template, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery of {Template} given up after {Attempts} attempts")]
     private partial void LogGivenUp(string template, int attempts);

@@ -43,6 +43,36 @@ public sealed class NotificationDispatcherTests
         Assert.Equal(0, outbox.Backlog);
     }
 
+    [Fact]
+    public async Task PermanentRejection_NotRetriedAndAudited_WhileTheNextMessageGoesThroughWithItsOutboxId()
+    {
+        var options = Options.Create(new NotificationOptions { MaxDeliveryAttempts = 5 });
+        var outbox = new ChannelNotificationOutbox(options);
+        var sender = new CountingSender { RejectCode = "1" };
+        var audit = new ListAuditLog();
+        using var dispatcher = new NotificationDispatcher(
+            outbox, [sender], new InMemoryRateLimiter(), TestKeys.Create(), audit, options, TestClock.Create(), NullLogger<NotificationDispatcher>.Instance);
+
+        await outbox.EnqueueAsync([Sms("+34600000001", "1"), Sms("+34600000002", "2")], CancellationToken.None);
+        await dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            await sender.WaitForAsync(1).WaitAsync(Timeout);
+            await Until(() => audit.Events.Count == 1).WaitAsync(Timeout);
+        }
+        finally
+        {
+            await dispatcher.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+        }
+
+        Assert.Equal(1, sender.Rejections);
+        var delivered = Assert.Single(sender.Sent);
+        Assert.Equal("2", delivered.Values["code"]);
+        Assert.False(string.IsNullOrEmpty(delivered.MessageId));
+        var rejected = Assert.Single(audit.Events);
+        Assert.Equal(("notification.sms", "rejected"), (rejected.Action, rejected.Outcome));
+    }
+
     private static Notification Sms(string phone, string code) =>
         new(NotificationChannel.Sms, phone, NotificationTemplates.RecoveryCode, new Dictionary<string, string> { ["code"] = code }, "text", "es-ES");
 
@@ -63,8 +93,20 @@ public sealed class NotificationDispatcherTests
 
         public IReadOnlyList<Notification> Sent => [.. sent];
 
+        private int rejections;
+
+        public string? RejectCode { get; init; }
+
+        public int Rejections => Volatile.Read(ref rejections);
+
         public Task SendAsync(Notification notification, CancellationToken cancellationToken)
         {
+            if (notification.Values["code"] == RejectCode)
+            {
+                Interlocked.Increment(ref rejections);
+                throw new PermanentDeliveryException("test-rejection");
+            }
+
             sent.Enqueue(notification);
             return Task.CompletedTask;
         }
