@@ -14,16 +14,25 @@ public sealed class Argon2Options
     /// <summary>Queued hashes per slot by default: 64 × ~13 ms (libsodium, default cost) ≈ 0.8 s of work, about a channel's deadline.</summary>
     public const int DefaultQueuePerSlot = 64;
 
+    /// <summary>The most memory (KiB, 1 GiB) any configuration may ask for, and so any stored hash may name.</summary>
+    public const int MaxMemoryKib = 1_048_576;
+
+    /// <summary>The most passes any configuration may ask for, and so any stored hash may name.</summary>
+    public const int MaxIterations = 20;
+
+    /// <summary>The most lanes any configuration may ask for, and so any stored hash may name.</summary>
+    public const int MaxParallelism = 16;
+
     /// <summary>Memory in KiB. Default 19456 (19 MiB), the minimum accepted.</summary>
-    [Range(19_456, 1_048_576)]
+    [Range(19_456, MaxMemoryKib)]
     public int MemoryKib { get; set; } = 19_456;
 
     /// <summary>Passes over memory. Default 2, the minimum accepted.</summary>
-    [Range(2, 20)]
+    [Range(2, MaxIterations)]
     public int Iterations { get; set; } = 2;
 
     /// <summary>Lanes. Default 1 (libsodium computes only 1; other values use Konscious).</summary>
-    [Range(1, 16)]
+    [Range(1, MaxParallelism)]
     public int Parallelism { get; set; } = 1;
 
     /// <summary>Default <see cref="Argon2EngineKind.Auto"/>: libsodium if it loads, else Konscious.</summary>

@@ -52,8 +52,12 @@ public sealed record PhcString(int MemoryKib, int Iterations, int Parallelism, s
             }
         }
 
-        // Bounds stop a planted hash from making a verify allocate gigabytes or spin for minutes.
-        if (m is < 8 or > 4_194_304 || t is < 1 or > 100 || p is < 1 or > 64)
+        // Bounds stop a planted hash from making a verify allocate gigabytes or spin for minutes: no
+        // stored hash may cost more than the server could ever be configured to produce (Argon2Options'
+        // maxima), so a hash above them was not written by this server and is a failed check, not an
+        // allocation. Lower costs stay readable: hashes imported from an older system upgrade at login.
+        if (m is < 8 or > Argon2Options.MaxMemoryKib || t is < 1 or > Argon2Options.MaxIterations ||
+            p is < 1 or > Argon2Options.MaxParallelism)
         {
             return false;
         }

@@ -73,6 +73,26 @@ public class Argon2idPasswordHasherTests(Argon2HashFixture fixture) : IClassFixt
         Assert.Equal(PasswordVerification.Failed, await Hasher().VerifyAsync(stored, Argon2HashFixture.Password, ct));
     }
 
+    [Theory]
+    [InlineData(4_194_304, 2, 1)] // m = 4 GiB
+    [InlineData(Argon2Options.MaxMemoryKib + 1, 2, 1)]
+    [InlineData(19_456, Argon2Options.MaxIterations + 1, 1)]
+    [InlineData(19_456, 2, Argon2Options.MaxParallelism + 1)]
+    public async Task VerifyAsync_StoredCostAboveWhatTheServerCouldConfigure_FailedWithoutAllocating(int memoryKib, int iterations, int parallelism)
+    {
+        // A planted hash that is otherwise well formed (the real salt and hash of the right password):
+        // only its cost is hostile. The engine records every cost it is asked to compute.
+        var hostile = Parse(fixture.Hash) with { MemoryKib = memoryKib, Iterations = iterations, Parallelism = parallelism };
+        var engine = new CostRecordingEngine(new LibsodiumArgon2Engine());
+        var hasher = Hasher(engines: new Argon2EngineSelector(engine, engine));
+
+        var result = await hasher.VerifyAsync(hostile.ToString(), Argon2HashFixture.Password, ct);
+
+        Assert.Equal(PasswordVerification.Failed, result);
+        Assert.DoesNotContain(engine.Costs, c => c.MemoryKib > Argon2Options.MaxMemoryKib || c.Iterations > Argon2Options.MaxIterations ||
+            c.Parallelism > Argon2Options.MaxParallelism);
+    }
+
     [Fact]
     public async Task VerifyAsync_TamperedHashBytes_Failed()
     {
@@ -201,5 +221,22 @@ public class Argon2idPasswordHasherTests(Argon2HashFixture fixture) : IClassFixt
     {
         Assert.True(PhcString.TryParse(text, out var phc));
         return phc!;
+    }
+
+    private sealed class CostRecordingEngine(IArgon2Engine inner) : IArgon2Engine
+    {
+        public System.Collections.Concurrent.ConcurrentBag<(int MemoryKib, int Iterations, int Parallelism)> Costs { get; } = [];
+
+        public string Name => "recording";
+
+        public bool Supports(int memoryKib, int iterations, int parallelism, int saltLength, int length) => true;
+
+        public byte[] Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int memoryKib, int iterations, int parallelism, int length)
+        {
+            Costs.Add((memoryKib, iterations, parallelism));
+            return inner.Supports(memoryKib, iterations, parallelism, salt.Length, length)
+                ? inner.Hash(password, salt, memoryKib, iterations, parallelism, length)
+                : new byte[length];
+        }
     }
 }

@@ -56,6 +56,10 @@ public class PhcStringTests
     [InlineData("$argon2id$v=19$m=-1,t=2,p=1,keyid=p1$AQIDBAUGBwgJCgsMDQ4PEA$ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM")]
     [InlineData("$argon2id$v=19$m=4,t=2,p=1,keyid=p1$AQIDBAUGBwgJCgsMDQ4PEA$ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM")] // m too small
     [InlineData("$argon2id$v=19$m=4194305,t=2,p=1,keyid=p1$AQIDBAUGBwgJCgsMDQ4PEA$ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM")] // m absurd
+    [InlineData("$argon2id$v=19$m=4194304,t=2,p=1,keyid=p1$AQIDBAUGBwgJCgsMDQ4PEA$ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM")] // m = 4 GiB
+    [InlineData("$argon2id$v=19$m=1048577,t=2,p=1,keyid=p1$AQIDBAUGBwgJCgsMDQ4PEA$ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM")] // m above the configurable 1 GiB
+    [InlineData("$argon2id$v=19$m=19456,t=21,p=1,keyid=p1$AQIDBAUGBwgJCgsMDQ4PEA$ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM")] // t above the configurable 20
+    [InlineData("$argon2id$v=19$m=19456,t=2,p=17,keyid=p1$AQIDBAUGBwgJCgsMDQ4PEA$ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM")] // p above the configurable 16
     [InlineData("$argon2id$v=19$m=99999999999,t=2,p=1,keyid=p1$AQIDBAUGBwgJCgsMDQ4PEA$ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM")] // m overflows int
     [InlineData("$argon2id$v=19$m=19456,t=0,p=1,keyid=p1$AQIDBAUGBwgJCgsMDQ4PEA$ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM")]
     [InlineData("$argon2id$v=19$m=19456,t=101,p=1,keyid=p1$AQIDBAUGBwgJCgsMDQ4PEA$ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM")]
@@ -87,6 +91,15 @@ public class PhcStringTests
         Assert.True(text.Length > 512);
 
         Assert.False(PhcString.TryParse(text, out _));
+    }
+
+    [Fact]
+    public void TryParse_AtTheConfigurableMaxima_ReturnsTrue()
+    {
+        var text = new PhcString(Argon2Options.MaxMemoryKib, Argon2Options.MaxIterations, Argon2Options.MaxParallelism, "p1", Salt, new byte[32]).ToString();
+
+        Assert.True(PhcString.TryParse(text, out var phc));
+        Assert.Equal((1_048_576, 20, 16), (phc!.MemoryKib, phc.Iterations, phc.Parallelism));
     }
 
     [Fact]

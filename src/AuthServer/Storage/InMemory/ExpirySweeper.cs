@@ -23,9 +23,10 @@ internal sealed class ExpirySweeper(TimeProvider time)
 
         foreach (var (key, value) in map)
         {
+            // Only the entry seen: one replaced meanwhile (a reference claimed again) is judged next time.
             if (removeAfter(value) < now)
             {
-                map.TryRemove(key, out _);
+                map.TryRemove(new KeyValuePair<TKey, TValue>(key, value));
             }
         }
     }

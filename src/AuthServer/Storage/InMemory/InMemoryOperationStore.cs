@@ -7,11 +7,23 @@ public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
     private readonly ConcurrentDictionary<string, OperationRecord> operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> byReference = new(StringComparer.Ordinal);
     private readonly ExpirySweeper sweeper = new(time);
+    private readonly ExpirySweeper referenceSweeper = new(time);
+
+    /// <summary>References held (for tests of the sweep).</summary>
+    internal int ReferenceCount => byReference.Count;
 
     public Task<bool> TryCreateAsync(OperationRecord operation, CancellationToken cancellationToken)
     {
         sweeper.Sweep(operations, o => o.ExpiresAt);
+
+        // A reference whose operation was swept, or closed, or is past its end holds nothing: without
+        // this the reference map grew by one entry per operation ever opened.
+        referenceSweeper.Sweep(byReference, id => operations.TryGetValue(id, out var o) && o.State == OperationState.Pending ? o.ExpiresAt : DateTimeOffset.MinValue);
         var now = time.GetUtcNow();
+
+        // Stored before its reference is claimed, so that a reference always leads to an operation and
+        // the sweep above never drops a claim that is being made; removed again if the claim fails.
+        operations[operation.Id] = operation;
 
         // A reference is free again once its operation is closed or gone.
         while (true)
@@ -28,6 +40,7 @@ public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
 
             if (operations.TryGetValue(holder, out var held) && held.State == OperationState.Pending && held.ExpiresAt > now)
             {
+                operations.TryRemove(operation.Id, out _);
                 return Task.FromResult(false);
             }
 
@@ -37,7 +50,6 @@ public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
             }
         }
 
-        operations[operation.Id] = operation;
         return Task.FromResult(true);
     }
 

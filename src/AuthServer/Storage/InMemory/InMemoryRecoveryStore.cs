@@ -7,6 +7,13 @@ public sealed class InMemoryRecoveryStore(TimeProvider time) : IRecoveryStore
     private readonly ConcurrentDictionary<string, RecoveryRecord> recoveries = new(StringComparer.Ordinal);
     private readonly ExpirySweeper sweeper = new(time);
     private readonly ConcurrentDictionary<string, CardBlock> cardBlocks = new(StringComparer.Ordinal);
+    private readonly ExpirySweeper cardBlockSweeper = new(time);
+
+    /// <summary>Card blocks held, forgotten ones not counted (for tests of the sweep).</summary>
+    internal int CardBlockCount => cardBlocks.Count;
+
+    /// <summary>Recoveries held (for tests of the sweep).</summary>
+    internal int RecoveryCount => recoveries.Count;
 
     public Task CreateAsync(RecoveryRecord recovery, CancellationToken cancellationToken)
     {
@@ -24,10 +31,13 @@ public sealed class InMemoryRecoveryStore(TimeProvider time) : IRecoveryStore
 
     public Task<DateTimeOffset> BlockCardAsync(string cardHash, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken)
     {
+        // Every card ever blocked would otherwise stay in memory for good: a stranger typing wrong codes
+        // against random card numbers could grow the map without bound. Swept like the Redis key expires.
+        cardBlockSweeper.Sweep(cardBlocks, b => b.ForgetAt);
         var block = cardBlocks.AddOrUpdate(
             cardHash,
-            _ => new CardBlock(now + RecoveryBlock.Duration(0, firstBlock, maxBlock), 1),
-            (_, b) => new CardBlock(now + RecoveryBlock.Duration(b.Count, firstBlock, maxBlock), b.Count + 1));
+            _ => Block(now, 0, firstBlock, maxBlock),
+            (_, b) => Block(now, b.ForgetAt > now ? b.Count : 0, firstBlock, maxBlock));
         return Task.FromResult(block.Until);
     }
 
@@ -40,6 +50,13 @@ public sealed class InMemoryRecoveryStore(TimeProvider time) : IRecoveryStore
         return Task.CompletedTask;
     }
 
-    // The count outlives the block so that the next one is longer; the Redis provider keeps it with a TTL.
-    private sealed record CardBlock(DateTimeOffset Until, int Count);
+    // The count outlives the block so that the next one is longer, and is forgotten when the Redis
+    // provider's key would expire: the block's end plus the longest block plus the TTL margin.
+    private static CardBlock Block(DateTimeOffset now, int count, TimeSpan firstBlock, TimeSpan maxBlock)
+    {
+        var until = now + RecoveryBlock.Duration(count, firstBlock, maxBlock);
+        return new CardBlock(until, count + 1, until + maxBlock + Redis.RedisRecoveryStore.TtlMargin);
+    }
+
+    private sealed record CardBlock(DateTimeOffset Until, int Count, DateTimeOffset ForgetAt);
 }
