@@ -122,6 +122,11 @@ public sealed partial class CustomerDirectory(ICustomerStore customers, CardLook
         {
             violations.Add(new(Prefix + "initial_password", $"At most {MaxPasswordLength} characters.", "TOO_LONG"));
         }
+        else if (!UnicodeText.CanNormalize(c.InitialPassword))
+        {
+            // Hashing normalises the password (NFKC): refused here rather than thrown from the hasher.
+            violations.Add(new(Prefix + "initial_password", "Contains characters that are not allowed (noncharacters or malformed text).", "PASSWORD_RULE_CHARACTERS"));
+        }
 
         var cards = ToCards(c.Cards, violations);
         if (violations.Count > 0)
@@ -198,6 +203,11 @@ public sealed partial class CustomerDirectory(ICustomerStore customers, CardLook
         else if (pattern is not null && !pattern.IsMatch(value))
         {
             violations.Add(new(Prefix + field, shape!, "MALFORMED"));
+        }
+        else if (!UnicodeText.CanNormalize(value))
+        {
+            // The display name and e-mail feed the password policy's personal-data check, which normalises them.
+            violations.Add(new(Prefix + field, "Contains characters that are not allowed (noncharacters or malformed text).", "CHARACTERS"));
         }
     }
 

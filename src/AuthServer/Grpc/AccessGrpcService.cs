@@ -17,7 +17,13 @@ public sealed class AccessGrpcService(AccessFlow flow, AuthenticatorFlow authent
 
     public override async Task<LoginResponse> Login(LoginRequest request, ServerCallContext context)
     {
-        new RequestValidator().Required("user_code", request.UserCode, 32).Required("password", request.Password, PasswordFieldMax).ThrowIfInvalid();
+        // Text that cannot be normalised is refused before the lookup, the limits and the hash (see UnicodeText).
+        new RequestValidator()
+            .Required("user_code", request.UserCode, 32)
+            .Required("password", request.Password, PasswordFieldMax)
+            .Normalizable("user_code", request.UserCode)
+            .Normalizable("password", request.Password, RequestValidator.PasswordCharactersReason)
+            .ThrowIfInvalid();
         var result = (await flow.LoginAsync(request.UserCode.Trim(), request.Password, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
         return result switch
         {
@@ -34,6 +40,7 @@ public sealed class AccessGrpcService(AccessFlow flow, AuthenticatorFlow authent
     {
         new RequestValidator()
             .Required("password", request.Password, PasswordFieldMax)
+            .Normalizable("password", request.Password, RequestValidator.PasswordCharactersReason)
             .Optional("change_ticket", request.ChangeTicket, TicketMax)
             .Language("language_code", request.LanguageCode, out var language)
             .ThrowIfInvalid();
@@ -57,6 +64,9 @@ public sealed class AccessGrpcService(AccessFlow flow, AuthenticatorFlow authent
             .Required("current_password", request.CurrentPassword, PasswordFieldMax)
             .Required("new_password", request.NewPassword, PasswordFieldMax)
             .Required("repeat_password", request.RepeatPassword, PasswordFieldMax)
+            .Normalizable("current_password", request.CurrentPassword, RequestValidator.PasswordCharactersReason)
+            .Normalizable("new_password", request.NewPassword, RequestValidator.PasswordCharactersReason)
+            .Normalizable("repeat_password", request.RepeatPassword, RequestValidator.PasswordCharactersReason)
             .Language("language_code", request.LanguageCode, out var language)
             .ThrowIfInvalid();
         var command = new ChangePasswordCommand(request.ChangeTicket, request.CurrentPassword, request.NewPassword, request.RepeatPassword, language, CallerContextReader.Read(context));

@@ -9,6 +9,12 @@ namespace Recovery.AuthServer.Grpc;
 /// </summary>
 public sealed class RequestValidator
 {
+    /// <summary>Field reason of text that cannot be normalised.</summary>
+    public const string CharactersReason = "CHARACTERS";
+
+    /// <summary>Field reason of a password that cannot be normalised: the policy's characters rule.</summary>
+    public const string PasswordCharactersReason = "PASSWORD_RULE_CHARACTERS";
+
     private readonly List<FieldViolation> violations = [];
 
     public RequestValidator Required(string field, string value, int maxLength)
@@ -74,6 +80,20 @@ public sealed class RequestValidator
         {
             var count = minDigits == maxDigits ? $"{minDigits}" : $"{minDigits}-{maxDigits}";
             violations.Add(new(field, $"Must be {count} digits.", "CODE_FORMAT"));
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Refuses text that cannot be normalised (see <see cref="UnicodeText"/>) before any work is done with
+    /// it. <paramref name="reason"/> is <c>CHARACTERS</c>, or a password rule's reason for a password.
+    /// </summary>
+    public RequestValidator Normalizable(string field, string value, string reason = CharactersReason)
+    {
+        if (!UnicodeText.CanNormalize(value) && !violations.Any(v => v.Field == field))
+        {
+            violations.Add(new(field, "Contains characters that are not allowed (noncharacters or malformed text).", reason));
         }
 
         return this;

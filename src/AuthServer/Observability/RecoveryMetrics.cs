@@ -28,6 +28,7 @@ public sealed class RecoveryMetrics
         meter.CreateObservableGauge("recovery.rpc.in_flight", () => admission.InFlight, "{call}", "Calls in progress on this node (Admission:MaxInFlight at most).");
         meter.CreateObservableGauge("recovery.argon2.running", () => gate.Running, "{hash}", "Password hashes running now.");
         meter.CreateObservableGauge("recovery.argon2.queued", () => gate.Queued, "{hash}", "Password hashes waiting for the admission gate.");
+        meter.CreateObservableCounter("recovery.argon2.computed", () => gate.Computed, "{hash}", "Password hashes computed since start.");
         meter.CreateObservableGauge("recovery.argon2.hash_time", () => gate.AverageHashTime.TotalMilliseconds, "ms", "Moving average of one hash.");
         meter.CreateObservableGauge("recovery.outbox.backlog", () => outbox.Backlog, "{message}", "SMS and e-mails queued and not yet delivered.");
     }

@@ -22,6 +22,7 @@ public sealed class Argon2Gate : IDisposable
     private readonly TimeProvider time;
     private readonly int maxQueue;
     private int running;
+    private long computed;
     private int peakRunning;
     private bool stopping;
     private double averageTicks;
@@ -68,6 +69,21 @@ public sealed class Argon2Gate : IDisposable
             lock (sync)
             {
                 return peakRunning;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Hashes computed since start (the start-up hash included). Counts the work itself, so a test or an
+    /// operator can check that every kind of failed login costs the same number of hashes.
+    /// </summary>
+    public long Computed
+    {
+        get
+        {
+            lock (sync)
+            {
+                return computed;
             }
         }
     }
@@ -217,6 +233,7 @@ public sealed class Argon2Gate : IDisposable
             lock (sync)
             {
                 running--;
+                computed++;
                 averageTicks = averageTicks == 0 ? elapsed.Ticks : (Smoothing * elapsed.Ticks) + ((1 - Smoothing) * averageTicks);
             }
 

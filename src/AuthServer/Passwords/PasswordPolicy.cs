@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Passwords.Strength;
 
 namespace Recovery.AuthServer.Passwords;
@@ -22,8 +23,9 @@ public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, Comm
     {
         var o = options.Value;
 
-        // Malformed UTF-16 cannot be normalised; it is refused as a rule, not thrown as an error.
-        if (!IsWellFormed(password))
+        // Text that cannot be normalised (malformed UTF-16, noncharacters such as U+FFFE) is refused as a
+        // rule, not thrown as an error.
+        if (!UnicodeText.CanNormalize(password))
         {
             return new PasswordEvaluation(PasswordStrength.VeryWeak, [new(PasswordRule.Characters, true)]);
         }
@@ -129,6 +131,7 @@ public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, Comm
 
     private static List<string> PersonalTokens(PersonalData personal, IEnumerable<string> bankWords) =>
         personal.Values.Concat(bankWords)
+            .Where(UnicodeText.CanNormalize) // a value stored before the door refused such text must not break the check
             .Select(TextFold.Fold)
             .Where(t => t.Length >= MinPersonalTokenLength)
             .Distinct(StringComparer.Ordinal)
@@ -165,26 +168,4 @@ public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, Comm
             };
         }
     });
-
-    private static bool IsWellFormed(string s)
-    {
-        for (var i = 0; i < s.Length; i++)
-        {
-            if (char.IsHighSurrogate(s[i]))
-            {
-                if (i + 1 >= s.Length || !char.IsLowSurrogate(s[i + 1]))
-                {
-                    return false;
-                }
-
-                i++;
-            }
-            else if (char.IsLowSurrogate(s[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

@@ -37,6 +37,8 @@ public abstract class IntegrationTest : IAsyncLifetime
 
     private protected RecordingAuditLog Audit => Factory.Audit;
 
+    private protected RecordingLoggerProvider Logs => Factory.Logs;
+
     public Task InitializeAsync()
     {
         factory = new RecoveryServerFactory(options);

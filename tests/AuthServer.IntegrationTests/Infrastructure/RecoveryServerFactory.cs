@@ -25,6 +25,8 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
 
     public RecordingAuditLog Audit { get; } = new();
 
+    public RecordingLoggerProvider Logs { get; } = new();
+
     public RecordingOutbox Outbox => Services.GetRequiredService<RecordingOutbox>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -61,7 +63,7 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             if (time is not null)

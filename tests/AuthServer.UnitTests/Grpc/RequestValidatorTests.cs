@@ -118,4 +118,28 @@ public class RequestValidatorTests
         Assert.Equal(StatusCode.InvalidArgument, rpc.StatusCode);
         Assert.Equal(2, rpc.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Count);
     }
+
+    [Fact]
+    public void Normalizable_LoneSurrogateAndNoncharacter_ViolationsNamingEachFieldWithTheirReason()
+    {
+        var validator = new RequestValidator()
+            .Normalizable("user_code", "1000\uD8000002")
+            .Normalizable("password", "Girasol%Norte58\uFFFE", RequestValidator.PasswordCharactersReason)
+            .Normalizable("display_name", "MARÍA GARCÍA LÓPEZ");
+
+        var ex = Assert.Throws<DomainFailureException>(validator.ThrowIfInvalid);
+
+        Assert.Equal(ErrorReasons.InvalidFields, ex.Failure.Reason);
+        Assert.Equal([("user_code", "CHARACTERS"), ("password", "PASSWORD_RULE_CHARACTERS")], ex.Failure.Violations.Select(v => (v.Field, v.Reason)));
+    }
+
+    [Fact]
+    public void Normalizable_FieldAlreadyRefused_OneViolationOnly()
+    {
+        var validator = new RequestValidator().Required("password", new string('\uFFFE', 300), 256).Normalizable("password", new string('\uFFFE', 300));
+
+        var ex = Assert.Throws<DomainFailureException>(validator.ThrowIfInvalid);
+
+        Assert.Equal([("password", "TOO_LONG")], ex.Failure.Violations.Select(v => (v.Field, v.Reason)));
+    }
 }
