@@ -12,8 +12,18 @@ start_server() {
   echo $!
 }
 
+# Headers every call sends (a script running against channel tokens sets them once).
+CALL_HEADERS=()
+
 # call URL METHOD JSON [buf curl options, e.g. -H "name: value"]
-call() { buf curl --protocol grpc --http2-prior-knowledge --timeout 10s "${@:4}" -d "$3" "$1/$2"; }
+call() { buf curl --protocol grpc --http2-prior-knowledge --timeout 10s "${CALL_HEADERS[@]}" "${@:4}" -d "$3" "$1/$2"; }
+
+# The walks below read what the customer's phone and mailbox received through message_value and answer
+# the captcha through captcha_token. By default both use Development's tools (the sink, the fixed token);
+# a script running against real providers redefines them after sourcing this file.
+SINK=
+message_value() { sink_value "$SINK" "$1" "$2"; }
+captcha_token() { echo dev-ok; }
 
 field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
 for k in sys.argv[1].split("."): d=d[k]
@@ -60,19 +70,20 @@ expect() { if [ "$2" != "$3" ]; then echo "FAIL $1: expected '$3', got '$2'" >&2
 # customer, alternating between two servers (the same URL twice for one server), then a login with
 # the new password. Sets TEMPORARY for the caller.
 walk_seed_customer() {
-  local sink=$1 a=$2 b=$3 new_password=$4
+  SINK=$1
+  local a=$2 b=$3 new_password=$4
   local start recovery_id code confirm user_code login ticket meter change operation_id reference signing_code sign session
   start=$(call "$a" recovery.v1.RecoveryService/StartRecovery \
-    '{"card_number":"4548812044110335","card_expiry":"12/29","document_id":"12345678Z","captcha_token":"dev-ok"}')
+    "{\"card_number\":\"4548812044110335\",\"card_expiry\":\"12/29\",\"document_id\":\"12345678Z\",\"captcha_token\":\"$(captcha_token)\"}")
   recovery_id=$(echo "$start" | field recoveryId)
-  code=$(sink_value "$sink" recovery-code code)
+  code=$(message_value recovery-code code)
   echo "ok   1 Tu dato"
 
   confirm=$(call "$b" recovery.v1.RecoveryService/ConfirmRecovery "{\"recovery_id\":\"$recovery_id\",\"code\":\"$code\"}")
   expect "2 Confirmación: masked e-mail" "$(echo "$confirm" | field maskedEmail)" "sb*****@ebcc.es"
   expect "3 Selección confirmada: masked phone" "$(echo "$confirm" | field maskedPhone)" "+34 - 6*****331"
-  user_code=$(sink_value "$sink" recovery-user-code user_code)
-  TEMPORARY=$(sink_value "$sink" recovery-temporary-password temporary_password)
+  user_code=$(message_value recovery-user-code user_code)
+  TEMPORARY=$(message_value recovery-temporary-password temporary_password)
 
   login=$(call "$a" recovery.v1.AccessService/Login "{\"user_code\":\"$user_code\",\"password\":\"$TEMPORARY\"}")
   ticket=$(echo "$login" | field passwordChangeRequired.changeTicket)
@@ -86,8 +97,8 @@ walk_seed_customer() {
   reference=$(echo "$change" | field operation.reference)
   expect "5 Cambio de contraseña: description" "$(echo "$change" | field operation.description)" "Cambio de contraseña de Usuario de Banca Electrónica"
   expect "6 reference is 8 digits" "$(echo "$reference" | grep -cE '^[0-9]{8}$')" "1"
-  expect "6 SMS names the reference" "$(sink_value "$sink" operation-code reference)" "$reference"
-  signing_code=$(sink_value "$sink" operation-code code)
+  expect "6 SMS names the reference" "$(message_value operation-code reference)" "$reference"
+  signing_code=$(message_value operation-code code)
 
   sign=$(call "$b" recovery.v1.AccessService/SignOperation "{\"operation_id\":\"$operation_id\",\"code\":\"$signing_code\"}")
   expect "6 Gestión de claves: signed" "$(echo "$sign" | field state)" "OPERATION_STATE_SIGNED"
@@ -101,13 +112,14 @@ walk_seed_customer() {
 # operation by its reference on B, checks his card and gets a code on A, and the code signs on B. The
 # servers need a resend cooldown under a second (Otp__ResendCooldown=00:00:01). Sets PHONE_REFERENCE.
 walk_phone_path() {
-  local sink=$1 a=$2 b=$3 settings=$4 new_password=$5
+  SINK=$1
+  local a=$2 b=$3 settings=$4 new_password=$5
   local start temporary ticket change token lookup voice sign
   start=$(call "$a" recovery.v1.RecoveryService/StartRecovery \
-    '{"card_number":"4917610000123455","card_expiry":"03/30","document_id":"PAB1234567","captcha_token":"dev-ok"}')
+    "{\"card_number\":\"4917610000123455\",\"card_expiry\":\"03/30\",\"document_id\":\"PAB1234567\",\"captcha_token\":\"$(captcha_token)\"}")
   call "$b" recovery.v1.RecoveryService/ConfirmRecovery \
-    "{\"recovery_id\":\"$(echo "$start" | field recoveryId)\",\"code\":\"$(sink_value "$sink" recovery-code code)\"}" >/dev/null
-  temporary=$(sink_value "$sink" recovery-temporary-password temporary_password)
+    "{\"recovery_id\":\"$(echo "$start" | field recoveryId)\",\"code\":\"$(message_value recovery-code code)\"}" >/dev/null
+  temporary=$(message_value recovery-temporary-password temporary_password)
   ticket=$(call "$a" recovery.v1.AccessService/Login "{\"user_code\":\"10000003\",\"password\":\"$temporary\"}" | field passwordChangeRequired.changeTicket)
   change=$(call "$a" recovery.v1.AccessService/ChangePassword \
     "{\"change_ticket\":\"$ticket\",\"current_password\":\"$temporary\",\"new_password\":\"$new_password\",\"repeat_password\":\"$new_password\"}")
