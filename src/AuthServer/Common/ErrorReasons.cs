@@ -9,6 +9,9 @@ public static class ErrorReasons
     public const string Domain = "recovery.bank";
 
     public const string InvalidFields = "INVALID_FIELDS";
+    public const string MalformedRequest = "MALFORMED_REQUEST";
+    public const string MessageTooLarge = "MESSAGE_TOO_LARGE";
+    public const string CompressionUnsupported = "COMPRESSION_UNSUPPORTED";
     public const string CaptchaRejected = "CAPTCHA_REJECTED";
     public const string RateLimited = "RATE_LIMITED";
 

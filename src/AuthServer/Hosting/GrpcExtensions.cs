@@ -1,3 +1,5 @@
+using Grpc.AspNetCore.Server;
+using Grpc.AspNetCore.Server.Model;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
@@ -16,9 +18,15 @@ public static class GrpcExtensions
     {
         builder.Services.AddGrpc(o =>
         {
+            // RequestFrameGuard refuses bigger messages first (with details); this stays as a second line.
             o.MaxReceiveMessageSize = MaxReceiveMessageSize;
             o.MaxSendMessageSize = 64 * 1024;
             o.EnableDetailedErrors = false;
+
+            // No request compression: no channel compresses, RequestFrameGuard refuses compressed frames
+            // (COMPRESSION_UNSUPPORTED), and this way no gzip payload is ever inflated (grpc-dotnet inflates
+            // without a limit, and a broken stream would end as UNKNOWN).
+            o.CompressionProviders = [];
             o.Interceptors.Add<ErrorMappingInterceptor>();
 
             // Inside the error mapping, so that their refusals (and the failures they pass through) are mapped
@@ -36,6 +44,7 @@ public static class GrpcExtensions
             // The agents' credential, for this service only.
             o.Interceptors.Add<CallCentreAuthInterceptor>();
         });
+        UseGuardedMarshallers(builder.Services);
         builder.Services.AddSingleton<AdmissionGate>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("recovery", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
@@ -44,12 +53,33 @@ public static class GrpcExtensions
 
     public static IEndpointRouteBuilder MapRecoveryEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGrpcService<RecoveryGrpcService>();
-        app.MapGrpcService<AccessGrpcService>();
-        app.MapGrpcService<DirectoryGrpcService>();
-        app.MapGrpcService<CallCentreGrpcService>();
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        // Every method, health and reflection included, reads its body through the frame guard: hostile bytes
+        // get a status with an ErrorInfo, never UNKNOWN or INTERNAL (docs/errors.md, MALFORMED_REQUEST).
+        app.MapGrpcService<RecoveryGrpcService>().WithRequestFrameGuard(MaxReceiveMessageSize);
+        app.MapGrpcService<AccessGrpcService>().WithRequestFrameGuard(MaxReceiveMessageSize);
+        app.MapGrpcService<DirectoryGrpcService>().WithRequestFrameGuard(MaxReceiveMessageSize);
+        app.MapGrpcService<CallCentreGrpcService>().WithRequestFrameGuard(MaxReceiveMessageSize);
+        app.MapGrpcHealthChecksService().WithRequestFrameGuard(MaxReceiveMessageSize);
+        app.MapGrpcReflectionService().WithRequestFrameGuard(MaxReceiveMessageSize);
         return app;
+    }
+
+    // grpc-dotnet discovers a generated service's methods with an open-generic IServiceMethodProvider<>
+    // (BinderServiceMethodProvider) that binds the generated marshallers; ours does the same with marshallers
+    // that refuse unparsable bytes as MALFORMED_REQUEST (see GuardedServiceMethodProvider for why there). Both
+    // registered would map every method twice, so that one is removed (its sibling for ServerServiceDefinition
+    // arguments, unused here, stays); if a grpc-dotnet upgrade renames it, this throws at start.
+    private static void UseGuardedMarshallers(IServiceCollection services)
+    {
+        var defaults = services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>)
+            && d.ImplementationType?.Assembly == typeof(GrpcServiceOptions).Assembly
+            && d.ImplementationType.Name == "BinderServiceMethodProvider`1").ToList();
+        if (defaults.Count != 1)
+        {
+            throw new InvalidOperationException($"Expected grpc-dotnet's BinderServiceMethodProvider once, found it {defaults.Count} times.");
+        }
+
+        services.Remove(defaults[0]);
+        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(GuardedServiceMethodProvider<>));
     }
 }
