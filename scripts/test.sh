@@ -26,6 +26,17 @@ if ! command -v redis-server >/dev/null 2>&1; then
   fi
 fi
 redis-server --version
+# The SMTP tests start their own aiosmtpd with Debian's /usr/bin/python3 (a pyenv or venv python3
+# earlier on PATH does not see the Debian package).
+if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null
+  else
+    echo "python3-aiosmtpd is needed: install it (Debian/Ubuntu: sudo apt-get install python3-aiosmtpd)" >&2
+    exit 1
+  fi
+fi
+/usr/bin/python3 -c 'import aiosmtpd; print("aiosmtpd", aiosmtpd.__version__)'
 
 step "buf lint"
 buf lint

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Notifications;
 
 namespace Recovery.AuthServer.Hosting;
@@ -17,6 +18,14 @@ public static class NotificationExtensions
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Notifications:DevSink:Path"]))
         {
             builder.Services.AddSingleton<INotificationSender, DevSinkNotificationSender>();
+        }
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[SmtpOptions.Section + ":Host"]))
+        {
+            builder.Services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
+            builder.Services.AddSingleton<SmtpEmailSender>();
+            builder.Services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<SmtpEmailSender>());
         }
 
         builder.Services.AddHostedService<NotificationDispatcher>();

@@ -18,5 +18,11 @@ public sealed record Notification(
     /// </summary>
     public string MessageId { get; init; } = string.Empty;
 
+    /// <summary>E-mail only: the subject line, in the message's language.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>E-mail only: the HTML alternative of <see cref="Text"/> (values already escaped).</summary>
+    public string? Html { get; init; }
+
     public override string ToString() => $"Notification {{ Channel = {Channel}, Template = {Template} }}";
 }

@@ -82,7 +82,22 @@ public static class NotificationTemplates
         language == Language.English ? "Online Banking user password change" : "Cambio de contraseña de Usuario de Banca Electrónica";
 
     private static Notification Build(NotificationChannel channel, string to, string template, Language language, Dictionary<string, string> values, string text) =>
-        new(channel, to, template, values, text, language.Tag());
+        channel == NotificationChannel.Email
+            ? new(channel, to, template, values, text, language.Tag()) { Subject = Subject(template, language), Html = "<p>" + System.Net.WebUtility.HtmlEncode(text) + "</p>" }
+            : new(channel, to, template, values, text, language.Tag());
+
+    private static string Subject(string template, Language language) => (template, language == Language.English) switch
+    {
+        (RecoveryUserCode, true) => "Your Banca a Distancia user code",
+        (RecoveryUserCode, false) => "Tu código de usuario de Banca a Distancia",
+        (PasswordChanged, true) => "Your Banca a Distancia password has been changed",
+        (PasswordChanged, false) => "Se ha cambiado tu contraseña de Banca a Distancia",
+        (AuthenticatorAdded, true) => "New authenticator app on Banca a Distancia",
+        (AuthenticatorAdded, false) => "Nueva app de autenticación en Banca a Distancia",
+        (OperationCodeByVoice, true) => "Signing code given by phone",
+        (OperationCodeByVoice, false) => "Clave de firma dada por teléfono",
+        _ => "Banca a Distancia",
+    };
 
     private static string Minutes(TimeSpan t) => ((int)Math.Ceiling(t.TotalMinutes)).ToString(CultureInfo.InvariantCulture);
 
