@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Recovery.AuthServer.Observability;
+using Recovery.AuthServer.Storage.Redis;
 
 namespace Recovery.AuthServer.Hosting;
 
@@ -13,17 +16,72 @@ public static class ObservabilityExtensions
     /// <summary>
     /// The server's metrics (<see cref="RecoveryMetrics"/>) are always there for <c>dotnet-counters</c>. With
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set they are also pushed over OTLP, with ASP.NET Core's, Kestrel's and the
-    /// runtime's, configured by the standard <c>OTEL_*</c> settings (protocol, headers, interval).
+    /// runtime's, configured by the standard <c>OTEL_*</c> settings (protocol, headers, interval), and so are traces
+    /// (<c>Observability:Tracing</c>): the gRPC server, outgoing HTTP calls and Redis commands, every span scrubbed by
+    /// <see cref="SpanScrubber"/>. With <c>Observability:Prometheus:Urls</c> set the same metrics are also served for
+    /// scraping on a listener of their own (<see cref="PrometheusEndpoint"/>).
     /// </summary>
     public static IHostApplicationBuilder AddRecoveryObservability(this IHostApplicationBuilder builder)
     {
-        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
+        builder.Services.AddOptions<ObservabilityOptions>().Bind(builder.Configuration.GetSection(ObservabilityOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ObservabilityOptions>, ObservabilityOptionsValidator>();
+
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]);
+        var observability = builder.Configuration.GetSection(ObservabilityOptions.Section).Get<ObservabilityOptions>() ?? new ObservabilityOptions();
+        var prometheus = !string.IsNullOrWhiteSpace(observability.Prometheus.Urls);
+        if (!otlp && !prometheus)
         {
-            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-                .AddMeter(RecoveryMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            return builder;
+        }
+
+        var telemetry = builder.Services.AddOpenTelemetry();
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddMeter(RecoveryMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime");
+            if (otlp)
+            {
+                metrics.AddOtlpExporter();
+            }
+
+            if (prometheus)
+            {
+                metrics.AddPrometheusExporter();
+            }
+        });
+
+        if (prometheus)
+        {
+            builder.Services.AddHostedService<PrometheusEndpoint>();
+        }
+
+        if (otlp && observability.Tracing.Enabled)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(observability.Tracing.SampleRatio)))
+                // Neither records a request body; exceptions are not recorded (their messages may quote input).
+                .AddAspNetCoreInstrumentation(o => o.RecordException = false)
+                .AddHttpClientInstrumentation(o => o.RecordException = false)
+                .AddRedisInstrumentation(o => o.SetVerboseDatabaseStatements = false)
+                .ConfigureRedisInstrumentation((services, redis) => InstrumentRedis(services, redis))
+                // Before the exporter, so that what it exports is already scrubbed.
+                .AddProcessor(new SpanScrubber())
                 .AddOtlpExporter());
         }
 
         return builder;
+    }
+
+    /// <summary>The store's multiplexer connects lazily: it is instrumented once it exists.</summary>
+    private static void InstrumentRedis(IServiceProvider services, OpenTelemetry.Instrumentation.StackExchangeRedis.StackExchangeRedisInstrumentation redis)
+    {
+        if (services.GetService<RedisConnection>() is { } connection)
+        {
+            _ = connection.ExecuteAsync(db =>
+            {
+                redis.AddConnection(db.Multiplexer);
+                return Task.CompletedTask;
+            });
+        }
     }
 }

@@ -85,6 +85,8 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
                 Audit.Inner = Resolve<IAuditLog>(sp, realAudit);
                 return Audit;
             });
+
+            options.Services?.Invoke(services);
         });
     }
 
