@@ -37,6 +37,19 @@ if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
   fi
 fi
 /usr/bin/python3 -c 'import aiosmtpd; print("aiosmtpd", aiosmtpd.__version__)'
+# The SMS tests start their own Kannel (bearerbox + smsbox, loopback SMSC) on free loopback ports.
+if ! command -v bearerbox >/dev/null 2>&1 && ! [ -x /usr/sbin/bearerbox ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kannel >/dev/null
+    # The package may start its own gateway service; the tests do not use it.
+    (systemctl stop kannel || service kannel stop || true) >/dev/null 2>&1
+  else
+    echo "Kannel is needed: install it (Debian/Ubuntu: sudo apt-get install kannel)" >&2
+    exit 1
+  fi
+fi
+export PATH="$PATH:/usr/sbin"
+dpkg-query -W kannel 2>/dev/null || true
 
 step "buf lint"
 buf lint

@@ -44,6 +44,8 @@ public static class OptionsExtensions
         Bind<NotificationOptions>(builder, NotificationOptions.Section)
             .Validate(o => o.SmsPerPhone.Limit > 0 && o.SmsPerPhone.Period >= TimeSpan.FromSeconds(1),
                 "Notifications:SmsPerPhone needs a positive Limit and a Period of at least 1 second.");
+        Bind<Notifications.Sms.SmsOptions>(builder, Notifications.Sms.SmsOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<Notifications.Sms.SmsOptions>, Notifications.Sms.SmsOptionsValidator>();
         Bind<Grpc.IdempotencyOptions>(builder, Grpc.IdempotencyOptions.Section);
         Bind<Grpc.AdmissionOptions>(builder, Grpc.AdmissionOptions.Section);
         Bind<Customers.DirectoryOptions>(builder, Customers.DirectoryOptions.Section);

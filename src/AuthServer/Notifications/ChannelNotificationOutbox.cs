@@ -17,9 +17,11 @@ public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> opti
 
     public ChannelReader<Notification> Reader => queue.Reader;
 
-    public bool HasRoomFor(int messages) => queue.Reader.Count + messages <= options.Value.OutboxCapacity;
+    private long deferred;
 
-    public long Backlog => queue.Reader.Count;
+    public bool HasRoomFor(int messages) => queue.Reader.Count + Interlocked.Read(ref deferred) + messages <= options.Value.OutboxCapacity;
+
+    public long Backlog => queue.Reader.Count + Interlocked.Read(ref deferred);
 
     public ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
@@ -44,8 +46,12 @@ public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> opti
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask<QueuedNotification> DequeueAsync(CancellationToken cancellationToken) =>
-        new(Guid.NewGuid().ToString("N"), await queue.Reader.ReadAsync(cancellationToken), 1);
+    // A message put back (deferred) keeps its id: the SMS delivery record of a message is found by it.
+    public async ValueTask<QueuedNotification> DequeueAsync(CancellationToken cancellationToken)
+    {
+        var notification = await queue.Reader.ReadAsync(cancellationToken);
+        return new(notification.MessageId is { Length: > 0 } id ? id : Guid.NewGuid().ToString("N"), notification with { MessageId = string.Empty }, 1);
+    }
 
     // Nothing to delete: a message read from the channel is already gone from it.
     public Task AcknowledgeAsync(QueuedNotification message, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -56,9 +62,29 @@ public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> opti
     {
         lock (writers)
         {
-            queue.Writer.TryWrite(message.Notification);
+            queue.Writer.TryWrite(message.Notification with { MessageId = message.Id });
         }
 
+        return Task.CompletedTask;
+    }
+
+    // Held aside for the delay (counted in the backlog, so the room it takes is not given away), then queued again.
+    // Real time on purpose: waiting for a provider to come back is pacing, not domain time.
+    public Task DeferAsync(QueuedNotification message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref deferred);
+        _ = Task.Delay(delay, CancellationToken.None).ContinueWith(
+            _ =>
+            {
+                lock (writers)
+                {
+                    Interlocked.Decrement(ref deferred);
+                    queue.Writer.TryWrite(message.Notification with { MessageId = message.Id });
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
         return Task.CompletedTask;
     }
 }

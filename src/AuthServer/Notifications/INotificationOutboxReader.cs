@@ -16,4 +16,11 @@ public interface INotificationOutboxReader
 
     /// <summary>Not delivered by this node (it is stopping): put it back for any node to take now.</summary>
     Task RetryAsync(QueuedNotification message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Not deliverable now (every SMS provider is down): put it back to be taken again, by any node, no sooner than
+    /// <paramref name="delay"/> from now. It keeps its id and is not counted as a delivery attempt; other messages
+    /// go past it meanwhile.
+    /// </summary>
+    Task DeferAsync(QueuedNotification message, TimeSpan delay, CancellationToken cancellationToken);
 }

@@ -2,25 +2,30 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Audit;
+using Recovery.AuthServer.Notifications.Sms;
 using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Security;
 
 namespace Recovery.AuthServer.Notifications;
 
 /// <summary>
-/// Drains the outbox into every configured sender, retrying with backoff, and acknowledges each
-/// message only after every sender had its turn: a node that dies mid-delivery leaves the message to
-/// be delivered again (at least once) by the durable queue. An SMS beyond its phone's cap
-/// (<see cref="NotificationOptions.SmsPerPhone"/>, shared by all nodes through the rate limiter) is
-/// dropped, logged and audited instead of sent.
+/// Drains the outbox, routing each message by channel: an SMS goes to the SMS providers in their configured order
+/// (<see cref="SmsFailover"/>: the first that takes it; while all are down it waits in the outbox), then, like an
+/// e-mail, to every <see cref="INotificationSender"/> that handles its channel (the e-mail relay, the development
+/// sink, the logging stand-in), each retried with backoff. A message is acknowledged only after every route had its
+/// turn: a node that dies mid-delivery leaves it to be delivered again (at least once) by the durable queue. An SMS
+/// beyond its phone's cap (<see cref="NotificationOptions.SmsPerPhone"/>, shared by all nodes through the rate
+/// limiter) is dropped, logged and audited instead of sent.
 /// </summary>
 public sealed partial class NotificationDispatcher(
     INotificationOutboxReader queue,
     IEnumerable<INotificationSender> senders,
+    SmsFailover? sms,
     IRateLimiter limiter,
     SecretKeys keys,
     IAuditLog audit,
     IOptions<NotificationOptions> options,
+    IOptions<SmsOptions> smsOptions,
     TimeProvider time,
     ILogger<NotificationDispatcher> logger) : BackgroundService
 {
@@ -62,10 +67,15 @@ public sealed partial class NotificationDispatcher(
             return;
         }
 
+        // A message moved on by a failed delivery report keeps its first id, so its delivery record is found again.
+        var stamped = notification with { MessageId = notification.MessageId is { Length: > 0 } first ? first : message.Id };
+        var viaProviders = notification.Channel == NotificationChannel.Sms && sms is { Enabled: true };
         bool withinCap;
         try
         {
-            withinCap = await WithinPhoneCapAsync(notification, stoppingToken);
+            // Counted once per message: not again when it comes back from waiting for a provider, or moves on.
+            withinCap = (viaProviders && await sms!.IsKnownAsync(stamped.MessageId, stoppingToken))
+                || await WithinPhoneCapAsync(notification, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -91,8 +101,23 @@ public sealed partial class NotificationDispatcher(
 
         try
         {
-            var stamped = notification with { MessageId = message.Id };
-            foreach (var sender in senders)
+            if (viaProviders)
+            {
+                var routed = await sms!.SendAsync(stamped, stoppingToken);
+                if (routed == SmsRouteOutcome.Wait)
+                {
+                    // Every provider is down: the message waits in the outbox (on any node), not in this loop.
+                    await SettleAsync(() => queue.DeferAsync(message, smsOptions.Value.RetryPause, CancellationToken.None));
+                    return;
+                }
+
+                if (routed == SmsRouteOutcome.GivenUp)
+                {
+                    audit.Record(new AuditEvent("notification.sms", "given_up", "system", Detail: notification.Template));
+                }
+            }
+
+            foreach (var sender in senders.Where(s => s.Delivers(notification.Channel)))
             {
                 await DeliverAsync(sender, stamped, stoppingToken);
             }

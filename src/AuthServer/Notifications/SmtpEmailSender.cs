@@ -42,6 +42,9 @@ public sealed partial class SmtpEmailSender : INotificationSender, IDisposable
     /// <summary>Connections opened so far (a gauge of reuse for tests and operators).</summary>
     public int ConnectionsOpened { get; private set; }
 
+    /// <summary>E-mails only: the dispatcher routes SMS to the SMS providers.</summary>
+    public bool Delivers(NotificationChannel channel) => channel == NotificationChannel.Email;
+
     public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
     {
         if (notification.Channel != NotificationChannel.Email)

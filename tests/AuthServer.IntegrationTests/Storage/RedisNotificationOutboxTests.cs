@@ -204,8 +204,8 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
         var outbox = Outbox();
         var sender = new RecordingSender();
         using var dispatcher = new NotificationDispatcher(
-            outbox, [sender], new InMemoryRateLimiter(), new SecretKeys(new byte[32], codeKey, new byte[32]), new RecordingAuditLog(),
-            Options.Create(new NotificationOptions()), time, NullLogger<NotificationDispatcher>.Instance);
+            outbox, [sender], null, new InMemoryRateLimiter(), new SecretKeys(new byte[32], codeKey, new byte[32]), new RecordingAuditLog(),
+            Options.Create(new NotificationOptions()), Options.Create(new Notifications.Sms.SmsOptions()), time, NullLogger<NotificationDispatcher>.Instance);
         await dispatcher.StartAsync(default).WaitAsync(Timeout);
         try
         {

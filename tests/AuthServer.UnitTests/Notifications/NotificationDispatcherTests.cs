@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Notifications.Sms;
 using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.UnitTests.TestSupport;
 
@@ -20,7 +21,7 @@ public sealed class NotificationDispatcherTests
         var sender = new CountingSender();
         var audit = new ListAuditLog();
         using var dispatcher = new NotificationDispatcher(
-            outbox, [sender], new InMemoryRateLimiter(), TestKeys.Create(), audit, options, TestClock.Create(), NullLogger<NotificationDispatcher>.Instance);
+            outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), audit, options, Options.Create(new SmsOptions()), TestClock.Create(), NullLogger<NotificationDispatcher>.Instance);
 
         await outbox.EnqueueAsync(
             [Sms("+34600000001", "1"), Sms("+34600000001", "2"), Sms("+34600000001", "3"), Sms("+34600000002", "4"), Email("a@example.es", "5")],
@@ -51,7 +52,7 @@ public sealed class NotificationDispatcherTests
         var sender = new CountingSender { RejectCode = "1" };
         var audit = new ListAuditLog();
         using var dispatcher = new NotificationDispatcher(
-            outbox, [sender], new InMemoryRateLimiter(), TestKeys.Create(), audit, options, TestClock.Create(), NullLogger<NotificationDispatcher>.Instance);
+            outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), audit, options, Options.Create(new SmsOptions()), TestClock.Create(), NullLogger<NotificationDispatcher>.Instance);
 
         await outbox.EnqueueAsync([Sms("+34600000001", "1"), Sms("+34600000002", "2")], CancellationToken.None);
         await dispatcher.StartAsync(CancellationToken.None);

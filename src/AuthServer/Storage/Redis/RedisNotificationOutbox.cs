@@ -73,6 +73,17 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         return 0
         """;
 
+    // Still leased by this node: the lease now ends when the delay does, so the dequeue script hands it out again
+    // then (to any node), and the take does not count as an attempt. If the lease was lost, its new taker owns it.
+    private const string DeferScript = """
+        if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+          redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+          redis.call('HINCRBY', KEYS[2], 'c', -1)
+          return 1
+        end
+        return 0
+        """;
+
     private readonly RedisConnection redis;
     private readonly SecretBox box;
     private readonly IRandomSource random;
@@ -204,6 +215,9 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
 
     public Task RetryAsync(QueuedNotification message, CancellationToken cancellationToken) =>
         redis.ScriptAsync(RetryScript, [leases, pending, MessageKey(message.Id)], [message.Id]);
+
+    public Task DeferAsync(QueuedNotification message, TimeSpan delay, CancellationToken cancellationToken) =>
+        redis.ScriptAsync(DeferScript, [leases, MessageKey(message.Id)], [message.Id, (time.GetUtcNow() + delay).ToUnixTimeMilliseconds()]);
 
     public void Dispose() => wake.Dispose();
 

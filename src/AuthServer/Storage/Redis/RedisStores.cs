@@ -29,5 +29,8 @@ public static class RedisStores
         services.AddSingleton<RedisNotificationOutbox>();
         services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<RedisNotificationOutbox>());
         services.AddSingleton<INotificationOutboxReader>(sp => sp.GetRequiredService<RedisNotificationOutbox>());
+
+        // SMS delivery records: a delivery report may reach any node.
+        services.AddSingleton<Notifications.Sms.ISmsDeliveryStore, RedisSmsDeliveryStore>();
     }
 }
