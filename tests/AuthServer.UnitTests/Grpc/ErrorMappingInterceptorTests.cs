@@ -1,6 +1,7 @@
 using Google.Rpc;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Grpc;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -84,6 +85,27 @@ public sealed class ErrorMappingInterceptorTests : IDisposable
         });
 
         Assert.Null(seen);
+    }
+
+    [Fact]
+    public async Task UnaryServerHandler_UnexpectedException_InternalWithErrorInfoAndTheLogNamesTheTypeNeverTheMessage()
+    {
+        // The message of an unexpected exception may echo input (here a PAN): neither the caller nor the log sees it.
+        var logger = new FakeLogger<ErrorMappingInterceptor>();
+        var interceptor = new ErrorMappingInterceptor(logger, deadline, metrics.Metrics);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => interceptor.UnaryServerHandler(
+            "request",
+            new TestCallContext("/recovery.v1.AccessService/Login"),
+            (_, _) => Task.FromException<string>(new InvalidOperationException("card 4548812044110335"))));
+
+        Assert.Equal(StatusCode.Internal, ex.StatusCode);
+        Assert.Equal(ErrorReasons.Internal, ex.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason);
+        Assert.DoesNotContain("4548812044110335", ex.Status.Detail, StringComparison.Ordinal);
+        var line = Assert.Single(logger.Collector.GetSnapshot());
+        Assert.Contains(nameof(InvalidOperationException), line.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("4548812044110335", line.Message, StringComparison.Ordinal);
+        Assert.Null(line.Exception);
     }
 
     private Task<string> Handle(Func<string, Task<string>> body, DateTime? callDeadline = null) =>
