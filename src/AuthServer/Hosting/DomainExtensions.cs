@@ -41,6 +41,7 @@ public static class DomainExtensions
         builder.Services.AddSingleton<IAuthenticatorStore, InMemoryAuthenticatorStore>();
         builder.Services.AddSingleton<IRateLimiter, InMemoryRateLimiter>();
         builder.Services.AddSingleton<IIdempotencyStore, InMemoryIdempotencyStore>();
+        builder.Services.AddSingleton<ICaptchaReplayStore, InMemoryCaptchaReplayStore>();
         return builder;
     }
 
@@ -53,7 +54,7 @@ public static class DomainExtensions
         services.AddSingleton<SecretKeys>();
         services.AddSingleton<CardValidator>();
         services.AddSingleton<CardLookup>();
-        services.AddSingleton<ICaptchaVerifier, DevelopmentCaptchaVerifier>();
+        builder.AddRecoveryCaptcha();
         services.AddSingleton<OtpCodeGenerator>();
         services.AddSingleton<OtpEngine>();
         services.AddSingleton<AuthenticatorSecretProtector>();

@@ -23,7 +23,7 @@ public static class HelpText
 
         Configuration (appsettings.json, environment variables with __ for :, or --Key=value):
           Secrets:CardLookupKey, Secrets:CodeKey, Secrets:PasswordPepper   base64, >= 32 bytes; required outside Development
-          Notifications:DevSink:Path  Append every SMS/e-mail as a JSON line here (refused in Production)
+          Notifications:DevSink:Path  Append every SMS/e-mail as a JSON line here (Development only)
           Captcha:DevelopmentToken    Token the development captcha accepts (default dev-ok)
           Cards:IssuerPrefixes        Accepted card prefixes (default 4, 5)
           Passwords:Argon2:Engine     Auto (default: libsodium if it loads, else Konscious), Libsodium or Konscious

@@ -24,6 +24,7 @@ public static class OptionsExtensions
         Bind<CardOptions>(builder, CardOptions.Section)
             .Validate(o => o.IssuerPrefixes.All(p => p.Length is > 0 and <= 6 && p.All(char.IsAsciiDigit)), "Cards:IssuerPrefixes must be 1-6 digits each.");
         Bind<CaptchaOptions>(builder, CaptchaOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<CaptchaOptions>, CaptchaOptionsValidator>();
         Bind<OtpOptions>(builder, OtpOptions.Section)
             .Validate(o => o.MaxAttemptsPerCode <= o.MaxFailuresPerChallenge, "Otp:MaxAttemptsPerCode cannot exceed Otp:MaxFailuresPerChallenge.");
         Bind<Argon2Options>(builder, Argon2Options.Section)

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Recovery.AuthServer.Captcha;
 using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Passwords;
 
@@ -10,21 +8,13 @@ namespace Recovery.AuthServer.Hosting;
 /// <summary>Checks that need services, run before the server takes calls. Each failure stops the host.</summary>
 public sealed partial class StartupChecks(
     PasswordPolicy passwordPolicy,
-    IOptions<CaptchaOptions> captcha,
     Channels.ChannelAuthenticator channels,
-    IHostEnvironment environment,
     ILogger<StartupChecks> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // The policy holds the common-password list and the strength dictionaries: resolving it loads them.
         _ = passwordPolicy.Options;
-        if (captcha.Value.Provider == "Development" && environment.IsProduction())
-        {
-            throw new OptionsValidationException(CaptchaOptions.Section, typeof(CaptchaOptions),
-                ["Captcha:Provider is Development, which accepts a fixed token; configure a real captcha provider for Production."]);
-        }
-
         // Only Development can get here without channel tokens (ChannelOptionsValidator): say so once, loudly.
         if (!channels.IsEnforced)
         {

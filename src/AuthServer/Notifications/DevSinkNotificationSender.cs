@@ -7,7 +7,7 @@ namespace Recovery.AuthServer.Notifications;
 
 /// <summary>
 /// Appends each message as one JSON line so that a person, the client or a load test can read the
-/// codes. It writes secrets in clear by design, which is why it cannot run in Production.
+/// codes. It writes secrets in clear by design, which is why it runs only in Development.
 /// </summary>
 public sealed class DevSinkNotificationSender : INotificationSender, IDisposable
 {
@@ -18,9 +18,12 @@ public sealed class DevSinkNotificationSender : INotificationSender, IDisposable
     public DevSinkNotificationSender(IOptions<NotificationOptions> options, IHostEnvironment environment)
     {
         path = options.Value.DevSink.Path ?? throw new InvalidOperationException("Notifications:DevSink:Path is not set.");
-        if (environment.IsProduction())
+        // Not only Production: a staging or test environment holds real phone numbers and e-mails too, and a
+        // file of codes in clear there is as dangerous.
+        if (!environment.IsDevelopment())
         {
-            throw new InvalidOperationException("Notifications:DevSink:Path is set, but the development sink writes codes in clear and refuses to run in Production.");
+            throw new InvalidOperationException(
+                $"Notifications:DevSink:Path is set, but the development sink writes codes in clear and runs only in Development, not in {environment.EnvironmentName}.");
         }
 
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));

@@ -37,10 +37,20 @@ public sealed partial class RecoveryFlow(
 {
     public async Task<Outcome<RecoveryStarted>> StartAsync(StartRecoveryCommand command, CancellationToken cancellationToken)
     {
-        if (!await captcha.VerifyAsync(command.CaptchaToken, command.Caller.ClientAddress, cancellationToken))
+        // The captcha comes before anything about the card: a refused or unverifiable captcha learns nothing.
+        var human = await captcha.VerifyAsync(command.CaptchaToken, command.Caller, cancellationToken);
+        switch (human.Verdict)
         {
-            audit.Record(new AuditEvent("recovery.start", "captcha_rejected", command.Caller.Channel));
-            return Failure.Invalid("captcha_token", "The captcha was not accepted.", ErrorReasons.CaptchaRejected);
+            case CaptchaVerdict.Rejected:
+                audit.Record(new AuditEvent("recovery.start", "captcha_rejected", command.Caller.Channel, Detail: human.Detail));
+                return Failure.Invalid("captcha_token", "The captcha was not accepted.", ErrorReasons.CaptchaRejected);
+            case CaptchaVerdict.Unavailable:
+                // Fail closed: when the provider cannot answer, nobody passes, and the channel is told it is our outage.
+                audit.Record(new AuditEvent("recovery.start", "captcha_unavailable", command.Caller.Channel, Detail: human.Detail));
+                return new Failure(FailureKind.Unavailable, ErrorReasons.CaptchaUnavailable, "The captcha could not be verified; try again shortly.")
+                {
+                    RetryAfter = TimeSpan.FromSeconds(5),
+                };
         }
 
         var card = cards.Validate(command.CardNumber, command.CardExpiry);

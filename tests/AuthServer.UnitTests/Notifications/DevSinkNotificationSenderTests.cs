@@ -79,12 +79,15 @@ public sealed class DevSinkNotificationSenderTests : IDisposable
         Assert.Equal(40, codes.Count);
     }
 
-    [Fact]
-    public void Constructor_Production_RefusesAndWritesNothing()
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    [InlineData("Test")]
+    public void Constructor_OutsideDevelopment_RefusesAndWritesNothing(string environment)
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => Sender("Production"));
+        var ex = Assert.Throws<InvalidOperationException>(() => Sender(environment));
 
-        Assert.Contains("Production", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(environment, ex.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(directory));
     }
 

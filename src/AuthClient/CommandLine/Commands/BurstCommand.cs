@@ -39,8 +39,8 @@ internal sealed class BurstCommand : ICliCommand
         "(StartRecovery, ConfirmRecovery, Login, ChangePassword, SignOperation, Login) with C workers, reading\n" +
         "codes from the dev sink. Reports flows/s, the Argon2 ceiling (server cores ÷ (2 × hash time)), latency\n" +
         "p50/p90/p99/p99.9 per RPC (HdrHistogram), errors and shedding by status and reason, the client's peak\n" +
-        "memory; Markdown on stdout, JSON with --json, an SVG chart with --chart. Progress goes to stderr. The server must run outside\n" +
-        "Production with a dev sink and rate limits raised for the load (see docs/performance.md).\n" +
+        "memory; Markdown on stdout, JSON with --json, an SVG chart with --chart. Progress goes to stderr. The server must run in\n" +
+        "Development with a dev sink and rate limits raised for the load (see docs/performance.md).\n" +
         "Exits 1 when any call failed other than by explicit shedding (RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED,\n" +
         "UNAVAILABLE OVERLOADED), or when provisioning failed.";
 

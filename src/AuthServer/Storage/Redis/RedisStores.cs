@@ -25,6 +25,9 @@ public static class RedisStores
         // Idempotency keys of retried calls: shared, so a retry that lands on another node is still recognised.
         services.AddSingleton<IIdempotencyStore, RedisIdempotencyStore>();
 
+        // Used captcha tokens: shared, so a token replayed to another node is refused there too.
+        services.AddSingleton<Captcha.ICaptchaReplayStore, RedisCaptchaReplayStore>();
+
         // The notification outbox: durable, shared by all nodes; the dispatcher of each node drains it.
         services.AddSingleton<RedisNotificationOutbox>();
         services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<RedisNotificationOutbox>());
