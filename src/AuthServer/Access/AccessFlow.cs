@@ -20,6 +20,7 @@ public sealed class AccessFlow(
     IPasswordHasher hasher,
     PasswordPolicy policy,
     OtpEngine otp,
+    WrongCodeBudget wrongCodes,
     AuthenticatorEngine authenticators,
     IOptions<OtpOptions> otpOptions,
     IOptions<AccessOptions> options,
@@ -220,22 +221,49 @@ public sealed class AccessFlow(
         // customer's confirmed authenticator app. A TOTP code is not bound to the operation (see
         // docs/security.md); what it may sign is limited by the operation id, its pending state and
         // the digest check at commit, and each time step signs at most once.
-        var totp = await authenticators.UseAsync(op.CustomerId, code, cancellationToken);
+        // Wrong codes (SMS or app) also count per customer over every operation: a new ChangePassword or a
+        // cancel opens a new operation with tries of its own, never new ones for the customer. The try is taken
+        // before either code is evaluated.
+        var totp = TotpUse.NotEnrolled;
+        var attempt = await wrongCodes.TryAsync(
+            ["sg:" + op.CustomerId],
+            otpOptions.Value.MaxWrongSigningCodes,
+            async () =>
+            {
+                totp = await authenticators.UseAsync(op.CustomerId, code, cancellationToken);
+                if (totp == TotpUse.Replayed)
+                {
+                    // Not counted as a failure: a replay proves knowledge of a past code, not a guess, and
+                    // counting it would let parallel replays close the operation the real signature is completing.
+                    return new VerifyResult(VerifyStatus.AlreadyUsed);
+                }
+
+                // With an authenticator enrolled, a wrong code counts even while the SMS code is burned or
+                // expired, so TOTP guesses stay limited by the operation's failure count.
+                return totp == TotpUse.Accepted
+                    ? await otp.AcceptOtherFactorAsync(ChallengeId(op.Id), cancellationToken)
+                    : await otp.VerifyAsync(ChallengeId(op.Id), Binding(op), code, cancellationToken, otherFactorEnrolled: totp == TotpUse.Incorrect);
+            },
+            () => otp.SettledAsync(ChallengeId(op.Id), otherFactorEnrolled: true, cancellationToken),
+            cancellationToken);
         if (totp == TotpUse.Replayed)
         {
-            // Not counted as a failure: a replay proves knowledge of a past code, not a guess, and
-            // counting it would let parallel replays close the operation the real signature is completing.
             audit.Record(new AuditEvent("access.sign", "totp_replayed", caller.Channel, op.CustomerId, op.Reference));
             return CodeOutcomes.ForVerify(new VerifyResult(VerifyStatus.AlreadyUsed), "code", ErrorReasons.OperationBlocked);
         }
 
-        // With an authenticator enrolled, a wrong code counts even while the SMS code is burned or
-        // expired, so TOTP guesses stay limited by the operation's failure count.
-        var result = totp == TotpUse.Accepted
-            ? await otp.AcceptOtherFactorAsync(ChallengeId(op.Id), cancellationToken)
-            : await otp.VerifyAsync(ChallengeId(op.Id), Binding(op), code, cancellationToken, otherFactorEnrolled: totp == TotpUse.Incorrect);
+        var result = attempt.Result;
         if (result.Status != VerifyStatus.Verified)
         {
+            if (attempt.Exhausted || attempt.JustFilled)
+            {
+                // The customer's budget is spent: this operation ends, and the next ones refuse every code until a try frees up.
+                await otp.CloseAsync(ChallengeId(op.Id), cancellationToken);
+                await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
+                audit.Record(new AuditEvent("access.sign", attempt.Exhausted ? "wrong_codes_exhausted" : "wrong_codes_filled", caller.Channel, op.CustomerId, op.Reference));
+                return CodeOutcomes.ForVerify(new VerifyResult(VerifyStatus.Closed), "code", ErrorReasons.OperationBlocked);
+            }
+
             if (result.JustClosed)
             {
                 await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);

@@ -19,6 +19,7 @@ public sealed class AuthenticatorFlow(
     ISessionStore sessions,
     AuthenticatorEngine authenticators,
     OtpEngine otp,
+    WrongCodeBudget wrongCodes,
     INotificationOutbox outbox,
     IAuditLog audit,
     SecretKeys keys,
@@ -90,7 +91,23 @@ public sealed class AuthenticatorFlow(
             return wrong.Status == VerifyStatus.NotFound ? NotPending() : CodeOutcomes.ForVerify(wrong, "code", ErrorReasons.AuthenticatorNotPending);
         }
 
-        var sms = await otp.VerifyAsync(ChallengeId(pending.Id), Binding(customer.Id, pending.Id), smsCode, cancellationToken);
+        // SMS codes also count per customer over every enrolment: re-enrolling gives a new code with tries of its own,
+        // never new ones for the customer. The try is taken before the code is evaluated.
+        var attempt = await wrongCodes.TryAsync(
+            ["en:" + customer.Id],
+            otpOptions.Value.MaxWrongEnrollmentCodes,
+            () => otp.VerifyAsync(ChallengeId(pending.Id), Binding(customer.Id, pending.Id), smsCode, cancellationToken),
+            () => otp.SettledAsync(ChallengeId(pending.Id), otherFactorEnrolled: false, cancellationToken),
+            cancellationToken);
+        var sms = attempt.Result;
+        if (attempt.Exhausted || attempt.JustFilled)
+        {
+            // This enrolment's code is dead, and the next enrolments' too until a try frees up.
+            await otp.CloseAsync(ChallengeId(pending.Id), cancellationToken);
+            audit.Record(new AuditEvent("access.confirm_authenticator", attempt.Exhausted ? "wrong_codes_exhausted" : "wrong_codes_filled", caller.Channel, customer.Id));
+            return CodeOutcomes.ForVerify(new VerifyResult(VerifyStatus.Closed), "sms_code", ErrorReasons.AuthenticatorNotPending);
+        }
+
         if (sms.Status != VerifyStatus.Verified)
         {
             audit.Record(new AuditEvent("access.confirm_authenticator", "sms_code_" + sms.Status, caller.Channel, customer.Id));

@@ -40,6 +40,7 @@ public static class DomainExtensions
         builder.Services.AddSingleton<IChallengeStore, InMemoryChallengeStore>();
         builder.Services.AddSingleton<IAuthenticatorStore, InMemoryAuthenticatorStore>();
         builder.Services.AddSingleton<IRateLimiter, InMemoryRateLimiter>();
+        builder.Services.AddSingleton<IWrongCodeLedger, InMemoryWrongCodeLedger>();
         builder.Services.AddSingleton<IIdempotencyStore, InMemoryIdempotencyStore>();
         builder.Services.AddSingleton<ICaptchaReplayStore, InMemoryCaptchaReplayStore>();
         return builder;
@@ -57,6 +58,7 @@ public static class DomainExtensions
         builder.AddRecoveryCaptcha();
         services.AddSingleton<OtpCodeGenerator>();
         services.AddSingleton<OtpEngine>();
+        services.AddSingleton<WrongCodeBudget>();
         services.AddSingleton<AuthenticatorSecretProtector>();
         services.AddSingleton<AuthenticatorEngine>();
         services.AddSingleton<RequestDeadline>();

@@ -62,6 +62,26 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
         return (result, new IssuedCode(code, c.ExpiresAt, c.ResendAvailableAt, Math.Max(0, limits.MaxResends - c.Resends)));
     }
 
+    /// <summary>
+    /// What a try at the challenge would answer without evaluating any code: AlreadyUsed, Closed, Burned or
+    /// Expired (the last two only when <paramref name="otherFactorEnrolled"/> is false, as in VerifyAsync);
+    /// null while a code could still be evaluated. Read only: used while waiting for a try budget.
+    /// </summary>
+    public async Task<VerifyResult?> SettledAsync(string challengeId, bool otherFactorEnrolled, CancellationToken cancellationToken)
+    {
+        var c = await store.GetAsync(challengeId, cancellationToken);
+        return c switch
+        {
+            null => new VerifyResult(VerifyStatus.NotFound),
+            { State: ChallengeState.Used } => new VerifyResult(VerifyStatus.AlreadyUsed),
+            { State: ChallengeState.Closed } => new VerifyResult(VerifyStatus.Closed),
+            _ when otherFactorEnrolled => null,
+            { State: ChallengeState.Burned } => new VerifyResult(VerifyStatus.Burned),
+            _ when time.GetUtcNow() >= c.ExpiresAt => new VerifyResult(VerifyStatus.Expired),
+            _ => null,
+        };
+    }
+
     /// <summary>The challenge as stored (its MAC, never a code), or null.</summary>
     public Task<Challenge?> GetAsync(string challengeId, CancellationToken cancellationToken) => store.GetAsync(challengeId, cancellationToken);
 

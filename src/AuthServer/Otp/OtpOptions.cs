@@ -27,6 +27,28 @@ public sealed class OtpOptions : IValidatableObject
     [Range(1, 50)]
     public int MaxFailuresPerChallenge { get; set; } = 5;
 
+    /// <summary>
+    /// The rolling window in which wrong codes are counted across recoveries, operations and enrolments
+    /// (see the three limits below). Default 24 hours.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "30.00:00:00")]
+    public TimeSpan WrongCodeWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Wrong recovery codes per card, and per identity document, within <see cref="WrongCodeWindow"/>, over all its
+    /// recoveries; the last one blocks recovery with that card (and that customer) until the oldest leaves the window. Default 10.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxWrongRecoveryCodes { get; set; } = 10;
+
+    /// <summary>Wrong signing codes (SMS or app) per customer within <see cref="WrongCodeWindow"/>, over all operations. Default 10.</summary>
+    [Range(1, 100)]
+    public int MaxWrongSigningCodes { get; set; } = 10;
+
+    /// <summary>Wrong SMS codes of authenticator enrolments per customer within <see cref="WrongCodeWindow"/>, over all enrolments. Default 10.</summary>
+    [Range(1, 100)]
+    public int MaxWrongEnrollmentCodes { get; set; } = 10;
+
     /// <summary>Wait before a resend is allowed. Default 30 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ResendCooldown { get; set; } = TimeSpan.FromSeconds(30);

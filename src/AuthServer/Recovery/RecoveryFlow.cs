@@ -24,6 +24,7 @@ public sealed partial class RecoveryFlow(
     ICustomerStore customers,
     IRecoveryStore recoveries,
     OtpEngine otp,
+    WrongCodeBudget wrongCodes,
     IOptions<OtpOptions> otpOptions,
     TemporaryPasswordGenerator temporaryPasswords,
     IOptions<PasswordPolicyOptions> passwordPolicy,
@@ -74,7 +75,8 @@ public sealed partial class RecoveryFlow(
 
         var now = time.GetUtcNow();
         var panHash = cardLookup.HashOf(card.Value.Digits);
-        var limited = await ApplyRateLimitsAsync(panHash, document!, command.Caller, now, cancellationToken);
+        var documentHash = KeyedHash.ComputeHex(keys.CardLookupKey, "doc:" + document);
+        var limited = await ApplyRateLimitsAsync(panHash, documentHash, command.Caller, now, cancellationToken);
         if (limited is not null)
         {
             audit.Record(new AuditEvent("recovery.start", "rate_limited", command.Caller.Channel, Detail: limited.Metadata["limit"]));
@@ -105,6 +107,7 @@ public sealed partial class RecoveryFlow(
                 Id = recoveryId,
                 CustomerId = match ? customer!.Id : null,
                 CardHash = panHash,
+                DocumentHash = documentHash,
                 Language = language.Tag(),
                 Channel = command.Caller.Channel,
                 CreatedAt = now,
@@ -185,16 +188,32 @@ public sealed partial class RecoveryFlow(
             return Blocked();
         }
 
-        var result = await otp.VerifyAsync(ChallengeId(recoveryId), Binding(recoveryId), code, cancellationToken);
+        // Wrong codes also count per card and per document over every recovery (a new recovery brings new tries of
+        // its own, never new ones for the card): the try is taken before the code is evaluated, for decoys alike.
+        var attempt = await wrongCodes.TryAsync(
+            WrongCodeScopes(recovery),
+            otpOptions.Value.MaxWrongRecoveryCodes,
+            () => otp.VerifyAsync(ChallengeId(recoveryId), Binding(recoveryId), code, cancellationToken),
+            () => otp.SettledAsync(ChallengeId(recoveryId), otherFactorEnrolled: false, cancellationToken),
+            cancellationToken);
+        if (attempt.Exhausted)
+        {
+            audit.Record(new AuditEvent("recovery.confirm", "wrong_codes_exhausted", caller.Channel, recovery.CustomerId, recoveryId));
+            return Blocked();
+        }
+
+        var result = attempt.Result;
         if (result.Status != VerifyStatus.Verified)
         {
             audit.Record(new AuditEvent("recovery.confirm", result.Status.ToString(), caller.Channel, recovery.CustomerId, recoveryId));
-            if (result.JustClosed)
+            if (result.JustClosed || attempt.JustFilled)
             {
-                await BlockAsync(recovery, caller, cancellationToken);
+                // A filled budget blocks the card (and the customer) until a try frees up, so that no new recovery
+                // sends a code that could not be confirmed.
+                await BlockAsync(recovery, caller, attempt.FullUntil, cancellationToken);
             }
 
-            return CodeOutcomes.ForVerify(result, "code", ErrorReasons.RecoveryBlocked);
+            return attempt.JustFilled ? Blocked() : CodeOutcomes.ForVerify(result, "code", ErrorReasons.RecoveryBlocked);
         }
 
         // Only a delivered code can verify, so a verified recovery always has a customer.
@@ -223,6 +242,10 @@ public sealed partial class RecoveryFlow(
 
     private static string ChallengeId(string recoveryId) => "rec:" + recoveryId;
 
+    // Keyed hashes only. A record from before documents were kept counts per card alone.
+    private static string[] WrongCodeScopes(RecoveryRecord recovery) =>
+        recovery.DocumentHash is { } document ? ["rc:" + recovery.CardHash, "rd:" + document] : ["rc:" + recovery.CardHash];
+
     private static byte[] Binding(string recoveryId) => OtpEngine.Binding("recovery", recoveryId);
 
     private static Failure NotFound() =>
@@ -236,28 +259,28 @@ public sealed partial class RecoveryFlow(
 
     // Blocks the recovery procedure, never the login: someone holding a stolen card must not be able
     // to lock the real customer out of online banking by typing wrong codes.
-    private async Task BlockAsync(RecoveryRecord recovery, CallerContext caller, CancellationToken cancellationToken)
+    private async Task BlockAsync(RecoveryRecord recovery, CallerContext caller, DateTimeOffset? atLeastUntil, CancellationToken cancellationToken)
     {
         await recoveries.SetStateAsync(recovery.Id, RecoveryState.Blocked, cancellationToken);
-        var cardUntil = await recoveries.BlockCardAsync(recovery.CardHash, time.GetUtcNow(), options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken);
+        var cardUntil = await recoveries.BlockCardAsync(recovery.CardHash, time.GetUtcNow(), options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken, atLeastUntil);
         if (recovery.CustomerId is null)
         {
             audit.Record(new AuditEvent("recovery.blocked", "decoy_card", caller.Channel, null, recovery.Id, $"until {cardUntil:O}"));
             return;
         }
 
-        var until = await customers.BlockRecoveryAsync(recovery.CustomerId, time.GetUtcNow(), options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken);
+        var until = await customers.BlockRecoveryAsync(recovery.CustomerId, time.GetUtcNow(), options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken, atLeastUntil);
         audit.Record(new AuditEvent("recovery.blocked", "alert", caller.Channel, recovery.CustomerId, recovery.Id, $"until {until:O}"));
         LogRecoveryBlocked(recovery.CustomerId, until);
     }
 
-    private async Task<Failure?> ApplyRateLimitsAsync(string panHash, string document, CallerContext caller, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Failure?> ApplyRateLimitsAsync(string panHash, string documentHash, CallerContext caller, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var o = rateLimits.Value;
         var buckets = new List<RateLimitKey>
         {
             new("start:card:" + panHash, o.PerCard),
-            new("start:doc:" + KeyedHash.ComputeHex(keys.CardLookupKey, "doc:" + document), o.PerDocument),
+            new("start:doc:" + documentHash, o.PerDocument),
             new("start:channel:" + caller.Channel, o.PerChannel),
         };
         if (caller.ClientAddress != CallerContext.Unknown.ClientAddress)

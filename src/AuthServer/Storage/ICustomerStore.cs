@@ -29,6 +29,9 @@ public interface ICustomerStore
     /// <summary>Puts a signed new password in force if the credentials are still at <paramref name="expectedVersion"/>.</summary>
     Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, CancellationToken cancellationToken);
 
-    /// <summary>Blocks the recovery procedure (not the login) for an escalating period; returns until when.</summary>
-    Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken);
+    /// <summary>
+    /// Blocks the recovery procedure (not the login) for an escalating period, and at least until
+    /// <paramref name="atLeastUntil"/> when given; returns until when.
+    /// </summary>
+    Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken, DateTimeOffset? atLeastUntil = null);
 }

@@ -9,4 +9,8 @@ public static class RecoveryBlock
         var ticks = Math.Min(firstBlock.Ticks * factor, maxBlock.Ticks);
         return TimeSpan.FromTicks((long)ticks);
     }
+
+    /// <summary>The later of the escalated end and <paramref name="atLeastUntil"/>.</summary>
+    public static DateTimeOffset Until(DateTimeOffset escalated, DateTimeOffset? atLeastUntil) =>
+        atLeastUntil is { } floor && floor > escalated ? floor : escalated;
 }

@@ -13,6 +13,12 @@ public sealed record RecoveryRecord
     /// <summary>Keyed hash of the card it was opened with; blocks apply per card, decoy or not.</summary>
     public required string CardHash { get; init; }
 
+    /// <summary>
+    /// Keyed hash of the identity document given with the card: wrong codes are counted per document too, so
+    /// several cards of one customer (who share a document) share one budget. Null on records made before it was kept.
+    /// </summary>
+    public string? DocumentHash { get; init; }
+
     /// <summary>BCP 47 tag of the language the customer chose at step 1.</summary>
     public required string Language { get; init; }
 

@@ -81,9 +81,9 @@ public abstract class ChallengeStoreContract
         var store = CreateStore(Time);
         await store.CreateAsync(NewChallenge("a"), ct).Timeout();
 
-        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2), await Verify(store, "a", OtherMac));
-        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 1), await Verify(store, "a", OtherMac));
-        Assert.Equal(new VerifyResult(VerifyStatus.Burned), await Verify(store, "a", OtherMac));
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2, Counted: true), await Verify(store, "a", OtherMac));
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 1, Counted: true), await Verify(store, "a", OtherMac));
+        Assert.Equal(new VerifyResult(VerifyStatus.Burned, Counted: true), await Verify(store, "a", OtherMac));
 
         // A burned code is dead even when right, and a try at it counts nothing more.
         Assert.Equal(new VerifyResult(VerifyStatus.Burned), await Verify(store, "a", Mac));
@@ -121,7 +121,7 @@ public abstract class ChallengeStoreContract
         var result = await Verify(store, "a", Mac, countWhileInactive: true);
 
         // Even the right SMS code cannot win once expired; the try is limited like any other.
-        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, Limits.MaxTotalFailures - 1), result);
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, Limits.MaxTotalFailures - 1, Counted: true), result);
         var c = (await store.GetAsync("a", ct).Timeout())!;
         Assert.Equal((0, 1, ChallengeState.Active), (c.CodeFailures, c.TotalFailures, c.State));
     }
@@ -141,8 +141,8 @@ public abstract class ChallengeStoreContract
 
         // The new code has 3 tries of its own but the challenge only 2 more failures: after this one, 1 is
         // left, and that is what the customer is told (it once said 2, then closed on the next try).
-        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 1), await Verify(store, "a", OtherMac));
-        Assert.Equal(new VerifyResult(VerifyStatus.Closed, 0, JustClosed: true), await Verify(store, "a", OtherMac));
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 1, Counted: true), await Verify(store, "a", OtherMac));
+        Assert.Equal(new VerifyResult(VerifyStatus.Closed, 0, JustClosed: true, Counted: true), await Verify(store, "a", OtherMac));
         Assert.Equal(new VerifyResult(VerifyStatus.Closed), await Verify(store, "a", Mac));
         Assert.Equal(5, (await store.GetAsync("a", ct).Timeout())!.TotalFailures);
     }

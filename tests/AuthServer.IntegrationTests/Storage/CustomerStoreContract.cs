@@ -339,6 +339,18 @@ public abstract class CustomerStoreContract
     }
 
     [Fact]
+    public async Task BlockRecoveryAsync_AtLeastUntilLaterThanTheEscalation_LastsUntilThen()
+    {
+        await WithCustomer();
+
+        var until = await Store.BlockRecoveryAsync("c-1", Start, TimeSpan.FromHours(1), TimeSpan.FromDays(7), Ct, Start.AddHours(24)).Within();
+
+        Assert.Equal(Start.AddHours(24), until);
+        Assert.Equal(Start.AddHours(24), (await Credentials()).RecoveryBlockedUntil);
+        Assert.Equal(Start.AddHours(2), await Store.BlockRecoveryAsync("c-1", Start, TimeSpan.FromHours(1), TimeSpan.FromDays(7), Ct, Start).Within());
+    }
+
+    [Fact]
     public async Task BlockRecoveryAsync_InParallel_EachCountedOnce()
     {
         await WithCustomer();

@@ -112,6 +112,20 @@ public abstract class RecoveryStoreContract
     }
 
     [Fact]
+    public async Task BlockCardAsync_AtLeastUntilLaterThanTheEscalation_LastsUntilThenAndStillEscalates()
+    {
+        var first = TimeSpan.FromHours(1);
+        var floor = Time.GetUtcNow() + TimeSpan.FromHours(24);
+
+        Assert.Equal(floor, await Store.BlockCardAsync("card-a", Time.GetUtcNow(), first, TimeSpan.FromDays(7), Ct, floor).Within());
+        Time.Advance(TimeSpan.FromHours(23));
+        Assert.Equal(floor, await Store.GetCardBlockAsync("card-a", Time.GetUtcNow(), Ct).Within());
+
+        // An earlier floor changes nothing: the escalation (now 2 h, the second block) wins.
+        Assert.Equal(Time.GetUtcNow() + TimeSpan.FromHours(2), await Store.BlockCardAsync("card-a", Time.GetUtcNow(), first, TimeSpan.FromDays(7), Ct, Time.GetUtcNow()).Within());
+    }
+
+    [Fact]
     public async Task BlockCardAsync_InParallel_EachCountedOnce()
     {
         var first = TimeSpan.FromMinutes(1);

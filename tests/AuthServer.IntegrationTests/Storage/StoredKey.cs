@@ -20,6 +20,7 @@ internal sealed record StoredKey(string Key, TimeSpan? Ttl, IReadOnlyList<string
                 RedisType.String => [(string)(await db.StringGetAsync(key).Within())!],
                 RedisType.Hash => [.. (await db.HashGetAllAsync(key).Within()).SelectMany(e => new[] { (string)e.Name!, (string)e.Value! })],
                 RedisType.List => [.. (await db.ListRangeAsync(key).Within()).Select(v => (string)v!)],
+                RedisType.SortedSet => [.. (await db.SortedSetRangeByRankWithScoresAsync(key).Within()).Select(e => $"{e.Element}={e.Score}")],
                 _ => throw new InvalidOperationException($"Unexpected {type} at {key}."),
             };
             stored.Add(new StoredKey(key!, await db.KeyTimeToLiveAsync(key).Within(), values));

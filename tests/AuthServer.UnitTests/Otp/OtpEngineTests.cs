@@ -81,8 +81,8 @@ public class OtpEngineTests
         var first = await engine.VerifyAsync(Id, BindingA, WrongCode, ct);
         var second = await engine.VerifyAsync(Id, BindingA, WrongCode, ct);
 
-        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2), first);
-        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 1), second);
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2, Counted: true), first);
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 1, Counted: true), second);
         var stored = (await store.GetAsync(Id, ct))!;
         Assert.Equal((2, 2), (stored.CodeFailures, stored.TotalFailures));
     }
@@ -220,7 +220,7 @@ public class OtpEngineTests
         var stored = (await store.GetAsync(Id, ct))!;
         Assert.Equal(2, stored.TotalFailures);
         Assert.Equal(0, stored.CodeFailures);
-        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2), await engine.VerifyAsync(Id, BindingA, WrongCode, ct));
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2, Counted: true), await engine.VerifyAsync(Id, BindingA, WrongCode, ct));
     }
 
     [Fact]
@@ -256,8 +256,8 @@ public class OtpEngineTests
         var sixth = await engine.VerifyAsync(Id, BindingA, WrongCode, ct);
         var right = await engine.VerifyAsync(Id, BindingA, code!.Code, ct);
 
-        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 1), fourth); // one failure left on the challenge, whatever the code has
-        Assert.Equal(new VerifyResult(VerifyStatus.Closed, 0, JustClosed: true), fifth);
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 1, Counted: true), fourth); // one failure left on the challenge, whatever the code has
+        Assert.Equal(new VerifyResult(VerifyStatus.Closed, 0, JustClosed: true, Counted: true), fifth);
         Assert.Equal(new VerifyResult(VerifyStatus.Closed, 0, JustClosed: false), sixth);
         Assert.Equal(new VerifyResult(VerifyStatus.Closed, 0, JustClosed: false), right);
         Assert.Equal(ChallengeState.Closed, (await store.GetAsync(Id, ct))!.State);
@@ -300,7 +300,7 @@ public class OtpEngineTests
         var result = await engine.VerifyAsync(Id, BindingA, issued.Code, ct);
 
         Assert.Equal(FirstCode, issued.Code); // same shape as a real issue
-        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2), result);
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2, Counted: true), result);
     }
 
     [Fact]
@@ -335,7 +335,7 @@ public class OtpEngineTests
         var other = await engine.VerifyAsync(Id, BindingB, FirstCode, ct);
         var own = await engine.VerifyAsync(Id, BindingA, FirstCode, ct);
 
-        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2), other);
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2, Counted: true), other);
         Assert.Equal(VerifyStatus.Verified, own.Status);
     }
 

@@ -32,7 +32,7 @@ public class InMemoryChallengeStoreOtherFactorTests
         }
 
         Assert.Equal(
-            [new(VerifyStatus.Incorrect, 4), new(VerifyStatus.Incorrect, 3), new(VerifyStatus.Incorrect, 2), new(VerifyStatus.Incorrect, 1), new(VerifyStatus.Closed, 0, true), new(VerifyStatus.Closed)],
+            [new(VerifyStatus.Incorrect, 4, Counted: true), new(VerifyStatus.Incorrect, 3, Counted: true), new(VerifyStatus.Incorrect, 2, Counted: true), new(VerifyStatus.Incorrect, 1, Counted: true), new(VerifyStatus.Closed, 0, true, Counted: true), new(VerifyStatus.Closed)],
             results);
         Assert.Equal(5, (await store.GetAsync("a", ct))!.TotalFailures);
     }
@@ -45,8 +45,8 @@ public class InMemoryChallengeStoreOtherFactorTests
         var wrong = await store.VerifyAsync("a", Wrong, time.GetUtcNow(), Limits, ct, countWhileInactive: true);
         var right = await store.VerifyAsync("a", Mac, time.GetUtcNow(), Limits, ct, countWhileInactive: true);
 
-        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 4), wrong);
-        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 3), right);
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 4, Counted: true), wrong);
+        Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 3, Counted: true), right);
         Assert.Equal(ChallengeState.Active, (await store.GetAsync("a", ct))!.State);
     }
 

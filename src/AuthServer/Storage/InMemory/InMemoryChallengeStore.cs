@@ -60,7 +60,7 @@ public sealed class InMemoryChallengeStore(TimeProvider time) : IChallengeStore
             if (totalFailures >= limits.MaxTotalFailures)
             {
                 entry.Value = c with { CodeFailures = codeFailures, TotalFailures = totalFailures, State = ChallengeState.Closed };
-                return Task.FromResult(new VerifyResult(VerifyStatus.Closed, 0, JustClosed: true));
+                return Task.FromResult(new VerifyResult(VerifyStatus.Closed, 0, JustClosed: true, Counted: true));
             }
 
             var burned = c.State == ChallengeState.Burned || (usable && codeFailures >= limits.MaxAttemptsPerCode);
@@ -73,12 +73,12 @@ public sealed class InMemoryChallengeStore(TimeProvider time) : IChallengeStore
             if (countWhileInactive)
             {
                 // Another factor can still sign, so the tries that matter are those left on the whole challenge.
-                return Task.FromResult(new VerifyResult(VerifyStatus.Incorrect, limits.MaxTotalFailures - totalFailures));
+                return Task.FromResult(new VerifyResult(VerifyStatus.Incorrect, limits.MaxTotalFailures - totalFailures, Counted: true));
             }
 
             return Task.FromResult(burned
-                ? new VerifyResult(VerifyStatus.Burned)
-                : new VerifyResult(VerifyStatus.Incorrect, Math.Min(limits.MaxAttemptsPerCode - codeFailures, limits.MaxTotalFailures - totalFailures)));
+                ? new VerifyResult(VerifyStatus.Burned, Counted: true)
+                : new VerifyResult(VerifyStatus.Incorrect, Math.Min(limits.MaxAttemptsPerCode - codeFailures, limits.MaxTotalFailures - totalFailures), Counted: true));
         }
     }
 

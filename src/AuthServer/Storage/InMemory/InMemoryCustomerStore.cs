@@ -97,10 +97,10 @@ public sealed class InMemoryCustomerStore : ICustomerStore
             return (updated, true);
         }));
 
-    public Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken) =>
+    public Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken, DateTimeOffset? atLeastUntil = null) =>
         Task.FromResult(Update(customerId, c =>
         {
-            var until = now + RecoveryBlock.Duration(c.RecoveryLockouts, firstBlock, maxBlock);
+            var until = RecoveryBlock.Until(now + RecoveryBlock.Duration(c.RecoveryLockouts, firstBlock, maxBlock), atLeastUntil);
             return (c with { RecoveryLockouts = c.RecoveryLockouts + 1, RecoveryBlockedUntil = until }, until);
         }));
 

@@ -29,15 +29,15 @@ public sealed class InMemoryRecoveryStore(TimeProvider time) : IRecoveryStore
     public Task<RecoveryRecord?> GetAsync(string recoveryId, CancellationToken cancellationToken) =>
         Task.FromResult(recoveries.TryGetValue(recoveryId, out var r) && r.ExpiresAt > time.GetUtcNow() ? r : null);
 
-    public Task<DateTimeOffset> BlockCardAsync(string cardHash, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken)
+    public Task<DateTimeOffset> BlockCardAsync(string cardHash, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken, DateTimeOffset? atLeastUntil = null)
     {
         // Every card ever blocked would otherwise stay in memory for good: a stranger typing wrong codes
         // against random card numbers could grow the map without bound. Swept like the Redis key expires.
         cardBlockSweeper.Sweep(cardBlocks, b => b.ForgetAt);
         var block = cardBlocks.AddOrUpdate(
             cardHash,
-            _ => Block(now, 0, firstBlock, maxBlock),
-            (_, b) => Block(now, b.ForgetAt > now ? b.Count : 0, firstBlock, maxBlock));
+            _ => Block(now, 0, firstBlock, maxBlock, atLeastUntil),
+            (_, b) => Block(now, b.ForgetAt > now ? b.Count : 0, firstBlock, maxBlock, atLeastUntil));
         return Task.FromResult(block.Until);
     }
 
@@ -52,9 +52,9 @@ public sealed class InMemoryRecoveryStore(TimeProvider time) : IRecoveryStore
 
     // The count outlives the block so that the next one is longer, and is forgotten when the Redis
     // provider's key would expire: the block's end plus the longest block plus the TTL margin.
-    private static CardBlock Block(DateTimeOffset now, int count, TimeSpan firstBlock, TimeSpan maxBlock)
+    private static CardBlock Block(DateTimeOffset now, int count, TimeSpan firstBlock, TimeSpan maxBlock, DateTimeOffset? atLeastUntil)
     {
-        var until = now + RecoveryBlock.Duration(count, firstBlock, maxBlock);
+        var until = RecoveryBlock.Until(now + RecoveryBlock.Duration(count, firstBlock, maxBlock), atLeastUntil);
         return new CardBlock(until, count + 1, until + maxBlock + Redis.RedisRecoveryStore.TtlMargin);
     }
 

@@ -22,7 +22,7 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         """;
 
     // ARGV: presented MAC, now (µs), max attempts per code, max total failures, count while inactive (1/0).
-    // Returns {status, attempts remaining, just closed (1/0)}.
+    // Returns {status, attempts remaining, just closed (1/0), counted (1/0)}.
     private const string VerifyScript = """
         local c = redis.call('HMGET', KEYS[1], 'st', 'exp', 'mac', 'cf', 'tf')
         local st = c[1]
@@ -51,15 +51,15 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         local tf = tonumber(c[5]) + 1
         if tf >= maxTotal then
           redis.call('HSET', KEYS[1], 'cf', cf, 'tf', tf, 'st', 'Closed')
-          return {'Closed', 0, 1}
+          return {'Closed', 0, 1, 1}
         end
         local burned = st == 'Burned' or (usable and cf >= maxAttempts)
         local newState = 'Active'
         if burned then newState = 'Burned' end
         redis.call('HSET', KEYS[1], 'cf', cf, 'tf', tf, 'st', newState)
-        if countInactive then return {'Incorrect', maxTotal - tf, 0} end
-        if burned then return {'Burned', 0, 0} end
-        return {'Incorrect', math.min(maxAttempts - cf, maxTotal - tf), 0}
+        if countInactive then return {'Incorrect', maxTotal - tf, 0, 1} end
+        if burned then return {'Burned', 0, 0, 1} end
+        return {'Incorrect', math.min(maxAttempts - cf, maxTotal - tf), 0, 1}
         """;
 
     private const string AcceptOtherFactorScript = """
@@ -141,7 +141,7 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
             limits.MaxTotalFailures,
             countWhileInactive ? 1 : 0,
         ]))!;
-        return new VerifyResult(Enum.Parse<VerifyStatus>((string)r[0]!), (int)r[1], (int)r[2] == 1);
+        return new VerifyResult(Enum.Parse<VerifyStatus>((string)r[0]!), (int)r[1], (int)r[2] == 1, r.Length > 3 && (int)r[3] == 1);
     }
 
     public async Task<VerifyResult> AcceptOtherFactorAsync(string id, CancellationToken cancellationToken)

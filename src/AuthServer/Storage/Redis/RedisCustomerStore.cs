@@ -96,12 +96,13 @@ public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
         return 1
         """;
 
-    // ARGV: now, first block, max block (ms). Same doubling as RecoveryBlock.Duration; returns the end as a string (exact).
+    // ARGV: now, first block, max block, at least until (0: none) (ms). Same doubling as RecoveryBlock.Duration; returns
+    // the end as a string (exact).
     private const string BlockRecoveryScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return false end
         local lockouts = tonumber(redis.call('HGET', KEYS[1], 'rlo') or '0')
         local duration = math.min(tonumber(ARGV[2]) * 2 ^ math.min(lockouts, 20), tonumber(ARGV[3]))
-        local untilMs = string.format('%.0f', tonumber(ARGV[1]) + duration)
+        local untilMs = string.format('%.0f', math.max(tonumber(ARGV[1]) + duration, tonumber(ARGV[4] or '0')))
         redis.call('HSET', KEYS[1], 'rlo', lockouts + 1, 'rbu', untilMs)
         return untilMs
         """;
@@ -239,12 +240,12 @@ public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
         return committed;
     }
 
-    public async Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken, DateTimeOffset? atLeastUntil = null)
     {
         var until = Known(await redis.ScriptAsync(
             BlockRecoveryScript,
             [CredKey(customerId)],
-            [now.ToUnixTimeMilliseconds(), (long)firstBlock.TotalMilliseconds, (long)maxBlock.TotalMilliseconds]));
+            [now.ToUnixTimeMilliseconds(), (long)firstBlock.TotalMilliseconds, (long)maxBlock.TotalMilliseconds, atLeastUntil?.ToUnixTimeMilliseconds() ?? 0]));
         return Time((string)until!)!.Value;
     }
 

@@ -7,7 +7,7 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// Recoveries and card blocks on Redis, both ephemeral (TTL). Expiry is judged from the clock the
 /// store is given; the TTL (logical expiry plus <see cref="TtlMargin"/>) only collects the garbage.
 /// <list type="bullet">
-/// <item><c>{r:id}:recovery</c> — hash: <c>cid</c> (absent for a decoy), <c>card</c> (keyed hash), <c>lang</c>, <c>chan</c>, <c>created</c>, <c>expires</c>, <c>state</c></item>
+/// <item><c>{r:id}:recovery</c> — hash: <c>cid</c> (absent for a decoy), <c>card</c> and <c>doc</c> (keyed hashes), <c>lang</c>, <c>chan</c>, <c>created</c>, <c>expires</c>, <c>state</c></item>
 /// <item><c>{k:cardHash}:block</c> — hash: <c>until</c>, <c>count</c></item>
 /// </list>
 /// </summary>
@@ -31,14 +31,15 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
         return 1
         """;
 
-    // ARGV: now, first block, max block, retention (ms). Same doubling as RecoveryBlock.Duration.
+    // ARGV: now, first block, max block, retention, at least until (0: none) (ms). Same doubling as RecoveryBlock.Duration.
     // The count outlives the block by the retention, so a card blocked again soon after gets a longer block.
     private const string BlockCardScript = """
         local count = tonumber(redis.call('HGET', KEYS[1], 'count') or '0')
         local duration = math.min(tonumber(ARGV[2]) * 2 ^ math.min(count, 20), tonumber(ARGV[3]))
-        local untilMs = string.format('%.0f', tonumber(ARGV[1]) + duration)
+        local untilNumber = math.max(tonumber(ARGV[1]) + duration, tonumber(ARGV[5]))
+        local untilMs = string.format('%.0f', untilNumber)
         redis.call('HSET', KEYS[1], 'until', untilMs, 'count', count + 1)
-        redis.call('PEXPIRE', KEYS[1], string.format('%.0f', duration + tonumber(ARGV[4])))
+        redis.call('PEXPIRE', KEYS[1], string.format('%.0f', untilNumber - tonumber(ARGV[1]) + tonumber(ARGV[4])))
         return untilMs
         """;
 
@@ -54,6 +55,11 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
         if (recovery.CustomerId is not null)
         {
             args.AddRange(["cid", recovery.CustomerId]);
+        }
+
+        if (recovery.DocumentHash is not null)
+        {
+            args.AddRange(["doc", recovery.DocumentHash]);
         }
 
         if ((int)await redis.ScriptAsync(CreateScript, [RecoveryKey(recovery.Id)], [.. args]) == 0)
@@ -76,6 +82,7 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
             Id = recoveryId,
             CustomerId = hash.GetValueOrDefault("cid"),
             CardHash = hash["card"],
+            DocumentHash = hash.GetValueOrDefault("doc"),
             Language = hash["lang"],
             Channel = hash["chan"],
             CreatedAt = Time(hash["created"]),
@@ -93,13 +100,13 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
         }
     }
 
-    public async Task<DateTimeOffset> BlockCardAsync(string cardHash, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset> BlockCardAsync(string cardHash, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken, DateTimeOffset? atLeastUntil = null)
     {
         // The count is kept for one maximum block after the block ends: a card quiet that long starts over.
         var until = await redis.ScriptAsync(
             BlockCardScript,
             [BlockKey(cardHash)],
-            [now.ToUnixTimeMilliseconds(), Ms(firstBlock), Ms(maxBlock), Ms(maxBlock + TtlMargin)]);
+            [now.ToUnixTimeMilliseconds(), Ms(firstBlock), Ms(maxBlock), Ms(maxBlock + TtlMargin), atLeastUntil?.ToUnixTimeMilliseconds() ?? 0]);
         return Time((string)until!);
     }
 

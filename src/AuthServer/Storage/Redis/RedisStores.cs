@@ -21,6 +21,7 @@ public static class RedisStores
         services.AddSingleton<IAuthenticatorStore, RedisAuthenticatorStore>();
         services.AddSingleton<IOperationStore, RedisOperationStore>();
         services.AddSingleton<RateLimiting.IRateLimiter, RedisRateLimiter>();
+        services.AddSingleton<IWrongCodeLedger, RedisWrongCodeLedger>();
 
         // Idempotency keys of retried calls: shared, so a retry that lands on another node is still recognised.
         services.AddSingleton<IIdempotencyStore, RedisIdempotencyStore>();

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Security;
+using Recovery.AuthServer.Storage;
+
+namespace Recovery.AuthServer.Otp;
+
+/// <summary>
+/// Limits wrong codes across challenges: each try takes one unit from its scopes' rolling windows
+/// (<see cref="IWrongCodeLedger"/>) <em>before</em> the code is evaluated, and gives it back when the code
+/// was right or never evaluated. A new recovery, operation or enrolment is a new challenge with tries of its
+/// own; the scopes (card, document, customer) are what it cannot renew.
+/// </summary>
+public sealed class WrongCodeBudget(IWrongCodeLedger ledger, IRandomSource random, IOptions<OtpOptions> options, TimeProvider time)
+{
+    /// <summary>Longest a try waits for parallel tries of its scopes to settle before it is refused as if the budget were spent.</summary>
+    public static readonly TimeSpan MaxBusyWait = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(5);
+
+    /// <param name="scopes">Keys that hold no secret in clear (keyed hashes, customer ids).</param>
+    /// <param name="evaluate">Evaluates the code; its <see cref="VerifyResult.Counted"/> decides whether the unit is kept.</param>
+    /// <param name="settled">What the challenge answers without evaluating anything, or null while a code could still win (see <see cref="OtpEngine.SettledAsync"/>).</param>
+    public async Task<CodeTry> TryAsync(IReadOnlyList<string> scopes, int limit, Func<Task<VerifyResult>> evaluate, Func<Task<VerifyResult?>> settled, CancellationToken cancellationToken)
+    {
+        var window = options.Value.WrongCodeWindow;
+        var token = Tokens.New(random);
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var take = await ledger.TakeAsync(scopes, token, limit, window, time.GetUtcNow(), cancellationToken);
+            if (take.Granted)
+            {
+                break;
+            }
+
+            // Full of wrong codes: nothing is evaluated, whatever the code (a right one included).
+            if (!take.Busy || Stopwatch.GetElapsedTime(started) > MaxBusyWait)
+            {
+                return new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: take.FreesAt);
+            }
+
+            // Full only because parallel tries are still being evaluated: they may give their units back. Meanwhile a
+            // challenge that has settled (used, closed, burned) answers as it would have, with nothing evaluated.
+            if (await settled() is { } answer)
+            {
+                return new CodeTry(answer);
+            }
+
+            // A real-time pause, not a reading of the injected clock: it only lets parallel calls finish.
+            await Task.Delay(BusyPoll, cancellationToken);
+        }
+
+        VerifyResult result;
+        try
+        {
+            result = await evaluate();
+        }
+        catch
+        {
+            // Whether the code was evaluated is unknown: the unit stays as a wrong code (fails closed). If the store
+            // cannot be reached either, the pending unit counts as wrong once it is older than the ledger's pending timeout.
+            await SettleQuietlyAsync(scopes, token, limit, window);
+            throw;
+        }
+
+        // Not cancellable: a client that hangs up must neither escape the count nor leave a pending unit behind.
+        var s = await ledger.SettleAsync(scopes, token, result.Counted, limit, window, time.GetUtcNow(), CancellationToken.None);
+        return new CodeTry(result, JustFilled: s.JustFilled, FullUntil: s.FullUntil);
+    }
+
+    private async Task SettleQuietlyAsync(IReadOnlyList<string> scopes, string token, int limit, TimeSpan window)
+    {
+        try
+        {
+            await ledger.SettleAsync(scopes, token, counted: true, limit, window, time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (StorageUnavailableException)
+        {
+            // The original failure is what the caller reports.
+        }
+    }
+}

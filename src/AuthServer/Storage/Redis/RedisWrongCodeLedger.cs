@@ -1,0 +1,101 @@
+using StackExchange.Redis;
+
+namespace Recovery.AuthServer.Storage.Redis;
+
+/// <summary>
+/// The wrong-code ledger on Redis: one sorted set per scope at <c>{prefix}{wc}:&lt;scope&gt;</c>, members
+/// <c>p:&lt;token&gt;</c> (a try being evaluated) or <c>c:&lt;token&gt;</c> (a wrong code), scored by the time
+/// of the try in microseconds, expiring a minute after the window.
+/// </summary>
+/// <remarks>
+/// Every scope shares the one tag <c>{wc}</c>, so the scopes of one try (a card and a document) sit in one
+/// Cluster slot and one script takes from all or none, as the rate limiter's <c>{rl}</c> does. Scope names
+/// hold no secret in clear: cards and documents are keyed hashes, customers are their ids.
+/// </remarks>
+public sealed class RedisWrongCodeLedger(RedisConnection redis) : IWrongCodeLedger
+{
+    // ARGV: now, window, pending timeout (µs), limit, token. Returns {1} when taken, else {0, busy (1/0), frees at (µs)}.
+    private const string TakeScript = """
+        local now = tonumber(ARGV[1])
+        local window = tonumber(ARGV[2])
+        local staleBefore = now - tonumber(ARGV[3])
+        local limit = tonumber(ARGV[4])
+        local refused, busy, frees = false, 0, 0
+        for i = 1, #KEYS do
+          redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('%.0f', now - window))
+          if redis.call('ZCARD', KEYS[i]) >= limit then
+            refused = true
+            local entries = redis.call('ZRANGE', KEYS[i], 0, -1, 'WITHSCORES')
+            for j = 1, #entries, 2 do
+              if string.sub(entries[j], 1, 2) == 'p:' and tonumber(entries[j + 1]) > staleBefore then busy = 1 end
+            end
+            frees = math.max(frees, tonumber(entries[2]) + window)
+          end
+        end
+        if refused then return {0, busy, string.format('%.0f', frees)} end
+        for i = 1, #KEYS do
+          redis.call('ZADD', KEYS[i], string.format('%.0f', now), 'p:' .. ARGV[5])
+          redis.call('PEXPIRE', KEYS[i], math.ceil(window / 1000) + 60000)
+        end
+        return {1}
+        """;
+
+    // ARGV: now, window, pending timeout (µs), limit, token, counted (1/0).
+    // Returns {just filled (1/0), full until (µs, 0 when no scope is full)}.
+    private const string SettleScript = """
+        local now = tonumber(ARGV[1])
+        local window = tonumber(ARGV[2])
+        local staleBefore = now - tonumber(ARGV[3])
+        local limit = tonumber(ARGV[4])
+        local justFilled, fullUntil = 0, 0
+        for i = 1, #KEYS do
+          local at = redis.call('ZSCORE', KEYS[i], 'p:' .. ARGV[5])
+          if at then
+            redis.call('ZREM', KEYS[i], 'p:' .. ARGV[5])
+            if ARGV[6] == '1' then
+              redis.call('ZADD', KEYS[i], at, 'c:' .. ARGV[5])
+              redis.call('PEXPIRE', KEYS[i], math.ceil(window / 1000) + 60000)
+              redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('%.0f', now - window))
+              local entries = redis.call('ZRANGE', KEYS[i], 0, -1, 'WITHSCORES')
+              local wrong, oldest = 0, nil
+              for j = 1, #entries, 2 do
+                local t = tonumber(entries[j + 1])
+                if string.sub(entries[j], 1, 2) == 'c:' or t <= staleBefore then
+                  wrong = wrong + 1
+                  if not oldest or t < oldest then oldest = t end
+                end
+              end
+              if wrong == limit then justFilled = 1 end
+              if wrong >= limit then fullUntil = math.max(fullUntil, oldest + window) end
+            end
+          end
+        end
+        return {justFilled, string.format('%.0f', fullUntil)}
+        """;
+
+    public async Task<WrongCodeTake> TakeAsync(IReadOnlyList<string> scopes, string token, int limit, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var r = (RedisResult[])(await redis.ScriptAsync(TakeScript, Keys(scopes), [.. Common(now, window, limit, token)]))!;
+        return (long)r[0] == 1
+            ? new WrongCodeTake(true)
+            : new WrongCodeTake(false, (long)r[1] == 1, RedisTime.FromMicros((long)r[2]));
+    }
+
+    public async Task<WrongCodeSettled> SettleAsync(IReadOnlyList<string> scopes, string token, bool counted, int limit, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var r = (RedisResult[])(await redis.ScriptAsync(SettleScript, Keys(scopes), [.. Common(now, window, limit, token), counted ? 1 : 0]))!;
+        var fullUntil = (long)r[1];
+        return new WrongCodeSettled((long)r[0] == 1, fullUntil == 0 ? null : RedisTime.FromMicros(fullUntil));
+    }
+
+    private RedisKey[] Keys(IReadOnlyList<string> scopes) => scopes.Select(s => redis.Key("wc", s)).ToArray();
+
+    private static RedisValue[] Common(DateTimeOffset now, TimeSpan window, int limit, string token) =>
+    [
+        RedisTime.ToMicros(now),
+        window.Ticks / TimeSpan.TicksPerMicrosecond,
+        InMemory.InMemoryWrongCodeLedger.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
+        limit,
+        token,
+    ];
+}

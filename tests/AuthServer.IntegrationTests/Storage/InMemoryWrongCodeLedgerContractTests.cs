@@ -1,0 +1,9 @@
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class InMemoryWrongCodeLedgerContractTests : WrongCodeLedgerContract
+{
+    protected override IWrongCodeLedger CreateLedger() => new InMemoryWrongCodeLedger();
+}

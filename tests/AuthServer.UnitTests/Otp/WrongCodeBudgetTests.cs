@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
+using Recovery.AuthServer.UnitTests.TestSupport;
+
+namespace Recovery.AuthServer.UnitTests.Otp;
+
+public class WrongCodeBudgetTests
+{
+    private const int Limit = 2;
+    private static readonly string[] Scope = ["rc:card"];
+    private static readonly VerifyResult Wrong = new(VerifyStatus.Incorrect, 2, Counted: true);
+
+    private readonly FakeTimeProvider time = TestClock.Create();
+    private readonly InMemoryWrongCodeLedger ledger = new();
+    private readonly WrongCodeBudget budget;
+    private readonly CancellationToken ct = CancellationToken.None;
+
+    public WrongCodeBudgetTests() => budget = new WrongCodeBudget(ledger, new SeededRandom(7), Options.Create(new OtpOptions()), time);
+
+    [Fact]
+    public async Task TryAsync_RightCodes_GiveTheirTriesBack()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(VerifyStatus.Verified, (await TryAsync(new VerifyResult(VerifyStatus.Verified))).Result.Status);
+        }
+
+        Assert.False((await TryAsync(Wrong)).JustFilled);
+        Assert.True((await TryAsync(Wrong)).JustFilled);
+    }
+
+    [Fact]
+    public async Task TryAsync_BudgetSpent_NothingEvaluatedAndExhaustedUntilTheOldestLeavesTheWindow()
+    {
+        await TryAsync(Wrong);
+        await TryAsync(Wrong);
+        var evaluated = false;
+
+        var refused = await budget.TryAsync(Scope, Limit, () => { evaluated = true; return Task.FromResult(new VerifyResult(VerifyStatus.Verified)); }, () => Task.FromResult<VerifyResult?>(null), ct);
+
+        Assert.False(evaluated);
+        Assert.Equal(new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: TestClock.Start + TimeSpan.FromHours(24)), refused);
+    }
+
+    [Fact]
+    public async Task TryAsync_EvaluationThrows_TheTryStaysCountedAsWrong()
+    {
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => budget.TryAsync(Scope, Limit, () => throw new StorageUnavailableException("down"), () => Task.FromResult<VerifyResult?>(null), ct));
+
+        Assert.True((await TryAsync(Wrong)).JustFilled);
+    }
+
+    [Fact]
+    public async Task TryAsync_BusyWithParallelTriesAndTheChallengeSettled_AnswersItsStateWithoutEvaluating()
+    {
+        // Two tries of other calls are being evaluated (taken, not settled).
+        await ledger.TakeAsync(Scope, "other-1", Limit, TimeSpan.FromHours(24), time.GetUtcNow(), ct);
+        await ledger.TakeAsync(Scope, "other-2", Limit, TimeSpan.FromHours(24), time.GetUtcNow(), ct);
+        var evaluated = false;
+
+        var answer = await budget.TryAsync(Scope, Limit, () => { evaluated = true; return Task.FromResult(Wrong); }, () => Task.FromResult<VerifyResult?>(new VerifyResult(VerifyStatus.Burned)), ct);
+
+        Assert.False(evaluated);
+        Assert.Equal(new CodeTry(new VerifyResult(VerifyStatus.Burned)), answer);
+    }
+
+    [Fact]
+    public async Task TryAsync_BusyUntilAParallelTryIsGivenBack_ThenEvaluates()
+    {
+        await ledger.TakeAsync(Scope, "other-1", Limit, TimeSpan.FromHours(24), time.GetUtcNow(), ct);
+        await ledger.TakeAsync(Scope, "other-2", Limit, TimeSpan.FromHours(24), time.GetUtcNow(), ct);
+
+        var waiting = budget.TryAsync(Scope, Limit, () => Task.FromResult(Wrong), () => Task.FromResult<VerifyResult?>(null), ct);
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        await ledger.SettleAsync(Scope, "other-1", counted: false, Limit, TimeSpan.FromHours(24), time.GetUtcNow(), ct);
+
+        var result = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(VerifyStatus.Incorrect, result.Result.Status);
+        Assert.False(result.Exhausted);
+    }
+
+    private Task<CodeTry> TryAsync(VerifyResult outcome) =>
+        budget.TryAsync(Scope, Limit, () => Task.FromResult(outcome), () => Task.FromResult<VerifyResult?>(null), ct);
+}
