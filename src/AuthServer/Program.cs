@@ -20,7 +20,16 @@ builder.AddRecoveryOptions()
     .AddRecoveryGrpc()
     .AddRecoveryObservability();
 
+var optionsTypes = StartupValidation.OptionsTypes(builder.Services);
 var app = builder.Build();
+
+// A bad configuration is the operator's to fix: every problem, one line each, no stack trace, exit code 2.
+if (await StartupValidation.CollectAndBindAsync(app.Services, optionsTypes) is { Count: > 0 } failures)
+{
+    await Console.Error.WriteLineAsync(StartupValidation.Report(failures));
+    return StartupValidation.ExitCode;
+}
+
 app.MapRecoveryEndpoints();
 
 try
@@ -28,11 +37,11 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException ex)
+catch (Exception ex) when (StartupValidation.Failures(ex) is { } late)
 {
-    // A bad configuration is the operator's to fix: say what, without a stack trace.
-    await Console.Error.WriteLineAsync("AuthServer cannot start; configuration errors:\n  " + string.Join("\n  ", ex.Failures));
-    return 2;
+    // Found only while starting (a check a hosted service makes): the same report.
+    await Console.Error.WriteLineAsync(StartupValidation.Report(late));
+    return StartupValidation.ExitCode;
 }
 
 /// <summary>Exposed for the in-process integration tests.</summary>

@@ -52,7 +52,9 @@ public static class ObservabilityExtensions
 
         if (prometheus)
         {
-            builder.Services.AddHostedService<PrometheusEndpoint>();
+            builder.Services.AddSingleton<PrometheusEndpoint>();
+            builder.Services.AddSingleton<IOwnListener>(sp => sp.GetRequiredService<PrometheusEndpoint>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<PrometheusEndpoint>());
         }
 
         if (otlp && observability.Tracing.Enabled)

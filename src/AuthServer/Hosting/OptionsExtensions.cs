@@ -60,6 +60,7 @@ public static class OptionsExtensions
             .Validate(o => !o.UsesRedis || !string.IsNullOrWhiteSpace(o.Redis.Configuration),
                 "Storage:Redis:Configuration is required when Storage:Provider is Redis (e.g. 127.0.0.1:6379).")
             .Validate(o => o.Redis.KeyPrefix.Length <= 32, "Storage:Redis:KeyPrefix is at most 32 characters.");
+        builder.Services.AddSingleton<IValidateOptions<NotificationOptions>, DevSinkEnvironmentValidator>();
         return builder;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -24,24 +25,33 @@ namespace Recovery.AuthServer.Observability;
 public sealed partial class PrometheusEndpoint(
     MeterProvider meterProvider,
     IOptions<ObservabilityOptions> options,
-    ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+    ILoggerFactory loggerFactory) : IHostedService, Hosting.IOwnListener, IAsyncDisposable
 {
     private readonly ILogger logger = loggerFactory.CreateLogger<PrometheusEndpoint>();
     private WebApplication? app;
 
+    /// <summary>Already started by <see cref="Hosting.StartupValidation"/> in the server; started here otherwise.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (await TryStartAsync(cancellationToken) is { } problem)
+        {
+            throw new OptionsValidationException(ObservabilityOptions.Section, typeof(ObservabilityOptions), [problem]);
+        }
+    }
+
+    public async Task<string?> TryStartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value.Prometheus;
         var (addresses, _) = ScrapeAddress.ParseAll(o.Urls);
-        if (addresses.Count == 0)
+        if (app is not null || addresses.Count == 0)
         {
-            return;
+            return null;
         }
 
-        // An empty builder: no configuration sources (ASPNETCORE_URLS must not reach this listener), no logging
-        // providers of its own (it logs through the server's), Kestrel without HTTPS.
+        // An empty builder: no configuration sources (ASPNETCORE_URLS must not reach this listener), Kestrel without
+        // HTTPS, and no logging of its own (a failure to bind is reported once, by the caller, as one line).
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -78,13 +88,12 @@ public sealed partial class PrometheusEndpoint(
         catch (IOException ex)
         {
             await built.DisposeAsync();
-            // A port already taken is the operator's to fix: say which, without a stack trace (Program.cs).
-            throw new OptionsValidationException(ObservabilityOptions.Section, typeof(ObservabilityOptions),
-                [$"Observability:Prometheus:Urls: cannot listen on {o.Urls} ({ex.Message})."]);
+            return $"Observability:Prometheus:Urls: cannot listen on {o.Urls} ({ex.Message})";
         }
 
         app = built;
         LogListening(o.Urls, o.Path);
+        return null;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

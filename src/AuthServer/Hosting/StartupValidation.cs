@@ -1,0 +1,120 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Recovery.AuthServer.Hosting;
+
+/// <summary>
+/// Validates every options class of the server before the host starts, and collects every failure: an operator
+/// with five missing keys reads five lines and fixes them in one go, instead of one stack trace per attempt.
+/// Program.cs prints them and exits with code 2; the host never starts, so nothing else logs them again.
+/// </summary>
+/// <remarks>
+/// Why not leave it to <c>ValidateOnStart</c>: the host resolves its hosted services (and their dependencies, which
+/// read options in their constructors) before it runs the start-up validation, so the first options class a
+/// constructor reads fails alone, logged with a stack trace. Every options class bound under the server's namespace
+/// is found from the service collection, so a new one (a provider's, a sender's) is covered by registering it.
+/// </remarks>
+public static partial class StartupValidation
+{
+    /// <summary>The exit code of a server that refuses its configuration.</summary>
+    public const int ExitCode = 2;
+
+    private const string OurNamespace = "Recovery.";
+
+    /// <summary>The options classes the server binds: those with a validator or a configuration source registered.</summary>
+    public static IReadOnlyList<Type> OptionsTypes(IServiceCollection services) =>
+        [.. services.Select(d => d.ServiceType)
+            .Where(t => t.IsGenericType && (t.GetGenericTypeDefinition() == typeof(IValidateOptions<>) || t.GetGenericTypeDefinition() == typeof(IOptionsChangeTokenSource<>)))
+            .Select(t => t.GetGenericArguments()[0])
+            .Where(t => t.FullName?.StartsWith(OurNamespace, StringComparison.Ordinal) == true)
+            .Distinct()];
+
+    /// <summary>Every failure of every options class in <paramref name="optionsTypes"/>, one line each; empty if none.</summary>
+    public static IReadOnlyList<string> Collect(IServiceProvider services, IEnumerable<Type> optionsTypes)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var failures = new List<string>();
+        foreach (var type in optionsTypes)
+        {
+            var factory = services.GetRequiredService(typeof(IOptionsFactory<>).MakeGenericType(type));
+            var create = factory.GetType().GetMethod(nameof(IOptionsFactory<object>.Create))!;
+            try
+            {
+                create.Invoke(factory, [Options.DefaultName]);
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is OptionsValidationException invalid)
+            {
+                failures.AddRange(Readable(type, invalid.Failures));
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is InvalidOperationException bad && bad.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+            {
+                // A value of the wrong shape (a TimeSpan "5 minutes", an int "ten"): the binder names the key and the value.
+                failures.Add(bad.Message);
+            }
+        }
+
+        return failures;
+    }
+
+    /// <summary>
+    /// <see cref="Collect"/>, then, with a valid configuration, binds the listeners of their own
+    /// (<see cref="IOwnListener"/>): an address already taken is one more line.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> CollectAndBindAsync(IServiceProvider services, IEnumerable<Type> optionsTypes)
+    {
+        var failures = Collect(services, optionsTypes).ToList();
+        if (failures.Count == 0)
+        {
+            foreach (var listener in services.GetServices<IOwnListener>())
+            {
+                if (await listener.TryStartAsync(CancellationToken.None) is { } problem)
+                {
+                    failures.Add(problem);
+                }
+            }
+        }
+
+        return failures;
+    }
+
+    /// <summary>What an operator reads on standard error.</summary>
+    public static string Report(IEnumerable<string> failures) =>
+        "AuthServer cannot start; configuration errors:\n  " + string.Join("\n  ", failures);
+
+    /// <summary>The configuration failures <paramref name="exception"/> carries (alone or aggregated); null if it is something else.</summary>
+    public static IReadOnlyList<string>? Failures(Exception exception)
+    {
+        var all = exception is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [exception];
+        return all.All(e => e is OptionsValidationException) ? [.. all.Cast<OptionsValidationException>().SelectMany(e => e.Failures)] : null;
+    }
+
+    /// <summary>
+    /// Data-annotation failures named by configuration key ("Secrets:CodeKey: The CodeKey field is required."), and
+    /// dropped where the class's own validator already says more about the same key.
+    /// </summary>
+    private static IEnumerable<string> Readable(Type type, IEnumerable<string> failures)
+    {
+        var section = type.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string;
+        var all = failures.ToList();
+        foreach (var failure in all)
+        {
+            var match = DataAnnotationFailure().Match(failure);
+            if (!match.Success)
+            {
+                yield return failure;
+                continue;
+            }
+
+            var key = (section is null ? "" : section + ":") + match.Groups["member"].Value.Replace('.', ':');
+            if (!all.Any(f => f != failure && f.StartsWith(key + " ", StringComparison.Ordinal)))
+            {
+                yield return $"{key}: {match.Groups["error"].Value}";
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^DataAnnotation validation failed for '[^']*' members: '(?<member>[^']*)' with the error: '(?<error>.*)'\.$", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex DataAnnotationFailure();
+}

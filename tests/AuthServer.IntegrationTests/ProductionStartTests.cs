@@ -1,0 +1,136 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+
+namespace Recovery.AuthServer.IntegrationTests;
+
+/// <summary>
+/// The real server process as an operator starts it. In Production a configuration with missing and invalid keys
+/// stops it with one line per problem on standard error, exit code 2 and no stack trace; the Prometheus scrape
+/// answers on its own port and not on the gRPC port.
+/// </summary>
+public sealed partial class ProductionStartTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Start_ProductionWithMissingAndInvalidKeys_EveryProblemOneLineExitCodeTwoNoStackTrace()
+    {
+        var grpcPort = ServerProcess.FreePort();
+        await using var server = ServerProcess.Start($"http://127.0.0.1:{grpcPort}", new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Otp__CodeLifetime"] = "five minutes",
+            ["Secrets__PasswordPepperId"] = "not an id",
+            ["Directory__AdminTokens__0"] = "c2hvcnQ=",
+            ["Notifications__DevSink__Path"] = Path.Combine(Path.GetTempPath(), "never-written.jsonl"),
+            ["Observability__Prometheus__Urls"] = $"http://127.0.0.1:{grpcPort}",
+        });
+
+        var exitCode = await server.ExitCodeAsync(StartTimeout);
+
+        var output = server.Stdout + server.Stderr;
+        Assert.True(exitCode == 2, $"exit code {exitCode}: {output}");
+        string[] expected =
+        [
+            "Secrets:CardLookupKey is required",
+            "Secrets:CodeKey is required",
+            "Secrets:PasswordPepper is required",
+            "Secrets:PasswordPepperId: The field PasswordPepperId must match",
+            "Failed to convert configuration value 'five minutes' at 'Otp:CodeLifetime' to type 'System.TimeSpan'.",
+            "Directory:AdminTokens:0 must be base64 of at least 32 bytes.",
+            "Notifications:DevSink:Path is set, but the development sink writes codes in clear and runs only in Development, not in Production",
+            "Channels:Tokens is required outside Development",
+            $"Observability:Prometheus:Urls: 'http://127.0.0.1:{grpcPort}' uses port {grpcPort}, which the gRPC server listens on",
+        ];
+        var lines = server.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("AuthServer cannot start; configuration errors:", lines[0]);
+        foreach (var problem in expected)
+        {
+            Assert.True(lines.Count(l => l.StartsWith(problem, StringComparison.Ordinal)) == 1, $"'{problem}' once in: {server.Stderr}");
+        }
+
+        // No stack frame, no exception type, and nothing said twice (a data annotation and a validator on one key).
+        Assert.DoesNotMatch(StackFrame(), output);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+        Assert.Equal(lines.Length, lines.Distinct(StringComparer.Ordinal).Count());
+        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "never-written.jsonl")));
+    }
+
+    [Fact]
+    public async Task Start_PrometheusUrlsSet_ScrapeAnswersOnItsPortAndTheGrpcPortDoesNot()
+    {
+        var grpcPort = ServerProcess.FreePort();
+        var scrapePort = ServerProcess.FreePort();
+        await using var server = ServerProcess.Start($"http://127.0.0.1:{grpcPort}", new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Observability__Prometheus__Urls"] = $"http://127.0.0.1:{scrapePort}",
+        });
+        using var grpc = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        await WaitServingAsync(server, grpc);
+        using var http1 = new HttpClient();
+        using var h2c = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+        using var scrape = await http1.GetAsync(new Uri($"http://127.0.0.1:{scrapePort}/metrics")).WaitAsync(RecoveryApi.Timeout);
+        var text = await scrape.Content.ReadAsStringAsync().WaitAsync(RecoveryApi.Timeout);
+        using var onGrpcPort = await h2c.GetAsync(new Uri($"http://127.0.0.1:{grpcPort}/metrics")).WaitAsync(RecoveryApi.Timeout);
+        using var otherPath = await http1.GetAsync(new Uri($"http://127.0.0.1:{scrapePort}/grpc.health.v1.Health/Check")).WaitAsync(RecoveryApi.Timeout);
+
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        Assert.Contains("recovery_rpc_completed_total", text, StringComparison.Ordinal);
+        Assert.Contains("/grpc.health.v1.Health/Check", text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, onGrpcPort.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, otherPath.StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_ScrapePortAlreadyTaken_OneLineNamingTheSettingExitCodeTwoNoStackTrace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var scrapePort = ((IPEndPoint)taken.LocalEndpoint).Port;
+        await using var server = ServerProcess.Start($"http://127.0.0.1:{ServerProcess.FreePort()}", new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Observability__Prometheus__Urls"] = $"http://127.0.0.1:{scrapePort}",
+        });
+
+        var exitCode = await server.ExitCodeAsync(StartTimeout);
+
+        var output = server.Stdout + server.Stderr;
+        Assert.True(exitCode == 2, $"exit code {exitCode}: {output}");
+        Assert.Contains($"Observability:Prometheus:Urls: cannot listen on http://127.0.0.1:{scrapePort} (", server.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotMatch(StackFrame(), output);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitServingAsync(ServerProcess server, GrpcChannel channel)
+    {
+        var client = new Health.HealthClient(channel);
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (true)
+        {
+            Assert.False(server.HasExited, server.Stdout + server.Stderr);
+            try
+            {
+                var reply = await client.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2)).ResponseAsync.WaitAsync(RecoveryApi.Timeout);
+                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return;
+                }
+            }
+            catch (global::Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the server did not start: " + server.Stdout + server.Stderr);
+            await Task.Delay(200);
+        }
+    }
+
+    [GeneratedRegex(@"^\s+at \S", RegexOptions.Multiline)]
+    private static partial Regex StackFrame();
+}
