@@ -13,7 +13,7 @@ namespace Recovery.AuthServer.Customers;
 /// whole before anything is stored, and stored with one atomic <see cref="ICustomerStore.AddIfAbsentAsync"/>,
 /// so a refused customer leaves nothing behind.
 /// </summary>
-public sealed partial class CustomerDirectory(ICustomerStore customers, CardLookup cardLookup, IPasswordHasher hasher)
+public sealed partial class CustomerDirectory(ICustomerStore customers, CardLookup cardLookup, IPasswordHasher hasher, Notifications.Sms.SmsFailover sms)
 {
     public const int MaxCards = 10;
     public const int MaxPasswordLength = 128;
@@ -80,7 +80,10 @@ public sealed partial class CustomerDirectory(ICustomerStore customers, CardLook
             credentials.TemporaryPasswordMac is null ? null : credentials.TemporaryPasswordExpiresAt,
             credentials.FailedLogins,
             credentials.RecoveryBlockedUntil > now ? credentials.RecoveryBlockedUntil : null,
-            customer.Cards.Count);
+            customer.Cards.Count)
+        {
+            RecentSms = await sms.RecentToAsync(customer.Phone, cancellationToken),
+        };
     }
 
     private static Failure Exists() =>

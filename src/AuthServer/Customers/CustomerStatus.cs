@@ -2,7 +2,10 @@ using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Customers;
 
-/// <summary>What support may know of a customer's credentials: states and counts, no secret.</summary>
+/// <summary>
+/// What support may know of a customer's credentials: states and counts, no secret; and the latest SMS to the phone on
+/// file as the delivery records keep them (template, providers, states, times: never the text, code or number).
+/// </summary>
 public sealed record CustomerStatus(
     string CustomerId,
     string UserCode,
@@ -11,4 +14,7 @@ public sealed record CustomerStatus(
     DateTimeOffset? TemporaryPasswordExpiresAt,
     int FailedLogins,
     DateTimeOffset? RecoveryBlockedUntil,
-    int CardCount);
+    int CardCount)
+{
+    public IReadOnlyList<Notifications.Sms.SmsDelivery> RecentSms { get; init; } = [];
+}

@@ -72,8 +72,22 @@ public sealed class DirectoryGrpcService(CustomerDirectory directory, TimeProvid
             RecoveryBlockedUntilTime = status.RecoveryBlockedUntil?.ToTimestamp(),
             CardCount = status.CardCount,
             HasPassword = status.HasPassword,
+            RecentSmsDeliveries = { status.RecentSms.Select(ToProto) },
         };
     }
+
+    private static V1.SmsDelivery ToProto(Notifications.Sms.SmsDelivery d) => new()
+    {
+        Template = d.Template,
+        Provider = d.Provider ?? string.Empty,
+        State = ToProto(d.State),
+        CreateTime = d.CreatedAt.ToTimestamp(),
+        UpdateTime = d.UpdatedAt.ToTimestamp(),
+        Attempts = { d.Attempts.Select(a => new V1.SmsDeliveryAttempt { Provider = a.Provider, State = ToProto(a.State), UpdateTime = a.At.ToTimestamp() }) },
+    };
+
+    // Names match one to one (a test keeps it so).
+    private static V1.SmsDeliveryState ToProto(Notifications.Sms.SmsDeliveryState state) => Enum.Parse<V1.SmsDeliveryState>(state.ToString());
 
     private static DirectoryCustomer ToDomain(Customer c) => new()
     {

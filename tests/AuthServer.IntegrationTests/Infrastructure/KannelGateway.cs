@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Web;
@@ -64,11 +63,54 @@ public sealed class KannelGateway : IAsyncDisposable
 
         var config = Path.Combine(directory, "kannel.conf");
         await File.WriteAllTextAsync(config, Config());
-        bearerbox = Run("bearerbox", config);
-        await WaitForPortAsync(SmsboxPort);
-        smsbox = Run("smsbox", config);
-        await WaitForPortAsync(SendSmsPort);
+
+        // A box restarted on the port it just had may find it not yet free (the kernel keeps it a moment after a
+        // kill): it exits, and is started again.
+        for (var attempt = 1; ; attempt++)
+        {
+            bearerbox = Run("bearerbox", config);
+            if (await WaitForPortAsync(SmsboxPort, bearerbox))
+            {
+                break;
+            }
+
+            if (attempt == 5)
+            {
+                throw new TimeoutException($"bearerbox did not open port {SmsboxPort} in time: {LogTail("bearerbox.log")}");
+            }
+
+            await StopAsync();
+            await Task.Delay(1000);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            smsbox = Run("smsbox", config);
+            if (await WaitForPortAsync(SendSmsPort, smsbox))
+            {
+                break;
+            }
+
+            if (attempt == 5)
+            {
+                throw new TimeoutException($"smsbox did not open port {SendSmsPort} in time: {LogTail("smsbox.log")}");
+            }
+
+            if (smsbox is { HasExited: false })
+            {
+                smsbox.Kill(entireProcessTree: true);
+            }
+
+            await Task.Delay(1000);
+        }
+
         await WaitUntilOnlineAsync();
+    }
+
+    private string LogTail(string file)
+    {
+        var path = Path.Combine(directory, file);
+        return File.Exists(path) ? string.Join(" / ", File.ReadLines(path).TakeLast(5)) : "no log";
     }
 
     /// <summary>Kills both boxes (as a crash would) and waits until the sendsms port is closed.</summary>
@@ -189,16 +231,17 @@ public sealed class KannelGateway : IAsyncDisposable
         await http.Response.WriteAsync(string.Empty);
     }
 
-    private static async Task WaitForPortAsync(int port)
+    // False when the box exited (or never opened the port) before it did.
+    private static async Task<bool> WaitForPortAsync(int port, Process box)
     {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (DateTime.UtcNow < until)
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < until && !box.HasExited)
         {
             try
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
-                return;
+                return true;
             }
             catch (SocketException)
             {
@@ -206,7 +249,7 @@ public sealed class KannelGateway : IAsyncDisposable
             }
         }
 
-        throw new TimeoutException($"Kannel did not open port {port.ToString(CultureInfo.InvariantCulture)} in time.");
+        return false;
     }
 
     // The loopback SMSC online and smsbox connected: only then does a sendsms reach the routing.

@@ -95,6 +95,10 @@ public sealed partial class SmsFailover(
         return SmsRouteOutcome.GivenUp;
     }
 
+    /// <summary>The latest SMS to <paramref name="phone"/> (newest first), for operators.</summary>
+    public Task<IReadOnlyList<SmsDelivery>> RecentToAsync(string phone, CancellationToken cancellationToken) =>
+        store.RecentAsync(PhoneKey(phone), cancellationToken);
+
     /// <summary>The key a customer's deliveries are found by: a keyed hash, never the number itself.</summary>
     public string PhoneKey(string phone) => KeyedHash.ComputeHex(keys.CodeKey, "sms-delivery-phone:" + phone);
 

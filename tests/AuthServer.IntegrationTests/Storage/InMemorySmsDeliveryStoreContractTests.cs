@@ -1,0 +1,9 @@
+using Recovery.AuthServer.Notifications.Sms;
+using Recovery.AuthServer.Storage.InMemory;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+public sealed class InMemorySmsDeliveryStoreContractTests : SmsDeliveryStoreContract
+{
+    protected override ISmsDeliveryStore CreateStore() => new InMemorySmsDeliveryStore(Options, Time);
+}
