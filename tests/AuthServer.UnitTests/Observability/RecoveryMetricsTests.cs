@@ -15,7 +15,7 @@ public sealed class RecoveryMetricsTests
     {
         using var metrics = new TestMetrics();
         using var steps = new MetricCollector<long>(metrics.Factory, RecoveryMetrics.MeterName, "recovery.audit.steps");
-        var audit = new LoggingAuditLog(NullLoggerFactory.Instance, TestClock.Create(), metrics.Metrics);
+        var audit = new LoggingAuditLog(NullLoggerFactory.Instance, TestClock.Create(), metrics.Metrics, TestKeys.Create());
 
         audit.Record(new AuditEvent("recovery.start", "code_sent", "web", "demo-0001", "rec-1", "detail"));
         audit.Record(new AuditEvent("recovery.start", "code_sent", "ivr", "demo-0002", "rec-2"));
