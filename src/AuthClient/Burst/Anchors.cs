@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Recovery.Client.Burst;
 
@@ -14,6 +15,8 @@ internal sealed class Anchors(RecoveryClient client, HealthProbe health, Synthet
     public const string SequentialHealthRpc = "anchor: Health/Check (sequential)";
 
     private static readonly TimeSpan Warmup = TimeSpan.FromMilliseconds(300);
+
+    private int unknownLogins;
 
     public async Task<AnchorFigures> MeasureAsync(CancellationToken cancellationToken)
     {
@@ -35,9 +38,12 @@ internal sealed class Anchors(RecoveryClient client, HealthProbe health, Synthet
 
     private async Task LoginUnknownAsync(CancellationToken cancellationToken)
     {
+        // A new unknown user code each time: the server keeps a wrong-password count for unknown codes too
+        // (after 5 they answer CREDENTIALS_BLOCKED, like a real one) and limits Logins per user code.
+        var userCode = customers.UnknownUserCode + (++unknownLogins).ToString(CultureInfo.InvariantCulture);
         try
         {
-            await client.LoginAsync(customers.UnknownUserCode, "Ancla#Incorrecta!7", cancellationToken).ConfigureAwait(false);
+            await client.LoginAsync(userCode, "Ancla#Incorrecta!7", cancellationToken).ConfigureAwait(false);
         }
         catch (RecoveryClientException ex) when (ex.StatusCode == Grpc.Core.StatusCode.Unauthenticated && ex.Reason == "INVALID_CREDENTIALS")
         {

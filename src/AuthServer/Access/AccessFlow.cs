@@ -7,6 +7,7 @@ using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Passwords;
+using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Security;
 using Recovery.AuthServer.Storage;
 
@@ -24,55 +25,103 @@ public sealed class AccessFlow(
     AuthenticatorEngine authenticators,
     IOptions<OtpOptions> otpOptions,
     IOptions<AccessOptions> options,
+    IRateLimiter rateLimiter,
+    IOptions<LoginRateLimitOptions> loginLimits,
     INotificationOutbox outbox,
     IAuditLog audit,
     SecretKeys keys,
     IRandomSource random,
     TimeProvider time)
 {
+    // Longer than any call can take to reach its verify's end (the gate refuses work it cannot finish within
+    // the deadline): a try still under way after this counts as a failure, since its node must have died.
+    private static readonly TimeSpan LoginTryLease = TimeSpan.FromMinutes(2);
+
     private readonly Lazy<Task<string>> dummyHash = new(() => Task.FromResult(hasher.CreateDecoyHash()));
 
     public async Task<Outcome<LoginResult>> LoginAsync(string userCode, string password, CallerContext caller, CancellationToken cancellationToken)
     {
+        // Shed before anything is counted: under a burst, refused calls take no limit and no try.
+        hasher.EnsureCapacity();
+        var now = time.GetUtcNow();
+        var userCodeHash = KeyedHash.ComputeHex(keys.CardLookupKey, "login:" + userCode.ToUpperInvariant());
+        var limited = await ApplyLoginRateLimitsAsync(userCodeHash, caller, now, cancellationToken);
+        if (limited is not null)
+        {
+            audit.Record(new AuditEvent("access.login", "rate_limited", caller.Channel, Detail: limited.Metadata["limit"]));
+            return limited;
+        }
+
         var customer = await customers.FindByUserCodeAsync(userCode, cancellationToken);
         var credentials = customer is null ? null : await customers.GetCredentialsAsync(customer.Id, cancellationToken);
+
+        // An unknown user code keeps a counter too, under a keyed hash of the code, so that it answers exactly
+        // as a real one does (INVALID_CREDENTIALS four times, then CREDENTIALS_BLOCKED): the answers do not
+        // tell a stranger which user codes exist.
+        var subject = customer is null || credentials is null
+            ? LoginSubject.Unknown(userCodeHash, options.Value.UnknownUserCodeMemory)
+            : LoginSubject.Customer(customer.Id);
+        var max = options.Value.MaxFailedLogins;
+
+        // The try is taken before the password is evaluated, atomically with the count, so parallel guesses
+        // (on one node or many) evaluate at most MaxFailedLogins passwords.
+        var tryId = Tokens.New(random);
+        var start = await customers.BeginLoginAsync(subject, tryId, now, now + LoginTryLease, max, cancellationToken);
+        if (start.Status != LoginTryStatus.Taken)
+        {
+            // Blocked (or every try already under way): the same answer whatever the password, right or wrong,
+            // after the same work as any failed login (one verify), and nothing counted.
+            await hasher.VerifyAsync(await dummyHash.Value, password, cancellationToken);
+            audit.Record(new AuditEvent("access.login", start.Status == LoginTryStatus.Blocked ? "blocked" : "tries_under_way", caller.Channel, customer?.Id));
+            return CredentialsBlocked();
+        }
+
+        try
+        {
+            return await EvaluateLoginAsync(subject, tryId, start.FailedBefore, customer, credentials, password, caller, now, cancellationToken);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HashingSaturatedException or HashingDeadlineException)
+        {
+            // Nothing was evaluated, so the try goes back uncounted. Not cancellable; if the store cannot be
+            // reached either, the try's lease runs out and it counts as a failure (fail closed).
+            await customers.ReleaseLoginAsync(subject, tryId, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<Outcome<LoginResult>> EvaluateLoginAsync(
+        LoginSubject subject, string tryId, int failedBefore, Storage.CustomerRecord? customer, CredentialRecord? credentials, string password,
+        CallerContext caller, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         if (customer is null || credentials is null)
         {
             // Same Argon2 work as for a real customer, so the timing does not tell which user codes exist.
             await hasher.VerifyAsync(await dummyHash.Value, password, cancellationToken);
-            audit.Record(new AuditEvent("access.login", "unknown_user", caller.Channel));
-            return InvalidCredentials();
-        }
-
-        var now = time.GetUtcNow();
-        if (credentials.State == CredentialState.Blocked)
-        {
-            // Only someone who knows the password learns that the credentials are blocked; wrong
-            // guesses against blocked credentials look like any wrong guess and count no further.
-            var known = (IsTemporaryPassword(credentials, password) && credentials.TemporaryPasswordExpiresAt > now) ||
-                (credentials.PasswordHash is not null &&
-                 await hasher.VerifyAsync(credentials.PasswordHash, password, cancellationToken) != PasswordVerification.Failed);
-            audit.Record(new AuditEvent("access.login", "blocked", caller.Channel, customer.Id));
-            return known
-                ? new Failure(FailureKind.PermissionDenied, ErrorReasons.CredentialsBlocked, "The credentials are blocked; recover them with a card.")
-                : InvalidCredentials();
+            return await FailLoginAsync(subject, tryId, null, caller);
         }
 
         if (credentials.TemporaryPasswordMac is not null)
         {
-            // After a recovery only the temporary password opens anything, and only the change screen.
+            // After a recovery only the temporary password opens anything, and only the change screen. It is
+            // checked by HMAC; every failing answer still costs one verify, like any failed login.
             if (!IsTemporaryPassword(credentials, password))
             {
-                // A wrong guess costs the same Argon2 work as against an unknown user code, so timing
-                // does not reveal that this user code exists and is mid-recovery.
                 await hasher.VerifyAsync(await dummyHash.Value, password, cancellationToken);
-                return await CountFailureAsync(customer.Id, caller, "access.login");
+                return await FailLoginAsync(subject, tryId, customer.Id, caller);
             }
 
             if (!(credentials.TemporaryPasswordExpiresAt > now))
             {
+                // The right (expired) temporary password is no wrong guess: its try goes back uncounted.
+                await hasher.VerifyAsync(await dummyHash.Value, password, cancellationToken);
+                await customers.ReleaseLoginAsync(subject, tryId, CancellationToken.None);
                 audit.Record(new AuditEvent("access.login", "temporary_expired", caller.Channel, customer.Id));
                 return TemporaryExpired();
+            }
+
+            if (!await customers.SucceedLoginAsync(customer.Id, tryId, failedBefore, null, credentials.Version, CancellationToken.None))
+            {
+                return BlockedMeanwhile(customer.Id, caller);
             }
 
             var ticket = Tokens.New(random, 32);
@@ -85,26 +134,73 @@ public sealed class AccessFlow(
                 AbsoluteExpiresAt = now + options.Value.ChangeTicketMaxLifetime,
             };
             await sessions.CreateTicketAsync(record, cancellationToken);
-            await customers.RecordLoginSuccessAsync(customer.Id, null, cancellationToken);
             audit.Record(new AuditEvent("access.login", "change_required", caller.Channel, customer.Id));
             return new LoginResult.ChangeRequired(ticket, record.ExpiresAt, customer.DisplayName);
         }
 
-        var verification = credentials.PasswordHash is null
-            ? PasswordVerification.Failed
-            : await hasher.VerifyAsync(credentials.PasswordHash, password, cancellationToken);
-        if (verification == PasswordVerification.Failed)
+        // A customer imported without a password verifies against the dummy hash, and a stored hash with a
+        // retired pepper costs a verify in the hasher: every failed login costs the same one verify.
+        var verification = await hasher.VerifyAsync(credentials.PasswordHash ?? await dummyHash.Value, password, cancellationToken);
+        if (verification == PasswordVerification.Failed || credentials.PasswordHash is null)
         {
-            return await CountFailureAsync(customer.Id, caller, "access.login");
+            return await FailLoginAsync(subject, tryId, customer.Id, caller);
         }
 
         var upgraded = verification == PasswordVerification.SuccessRehashNeeded ? await hasher.HashAsync(password, cancellationToken) : null;
-        await customers.RecordLoginSuccessAsync(customer.Id, upgraded, cancellationToken);
+
+        // The success is checked against the state in the same atomic step: credentials blocked while this
+        // verify ran open no session.
+        if (!await customers.SucceedLoginAsync(customer.Id, tryId, failedBefore, upgraded, credentials.Version, CancellationToken.None))
+        {
+            return BlockedMeanwhile(customer.Id, caller);
+        }
+
         var token = Tokens.New(random, 32);
         var expiresAt = now + options.Value.SessionLifetime;
         await sessions.CreateSessionAsync(new SessionRecord(TokenHash("session", token), customer.Id, expiresAt), cancellationToken);
         audit.Record(new AuditEvent("access.login", upgraded is null ? "session" : "session_rehashed", caller.Channel, customer.Id));
         return new LoginResult.SessionGranted(token, expiresAt);
+    }
+
+    private async Task<Failure> FailLoginAsync(LoginSubject subject, string tryId, string? customerId, CallerContext caller)
+    {
+        // Not cancellable: a client that hangs up must not escape having its wrong guess counted.
+        var failure = await customers.FailLoginAsync(subject, tryId, options.Value.MaxFailedLogins, CancellationToken.None);
+        var outcome = customerId is null ? "unknown_user" : failure.JustBlocked ? "blocked_now" : "wrong_password";
+        audit.Record(new AuditEvent("access.login", outcome, caller.Channel, customerId, Detail: failure.FailedLogins.ToString(CultureInfo.InvariantCulture)));
+        return failure.Blocked ? CredentialsBlocked() : InvalidCredentials();
+    }
+
+    private Failure BlockedMeanwhile(string customerId, CallerContext caller)
+    {
+        audit.Record(new AuditEvent("access.login", "blocked", caller.Channel, customerId));
+        return CredentialsBlocked();
+    }
+
+    private async Task<Failure?> ApplyLoginRateLimitsAsync(string userCodeHash, CallerContext caller, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var o = loginLimits.Value;
+        var buckets = new List<RateLimitKey>
+        {
+            new("login:code:" + userCodeHash, o.PerUserCode),
+            new("login:channel:" + caller.Channel, o.PerChannel),
+        };
+        if (caller.ClientAddress != CallerContext.Unknown.ClientAddress)
+        {
+            buckets.Add(new("login:addr:" + caller.ClientAddress, o.PerClientAddress));
+        }
+
+        var decision = await rateLimiter.TryAcquireAsync(buckets, now, cancellationToken);
+        if (decision.Allowed)
+        {
+            return null;
+        }
+
+        return new Failure(FailureKind.ResourceExhausted, ErrorReasons.RateLimited, "Too many login attempts; try again later.")
+        {
+            RetryAfter = decision.RetryAfter,
+            Metadata = new Dictionary<string, string> { ["limit"] = decision.LimitedKey!.Split(':')[1] },
+        };
     }
 
     public async Task<Outcome<PasswordEvaluation>> EvaluateAsync(string password, string? ticket, CancellationToken cancellationToken)
@@ -465,6 +561,9 @@ public sealed class AccessFlow(
         PasswordRule.MixedCase => "MIXED_CASE",
         _ => rule.ToString().ToUpperInvariant(),
     };
+
+    private static Failure CredentialsBlocked() =>
+        new(FailureKind.PermissionDenied, ErrorReasons.CredentialsBlocked, "The credentials are blocked; recover them with a card.");
 
     private static Failure InvalidCredentials() =>
         new(FailureKind.Unauthenticated, ErrorReasons.InvalidCredentials, "The user code or password is not correct.");

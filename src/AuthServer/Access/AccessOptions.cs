@@ -11,6 +11,13 @@ public sealed class AccessOptions
     [Range(3, 20)]
     public int MaxFailedLogins { get; set; } = 5;
 
+    /// <summary>
+    /// How long a user code that no customer has keeps its count of wrong passwords after its last try, so
+    /// that it answers like a real one (INVALID_CREDENTIALS four times, then CREDENTIALS_BLOCKED). Default 30 days.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "365.00:00:00")]
+    public TimeSpan UnknownUserCodeMemory { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Idle limit of a change ticket (PSD2 RTS art. 4). Default 5 minutes.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "00:05:00")]
     public TimeSpan ChangeTicketIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);

@@ -38,6 +38,9 @@ public static class OptionsExtensions
         Bind<RateLimitOptions>(builder, RateLimitOptions.Section)
             .Validate(o => new[] { o.PerCard, o.PerDocument, o.PerClientAddress, o.PerChannel }.All(r => r.Limit > 0 && r.Period > TimeSpan.Zero),
                 "Every RateLimits rule needs a positive Limit and Period.");
+        Bind<LoginRateLimitOptions>(builder, LoginRateLimitOptions.Section)
+            .Validate(o => new[] { o.PerUserCode, o.PerClientAddress, o.PerChannel }.All(r => r.Limit > 0 && r.Period > TimeSpan.Zero),
+                "Every RateLimits:Login rule needs a positive Limit and Period.");
         Bind<RecoveryOptions>(builder, RecoveryOptions.Section)
             .Validate(o => o.FirstBlock <= o.MaxBlock, "Recovery:FirstBlock cannot exceed Recovery:MaxBlock.");
         Bind<AccessOptions>(builder, AccessOptions.Section)

@@ -35,7 +35,10 @@ public sealed class Argon2idPasswordHasher(
     {
         if (!PhcString.TryParse(storedHash, out var phc) || phc is null || !keys.PasswordPeppers.TryGetValue(phc.KeyId, out var pepper))
         {
-            // Unknown pepper ids fail closed: a verify never falls back to an unpeppered hash.
+            // Unknown pepper ids fail closed: a verify never falls back to an unpeppered hash. It still costs
+            // one hash at today's cost, so a retired pepper or a damaged hash is not told apart by timing from
+            // a wrong password (every failed Login costs one verify).
+            _ = await ComputeAsync(password, keys.PasswordPepper, DecoySalt(), options.Value.MemoryKib, options.Value.Iterations, options.Value.Parallelism, HashBytes, cancellationToken);
             return PasswordVerification.Failed;
         }
 
@@ -82,5 +85,12 @@ public sealed class Argon2idPasswordHasher(
             // After a cancel the hash may still be running; wiping under it only spoils a dropped result.
             CryptographicOperations.ZeroMemory(peppered);
         }
+    }
+
+    private byte[] DecoySalt()
+    {
+        var salt = new byte[SaltBytes];
+        random.Fill(salt);
+        return salt;
     }
 }

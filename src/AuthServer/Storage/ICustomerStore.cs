@@ -17,8 +17,25 @@ public interface ICustomerStore
     /// <summary>Counts a wrong password; at <paramref name="maxFailures"/> consecutive ones the credentials block.</summary>
     Task<LoginFailure> RecordLoginFailureAsync(string customerId, int maxFailures, CancellationToken cancellationToken);
 
-    /// <summary>Resets the failure count; stores <paramref name="upgradedHash"/> when the hash was upgraded.</summary>
-    Task RecordLoginSuccessAsync(string customerId, string? upgradedHash, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes one login try for <paramref name="subject"/> before its password is evaluated, in one atomic step
+    /// (<see cref="LoginAttempts.Begin"/>); the try lasts until <paramref name="leaseEnd"/> at most. An unknown
+    /// subject's counter is created on first use and kept for its lifetime after each try.
+    /// </summary>
+    Task<LoginTryStart> BeginLoginAsync(LoginSubject subject, string tryId, DateTimeOffset now, DateTimeOffset leaseEnd, int maxFailures, CancellationToken cancellationToken);
+
+    /// <summary>The try's password was wrong: counted, and at <paramref name="maxFailures"/> the subject blocks (<see cref="LoginAttempts.Fail"/>).</summary>
+    Task<LoginFailure> FailLoginAsync(LoginSubject subject, string tryId, int maxFailures, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The try's password was right: gives the try back and clears the failures counted before it, unless the
+    /// credentials blocked meanwhile (then false: no session). Stores <paramref name="upgradedHash"/> if the
+    /// credentials are still at <paramref name="expectedVersion"/>.
+    /// </summary>
+    Task<bool> SucceedLoginAsync(string customerId, string tryId, int failedBefore, string? upgradedHash, long expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>The try ended without an evaluation (hashing refused, call cancelled): given back, not counted.</summary>
+    Task ReleaseLoginAsync(LoginSubject subject, string tryId, CancellationToken cancellationToken);
 
     /// <summary>
     /// A confirmed recovery: unblocks, clears failures, retires the password into the history and installs

@@ -1,4 +1,5 @@
 namespace Recovery.AuthServer.Storage;
 
 /// <param name="JustBlocked">True only on the failure that blocked the credentials.</param>
-public readonly record struct LoginFailure(int FailedLogins, bool JustBlocked);
+/// <param name="Blocked">The credentials are blocked after this failure (now or earlier).</param>
+public readonly record struct LoginFailure(int FailedLogins, bool JustBlocked, bool Blocked);

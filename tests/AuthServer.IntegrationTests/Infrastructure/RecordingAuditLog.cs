@@ -9,7 +9,9 @@ namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 internal sealed class RecordingAuditLog : IAuditLog
 {
     private readonly Lock gate = new();
+    private static long sequence;
     private readonly List<AuditEvent> events = [];
+    private readonly List<long> sequences = [];
 
     /// <summary>The server's audit log, set when the server is built.</summary>
     public IAuditLog? Inner { get; set; }
@@ -25,6 +27,18 @@ internal sealed class RecordingAuditLog : IAuditLog
         }
     }
 
+    /// <summary>Events with a number that orders them across every server of the test process (several nodes).</summary>
+    public IReadOnlyList<(long Sequence, AuditEvent Event)> Numbered
+    {
+        get
+        {
+            lock (gate)
+            {
+                return sequences.Zip(events).ToArray();
+            }
+        }
+    }
+
     public IReadOnlyList<AuditEvent> Of(string action) => Events.Where(e => e.Action == action).ToArray();
 
     public void Record(AuditEvent auditEvent)
@@ -32,6 +46,7 @@ internal sealed class RecordingAuditLog : IAuditLog
         lock (gate)
         {
             events.Add(auditEvent);
+            sequences.Add(Interlocked.Increment(ref sequence));
         }
 
         Inner?.Record(auditEvent);

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Passwords;
 
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 
@@ -29,6 +30,8 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
 
     public RecordingOutbox Outbox => Services.GetRequiredService<RecordingOutbox>();
 
+    public RecordingPasswordHasher Hasher => Services.GetRequiredService<RecordingPasswordHasher>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environments.Development);
@@ -40,6 +43,11 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
             foreach (var rule in new[] { "PerCard", "PerDocument", "PerClientAddress", "PerChannel" })
             {
                 builder.UseSetting($"RateLimits:{rule}:Limit", "100000");
+            }
+
+            foreach (var rule in new[] { "PerUserCode", "PerClientAddress", "PerChannel" })
+            {
+                builder.UseSetting($"RateLimits:Login:{rule}:Limit", "100000");
             }
         }
 
@@ -77,6 +85,12 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
             services.RemoveAll<INotificationOutbox>();
             services.AddSingleton(sp => new RecordingOutbox(Resolve<INotificationOutbox>(sp, real)));
             services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<RecordingOutbox>());
+
+            // Every password verify goes through a recorder, so attack tests can count what was evaluated.
+            var realHasher = services.Last(d => d.ServiceType == typeof(IPasswordHasher));
+            services.RemoveAll<IPasswordHasher>();
+            services.AddSingleton(sp => new RecordingPasswordHasher(Resolve<IPasswordHasher>(sp, realHasher)));
+            services.AddSingleton<IPasswordHasher>(sp => sp.GetRequiredService<RecordingPasswordHasher>());
 
             var realAudit = services.Last(d => d.ServiceType == typeof(IAuditLog));
             services.RemoveAll<IAuditLog>();

@@ -195,30 +195,156 @@ public abstract class CustomerStoreContract
     }
 
     [Fact]
-    public async Task RecordLoginSuccessAsync_ResetsFailuresAndStoresUpgradedHash()
+    public async Task SucceedLoginAsync_ClearsEarlierFailuresAndStoresUpgradedHash()
     {
         await WithCustomer();
-        await Store.RecordLoginFailureAsync("c-1", 5, Ct).Within();
-        await Store.RecordLoginFailureAsync("c-1", 5, Ct).Within();
+        await FailOnceAsync(Me);
+        await FailOnceAsync(Me);
+        var start = await Store.BeginLoginAsync(Me, "t-ok", Start, Lease, 5, Ct).Within();
 
-        await Store.RecordLoginSuccessAsync("c-1", NewHash, Ct).Within();
+        Assert.True(await Store.SucceedLoginAsync("c-1", "t-ok", start.FailedBefore, NewHash, 0, Ct).Within());
 
         var credentials = await Credentials();
+        Assert.Equal(2, start.FailedBefore);
         Assert.Equal(0, credentials.FailedLogins);
         Assert.Equal(NewHash, credentials.PasswordHash);
         Assert.Empty(credentials.History); // an upgraded hash is the same password, not a change
     }
 
     [Fact]
-    public async Task RecordLoginSuccessAsync_NoUpgrade_KeepsHashAndVersion()
+    public async Task SucceedLoginAsync_NoUpgrade_KeepsHashAndVersion()
     {
         await WithCustomer();
         var before = await Credentials();
+        var start = await Store.BeginLoginAsync(Me, "t-ok", Start, Lease, 5, Ct).Within();
 
-        await Store.RecordLoginSuccessAsync("c-1", null, Ct).Within();
+        Assert.True(await Store.SucceedLoginAsync("c-1", "t-ok", start.FailedBefore, null, before.Version, Ct).Within());
 
         AssertSameCredentials(before, await Credentials());
     }
+
+    [Fact]
+    public async Task SucceedLoginAsync_CredentialsChangedMeanwhile_UpgradedHashNotStored()
+    {
+        await WithCustomer();
+        var start = await Store.BeginLoginAsync(Me, "t-ok", Start, Lease, 5, Ct).Within();
+        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Ct).Within();
+
+        Assert.True(await Store.SucceedLoginAsync("c-1", "t-ok", start.FailedBefore, NewHash, version - 1, Ct).Within());
+
+        Assert.Null((await Credentials()).PasswordHash);
+    }
+
+    [Fact]
+    public async Task BeginLoginAsync_MaxTriesUnderWay_FurtherTriesExhaustedUntilOneEnds()
+    {
+        await WithCustomer();
+        var starts = new List<LoginTryStart>();
+        for (var i = 0; i < 7; i++)
+        {
+            starts.Add(await Store.BeginLoginAsync(Me, $"t-{i}", Start, Lease, 5, Ct).Within());
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(LoginTryStatus.Taken, 5), LoginTryStatus.Exhausted, LoginTryStatus.Exhausted], starts.Select(s => s.Status));
+
+        // A success gives its try back; a failure turns its try into a counted failure.
+        Assert.True(await Store.SucceedLoginAsync("c-1", "t-0", 0, null, 0, Ct).Within());
+        Assert.Equal(LoginTryStatus.Taken, (await Store.BeginLoginAsync(Me, "t-7", Start, Lease, 5, Ct).Within()).Status);
+        Assert.False((await Store.FailLoginAsync(Me, "t-1", 5, Ct).Within()).Blocked);
+        Assert.Equal(LoginTryStatus.Exhausted, (await Store.BeginLoginAsync(Me, "t-8", Start, Lease, 5, Ct).Within()).Status);
+        Assert.Equal(1, (await Credentials()).FailedLogins);
+    }
+
+    [Fact]
+    public async Task FailLoginAsync_FifthCountedFailure_BlocksOnceThenNothingIsTaken()
+    {
+        await WithCustomer();
+        var failures = new List<LoginFailure>();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(LoginTryStatus.Taken, (await Store.BeginLoginAsync(Me, $"t-{i}", Start, Lease, 5, Ct).Within()).Status);
+            failures.Add(await Store.FailLoginAsync(Me, $"t-{i}", 5, Ct).Within());
+        }
+
+        Assert.Equal([1, 2, 3, 4, 5], failures.Select(f => f.FailedLogins));
+        Assert.Equal([false, false, false, false, true], failures.Select(f => f.JustBlocked));
+        Assert.Equal([false, false, false, false, true], failures.Select(f => f.Blocked));
+        Assert.Equal(LoginTryStatus.Blocked, (await Store.BeginLoginAsync(Me, "t-5", Start, Lease, 5, Ct).Within()).Status);
+        var credentials = await Credentials();
+        Assert.Equal((CredentialState.Blocked, 5), (credentials.State, credentials.FailedLogins));
+    }
+
+    [Fact]
+    public async Task SucceedLoginAsync_BlockedWhileTheTryRan_RefusedAndStillBlocked()
+    {
+        await WithCustomer();
+        var start = await Store.BeginLoginAsync(Me, "t-ok", Start, Lease, 5, Ct).Within();
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.RecordLoginFailureAsync("c-1", 5, Ct).Within(); // wrong current passwords at ChangePassword
+        }
+
+        Assert.False(await Store.SucceedLoginAsync("c-1", "t-ok", start.FailedBefore, NewHash, 0, Ct).Within());
+
+        var credentials = await Credentials();
+        Assert.Equal((CredentialState.Blocked, 5, OldHash), (credentials.State, credentials.FailedLogins, credentials.PasswordHash));
+    }
+
+    [Fact]
+    public async Task BeginLoginAsync_LapsedLease_CountedAsAFailure()
+    {
+        await WithCustomer();
+        await Store.BeginLoginAsync(Me, "t-dead", Start, Start.AddMinutes(2), 5, Ct).Within();
+
+        var later = await Store.BeginLoginAsync(Me, "t-1", Start.AddMinutes(2), Start.AddMinutes(4), 5, Ct).Within();
+        var late = await Store.FailLoginAsync(Me, "t-dead", 5, Ct).Within();
+
+        Assert.Equal(new LoginTryStart(LoginTryStatus.Taken, 1), later);
+        Assert.Equal(1, late.FailedLogins); // not counted twice
+    }
+
+    [Fact]
+    public async Task ReleaseLoginAsync_TryGivenBackUncounted()
+    {
+        await WithCustomer();
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.BeginLoginAsync(Me, $"t-{i}", Start, Lease, 5, Ct).Within();
+        }
+
+        await Store.ReleaseLoginAsync(Me, "t-0", Ct).Within();
+
+        Assert.Equal(LoginTryStatus.Taken, (await Store.BeginLoginAsync(Me, "t-5", Start, Lease, 5, Ct).Within()).Status);
+        Assert.Equal(0, (await Credentials()).FailedLogins);
+    }
+
+    [Fact]
+    public async Task BeginLoginAsync_60InParallel_ExactlyFiveTaken()
+    {
+        await WithCustomer();
+
+        var starts = await Task.WhenAll(Enumerable.Range(0, 60)
+            .Select(i => Task.Run(() => Store.BeginLoginAsync(Me, $"t-{i}", Start, Lease, 5, Ct)))).Within();
+
+        Assert.Equal(5, starts.Count(s => s.Status == LoginTryStatus.Taken));
+        Assert.Equal(55, starts.Count(s => s.Status == LoginTryStatus.Exhausted));
+    }
+
+    [Fact]
+    public async Task LoginTries_UnknownUserCode_SameSequenceAsACustomerAndSeparatePerCode()
+    {
+        await WithCustomer();
+        var unknown = LoginSubject.Unknown("aa11", TimeSpan.FromDays(30));
+        var other = LoginSubject.Unknown("bb22", TimeSpan.FromDays(30));
+
+        var real = await SequenceAsync(Me);
+        var phantom = await SequenceAsync(unknown);
+
+        Assert.Equal(real, phantom);
+        Assert.Equal(["Taken:False", "Taken:False", "Taken:False", "Taken:False", "Taken:True", "Blocked", "Blocked"], real);
+        Assert.Equal(LoginTryStatus.Taken, (await Store.BeginLoginAsync(other, "t-x", Start, Lease, 5, Ct).Within()).Status);
+    }
+
 
     [Fact]
     public async Task RestoreWithTemporaryPasswordAsync_Blocked_UnblocksMovesPasswordToHistoryAndBumpsVersion()
@@ -380,7 +506,9 @@ public abstract class CustomerStoreContract
     public async Task Mutations_UnknownCustomer_ThrowAndCreateNothing()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.RecordLoginFailureAsync("nobody", 5, Ct).Within());
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.RecordLoginSuccessAsync("nobody", null, Ct).Within());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.BeginLoginAsync(LoginSubject.Customer("nobody"), "t", Start, Lease, 5, Ct).Within());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.FailLoginAsync(LoginSubject.Customer("nobody"), "t", 5, Ct).Within());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.SucceedLoginAsync("nobody", "t", 0, null, 0, Ct).Within());
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.RestoreWithTemporaryPasswordAsync("nobody", [1], Start, 5, Ct).Within());
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.CommitPasswordAsync("nobody", NewHash, 0, 5, Ct).Within());
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.BlockRecoveryAsync("nobody", Start, TimeSpan.FromHours(1), TimeSpan.FromHours(2), Ct).Within());
@@ -388,6 +516,32 @@ public abstract class CustomerStoreContract
     }
 
     protected static string Mac(string secret) => StoreContractSecrets.Mac(secret);
+
+    private static readonly LoginSubject Me = LoginSubject.Customer("c-1");
+
+    private static readonly DateTimeOffset Lease = Start.AddMinutes(2);
+
+    private async Task FailOnceAsync(LoginSubject subject)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        Assert.Equal(LoginTryStatus.Taken, (await Store.BeginLoginAsync(subject, id, Start, Lease, 5, Ct).Within()).Status);
+        await Store.FailLoginAsync(subject, id, 5, Ct).Within();
+    }
+
+    // Seven wrong passwords, one after the other: what each try met and, when taken, whether it blocked.
+    private async Task<List<string>> SequenceAsync(LoginSubject subject)
+    {
+        var seen = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            var start = await Store.BeginLoginAsync(subject, $"s-{i}", Start, Lease, 5, Ct).Within();
+            seen.Add(start.Status == LoginTryStatus.Taken
+                ? $"Taken:{(await Store.FailLoginAsync(subject, $"s-{i}", 5, Ct).Within()).Blocked}"
+                : start.Status.ToString());
+        }
+
+        return seen;
+    }
 
     private static void AssertSameCustomer(CustomerRecord expected, CustomerRecord? actual) =>
         Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));

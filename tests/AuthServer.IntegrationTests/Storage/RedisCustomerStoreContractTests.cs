@@ -78,10 +78,26 @@ public sealed class RedisCustomerStoreContractTests(RedisServerFixture fixture) 
     {
         await WithCustomer();
         await Store.RecordLoginFailureAsync("c-1", 5, Ct).Within();
-        await Store.RecordLoginSuccessAsync("c-1", null, Ct).Within();
+        var login = await Store.BeginLoginAsync(LoginSubject.Customer("c-1"), "t-1", Start, Start.AddMinutes(2), 5, Ct).Within();
+        await Store.SucceedLoginAsync("c-1", "t-1", login.FailedBefore, null, 0, Ct).Within();
         var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Ct).Within();
         await Store.CommitPasswordAsync("c-1", NewHash, version, 5, Ct).Within();
         await Store.BlockRecoveryAsync("c-1", Start, TimeSpan.FromHours(1), TimeSpan.FromHours(24), Ct).Within();
+    }
+
+    [Fact]
+    public async Task Keys_UnknownUserCodeCounter_ExpiresAndNamesOnlyTheKeyedHash()
+    {
+        var subject = LoginSubject.Unknown("5f1c0ffee", TimeSpan.FromDays(30));
+        await Store.BeginLoginAsync(subject, "t-1", Start, Start.AddMinutes(2), 5, Ct).Within();
+        await Store.FailLoginAsync(subject, "t-1", 5, Ct).Within();
+
+        var keys = await redis.ScanAsync();
+
+        var key = Assert.Single(keys);
+        Assert.Equal(redis.Prefix + "{x:5f1c0ffee}:login", key.Key);
+        Assert.NotNull(key.Ttl);
+        Assert.InRange(key.Ttl.Value, TimeSpan.FromDays(29), TimeSpan.FromDays(30));
     }
 
     public void Dispose() => redis.Dispose();

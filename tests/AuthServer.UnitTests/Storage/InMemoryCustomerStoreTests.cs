@@ -80,11 +80,12 @@ public class InMemoryCustomerStoreTests
     }
 
     [Fact]
-    public async Task RecordLoginSuccessAsync_NoUpgrade_KeepsHash()
+    public async Task SucceedLoginAsync_NoUpgrade_KeepsHash()
     {
         await WithCustomer();
+        var start = await store.BeginLoginAsync(LoginSubject.Customer("c-1"), "t-1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddMinutes(2), 5, ct);
 
-        await store.RecordLoginSuccessAsync("c-1", null, ct);
+        Assert.True(await store.SucceedLoginAsync("c-1", "t-1", start.FailedBefore, null, 0, ct));
 
         Assert.Equal(OldHash, (await store.GetCredentialsAsync("c-1", ct))!.PasswordHash);
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 
 namespace Recovery.AuthServer.Storage.InMemory;
 
@@ -9,7 +10,9 @@ public sealed class InMemoryCustomerStore : ICustomerStore
     private readonly ConcurrentDictionary<string, Credentials> credentialsById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> byUserCode = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> byCard = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UnknownCounter> unknown = new(StringComparer.Ordinal);
     private readonly Lock addLock = new();
+    private DateTimeOffset lastUnknownSweep;
 
     public Task<bool> AddIfAbsentAsync(CustomerRecord customer, CredentialRecord credentials, CancellationToken cancellationToken)
     {
@@ -51,12 +54,34 @@ public sealed class InMemoryCustomerStore : ICustomerStore
             var failures = c.FailedLogins + 1;
             var justBlocked = c.State == CredentialState.Active && failures >= maxFailures;
             var state = justBlocked ? CredentialState.Blocked : c.State;
-            return (c with { FailedLogins = failures, State = state }, new LoginFailure(failures, justBlocked));
+            return (c with { FailedLogins = failures, State = state }, new LoginFailure(failures, justBlocked, state == CredentialState.Blocked));
         }));
 
-    public Task RecordLoginSuccessAsync(string customerId, string? upgradedHash, CancellationToken cancellationToken)
+    public Task<LoginTryStart> BeginLoginAsync(LoginSubject subject, string tryId, DateTimeOffset now, DateTimeOffset leaseEnd, int maxFailures, CancellationToken cancellationToken)
     {
-        Update(customerId, c => (c with { FailedLogins = 0, PasswordHash = upgradedHash ?? c.PasswordHash }, 0));
+        SweepUnknown(now);
+        return Task.FromResult(WithCounter(subject, now, c => LoginAttempts.Begin(c, now, maxFailures, tryId, leaseEnd)));
+    }
+
+    public Task<LoginFailure> FailLoginAsync(LoginSubject subject, string tryId, int maxFailures, CancellationToken cancellationToken) =>
+        Task.FromResult(WithCounter(subject, null, c => LoginAttempts.Fail(c, tryId, maxFailures)));
+
+    public Task<bool> SucceedLoginAsync(string customerId, string tryId, int failedBefore, string? upgradedHash, long expectedVersion, CancellationToken cancellationToken) =>
+        Task.FromResult(UpdateWithTries(customerId, (c, tries) =>
+        {
+            var (counter, granted) = LoginAttempts.Succeed(Counter(c, tries), tryId, failedBefore);
+            var updated = Apply(c, counter);
+            if (granted && upgradedHash is not null && c.Version == expectedVersion)
+            {
+                updated = updated with { PasswordHash = upgradedHash };
+            }
+
+            return (updated, counter.Tries, granted);
+        }));
+
+    public Task ReleaseLoginAsync(LoginSubject subject, string tryId, CancellationToken cancellationToken)
+    {
+        WithCounter(subject, null, c => (LoginAttempts.Release(c, tryId), 0));
         return Task.CompletedTask;
     }
 
@@ -107,6 +132,74 @@ public sealed class InMemoryCustomerStore : ICustomerStore
     private static IReadOnlyList<string> Push(IReadOnlyList<string> history, string? hash, int depth) =>
         hash is null ? history : [hash, .. history.Take(Math.Max(0, depth - 1))];
 
+    private TResult WithCounter<TResult>(LoginSubject subject, DateTimeOffset? now, Func<LoginCounter, (LoginCounter, TResult)> change)
+    {
+        if (subject.IsCustomer)
+        {
+            return UpdateWithTries(subject.Key, (c, tries) =>
+            {
+                var (counter, result) = change(Counter(c, tries));
+                return (Apply(c, counter), counter.Tries, result);
+            });
+        }
+
+        // An unknown user code's counter: created on first use, kept for its lifetime after the last try.
+        var entry = unknown.GetOrAdd(subject.Key, _ => new UnknownCounter());
+        lock (entry)
+        {
+            var (counter, result) = change(entry.Counter);
+            entry.Counter = counter;
+            if (now is { } at)
+            {
+                entry.ExpiresAt = at + subject.Lifetime;
+            }
+
+            return result;
+        }
+    }
+
+    private void SweepUnknown(DateTimeOffset now)
+    {
+        if (now - lastUnknownSweep < TimeSpan.FromMinutes(1))
+        {
+            return;
+        }
+
+        lastUnknownSweep = now;
+        foreach (var (key, entry) in unknown)
+        {
+            lock (entry)
+            {
+                if (entry.ExpiresAt <= now && entry.Counter.Tries.IsEmpty)
+                {
+                    unknown.TryRemove(key, out _);
+                }
+            }
+        }
+    }
+
+    private static LoginCounter Counter(CredentialRecord c, ImmutableDictionary<string, DateTimeOffset> tries) =>
+        new(c.State == CredentialState.Blocked, c.FailedLogins, tries);
+
+    private static CredentialRecord Apply(CredentialRecord c, LoginCounter counter) =>
+        c with { FailedLogins = counter.Failed, State = counter.Blocked ? CredentialState.Blocked : c.State };
+
+    private TResult UpdateWithTries<TResult>(string customerId, Func<CredentialRecord, ImmutableDictionary<string, DateTimeOffset>, (CredentialRecord, ImmutableDictionary<string, DateTimeOffset>, TResult)> change)
+    {
+        if (!credentialsById.TryGetValue(customerId, out var entry))
+        {
+            throw new InvalidOperationException("Unknown customer.");
+        }
+
+        lock (entry)
+        {
+            var (updated, tries, result) = change(entry.Value, entry.Tries);
+            entry.Value = updated;
+            entry.Tries = tries;
+            return result;
+        }
+    }
+
     private TResult Update<TResult>(string customerId, Func<CredentialRecord, (CredentialRecord, TResult)> change)
     {
         if (!credentialsById.TryGetValue(customerId, out var entry))
@@ -125,5 +218,15 @@ public sealed class InMemoryCustomerStore : ICustomerStore
     private sealed class Credentials(CredentialRecord value)
     {
         public CredentialRecord Value { get; set; } = value;
+
+        /// <summary>Login tries under way (id → lease end), beside the record so that every login step sees them under the same lock.</summary>
+        public ImmutableDictionary<string, DateTimeOffset> Tries { get; set; } = LoginCounter.Empty.Tries;
+    }
+
+    private sealed class UnknownCounter
+    {
+        public LoginCounter Counter { get; set; } = LoginCounter.Empty;
+
+        public DateTimeOffset ExpiresAt { get; set; } = DateTimeOffset.MaxValue;
     }
 }

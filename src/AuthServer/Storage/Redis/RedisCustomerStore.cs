@@ -57,13 +57,70 @@ public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
           redis.call('HSET', KEYS[1], 'state', 'Blocked')
           just = 1
         end
-        return {failed, just}
+        return {failed, just, redis.call('HGET', KEYS[1], 'state') == 'Blocked' and 1 or 0}
         """;
 
-    private const string LoginSuccessScript = """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-        redis.call('HSET', KEYS[1], 'failed', 0)
-        if ARGV[1] == '1' then redis.call('HSET', KEYS[1], 'pw', ARGV[2]) end
+    // The login tries of LoginAttempts, mirrored. KEYS[1]: the subject's hash (a customer's credentials, or an
+    // unknown user code's counter) with 'state' and 'failed'; KEYS[2]: its tries under way, a sorted set of try
+    // ids scored by lease end (Unix ms). ARGV[1] of each: the unknown counter's lifetime in ms, or 0 for a
+    // customer, whose credentials must exist. Shared prologue: a lapsed lease counts as a failure.
+    private const string LoginPrologue = """
+        local ttl = tonumber(ARGV[1])
+        if ttl == 0 and redis.call('EXISTS', KEYS[1]) == 0 then return false end
+        local failed = tonumber(redis.call('HGET', KEYS[1], 'failed') or '0')
+        local blocked = redis.call('HGET', KEYS[1], 'state') == 'Blocked'
+        local function save()
+          redis.call('HSET', KEYS[1], 'failed', failed)
+          if blocked then redis.call('HSET', KEYS[1], 'state', 'Blocked')
+          elseif redis.call('HEXISTS', KEYS[1], 'state') == 0 then redis.call('HSET', KEYS[1], 'state', 'Active') end
+          if ttl > 0 then
+            redis.call('PEXPIRE', KEYS[1], ttl)
+            if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ttl) end
+          end
+        end
+        """;
+
+    // ARGV: ttl, now, max, try id, lease end (ms). Returns {status (1 taken, 2 blocked, 3 exhausted), failed before}.
+    private const string BeginLoginScript = $$"""
+        {{LoginPrologue}}
+        local now = tonumber(ARGV[2])
+        local max = tonumber(ARGV[3])
+        local lapsed = redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+        failed = failed + lapsed
+        if failed >= max then blocked = true end
+        local status = 1
+        if blocked then status = 2
+        elseif failed + redis.call('ZCARD', KEYS[2]) >= max then status = 3
+        else redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4]) end
+        save()
+        return {status, failed}
+        """;
+
+    // ARGV: ttl, try id, max. Returns {failed, just blocked, blocked}.
+    private const string FailLoginScript = $$"""
+        {{LoginPrologue}}
+        if redis.call('ZREM', KEYS[2], ARGV[2]) == 1 then failed = failed + 1 end
+        local just = 0
+        if not blocked and failed >= tonumber(ARGV[3]) then blocked = true just = 1 end
+        save()
+        return {failed, just, blocked and 1 or 0}
+        """;
+
+    // ARGV: ttl (0), try id, failed before, '1' and the upgraded PHC string or '0' and '', expected version.
+    // Returns 1 when granted, 0 when the credentials blocked meanwhile.
+    private const string SucceedLoginScript = $$"""
+        {{LoginPrologue}}
+        redis.call('ZREM', KEYS[2], ARGV[2])
+        if blocked then return 0 end
+        failed = math.max(0, failed - tonumber(ARGV[3]))
+        save()
+        if ARGV[4] == '1' and redis.call('HGET', KEYS[1], 'ver') == ARGV[6] then redis.call('HSET', KEYS[1], 'pw', ARGV[5]) end
+        return 1
+        """;
+
+    // ARGV: ttl, try id.
+    private const string ReleaseLoginScript = """
+        redis.call('ZREM', KEYS[2], ARGV[2])
         return 1
         """;
 
@@ -207,11 +264,32 @@ public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
     {
         var result = Known(await redis.ScriptAsync(LoginFailureScript, [CredKey(customerId)], [maxFailures]));
         var values = (RedisResult[])result!;
-        return new LoginFailure((int)values[0], (int)values[1] == 1);
+        return new LoginFailure((int)values[0], (int)values[1] == 1, (int)values[2] == 1);
     }
 
-    public async Task RecordLoginSuccessAsync(string customerId, string? upgradedHash, CancellationToken cancellationToken) =>
-        Known(await redis.ScriptAsync(LoginSuccessScript, [CredKey(customerId)], [upgradedHash is null ? "0" : "1", upgradedHash ?? string.Empty]));
+    public async Task<LoginTryStart> BeginLoginAsync(LoginSubject subject, string tryId, DateTimeOffset now, DateTimeOffset leaseEnd, int maxFailures, CancellationToken cancellationToken)
+    {
+        var values = (RedisResult[])Known(await redis.ScriptAsync(
+            BeginLoginScript,
+            LoginKeys(subject),
+            [Ttl(subject), now.ToUnixTimeMilliseconds(), maxFailures, tryId, leaseEnd.ToUnixTimeMilliseconds()]))!;
+        return new LoginTryStart((LoginTryStatus)(int)values[0], (int)values[1]);
+    }
+
+    public async Task<LoginFailure> FailLoginAsync(LoginSubject subject, string tryId, int maxFailures, CancellationToken cancellationToken)
+    {
+        var values = (RedisResult[])Known(await redis.ScriptAsync(FailLoginScript, LoginKeys(subject), [Ttl(subject), tryId, maxFailures]))!;
+        return new LoginFailure((int)values[0], (int)values[1] == 1, (int)values[2] == 1);
+    }
+
+    public async Task<bool> SucceedLoginAsync(string customerId, string tryId, int failedBefore, string? upgradedHash, long expectedVersion, CancellationToken cancellationToken) =>
+        (int)Known(await redis.ScriptAsync(
+            SucceedLoginScript,
+            LoginKeys(LoginSubject.Customer(customerId)),
+            [0, tryId, failedBefore, upgradedHash is null ? "0" : "1", upgradedHash ?? string.Empty, expectedVersion.ToString(CultureInfo.InvariantCulture)])) == 1;
+
+    public async Task ReleaseLoginAsync(LoginSubject subject, string tryId, CancellationToken cancellationToken) =>
+        await redis.ScriptAsync(ReleaseLoginScript, LoginKeys(subject), [Ttl(subject), tryId]);
 
     // The two writes that change what opens the account wait for replicas (Storage:Redis:WaitReplicas)
     // before they are reported done, so a failover cannot bring back the old credentials after the
@@ -304,6 +382,14 @@ public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
         [UserCodeKey(customer.UserCode), .. customer.Cards.Select(c => CardKey(c.PanHash))];
 
     private static string Tag(string customerId) => "c:" + customerId;
+
+    // A customer's tries sit in its slot beside the credentials; an unknown user code's counter has its own
+    // slot, named by the keyed hash of the code (never the code in clear).
+    private RedisKey[] LoginKeys(LoginSubject subject) => subject.IsCustomer
+        ? [CredKey(subject.Key), redis.Key(Tag(subject.Key), "tries")]
+        : [redis.Key("x:" + subject.Key, "login"), redis.Key("x:" + subject.Key, "tries")];
+
+    private static long Ttl(LoginSubject subject) => subject.IsCustomer ? 0 : Math.Max(1, (long)subject.Lifetime.TotalMilliseconds);
 
     private RedisKey CredKey(string customerId) => redis.Key(Tag(customerId), "cred");
 

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+using Recovery.AuthServer.Passwords;
+
+namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
+
+/// <summary>The server's hasher, recording every verify (stored hash, password, result) in the order they ended.</summary>
+internal sealed class RecordingPasswordHasher(IPasswordHasher inner) : IPasswordHasher
+{
+    private readonly ConcurrentQueue<(string StoredHash, string Password, PasswordVerification Result)> verifies = new();
+
+    public IReadOnlyList<(string StoredHash, string Password, PasswordVerification Result)> Verifies => [.. verifies];
+
+    public Task<string> HashAsync(string password, CancellationToken cancellationToken) => inner.HashAsync(password, cancellationToken);
+
+    public async Task<PasswordVerification> VerifyAsync(string storedHash, string password, CancellationToken cancellationToken)
+    {
+        var result = await inner.VerifyAsync(storedHash, password, cancellationToken);
+        verifies.Enqueue((storedHash, password, result));
+        return result;
+    }
+
+    public string CreateDecoyHash() => inner.CreateDecoyHash();
+
+    public void EnsureCapacity() => inner.EnsureCapacity();
+}
