@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.Storage;
 using Recovery.V1;
@@ -14,7 +15,8 @@ namespace Recovery.AuthServer.IntegrationTests;
 /// provider (the Redis run spreads every attack over two nodes sharing one Redis). What must hold: an unknown
 /// user code answers like a real one; parallel guesses evaluate at most 5 wrong passwords and open no session
 /// once blocked; a blocked account answers the same to the right and a wrong password; every failed Login
-/// costs exactly one Argon2 hash; and one client address cannot block customers by the thousand.
+/// costs exactly one Argon2 hash; one client address cannot block customers by the thousand; and (item 6)
+/// parallel authenticator enrolments from a session send one SMS.
 /// </summary>
 public abstract class LoginAttackTests : IAsyncLifetime
 {
@@ -179,6 +181,21 @@ public abstract class LoginAttackTests : IAsyncLifetime
 
         // 10 an hour per user code (keyed hash), known or not.
         Assert.Equal([.. Enumerable.Repeat("INVALID_CREDENTIALS", 4), .. Enumerable.Repeat("CREDENTIALS_BLOCKED", 6), "RATE_LIMITED", "RATE_LIMITED"], answers);
+    }
+
+    [Fact]
+    public async Task EnrollAuthenticator_TenInParallelFromOneSession_OneSmsAndTheRestResendTooSoon()
+    {
+        // Issue 9 item 6: the cooldown was read and saved in two steps, so parallel enrolments all passed
+        // and each sent an SMS (and opened a fresh enrolment code to guess).
+        var cluster = Start();
+        var session = (await cluster[0].Api.LoginAsync(DemoCustomer.Maria.UserCode, DemoCustomer.Maria.InitialPassword)).Session.Token;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => AnswerAsync(() => cluster[i % cluster.Count].Api.EnrollAuthenticatorAsync(session))));
+
+        Assert.Equal(1, answers.Count(a => a == "OK"));
+        Assert.Equal(9, answers.Count(a => a == "RESEND_TOO_SOON"));
+        Assert.Equal(1, cluster.Sum(n => n.Factory.Outbox.All.Count(m => m.Template == NotificationTemplates.AuthenticatorCode)));
     }
 
     private protected abstract ServerOptions NodeOptions(bool defaultRateLimits);

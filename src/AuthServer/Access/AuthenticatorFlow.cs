@@ -35,24 +35,25 @@ public sealed class AuthenticatorFlow(
             return SessionInvalid();
         }
 
-        // Each enrolment sends an SMS: a session may start a new one only once the resend cooldown of the last has passed.
-        var now = time.GetUtcNow();
-        if (await authenticators.GetPendingAsync(customer.Id, cancellationToken) is { } earlier && earlier.CreatedAt + otpOptions.Value.ResendCooldown > now)
-        {
-            audit.Record(new AuditEvent("access.enroll_authenticator", "too_soon", caller.Channel, customer.Id));
-            return new Failure(FailureKind.ResourceExhausted, ErrorReasons.ResendTooSoon, "A new enrolment (and its SMS) can be requested a little later.")
-            {
-                RetryAfter = earlier.CreatedAt + otpOptions.Value.ResendCooldown - now,
-            };
-        }
-
         if (!outbox.HasRoomFor(1))
         {
             return Failure.Overloaded("Message delivery");
         }
 
+        // Each enrolment sends an SMS: a session may start a new one only once the resend cooldown of the last
+        // has passed. The store checks the cooldown and saves the new enrolment in one atomic step, so parallel
+        // enrolments cannot all pass the check (one SMS, not one per call).
         // Nothing changes for the customer yet: the enrolment is pending until the app's code and the SMS code prove it.
-        var enrollment = await authenticators.EnrollAsync(customer.Id, customer.UserCode, cancellationToken);
+        var (enrollment, allowedAt) = await authenticators.EnrollAsync(customer.Id, customer.UserCode, otpOptions.Value.ResendCooldown, cancellationToken);
+        if (enrollment is null)
+        {
+            audit.Record(new AuditEvent("access.enroll_authenticator", "too_soon", caller.Channel, customer.Id));
+            return new Failure(FailureKind.ResourceExhausted, ErrorReasons.ResendTooSoon, "A new enrolment (and its SMS) can be requested a little later.")
+            {
+                RetryAfter = allowedAt - time.GetUtcNow(),
+            };
+        }
+
         var issued = await otp.IssueAsync(ChallengeId(enrollment.Id), Binding(customer.Id, enrollment.Id), TotpCode.Digits, deliverable: true, cancellationToken);
         await outbox.EnqueueAsync(NotificationTemplates.AuthenticatorCodeSms(customer.Phone, issued.Code, otpOptions.Value.CodeLifetime, Languages.FromTag(customer.Language)), cancellationToken);
         audit.Record(new AuditEvent("access.enroll_authenticator", "pending", caller.Channel, customer.Id));

@@ -16,7 +16,11 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
     // 160 bits: RFC 4226 §4 recommends it for HMAC-SHA-1, and every app accepts it.
     private const int SecretBytes = 20;
 
-    public async Task<AuthenticatorEnrollment> EnrollAsync(string customerId, string accountName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts an enrolment unless the last one, still pending, was started less than <paramref name="cooldown"/>
+    /// ago; then returns no enrolment and when a new one may start. Checked and saved in one atomic step.
+    /// </summary>
+    public async Task<(AuthenticatorEnrollment? Enrollment, DateTimeOffset AllowedAt)> EnrollAsync(string customerId, string accountName, TimeSpan cooldown, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var now = time.GetUtcNow();
@@ -33,9 +37,13 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
                 CreatedAt = now,
                 ExpiresAt = now + o.AuthenticatorEnrollmentLifetime,
             };
-            await store.SavePendingAsync(pending, cancellationToken);
+            if (await store.SavePendingAsync(pending, cooldown, cancellationToken) is { } allowedAt)
+            {
+                return (null, allowedAt);
+            }
+
             var base32 = Base32Encoding.ToString(secret).TrimEnd('=');
-            return new AuthenticatorEnrollment(id, base32, OtpauthUri(o.TotpIssuer, accountName, base32), pending.ExpiresAt.Value);
+            return (new AuthenticatorEnrollment(id, base32, OtpauthUri(o.TotpIssuer, accountName, base32), pending.ExpiresAt.Value), now);
         }
         finally
         {

@@ -7,8 +7,13 @@ namespace Recovery.AuthServer.Storage;
 /// </summary>
 public interface IAuthenticatorStore
 {
-    /// <summary>Stores a pending enrolment, replacing any earlier pending one (the confirmed one stays until this is confirmed).</summary>
-    Task SavePendingAsync(Authenticator pending, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a pending enrolment, replacing any earlier pending one (the confirmed one stays until this is
+    /// confirmed), unless an earlier one, still valid, was created less than <paramref name="cooldown"/> before
+    /// this one: then nothing changes and the answer is when a new one may be stored (null when stored).
+    /// Check and save are one atomic step, so parallel enrolments cannot all pass the cooldown (each sends an SMS).
+    /// </summary>
+    Task<DateTimeOffset?> SavePendingAsync(Authenticator pending, TimeSpan cooldown, CancellationToken cancellationToken);
 
     /// <summary>The pending enrolment, or null if none or lapsed at <paramref name="now"/>.</summary>
     Task<Authenticator?> GetPendingAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken);

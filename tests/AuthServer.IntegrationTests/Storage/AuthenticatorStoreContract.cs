@@ -30,7 +30,7 @@ public abstract class AuthenticatorStoreContract
         var store = CreateStore(Time);
         var pending = Pending("e-1");
 
-        await store.SavePendingAsync(pending, ct).Timeout();
+        await store.SavePendingAsync(pending, TimeSpan.Zero, ct).Timeout();
 
         var read = (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!;
         Assert.Equal(pending.ProtectedSecret, read.ProtectedSecret);
@@ -43,18 +43,46 @@ public abstract class AuthenticatorStoreContract
     public async Task SavePendingAsync_Again_ReplacesTheEarlierEnrolment()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
-        await store.SavePendingAsync(Pending("e-2"), ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-2"), TimeSpan.Zero, ct).Timeout();
 
         Assert.Equal("e-2", (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!.Id);
         Assert.Equal(VerifyStatus.NotFound, (await Confirm(store, "e-1", 100)).Status);
     }
 
     [Fact]
+    public async Task SavePendingAsync_WithinTheCooldownOfAValidEarlierOne_RefusedWithWhenAndEarlierKept()
+    {
+        var store = CreateStore(Time);
+        Assert.Null(await store.SavePendingAsync(Pending("e-1"), TimeSpan.FromSeconds(30), ct).Timeout());
+        Time.Advance(TimeSpan.FromSeconds(10));
+
+        var refused = await store.SavePendingAsync(Pending("e-2"), TimeSpan.FromSeconds(30), ct).Timeout();
+
+        Assert.Equal(Time.GetUtcNow() + TimeSpan.FromSeconds(20), refused);
+        Assert.Equal("e-1", (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!.Id);
+        Time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Null(await store.SavePendingAsync(Pending("e-3"), TimeSpan.FromSeconds(30), ct).Timeout());
+        Assert.Equal("e-3", (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!.Id);
+    }
+
+    [Fact]
+    public async Task SavePendingAsync_TwentyInParallel_ExactlyOneSaved()
+    {
+        var store = CreateStore(Time);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(i => Task.Run(() => store.SavePendingAsync(Pending($"e-{i}"), TimeSpan.FromSeconds(30), ct)))).Timeout();
+
+        Assert.Single(results, r => r is null);
+        Assert.All(results.Where(r => r is not null), r => Assert.Equal(Time.GetUtcNow() + TimeSpan.FromSeconds(30), r));
+    }
+
+    [Fact]
     public async Task ConfirmAsync_MatchedStep_ConfirmedWithThatStepUsedAndPendingGone()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
 
         Assert.Equal(VerifyStatus.Verified, (await Confirm(store, "e-1", 100)).Status);
 
@@ -68,9 +96,9 @@ public abstract class AuthenticatorStoreContract
     public async Task ConfirmAsync_NewEnrolment_ReplacesTheConfirmedOneOnlyWhenProven()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
         await Confirm(store, "e-1", 100);
-        await store.SavePendingAsync(Pending("e-2"), ct).Timeout();
+        await store.SavePendingAsync(Pending("e-2"), TimeSpan.Zero, ct).Timeout();
 
         Assert.Equal("e-1", (await store.GetConfirmedAsync(Customer, ct).Timeout())!.Id);
         await Confirm(store, "e-2", 200);
@@ -82,7 +110,7 @@ public abstract class AuthenticatorStoreContract
     public async Task ConfirmAsync_WrongCodes_CountDownThenDiscardOnceWithJustClosed()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
 
         Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2), await Confirm(store, "e-1", null));
         Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 1), await Confirm(store, "e-1", null));
@@ -96,7 +124,7 @@ public abstract class AuthenticatorStoreContract
     public async Task ConfirmAsync_LapsedOrUnknown_NotFoundAndNothingConfirmed()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
 
         Assert.Equal(VerifyStatus.NotFound, (await store.ConfirmAsync("other", "e-1", 100, 3, Time.GetUtcNow(), ct).Timeout()).Status);
         Time.Advance(EnrolmentLifetime);
@@ -109,7 +137,7 @@ public abstract class AuthenticatorStoreContract
     {
         var store = CreateStore(Time);
         Assert.False(await store.TryUseStepAsync(Customer, "e-1", 101, ct).Timeout());
-        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
         await Confirm(store, "e-1", 100);
 
         Assert.False(await store.TryUseStepAsync(Customer, "e-1", 99, ct).Timeout());
@@ -123,7 +151,7 @@ public abstract class AuthenticatorStoreContract
     public async Task TryUseStepAsync_50ParallelSameStep_ExactlyOneAccepted()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
         await Confirm(store, "e-1", 100);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => store.TryUseStepAsync(Customer, "e-1", 101, ct).Timeout()))).Timeout();
@@ -135,7 +163,7 @@ public abstract class AuthenticatorStoreContract
     public async Task ConfirmAsync_50ParallelWrongCodes_DiscardedExactlyOnce()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => Confirm(store, "e-1", null)))).Timeout();
 

@@ -12,7 +12,7 @@ public sealed class RedisAuthenticatorStoreContractTests(RedisServerFixture fixt
     public async Task Keys_UnderTheCustomersTag_PendingExpiresConfirmedIsDurable()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), CancellationToken.None).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, CancellationToken.None).Timeout();
 
         var (pendingKey, ttl) = Assert.Single(await redis.KeysAsync());
         Assert.Equal(redis.Connection.KeyPrefix + "{c:c-1}:authenticator:pending", pendingKey);

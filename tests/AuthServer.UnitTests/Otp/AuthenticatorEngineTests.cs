@@ -28,7 +28,7 @@ public class AuthenticatorEngineTests
     [Fact]
     public async Task EnrollAsync_ReturnsTheStandardKeyUriAndStoresTheSecretOnlyEncrypted()
     {
-        var enrollment = await engine.EnrollAsync(Customer, "10000002", ct);
+        var enrollment = (await engine.EnrollAsync(Customer, "10000002", TimeSpan.Zero, ct)).Enrollment!;
 
         Assert.Matches("^[A-Z2-7]{32}$", enrollment.Secret);
         Assert.Equal(
@@ -45,7 +45,7 @@ public class AuthenticatorEngineTests
     [Fact]
     public async Task Confirm_WrongCode_IncorrectAndNothingConfirmed()
     {
-        var enrollment = await engine.EnrollAsync(Customer, "u", ct);
+        var enrollment = (await engine.EnrollAsync(Customer, "u", TimeSpan.Zero, ct)).Enrollment!;
 
         var result = await ConfirmAsync(Other(CodeNow(enrollment)));
 
@@ -57,7 +57,7 @@ public class AuthenticatorEngineTests
     [Fact]
     public async Task Confirm_CurrentCode_ConfirmsAndThatCodeCannotSign()
     {
-        var enrollment = await engine.EnrollAsync(Customer, "u", ct);
+        var enrollment = (await engine.EnrollAsync(Customer, "u", TimeSpan.Zero, ct)).Enrollment!;
         var code = CodeNow(enrollment);
 
         var result = await ConfirmAsync(code);
@@ -71,7 +71,7 @@ public class AuthenticatorEngineTests
     [Fact]
     public async Task Confirm_FiveWrongCodes_DiscardsTheEnrollment()
     {
-        var enrollment = await engine.EnrollAsync(Customer, "u", ct);
+        var enrollment = (await engine.EnrollAsync(Customer, "u", TimeSpan.Zero, ct)).Enrollment!;
         var wrong = Other(CodeNow(enrollment));
         var results = new List<VerifyResult>();
         for (var i = 0; i < 5; i++)
@@ -87,7 +87,7 @@ public class AuthenticatorEngineTests
     [Fact]
     public async Task Confirm_AfterTheEnrollmentLapsed_NotFound()
     {
-        var enrollment = await engine.EnrollAsync(Customer, "u", ct);
+        var enrollment = (await engine.EnrollAsync(Customer, "u", TimeSpan.Zero, ct)).Enrollment!;
         time.Advance(TimeSpan.FromMinutes(10));
 
         Assert.Equal(VerifyStatus.NotFound, (await ConfirmAsync(CodeNow(enrollment))).Status);
@@ -97,8 +97,8 @@ public class AuthenticatorEngineTests
     [Fact]
     public async Task Confirm_SecondEnrollment_OnlyItsOwnSecretConfirms()
     {
-        var first = await engine.EnrollAsync(Customer, "u", ct);
-        var second = await engine.EnrollAsync(Customer, "u", ct);
+        var first = (await engine.EnrollAsync(Customer, "u", TimeSpan.Zero, ct)).Enrollment!;
+        var second = (await engine.EnrollAsync(Customer, "u", TimeSpan.Zero, ct)).Enrollment!;
         Assert.NotEqual(first.Secret, second.Secret);
 
         var old = await ConfirmAsync(CodeNow(first));
@@ -166,7 +166,7 @@ public class AuthenticatorEngineTests
 
     private async Task<AuthenticatorEnrollment> ConfirmedAsync()
     {
-        var enrollment = await engine.EnrollAsync(Customer, "u", ct);
+        var enrollment = (await engine.EnrollAsync(Customer, "u", TimeSpan.Zero, ct)).Enrollment!;
         Assert.Equal(VerifyStatus.Verified, (await ConfirmAsync(CodeNow(enrollment))).Status);
         return enrollment;
     }

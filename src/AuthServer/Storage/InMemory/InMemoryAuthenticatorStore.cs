@@ -7,15 +7,20 @@ public sealed class InMemoryAuthenticatorStore : IAuthenticatorStore
 {
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
-    public Task SavePendingAsync(Authenticator pending, CancellationToken cancellationToken)
+    public Task<DateTimeOffset?> SavePendingAsync(Authenticator pending, TimeSpan cooldown, CancellationToken cancellationToken)
     {
         var entry = entries.GetOrAdd(pending.CustomerId, _ => new Entry());
         lock (entry)
         {
+            if (entry.Pending is { } earlier && pending.CreatedAt < earlier.ExpiresAt && earlier.CreatedAt + cooldown > pending.CreatedAt)
+            {
+                return Task.FromResult<DateTimeOffset?>(earlier.CreatedAt + cooldown);
+            }
+
             entry.Pending = pending;
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult<DateTimeOffset?>(null);
     }
 
     public Task<Authenticator?> GetPendingAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -15,12 +15,20 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
 
     private static readonly RedisValue[] Fields = ["id", "sec", "cat", "exp", "f", "step"];
 
-    // ARGV: id, ciphertext, created (µs), expiry (µs, or empty), failures, last used step, TTL (ms).
+    // ARGV: id, ciphertext, created (µs), expiry (µs, or empty), failures, last used step, TTL (ms), cooldown (µs).
+    // Returns '' when saved, else when a new enrolment may be saved (µs): an earlier pending one, still
+    // valid, created less than the cooldown ago, stays.
     private const string SavePendingScript = """
+        local p = redis.call('HMGET', KEYS[1], 'cat', 'exp')
+        local now = tonumber(ARGV[3])
+        local cat, exp = tonumber(p[1]), tonumber(p[2])
+        if cat and exp and now < exp and cat + tonumber(ARGV[8]) > now then
+          return string.format('%.0f', cat + tonumber(ARGV[8]))
+        end
         redis.call('DEL', KEYS[1])
         redis.call('HSET', KEYS[1], 'id', ARGV[1], 'sec', ARGV[2], 'cat', ARGV[3], 'exp', ARGV[4], 'f', ARGV[5], 'step', ARGV[6])
         redis.call('PEXPIRE', KEYS[1], ARGV[7])
-        return 1
+        return ''
         """;
 
     // KEYS: pending, confirmed. ARGV: enrolment id, matched step (or empty), max failures, now (µs).
@@ -56,10 +64,10 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
         return 1
         """;
 
-    public async Task SavePendingAsync(Authenticator pending, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> SavePendingAsync(Authenticator pending, TimeSpan cooldown, CancellationToken cancellationToken)
     {
         var ttl = RedisTime.TtlMilliseconds(pending.ExpiresAt ?? time.GetUtcNow(), time.GetUtcNow(), PendingMargin);
-        await redis.ScriptAsync(SavePendingScript, [PendingKey(pending.CustomerId)],
+        var result = (string?)await redis.ScriptAsync(SavePendingScript, [PendingKey(pending.CustomerId)],
         [
             pending.Id,
             pending.ProtectedSecret,
@@ -68,7 +76,9 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
             pending.Failures,
             pending.LastUsedStep,
             ttl,
+            (long)(cooldown.Ticks / TimeSpan.TicksPerMicrosecond),
         ]);
+        return string.IsNullOrEmpty(result) ? null : RedisTime.FromMicros(long.Parse(result, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public async Task<Authenticator?> GetPendingAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)
