@@ -36,9 +36,13 @@ public static class HelpText
           Directory:AdminTokens       Bearer tokens for DirectoryService (base64, >= 32 bytes)
           CallCentre:Tokens           Bearer tokens of the call-centre desktop for CallCentreService (base64, >= 32 bytes);
                                       calls also name the agent in x-agent-id
-          OTEL_EXPORTER_OTLP_ENDPOINT Push metrics (meter Recovery.AuthServer, ASP.NET Core, runtime) over OTLP;
-                                      without it, read them with dotnet-counters
+          OTEL_EXPORTER_OTLP_ENDPOINT Push metrics (meter Recovery.AuthServer, ASP.NET Core, runtime) and traces (gRPC
+                                      server, outgoing HTTP, Redis; no secret in any span) over OTLP;
+                                      without it, read metrics with dotnet-counters
+          Observability:Prometheus:Urls  Serve /metrics for Prometheus on a port of its own, e.g. http://127.0.0.1:9464
           Otp:*, Passwords:*, RateLimits:*, Recovery:*, Access:*, Idempotency:*   See docs/configuration.md
+
+        Exit code 2: the configuration is refused; every problem is printed on standard error, one line each.
 
         Services: recovery.v1.RecoveryService, recovery.v1.AccessService (channel token),
                   recovery.v1.DirectoryService (admin token), recovery.v1.CallCentreService (call-centre token + agent),
