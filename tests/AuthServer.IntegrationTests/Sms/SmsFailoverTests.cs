@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Notifications.Sms;
@@ -206,6 +207,34 @@ public sealed class SmsFailoverTests : IAsyncLifetime
         Assert.Equal(("twilio", SmsDeliveryState.Refused), (delivery.Provider, delivery.AttemptWith("kannel")!.State));
         Assert.Empty(Kannel.Received);
         Assert.Single(Twilio.Messages);
+    }
+
+    [Fact]
+    public async Task FailoverRetriesAndForgedReports_NoCredentialCodeOrNumberInAnyLogLineAtAnyLevel()
+    {
+        await Kannel.StopAsync();
+        var logs = new AllLevelsLogCapture();
+        await using var server = SmsServer.Start(
+            [SmsServer.Kannel("kannel", Kannel), SmsServer.Twilio("twilio", Twilio)],
+            new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Microsoft"] = "Trace", ["Logging:LogLevel:System"] = "Trace", ["Logging:LogLevel:Polly"] = "Trace" },
+            services: services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        var customer = DemoCustomer.Seed;
+
+        await server.Api.StartAsync(customer).WaitAsync(Timeout);
+        await server.WaitForDeliveryAsync(customer.Phone, d => d.State == SmsDeliveryState.Delivered, Timeout);
+        var message = Assert.Single(Twilio.Messages);
+        using var forged = await Twilio.PostCallbackAsync(message.StatusCallback, [new("MessageStatus", "failed")], signingToken: "forged").WaitAsync(Timeout);
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+
+        var code = server.Outbox.Single(0, NotificationTemplates.RecoveryCode).Values["code"];
+        var all = string.Join("\n", logs.Lines);
+        Assert.Contains("kannel", all, StringComparison.Ordinal); // the failover was logged (the capture works)
+        Assert.Contains("refused", all, StringComparison.Ordinal);
+        Assert.Contains(logs.Lines, line => line.StartsWith("Debug", StringComparison.Ordinal) || line.StartsWith("Trace", StringComparison.Ordinal));
+        foreach (var secret in new[] { Kannel.Password, Twilio.AuthToken, TwilioApiServer.AccountSid, code, customer.Phone[3..], new Uri(message.StatusCallback).Query })
+        {
+            Assert.DoesNotContain(secret, all, StringComparison.Ordinal);
+        }
     }
 
     // Short breaker so a provider that comes back is used again within the test's time.

@@ -29,7 +29,7 @@ internal sealed class SmsServer : IAsyncDisposable
     public ISmsDeliveryStore Deliveries => Factory.Services.GetRequiredService<ISmsDeliveryStore>();
 
     /// <param name="providers">Each provider's settings below <c>Notifications:Sms:Providers:i</c>, in failover order.</param>
-    public static SmsServer Start(IReadOnlyList<IReadOnlyDictionary<string, string>> providers, IReadOnlyDictionary<string, string>? settings = null, (string Configuration, string KeyPrefix)? redis = null)
+    public static SmsServer Start(IReadOnlyList<IReadOnlyDictionary<string, string>> providers, IReadOnlyDictionary<string, string>? settings = null, (string Configuration, string KeyPrefix)? redis = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var reportPort = LoopbackHttpServer.FreePort();
         var all = new Dictionary<string, string>
@@ -50,7 +50,7 @@ internal sealed class SmsServer : IAsyncDisposable
             all[key] = value;
         }
 
-        var factory = new RecoveryServerFactory(new ServerOptions(FakeTime: false, Redis: redis, Settings: all));
+        var factory = new RecoveryServerFactory(new ServerOptions(FakeTime: false, Redis: redis, Settings: all, Services: services));
         _ = factory.Server; // start it, and with it the dispatcher and the report listener
         return new SmsServer(factory, reportPort);
     }
