@@ -52,6 +52,7 @@ public static class NotificationExtensions
         services.AddSingleton<SmsFailover>();
         services.AddSingleton<SmsDeliveryReportListener>();
         services.AddHostedService(sp => sp.GetRequiredService<SmsDeliveryReportListener>());
+        services.AddSingleton<IOwnListener>(sp => sp.GetRequiredService<SmsDeliveryReportListener>());
 
         // Only the count and names are read here, to register one client per provider; every value is read from the
         // validated options when used.

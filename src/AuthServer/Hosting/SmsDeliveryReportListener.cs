@@ -14,7 +14,7 @@ namespace Recovery.AuthServer.Hosting;
 /// none of the main server's configuration (its Kestrel endpoints, <c>ASPNETCORE_URLS</c>), serves only the two report
 /// endpoints, and the gRPC port serves neither of them.
 /// </summary>
-public sealed class SmsDeliveryReportListener(SmsDeliveryReports reports, IOptions<SmsOptions> options) : IHostedService, IAsyncDisposable
+public sealed class SmsDeliveryReportListener(SmsDeliveryReports reports, IOptions<SmsOptions> options) : IHostedService, IOwnListener, IAsyncDisposable
 {
     private const long MaxReportSize = 16 * 1024;
     private WebApplication? app;
@@ -24,10 +24,19 @@ public sealed class SmsDeliveryReportListener(SmsDeliveryReports reports, IOptio
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var urls = (options.Value.DeliveryReports.Urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (urls.Length == 0)
+        if (await TryStartAsync(cancellationToken) is { } problem)
         {
-            return;
+            throw new OptionsValidationException(SmsOptions.Section, typeof(SmsOptions), [problem]);
+        }
+    }
+
+    /// <summary>Bound before the host starts (<see cref="StartupValidation"/>): an address already taken is one line, exit code 2.</summary>
+    public async Task<string?> TryStartAsync(CancellationToken cancellationToken)
+    {
+        var urls = (options.Value.DeliveryReports.Urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (app is not null || urls.Length == 0)
+        {
+            return null;
         }
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -65,9 +74,19 @@ public sealed class SmsDeliveryReportListener(SmsDeliveryReports reports, IOptio
             return Answer(result);
         });
 
-        await web.StartAsync(cancellationToken);
+        try
+        {
+            await web.StartAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            await web.DisposeAsync();
+            return $"{SmsOptions.Section}:DeliveryReports:Urls: cannot listen on {options.Value.DeliveryReports.Urls} ({ex.Message})";
+        }
+
         app = web;
         Addresses = web.Urls.ToList();
+        return null;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
