@@ -28,7 +28,7 @@ public sealed class AuthenticatorTests : IntegrationTest
         Assert.Equal("+34 - 6*****032", enrolled.MaskedPhone);
         var sms = Assert.Single(Outbox.All, n => n.Template == NotificationTemplates.AuthenticatorCode);
         Assert.Equal((NotificationChannel.Sms, Maria.Phone), (sms.Channel, sms.To));
-        Assert.Contains("dar de alta una app de autenticación", sms.Text, StringComparison.Ordinal);
+        Assert.Contains("dar de alta una app de autenticacion", sms.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(enrolled.Secret, sms.Text, StringComparison.Ordinal);
         Assert.NotNull(await Store.GetPendingAsync(Maria.Id, Time.GetUtcNow(), CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
         Assert.Null(await Store.GetConfirmedAsync(Maria.Id, CancellationToken.None).WaitAsync(RecoveryApi.Timeout));

@@ -156,7 +156,7 @@ public sealed class RecoveryEdgeTests : IntegrationTest
 
         var sms = Outbox.Single(mark, NotificationTemplates.RecoveryCode);
         Assert.Equal("es-ES", sms.Language);
-        Assert.StartsWith("Banca a Distancia: tu código", sms.Text, StringComparison.Ordinal);
+        Assert.StartsWith("Banca a Distancia: tu codigo", sms.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class AccessFlow(
     IRateLimiter rateLimiter,
     IOptions<LoginRateLimitOptions> loginLimits,
     INotificationOutbox outbox,
+    NotificationTexts texts,
     IAuditLog audit,
     SecretKeys keys,
     IRandomSource random,
@@ -270,7 +271,7 @@ public sealed class AccessFlow(
         var description = NotificationTemplates.PasswordChangeDescription(language);
         var operation = await CreateOperationAsync(customer, credentials, pendingHash, description, language, command.Ticket, now, cancellationToken);
         var issued = await otp.IssueAsync(ChallengeId(operation.Id), Binding(operation), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
-        await outbox.EnqueueAsync(NotificationTemplates.OperationCodeSms(customer.Phone, issued.Code, description, operation.Reference, language), cancellationToken);
+        await outbox.EnqueueAsync(texts.OperationCodeSms(customer.Phone, issued.Code, description, operation.Reference, language), cancellationToken);
 
         audit.Record(new AuditEvent("access.change_password", "operation_opened", command.Caller.Channel, customer.Id, operation.Reference));
         return new OperationView(operation.Id, operation.Reference, description, operation.PhoneLastDigits, issued.ExpiresAt, issued.ResendAvailableAt, operation.State);
@@ -298,7 +299,7 @@ public sealed class AccessFlow(
         }
 
         var customer = await customers.GetAsync(op.CustomerId, cancellationToken) ?? throw new InvalidOperationException("The operation's customer is gone.");
-        await outbox.EnqueueAsync(NotificationTemplates.OperationCodeSms(customer.Phone, issued.Code, op.Description, op.Reference, Languages.FromTag(op.Language)), cancellationToken);
+        await outbox.EnqueueAsync(texts.OperationCodeSms(customer.Phone, issued.Code, op.Description, op.Reference, Languages.FromTag(op.Language)), cancellationToken);
         audit.Record(new AuditEvent("access.resend_operation_code", "code_sent", caller.Channel, op.CustomerId, op.Reference));
         return new CodeResent(issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
     }
@@ -382,7 +383,7 @@ public sealed class AccessFlow(
         await sessions.RevokeTicketAsync(op.TicketHash, cancellationToken);
         if (await customers.GetAsync(op.CustomerId, cancellationToken) is { } customer)
         {
-            await outbox.EnqueueAsync(NotificationTemplates.PasswordChangedEmail(customer.Email, customer.DisplayName, Languages.FromTag(op.Language)), cancellationToken);
+            await outbox.EnqueueAsync(texts.PasswordChangedEmail(customer.Email, customer.DisplayName, Languages.FromTag(op.Language)), cancellationToken);
         }
 
         audit.Record(new AuditEvent("access.sign", totp == TotpUse.Accepted ? "password_changed_totp" : "password_changed", caller.Channel, op.CustomerId, op.Reference));

@@ -21,6 +21,7 @@ public sealed class AuthenticatorFlow(
     OtpEngine otp,
     WrongCodeBudget wrongCodes,
     INotificationOutbox outbox,
+    NotificationTexts texts,
     IAuditLog audit,
     SecretKeys keys,
     IOptions<OtpOptions> otpOptions,
@@ -55,7 +56,7 @@ public sealed class AuthenticatorFlow(
         }
 
         var issued = await otp.IssueAsync(ChallengeId(enrollment.Id), Binding(customer.Id, enrollment.Id), TotpCode.Digits, deliverable: true, cancellationToken);
-        await outbox.EnqueueAsync(NotificationTemplates.AuthenticatorCodeSms(customer.Phone, issued.Code, otpOptions.Value.CodeLifetime, Languages.FromTag(customer.Language)), cancellationToken);
+        await outbox.EnqueueAsync(texts.AuthenticatorCodeSms(customer.Phone, issued.Code, otpOptions.Value.CodeLifetime, Languages.FromTag(customer.Language)), cancellationToken);
         audit.Record(new AuditEvent("access.enroll_authenticator", "pending", caller.Channel, customer.Id));
         return new AuthenticatorEnrollmentStarted(enrollment, Masking.Phone(customer.Phone));
     }
@@ -124,7 +125,7 @@ public sealed class AuthenticatorFlow(
         }
 
         // The customer also hears of the new signing factor by e-mail, a channel neither the password nor the phone controls.
-        await outbox.EnqueueAsync(NotificationTemplates.AuthenticatorAddedEmail(customer.Email, customer.DisplayName, Languages.FromTag(customer.Language)), cancellationToken);
+        await outbox.EnqueueAsync(texts.AuthenticatorAddedEmail(customer.Email, customer.DisplayName, Languages.FromTag(customer.Language)), cancellationToken);
         return time.GetUtcNow();
     }
 

@@ -24,6 +24,7 @@ public sealed class CallCentreFlow(
     CardValidator cards,
     CardLookup cardLookup,
     INotificationOutbox outbox,
+    NotificationTexts texts,
     IAuditLog audit,
     IOptions<OtpOptions> otpOptions,
     IOptions<CallCentreOptions> options,
@@ -129,7 +130,7 @@ public sealed class CallCentreFlow(
         }
 
         await outbox.EnqueueAsync(
-            NotificationTemplates.OperationCodeByVoiceEmail(holder!.Email, holder.DisplayName, op.Description, op.Reference, Languages.FromTag(op.Language)),
+            texts.OperationCodeByVoiceEmail(holder!.Email, holder.DisplayName, op.Description, op.Reference, Languages.FromTag(op.Language)),
             cancellationToken);
         audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "code_issued", Channel, op.CustomerId, op.Reference, Agent(agentId)));
         return new VoiceCode(issued.Code, issued.ExpiresAt, issued.ResendsRemaining);

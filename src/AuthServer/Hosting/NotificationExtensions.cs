@@ -19,6 +19,8 @@ public static class NotificationExtensions
         builder.Services.AddSingleton<ChannelNotificationOutbox>();
         builder.Services.TryAddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<ChannelNotificationOutbox>());
         builder.Services.TryAddSingleton<INotificationOutboxReader>(sp => sp.GetRequiredService<ChannelNotificationOutbox>());
+        builder.Services.AddSingleton<NotificationTexts>();
+        builder.Services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationTextsValidator>();
         builder.Services.AddSingleton<INotificationSender, LoggingNotificationSender>();
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Notifications:DevSink:Path"]))
         {

@@ -40,4 +40,6 @@ public sealed class NotificationOptions
     public RateLimiting.RateLimitRule SmsPerPhone { get; set; } = RateLimiting.RateLimitRule.Of(20, TimeSpan.FromHours(24));
 
     public DevSinkOptions DevSink { get; set; } = new();
+
+    public NotificationTextsOptions Texts { get; set; } = new();
 }

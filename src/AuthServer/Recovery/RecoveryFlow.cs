@@ -30,6 +30,7 @@ public sealed partial class RecoveryFlow(
     IOptions<PasswordPolicyOptions> passwordPolicy,
     IOptions<RecoveryOptions> options,
     INotificationOutbox outbox,
+    NotificationTexts texts,
     IAuditLog audit,
     SecretKeys keys,
     IRandomSource random,
@@ -117,7 +118,7 @@ public sealed partial class RecoveryFlow(
 
         if (match)
         {
-            await outbox.EnqueueAsync(NotificationTemplates.RecoveryCodeSms(customer!.Phone, issued.Code, otpOptions.Value.CodeLifetime, language), cancellationToken);
+            await outbox.EnqueueAsync(texts.RecoveryCodeSms(customer!.Phone, issued.Code, otpOptions.Value.CodeLifetime, language), cancellationToken);
         }
 
         // The audit trail (internal) may say what the caller must not learn.
@@ -159,7 +160,7 @@ public sealed partial class RecoveryFlow(
 
         if (recovery.CustomerId is not null && await customers.GetAsync(recovery.CustomerId, cancellationToken) is { } customer)
         {
-            await outbox.EnqueueAsync(NotificationTemplates.RecoveryCodeSms(customer.Phone, issued.Code, otpOptions.Value.CodeLifetime, Languages.FromTag(recovery.Language)), cancellationToken);
+            await outbox.EnqueueAsync(texts.RecoveryCodeSms(customer.Phone, issued.Code, otpOptions.Value.CodeLifetime, Languages.FromTag(recovery.Language)), cancellationToken);
         }
 
         audit.Record(new AuditEvent("recovery.resend", "code_sent", caller.Channel, recovery.CustomerId, recoveryId));
@@ -229,8 +230,8 @@ public sealed partial class RecoveryFlow(
         // Both or neither: a user code without its temporary password (or the reverse) opens nothing.
         await outbox.EnqueueAsync(
             [
-                NotificationTemplates.UserCodeEmail(customer.Email, customer.DisplayName, customer.UserCode, language),
-                NotificationTemplates.TemporaryPasswordSms(customer.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language),
+                texts.UserCodeEmail(customer.Email, customer.DisplayName, customer.UserCode, language),
+                texts.TemporaryPasswordSms(customer.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language),
             ],
             cancellationToken);
 

@@ -119,5 +119,5 @@ public sealed class SmtpDeliveryTests
     private static RecoveryApi Api(RecoveryServerFactory factory) =>
         new(GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() }));
 
-    private static Notification UserCode(string to) => NotificationTemplates.UserCodeEmail(to, "ANA GARCÍA", "12345678", Language.Spanish);
+    private static Notification UserCode(string to) => NotificationTexts.Shipped.UserCodeEmail(to, "ANA GARCÍA", "12345678", Language.Spanish);
 }

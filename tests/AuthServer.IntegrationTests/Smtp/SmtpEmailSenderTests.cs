@@ -47,7 +47,7 @@ public sealed class SmtpEmailSenderTests
         await using var server = await SmtpServer.StartAsync();
         using var sender = Sender(server);
 
-        await sender.SendAsync(NotificationTemplates.RecoveryCodeSms("+34600000001", "123456", TimeSpan.FromMinutes(5), Language.Spanish), CancellationToken.None).WaitAsync(Timeout);
+        await sender.SendAsync(NotificationTexts.Shipped.RecoveryCodeSms("+34600000001", "123456", TimeSpan.FromMinutes(5), Language.Spanish), CancellationToken.None).WaitAsync(Timeout);
 
         Assert.Equal(0, sender.ConnectionsOpened);
         Assert.Empty(server.RecipientAttempts);
@@ -258,5 +258,5 @@ public sealed class SmtpEmailSenderTests
     }
 
     private static Notification UserCode(string to, Language language, string messageId) =>
-        NotificationTemplates.UserCodeEmail(to, "ANA GARCÍA", "12345678", language) with { MessageId = messageId };
+        NotificationTexts.Shipped.UserCodeEmail(to, "ANA GARCÍA", "12345678", language) with { MessageId = messageId };
 }

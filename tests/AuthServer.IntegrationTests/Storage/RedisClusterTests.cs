@@ -82,7 +82,7 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster) : IClassFixtu
             Options.Create(new NotificationOptions()),
             new FakeTimeProvider(),
             NullLogger<RedisNotificationOutbox>.Instance);
-        await outbox.EnqueueAsync(NotificationTemplates.RecoveryCodeSms("+34612345331", "048213", TimeSpan.FromMinutes(5), Language.Spanish), default).AsTask().WaitAsync(Timeout);
+        await outbox.EnqueueAsync(NotificationTexts.Shipped.RecoveryCodeSms("+34612345331", "048213", TimeSpan.FromMinutes(5), Language.Spanish), default).AsTask().WaitAsync(Timeout);
 
         var message = await outbox.DequeueAsync(default).AsTask().WaitAsync(Timeout);
         await outbox.AcknowledgeAsync(message, default).WaitAsync(Timeout);

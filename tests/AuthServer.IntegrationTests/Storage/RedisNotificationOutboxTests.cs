@@ -226,9 +226,9 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
         }
     }
 
-    private static Notification CodeSms() => NotificationTemplates.RecoveryCodeSms(Phone, Code, TimeSpan.FromMinutes(5), Language.Spanish);
+    private static Notification CodeSms() => NotificationTexts.Shipped.RecoveryCodeSms(Phone, Code, TimeSpan.FromMinutes(5), Language.Spanish);
 
-    private static Notification PasswordSms() => NotificationTemplates.TemporaryPasswordSms(Phone, TemporaryPassword, TimeSpan.FromHours(24), Language.Spanish);
+    private static Notification PasswordSms() => NotificationTexts.Shipped.TemporaryPasswordSms(Phone, TemporaryPassword, TimeSpan.FromHours(24), Language.Spanish);
 
     private RedisConnection Connection()
     {

@@ -29,8 +29,8 @@ public sealed class DevSinkNotificationSenderTests : IDisposable
     {
         using var sender = Sender();
 
-        await sender.SendAsync(NotificationTemplates.RecoveryCodeSms("+34612345331", "048213", TimeSpan.FromMinutes(5), Language.Spanish), ct);
-        await sender.SendAsync(NotificationTemplates.UserCodeEmail("sbarrios@ebcc.es", "SERGIO", "71234567", Language.Spanish), ct);
+        await sender.SendAsync(NotificationTexts.Shipped.RecoveryCodeSms("+34612345331", "048213", TimeSpan.FromMinutes(5), Language.Spanish), ct);
+        await sender.SendAsync(NotificationTexts.Shipped.UserCodeEmail("sbarrios@ebcc.es", "SERGIO", "71234567", Language.Spanish), ct);
 
         var lines = await File.ReadAllLinesAsync(SinkPath, ct);
         Assert.Equal(2, lines.Length);
@@ -52,11 +52,11 @@ public sealed class DevSinkNotificationSenderTests : IDisposable
     {
         using var sender = Sender();
 
-        await sender.SendAsync(NotificationTemplates.RecoveryCodeSms("+34612345331", "048213", TimeSpan.FromMinutes(5), Language.Spanish), ct);
+        await sender.SendAsync(NotificationTexts.Shipped.UserCodeEmail("sbarrios@ebcc.es", "SERGIO BARRIOS", "71234567", Language.Spanish), ct);
 
         var raw = await File.ReadAllTextAsync(SinkPath, ct);
         Assert.Contains("código", raw, StringComparison.Ordinal);
-        Assert.Contains("petición", raw, StringComparison.Ordinal);
+        Assert.Contains("contraseña", raw, StringComparison.Ordinal);
         Assert.EndsWith("\n", raw, StringComparison.Ordinal);
     }
 
@@ -66,7 +66,7 @@ public sealed class DevSinkNotificationSenderTests : IDisposable
         using var sender = Sender();
 
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(
-            () => sender.SendAsync(NotificationTemplates.RecoveryCodeSms("+34612345331", i.ToString("000000", System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(5), Language.Spanish), ct),
+            () => sender.SendAsync(NotificationTexts.Shipped.RecoveryCodeSms("+34612345331", i.ToString("000000", System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(5), Language.Spanish), ct),
             ct)));
 
         var lines = await File.ReadAllLinesAsync(SinkPath, ct);

@@ -10,7 +10,7 @@ public class NotificationTemplatesTests
     [Fact]
     public void RecoveryCodeSms_Spanish_ContainsCodeAndLifetime()
     {
-        var n = NotificationTemplates.RecoveryCodeSms(Phone, "048213", TimeSpan.FromMinutes(5), Language.Spanish);
+        var n = NotificationTexts.Shipped.RecoveryCodeSms(Phone, "048213", TimeSpan.FromMinutes(5), Language.Spanish);
 
         Assert.Equal(NotificationChannel.Sms, n.Channel);
         Assert.Equal(Phone, n.To);
@@ -19,14 +19,14 @@ public class NotificationTemplatesTests
         Assert.Equal("048213", n.Values["code"]);
         Assert.Equal("5", n.Values["expires_minutes"]);
         Assert.Equal(
-            "Banca a Distancia: tu código para confirmar la petición de nuevas claves es 048213. Caduca en 5 min. No lo compartas con nadie.",
+            "Banca a Distancia: tu codigo para confirmar la peticion de nuevas claves es 048213. Caduca en 5 min. No lo compartas con nadie.",
             n.Text);
     }
 
     [Fact]
     public void RecoveryCodeSms_English_IsEnglish()
     {
-        var n = NotificationTemplates.RecoveryCodeSms(Phone, "048213", TimeSpan.FromMinutes(5), Language.English);
+        var n = NotificationTexts.Shipped.RecoveryCodeSms(Phone, "048213", TimeSpan.FromMinutes(5), Language.English);
 
         Assert.Equal("en", n.Language);
         Assert.Contains("your code to confirm the request for new keys is 048213", n.Text, StringComparison.Ordinal);
@@ -37,12 +37,12 @@ public class NotificationTemplatesTests
     {
         var description = NotificationTemplates.PasswordChangeDescription(Language.Spanish);
 
-        var n = NotificationTemplates.OperationCodeSms(Phone, "73190245", description, "23522111", Language.Spanish);
+        var n = NotificationTexts.Shipped.OperationCodeSms(Phone, "73190245", description, "23522111", Language.Spanish);
 
         Assert.Equal("Cambio de contraseña de Usuario de Banca Electrónica", description);
         Assert.Equal(NotificationTemplates.OperationCode, n.Template);
         Assert.Contains("73190245", n.Text, StringComparison.Ordinal);
-        Assert.Contains("\"Cambio de contraseña de Usuario de Banca Electrónica\"", n.Text, StringComparison.Ordinal);
+        Assert.Contains("\"Cambio de contraseña de Usuario de Banca Electronica\"", n.Text, StringComparison.Ordinal);
         Assert.Contains("ref. 23522111", n.Text, StringComparison.Ordinal);
         Assert.Contains("950 183 313", n.Text, StringComparison.Ordinal);
         Assert.Equal(("73190245", description, "23522111"), (n.Values["code"], n.Values["description"], n.Values["reference"]));
@@ -51,18 +51,18 @@ public class NotificationTemplatesTests
     [Fact]
     public void TemporaryPasswordSms_Spanish_ContainsPasswordAndHours()
     {
-        var n = NotificationTemplates.TemporaryPasswordSms(Phone, "Ka7#mPq4Rt9x", TimeSpan.FromHours(24), Language.Spanish);
+        var n = NotificationTexts.Shipped.TemporaryPasswordSms(Phone, "Ka7#mPq4Rt9x", TimeSpan.FromHours(24), Language.Spanish);
 
         Assert.Equal(NotificationTemplates.RecoveryTemporaryPassword, n.Template);
         Assert.Contains("Ka7#mPq4Rt9x", n.Text, StringComparison.Ordinal);
-        Assert.Contains("Válida 24 h", n.Text, StringComparison.Ordinal);
+        Assert.Contains("Valida 24 h", n.Text, StringComparison.Ordinal);
         Assert.Contains("primer acceso", n.Text, StringComparison.Ordinal);
     }
 
     [Fact]
     public void UserCodeEmail_Spanish_ContainsNameUserCodeAndCallCentre()
     {
-        var n = NotificationTemplates.UserCodeEmail("sbarrios@ebcc.es", "SERGIO BARRIOS", "71234567", Language.Spanish);
+        var n = NotificationTexts.Shipped.UserCodeEmail("sbarrios@ebcc.es", "SERGIO BARRIOS", "71234567", Language.Spanish);
 
         Assert.Equal(NotificationChannel.Email, n.Channel);
         Assert.Equal("sbarrios@ebcc.es", n.To);
@@ -74,15 +74,15 @@ public class NotificationTemplatesTests
     [Fact]
     public void PasswordChangedEmail_EnglishAndSpanish()
     {
-        Assert.Contains("se acaba de cambiar tu contraseña", NotificationTemplates.PasswordChangedEmail("a@b.es", "ANA", Language.Spanish).Text, StringComparison.Ordinal);
-        Assert.Contains("your Banca a Distancia password has just been changed", NotificationTemplates.PasswordChangedEmail("a@b.es", "ANA", Language.English).Text, StringComparison.Ordinal);
+        Assert.Contains("se acaba de cambiar tu contraseña", NotificationTexts.Shipped.PasswordChangedEmail("a@b.es", "ANA", Language.Spanish).Text, StringComparison.Ordinal);
+        Assert.Contains("your Banca a Distancia password has just been changed", NotificationTexts.Shipped.PasswordChangedEmail("a@b.es", "ANA", Language.English).Text, StringComparison.Ordinal);
         Assert.Equal("Online Banking user password change", NotificationTemplates.PasswordChangeDescription(Language.English));
     }
 
     [Fact]
     public void NotificationToString_HidesCodeDestinationAndText()
     {
-        var n = NotificationTemplates.RecoveryCodeSms(Phone, "048213", TimeSpan.FromMinutes(5), Language.Spanish);
+        var n = NotificationTexts.Shipped.RecoveryCodeSms(Phone, "048213", TimeSpan.FromMinutes(5), Language.Spanish);
 
         var text = n.ToString();
 
@@ -94,7 +94,7 @@ public class NotificationTemplatesTests
     [Fact]
     public void NotificationToString_HidesTemporaryPassword()
     {
-        var n = NotificationTemplates.TemporaryPasswordSms(Phone, "Ka7#mPq4Rt9x", TimeSpan.FromHours(24), Language.Spanish);
+        var n = NotificationTexts.Shipped.TemporaryPasswordSms(Phone, "Ka7#mPq4Rt9x", TimeSpan.FromHours(24), Language.Spanish);
 
         Assert.DoesNotContain("Ka7#mPq4Rt9x", n.ToString(), StringComparison.Ordinal);
     }
