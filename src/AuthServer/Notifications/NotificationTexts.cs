@@ -14,7 +14,7 @@ namespace Recovery.AuthServer.Notifications;
 /// <see cref="NotificationTemplates.All"/>). Every file is parsed and tried once at start: a missing
 /// file, a syntax error, an unknown value or filter, a required value left out or an HTML template
 /// that prints a value unescaped stops the server with a message naming the file. Values are
-/// HTML-escaped in the HTML part; SMS texts are written in the GSM-7 alphabet (see <see cref="Gsm7"/>).
+/// HTML-escaped in the HTML part; SMS texts are written in the GSM-7 alphabet (see <see cref="Sms.Gsm7"/>).
 /// </summary>
 public sealed class NotificationTexts
 {
@@ -190,7 +190,7 @@ public sealed class NotificationTexts
     private static TemplateOptions CreateOptions()
     {
         var options = new TemplateOptions { StrictVariables = true, StrictFilters = true };
-        options.Filters.AddFilter("gsm7", (input, _, _) => ValueTask.FromResult<FluidValue>(new StringValue(Gsm7.Transliterate(input.ToStringValue()))));
+        options.Filters.AddFilter("gsm7", (input, _, _) => ValueTask.FromResult<FluidValue>(new StringValue(Sms.Gsm7.Transliterate(input.ToStringValue()))));
         return options;
     }
 

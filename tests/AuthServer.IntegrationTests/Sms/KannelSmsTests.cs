@@ -33,7 +33,7 @@ public sealed class KannelSmsTests : IAsyncLifetime
         var sms = server.Outbox.Single(0, NotificationTemplates.RecoveryCode);
         var routed = await Kannel.WaitForAsync(sms.Values["code"], Timeout);
         Assert.Equal((customer.Phone, "BANCO", sms.Text), (routed.To, routed.From, routed.Text));
-        Assert.Equal("2", routed.Coding); // Spanish text with 'ó': UCS-2
+        Assert.Equal("0", routed.Coding); // the Spanish SMS texts are written in GSM-7 (docs/notifications.md): 7-bit
 
         // Kannel's report (type 8, SMSC ack) came back to the listener with the message's reference and token.
         var delivery = await server.WaitForDeliveryAsync(customer.Phone, d => d.State == SmsDeliveryState.Accepted, Timeout);
