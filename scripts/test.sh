@@ -9,10 +9,13 @@ step() { printf '\n== %s ==\n' "$*"; }
 
 step "tools"
 export PATH="$PWD/.tools/node_modules/.bin:$PATH"
-if ! command -v buf >/dev/null 2>&1; then
-  npm install --silent --no-audit --no-fund --prefix .tools @bufbuild/buf@1.75.0 >/dev/null
+# altcha-lib: the independent ALTCHA implementation the captcha compatibility tests run with node
+# (tests/AuthServer.IntegrationTests/Altcha); a missing one fails those tests, it never skips them.
+if ! command -v buf >/dev/null 2>&1 || [ ! -f .tools/node_modules/altcha-lib/dist/esm/v1/index.js ]; then
+  npm install --silent --no-audit --no-fund --prefix .tools @bufbuild/buf@1.75.0 altcha-lib@2.8.0 >/dev/null
 fi
 buf --version
+command -v node >/dev/null || { echo "node is needed by the ALTCHA compatibility tests" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "python3 is needed by the end-to-end walk" >&2; exit 1; }
 # The Redis tests start their own redis-server processes on free loopback ports; they need the binary.
 if ! command -v redis-server >/dev/null 2>&1; then

@@ -88,6 +88,9 @@ public sealed class RecoveryClient
 
     // ---- Steps 1–3: RecoveryService ----
 
+    public Task<CreateCaptchaChallengeResponse> CreateCaptchaChallengeAsync(CancellationToken cancellationToken = default) =>
+        CallAsync(nameof(RecoveryService.RecoveryServiceClient.CreateCaptchaChallenge), o => Recovery.CreateCaptchaChallengeAsync(new CreateCaptchaChallengeRequest(), o), cancellationToken);
+
     public Task<StartRecoveryResponse> StartRecoveryAsync(StartRecoveryRequest request, CancellationToken cancellationToken = default) =>
         CallAsync(nameof(RecoveryService.RecoveryServiceClient.StartRecovery), o => Recovery.StartRecoveryAsync(request, o), cancellationToken);
 

@@ -24,8 +24,10 @@ internal sealed class Anchors(RecoveryClient client, HealthProbe health, Synthet
 
         // Decoy cards take the same path and cost as a holder's (anti-enumeration makes them indistinguishable),
         // without sending an SMS or opening a recovery for a real customer.
-        var startRps = await RateAsync(StartRecoveryRpc, i => client.StartRecoveryAsync(
-            customers.DecoyCard(i), SyntheticCustomers.CardExpiry, customers.DecoyDocument(i), settings.Captcha, cancellationToken: cancellationToken), cancellationToken)
+        // With --captcha altcha each start also fetches and solves a challenge, as a real channel would.
+        var startRps = await RateAsync(StartRecoveryRpc, async i => await client.StartRecoveryAsync(
+            customers.DecoyCard(i), SyntheticCustomers.CardExpiry, customers.DecoyDocument(i),
+            await CaptchaAnswer.ResolveAsync(client, settings.Captcha, cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false), cancellationToken)
             .ConfigureAwait(false);
 
         // The client cannot see inside the server: a wrong password for an unknown user code costs one Argon2

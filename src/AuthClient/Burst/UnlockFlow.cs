@@ -18,8 +18,9 @@ internal sealed class UnlockFlow(RecoveryClient client, DevSinkReader sink, Synt
         var userCode = customers.UserCode(i);
 
         var mark = sink.Mark();
+        var captcha = await CaptchaAnswer.ResolveAsync(client, settings.Captcha, cancellationToken).ConfigureAwait(false);
         var started = await outcomes.TimeAsync("StartRecovery", () => client.StartRecoveryAsync(
-            customers.CardOf(i), SyntheticCustomers.CardExpiry, customers.Document(i), settings.Captcha, cancellationToken: cancellationToken))
+            customers.CardOf(i), SyntheticCustomers.CardExpiry, customers.Document(i), captcha, cancellationToken: cancellationToken))
             .ConfigureAwait(false);
         var code = (await WaitAsync("StartRecovery", mark, DevSinkTemplates.RecoveryCode, m => m.To == phone, cancellationToken).ConfigureAwait(false))
             .GetValue(DevSinkTemplates.CodeKey);

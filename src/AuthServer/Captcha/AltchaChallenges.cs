@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Security;
 
 namespace Recovery.AuthServer.Captcha;
@@ -16,8 +17,16 @@ public sealed class AltchaChallenges(IOptions<CaptchaOptions> options, IRandomSo
 {
     public const string Algorithm = "SHA-256";
 
+    private readonly bool offered = options.Value.Provider == CaptchaProviders.Altcha;
     private readonly AltchaOptions altcha = options.Value.Altcha;
     private readonly byte[] hmacKey = Encoding.UTF8.GetBytes(options.Value.Altcha.HmacKey);
+
+    /// <summary>A new challenge, when this server runs the self-hosted captcha.</summary>
+    public Outcome<AltchaChallenge> Issue() =>
+        offered
+            ? Create()
+            : new Failure(FailureKind.FailedPrecondition, ErrorReasons.CaptchaChallengeNotOffered,
+                "This server's captcha provider does not issue challenges; use the widget of the configured provider.");
 
     public AltchaChallenge Create()
     {

@@ -13,7 +13,7 @@ public sealed class CaptchaOptions
     /// <see cref="Siteverify"/>) or <c>Altcha</c> (self-hosted proof of work, <see cref="Altcha"/>).
     /// </summary>
     [Required]
-    [RegularExpression("^(Development|ReCaptchaV2|ReCaptchaV3|HCaptcha|Turnstile)$")]
+    [RegularExpression("^(Development|ReCaptchaV2|ReCaptchaV3|HCaptcha|Turnstile|Altcha)$")]
     public string Provider { get; set; } = CaptchaProviders.Development;
 
     /// <summary>The token the development verifier accepts. Default <c>dev-ok</c>.</summary>

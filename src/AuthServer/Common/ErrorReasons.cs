@@ -14,6 +14,7 @@ public static class ErrorReasons
     public const string CompressionUnsupported = "COMPRESSION_UNSUPPORTED";
     public const string CaptchaRejected = "CAPTCHA_REJECTED";
     public const string CaptchaUnavailable = "CAPTCHA_UNAVAILABLE";
+    public const string CaptchaChallengeNotOffered = "CAPTCHA_CHALLENGE_NOT_OFFERED";
     public const string RateLimited = "RATE_LIMITED";
 
     public const string RecoveryNotFound = "RECOVERY_NOT_FOUND";

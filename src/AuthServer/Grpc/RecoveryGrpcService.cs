@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Captcha;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Recovery;
 using Recovery.V1;
@@ -7,8 +8,22 @@ using Recovery.V1;
 namespace Recovery.AuthServer.Grpc;
 
 /// <summary>Adapter for steps 1–3: validate shape, call <see cref="RecoveryFlow"/>, map back.</summary>
-public sealed class RecoveryGrpcService(RecoveryFlow flow, IOptions<OtpOptions> otp) : RecoveryService.RecoveryServiceBase
+public sealed class RecoveryGrpcService(RecoveryFlow flow, IOptions<OtpOptions> otp, AltchaChallenges altcha) : RecoveryService.RecoveryServiceBase
 {
+    public override Task<CreateCaptchaChallengeResponse> CreateCaptchaChallenge(CreateCaptchaChallengeRequest request, ServerCallContext context)
+    {
+        var challenge = altcha.Issue().Unwrap();
+        return Task.FromResult(new CreateCaptchaChallengeResponse
+        {
+            Algorithm = challenge.Algorithm,
+            Challenge = challenge.Challenge,
+            MaxNumber = challenge.MaxNumber,
+            Salt = challenge.Salt,
+            Signature = challenge.Signature,
+            ExpireTime = challenge.ExpiresAt.ToTimestamp(),
+        });
+    }
+
     public override async Task<StartRecoveryResponse> StartRecovery(StartRecoveryRequest request, ServerCallContext context)
     {
         new RequestValidator()

@@ -57,7 +57,7 @@ internal sealed class BurstCommand : ICliCommand
         new(AnchorSecondsOption, "SECONDS", "How long each rate anchor runs (default 3)."),
         new(Argon2SamplesOption, "N", "Sequential calls behind each median of the Argon2 estimate (default 15)."),
         new(SinkTimeoutOption, "SECONDS", "How long to wait for each dev-sink message (default 30)."),
-        new(CaptchaOption, "TOKEN", $"Captcha token StartRecovery sends (default {RecoverCommand.DefaultCaptcha})."),
+        new(CaptchaOption, "TOKEN", $"Captcha token StartRecovery sends (default {RecoverCommand.DefaultCaptcha}), or {CaptchaAnswer.Altcha} to solve a fresh ALTCHA challenge of the server for each start."),
         AdminToken.Spec,
     ];
 

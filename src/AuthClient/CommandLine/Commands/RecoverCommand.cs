@@ -32,7 +32,7 @@ internal sealed class RecoverCommand : ICliCommand
         new(CardOption, "NUMBER", "Payment card number (PAN), 13-19 digits; prompted for when missing."),
         new(ExpiryOption, "MM/YY", "Card expiry as printed; prompted for when missing."),
         new(DocumentOption, "ID", "Identity document: DNI, NIE or passport; prompted for when missing."),
-        new(CaptchaOption, "TOKEN", $"Captcha token (\"No soy un robot\"; default {DefaultCaptcha}, which a development server accepts)."),
+        new(CaptchaOption, "TOKEN", $"Captcha token (\"No soy un robot\"; default {DefaultCaptcha}, which a development server accepts), or {CaptchaAnswer.Altcha} to solve the server's ALTCHA challenge (Captcha:Provider Altcha)."),
         new(NewPasswordOption, "PASSWORD", "The new password (also used as the repetition); prompted for, masked with a live meter, when missing."),
         new(DevSinkOption, "FILE", "The server's dev notification sink (Notifications__DevSink__Path): read codes and credentials from it."),
         new(SinkTimeoutOption, "SECONDS", "How long to wait for each message in the dev sink (default 10)."),

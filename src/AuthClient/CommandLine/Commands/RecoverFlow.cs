@@ -66,7 +66,8 @@ internal sealed class RecoverFlow(CliContext context, ParsedOptions options, Rec
         Out.WriteLine($"Tarjeta {Secrets.Pan(card)} · caducidad {expiry} · documento {Secrets.Document(document)}");
 
         var mark = Mark();
-        var started = await Client.StartRecoveryAsync(card, expiry, document, settings.Captcha, settings.Language, cancellationToken)
+        var captcha = await CaptchaAnswer.ResolveAsync(Client, settings.Captcha, cancellationToken).ConfigureAwait(false);
+        var started = await Client.StartRecoveryAsync(card, expiry, document, captcha, settings.Language, cancellationToken)
             .ConfigureAwait(false);
         Out.WriteLine("Enviaremos un SMS a tu móvil para que confirmes la petición de nuevas claves.");
         Out.WriteLine($"El código caduca: {Show.Time(started.CodeExpireTime)}");
