@@ -1,0 +1,133 @@
+# Real delivery providers for the end-to-end scripts (sourced, not run): an SMTP server (Debian's
+# python3-aiosmtpd, saving every message into a Maildir) and an SMS gateway (Debian's kannel: bearerbox +
+# smsbox with the loopback SMSC, whose catch-all service hands every message it "delivered" to a small
+# HTTP recorder). Everything listens on free loopback ports under one work directory.
+# Needs lib.sh (free_port) sourced first.
+
+# Debian's own python3: the one apt installs python3-aiosmtpd for (a pyenv shim earlier on PATH lacks it).
+DEBIAN_PYTHON=/usr/bin/python3
+
+# start_smtp DIR: aiosmtpd on a free loopback port, messages kept in DIR/mail (a Maildir). Sets SMTP_PORT, SMTP_PID.
+start_smtp() {
+  local dir=$1
+  SMTP_PORT=$(free_port)
+  mkdir -p "$dir/mail"
+  "$DEBIAN_PYTHON" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$dir/mail" >"$dir/smtp.log" 2>&1 &
+  SMTP_PID=$!
+  wait_tcp "$SMTP_PORT" || { cat "$dir/smtp.log" >&2; return 1; }
+}
+
+# start_kannel DIR: bearerbox + smsbox + the recorder. Sets KANNEL_URL (smsbox's sendsms address),
+# KANNEL_USER, KANNEL_PASSWORD, KANNEL_PIDS, and DIR/sms.jsonl receives one line per SMS delivered.
+start_kannel() {
+  local dir=$1 admin smsbox sendsms recorder
+  admin=$(free_port); smsbox=$(free_port); sendsms=$(free_port); recorder=$(free_port)
+  KANNEL_USER=recovery
+  KANNEL_PASSWORD=$(openssl rand -hex 12)
+  cat >"$dir/kannel.conf" <<CONF
+group = core
+admin-port = $admin
+admin-password = $(openssl rand -hex 12)
+admin-interface = 127.0.0.1
+smsbox-port = $smsbox
+smsbox-interface = 127.0.0.1
+log-file = "$dir/bearerbox.log"
+log-level = 1
+dlr-storage = internal
+
+group = smsc
+smsc = loopback
+smsc-id = loop
+
+group = smsbox
+bearerbox-host = 127.0.0.1
+bearerbox-port = $smsbox
+sendsms-port = $sendsms
+sendsms-interface = 127.0.0.1
+log-file = "$dir/smsbox.log"
+log-level = 1
+
+group = sendsms-user
+username = $KANNEL_USER
+password = $KANNEL_PASSWORD
+
+group = sms-service
+keyword = default
+catch-all = true
+get-url = "http://127.0.0.1:$recorder/sms?to=%P&from=%p&text=%a"
+max-messages = 0
+CONF
+  "$DEBIAN_PYTHON" - "$recorder" "$dir/sms.jsonl" >"$dir/recorder.log" 2>&1 <<'PY' &
+import http.server, json, sys, urllib.parse
+port, path = int(sys.argv[1]), sys.argv[2]
+class Recorder(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps({k: v[0] for k, v in q.items()}, ensure_ascii=False) + "\n")
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *args): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Recorder).serve_forever()
+PY
+  KANNEL_PIDS="$!"
+  bearerbox "$dir/kannel.conf" >"$dir/bearerbox.out" 2>&1 &
+  KANNEL_PIDS="$KANNEL_PIDS $!"
+  wait_tcp "$smsbox" || { cat "$dir/bearerbox.out" >&2; return 1; }
+  smsbox "$dir/kannel.conf" >"$dir/smsbox.out" 2>&1 &
+  KANNEL_PIDS="$KANNEL_PIDS $!"
+  wait_tcp "$sendsms" || { cat "$dir/smsbox.out" >&2; return 1; }
+  KANNEL_URL="http://127.0.0.1:$sendsms"
+}
+
+# wait_tcp PORT: up to 20 s for something to listen on 127.0.0.1:PORT.
+wait_tcp() {
+  for _ in $(seq 1 100); do
+    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.5).close()' "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "FAIL nothing listens on 127.0.0.1:$1" >&2
+  return 1
+}
+
+# delivered_value DIR TEMPLATE KEY: a value of the last message of TEMPLATE that reached the customer's
+# phone (DIR/sms.jsonl, through Kannel) or mailbox (DIR/mail, through SMTP), read from the text the
+# customer sees, as they would read it. Waits up to 20 s for the message to arrive.
+delivered_value() {
+  for _ in $(seq 1 100); do
+    if v=$("$DEBIAN_PYTHON" - "$1" "$2" "$3" <<'PY'
+import json, mailbox, os, re, sys
+from email import policy
+from email.parser import BytesParser
+root, template, key = sys.argv[1:]
+# What each template's es-ES text says around each value (the texts are in src/AuthServer/Texts).
+patterns = {
+    ("recovery-code", "code"): r"(?:nuevas claves es|request for new keys is) (\d+)\.",
+    ("recovery-temporary-password", "temporary_password"): r"(?:contraseña temporal es|temporary password is) (\S+)\. (?:Válida|Valid)",
+    ("operation-code", "code"): r"(?:clave|code) (\d+) (?:para firmar|to sign)",
+    ("operation-code", "reference"): r"ref\. (\d{8})",
+    ("recovery-user-code", "user_code"): r"(?:código de usuario de Banca a Distancia es|Banca a Distancia user code is) (\d+)",
+}
+pattern = re.compile(patterns[(template, key)])
+texts = []
+sms = os.path.join(root, "sms.jsonl")
+if os.path.exists(sms):
+    texts += [json.loads(l)["text"] for l in open(sms, encoding="utf-8") if l.strip()]
+maildir = os.path.join(root, "mail")
+if os.path.isdir(maildir):
+    new = os.path.join(maildir, "new")
+    for name in sorted(os.listdir(new), key=lambda n: (os.path.getmtime(os.path.join(new, n)), n)):
+        with open(os.path.join(new, name), "rb") as f:
+            message = BytesParser(policy=policy.default).parse(f)
+        body = message.get_body(preferencelist=("plain",))
+        if body is not None:
+            texts.append(body.get_content())
+found = [m.group(1) for m in map(pattern.search, texts) if m]
+if not found:
+    sys.exit(1)
+print(found[-1])
+PY
+    ); then echo "$v"; return 0; fi
+    sleep 0.2
+  done
+  echo "no $2 message delivered" >&2; return 1
+}
