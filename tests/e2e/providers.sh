@@ -11,7 +11,7 @@ DEBIAN_PYTHON=/usr/bin/python3
 start_smtp() {
   local dir=$1
   SMTP_PORT=$(free_port)
-  mkdir -p "$dir/mail"
+  mkdir -p "$dir/mail/tmp" "$dir/mail/new" "$dir/mail/cur"
   "$DEBIAN_PYTHON" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$dir/mail" >"$dir/smtp.log" 2>&1 &
   SMTP_PID=$!
   wait_tcp "$SMTP_PORT" || { cat "$dir/smtp.log" >&2; return 1; }
@@ -50,11 +50,13 @@ log-level = 1
 group = sendsms-user
 username = $KANNEL_USER
 password = $KANNEL_PASSWORD
+max-messages = 10
+concatenation = true
 
 group = sms-service
 keyword = default
 catch-all = true
-get-url = "http://127.0.0.1:$recorder/sms?to=%P&from=%p&text=%a"
+get-url = "http://127.0.0.1:$recorder/sms?to=%P&from=%p&charset=%C&text=%b"
 max-messages = 0
 CONF
   "$DEBIAN_PYTHON" - "$recorder" "$dir/sms.jsonl" >"$dir/recorder.log" 2>&1 <<'PY' &
@@ -62,9 +64,12 @@ import http.server, json, sys, urllib.parse
 port, path = int(sys.argv[1]), sys.argv[2]
 class Recorder(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+        # %b is the message's own bytes, in the charset %C names (UTF-16BE for a UCS-2 SMS).
+        q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query, encoding="latin-1")
+        charset = q.get("charset", ["UTF-8"])[0]
+        text = q.get("text", [""])[0].encode("latin-1").decode("utf-16-be" if charset == "UTF-16BE" else "utf-8")
         with open(path, "a", encoding="utf-8") as f:
-            f.write(json.dumps({k: v[0] for k, v in q.items()}, ensure_ascii=False) + "\n")
+            f.write(json.dumps({"to": q.get("to", [""])[0], "from": q.get("from", [""])[0], "text": text}, ensure_ascii=False) + "\n")
         self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
     def log_message(self, *args): pass
 http.server.ThreadingHTTPServer(("127.0.0.1", port), Recorder).serve_forever()
@@ -95,7 +100,7 @@ wait_tcp() {
 delivered_value() {
   for _ in $(seq 1 100); do
     if v=$("$DEBIAN_PYTHON" - "$1" "$2" "$3" <<'PY'
-import json, mailbox, os, re, sys
+import json, os, re, sys
 from email import policy
 from email.parser import BytesParser
 root, template, key = sys.argv[1:]
@@ -112,9 +117,8 @@ texts = []
 sms = os.path.join(root, "sms.jsonl")
 if os.path.exists(sms):
     texts += [json.loads(l)["text"] for l in open(sms, encoding="utf-8") if l.strip()]
-maildir = os.path.join(root, "mail")
-if os.path.isdir(maildir):
-    new = os.path.join(maildir, "new")
+new = os.path.join(root, "mail", "new")
+if os.path.isdir(new):
     for name in sorted(os.listdir(new), key=lambda n: (os.path.getmtime(os.path.join(new, n)), n)):
         with open(os.path.join(new, name), "rb") as f:
             message = BytesParser(policy=policy.default).parse(f)
