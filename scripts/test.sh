@@ -98,3 +98,7 @@ bash tests/e2e/walk-with-buf-curl.sh src/AuthServer/bin/Release/net10.0/AuthServ
 
 step "end-to-end: two server processes sharing one Redis"
 bash tests/e2e/two-nodes-on-redis.sh src/AuthServer/bin/Release/net10.0/AuthServer.dll
+
+step "end-to-end: Production with real providers (SMTP to aiosmtpd, SMS through Kannel, ALTCHA solved by altcha-lib)"
+bash tests/e2e/production-walk.sh src/AuthServer/bin/Release/net10.0/AuthServer.dll one
+bash tests/e2e/production-walk.sh src/AuthServer/bin/Release/net10.0/AuthServer.dll redis
