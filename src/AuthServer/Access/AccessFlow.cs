@@ -29,6 +29,7 @@ public sealed class AccessFlow(
     IOptions<LoginRateLimitOptions> loginLimits,
     INotificationOutbox outbox,
     NotificationTexts texts,
+    Customers.CredentialChanges changes,
     IAuditLog audit,
     SecretKeys keys,
     IRandomSource random,
@@ -133,6 +134,7 @@ public sealed class AccessFlow(
                 LastUsedAt = now,
                 IdleTimeout = options.Value.ChangeTicketIdleTimeout,
                 AbsoluteExpiresAt = now + options.Value.ChangeTicketMaxLifetime,
+                CredentialVersion = credentials.Version,
             };
             await sessions.CreateTicketAsync(record, cancellationToken);
             audit.Record(new AuditEvent("access.login", "change_required", caller.Channel, customer.Id));
@@ -158,7 +160,7 @@ public sealed class AccessFlow(
 
         var token = Tokens.New(random, 32);
         var expiresAt = now + options.Value.SessionLifetime;
-        await sessions.CreateSessionAsync(new SessionRecord(TokenHash("session", token), customer.Id, expiresAt), cancellationToken);
+        await sessions.CreateSessionAsync(new SessionRecord(TokenHash("session", token), customer.Id, expiresAt) { CredentialVersion = credentials.Version }, cancellationToken);
         audit.Record(new AuditEvent("access.login", upgraded is null ? "session" : "session_rehashed", caller.Channel, customer.Id));
         return new LoginResult.SessionGranted(token, expiresAt);
     }
@@ -314,6 +316,12 @@ public sealed class AccessFlow(
 
         var op = operation.Value;
 
+        // Checked before the code is consumed: the e-mail of success must fit.
+        if (!outbox.HasRoomFor(1))
+        {
+            return Failure.Overloaded("Message delivery");
+        }
+
         // Either kind of code signs: the SMS code bound to this operation, or a current code of the
         // customer's confirmed authenticator app. A TOTP code is not bound to the operation (see
         // docs/security.md); what it may sign is limited by the operation id, its pending state and
@@ -370,22 +378,30 @@ public sealed class AccessFlow(
             return CodeOutcomes.ForVerify(result, "code", ErrorReasons.OperationBlocked);
         }
 
-        // The version check makes an operation opened before any other change (another signed
-        // operation, a new recovery) impossible to apply afterwards.
-        var committed = await customers.CommitPasswordAsync(op.CustomerId, op.PendingPasswordHash, op.CredentialVersion, policy.Options.HistoryDepth, cancellationToken);
-        await operations.TryCompleteAsync(op.Id, committed ? OperationState.Signed : OperationState.Expired, cancellationToken);
+        var customer = await customers.GetAsync(op.CustomerId, cancellationToken) ?? throw new InvalidOperationException("The operation's customer is gone.");
+
+        // All or nothing (docs/architecture.md): the password and its e-mail go together. The version
+        // check makes an operation opened before any other change (another signed operation, a new
+        // recovery) impossible to apply afterwards; the version bump ends every other session and
+        // change ticket of the customer. The authenticator app stays: the customer proved both the
+        // temporary password and this signature, and the e-mail says so.
+        var committed = await changes.ApplyAsync(
+            op.CustomerId,
+            ChangeId(op),
+            [texts.PasswordChangedEmail(customer.Email, customer.DisplayName, Languages.FromTag(op.Language))],
+            ct => customers.CommitPasswordAsync(op.CustomerId, op.PendingPasswordHash, op.CredentialVersion, policy.Options.HistoryDepth, ChangeId(op), ct),
+            applied => applied);
+
+        // After the commit, nothing may be cancelled: if recording the state fails, the next read of the
+        // operation finds it from the credentials (see PendingOperationAsync).
+        await operations.TryCompleteAsync(op.Id, committed ? OperationState.Signed : OperationState.Expired, CancellationToken.None);
         if (!committed)
         {
             audit.Record(new AuditEvent("access.sign", "stale", caller.Channel, op.CustomerId, op.Reference));
             return new Failure(FailureKind.FailedPrecondition, ErrorReasons.OperationStale, "The credentials changed after this operation was opened.");
         }
 
-        await sessions.RevokeTicketAsync(op.TicketHash, cancellationToken);
-        if (await customers.GetAsync(op.CustomerId, cancellationToken) is { } customer)
-        {
-            await outbox.EnqueueAsync(texts.PasswordChangedEmail(customer.Email, customer.DisplayName, Languages.FromTag(op.Language)), cancellationToken);
-        }
-
+        await sessions.RevokeTicketAsync(op.TicketHash, CancellationToken.None);
         audit.Record(new AuditEvent("access.sign", totp == TotpUse.Accepted ? "password_changed_totp" : "password_changed", caller.Channel, op.CustomerId, op.Reference));
         return OperationState.Signed;
     }
@@ -400,11 +416,20 @@ public sealed class AccessFlow(
 
         var op = operation.Value;
 
-        // Closing the challenge first means a signature already under way wins over the cancel.
-        if (!await otp.CloseAsync(ChallengeId(op.Id), cancellationToken) ||
-            !await operations.TryCompleteAsync(op.Id, OperationState.Cancelled, cancellationToken))
+        // Closing the challenge first means a signature that already used the code is not undone by the
+        // cancel. If its commit applied, the operation is signed. If it did not (the store failed
+        // between the code and the commit), settling the change fences it off for good, and the cancel
+        // proceeds: the operation ends cancelled, never signed behind the customer's back.
+        if (!await otp.CloseAsync(ChallengeId(op.Id), cancellationToken) &&
+            await changes.SettleAsync(op.CustomerId, ChangeId(op), cancellationToken))
         {
+            await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
             return NotPending(OperationState.Signed);
+        }
+
+        if (!await operations.TryCompleteAsync(op.Id, OperationState.Cancelled, cancellationToken))
+        {
+            return NotPending((await operations.GetAsync(op.Id, cancellationToken))?.State ?? OperationState.Expired);
         }
 
         audit.Record(new AuditEvent("access.cancel", "cancelled", caller.Channel, op.CustomerId, op.Reference));
@@ -513,14 +538,36 @@ public sealed class AccessFlow(
             return NotPending(OperationState.Expired);
         }
 
+        if (op.State == OperationState.Pending && await customers.GetCredentialsAsync(op.CustomerId, cancellationToken) is { } credentials &&
+            credentials.Version != op.CredentialVersion &&
+            await changes.SettleAsync(op.CustomerId, ChangeId(op), cancellationToken))
+        {
+            // The credentials moved on by this very operation: its commit applied and the node failed
+            // before recording the state. (Settling cannot harm an operation another change overtook: it
+            // could never apply anyway, and the signature path still answers it as stale.)
+            await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
+            return NotPending(OperationState.Signed);
+        }
+
         return op.State == OperationState.Pending ? op : NotPending(op.State);
     }
 
     private async Task<Storage.CustomerRecord?> CustomerOfTicketAsync(string ticket, CancellationToken cancellationToken)
     {
         var record = await sessions.TouchTicketAsync(TokenHash("ticket", ticket), time.GetUtcNow(), cancellationToken);
-        return record is null ? null : await customers.GetAsync(record.CustomerId, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        // A ticket works only at the credentials version it was issued at: a new recovery or a signed
+        // change (each bumps the version, in the same atomic step as the change) ends it.
+        var credentials = await customers.GetCredentialsAsync(record.CustomerId, cancellationToken);
+        return credentials?.Version == record.CredentialVersion ? await customers.GetAsync(record.CustomerId, cancellationToken) : null;
     }
+
+    /// <summary>The id under which an operation's password change is recorded and its e-mail held.</summary>
+    private static string ChangeId(OperationRecord op) => "op:" + op.Id;
 
     private async Task<Failure> CountFailureAsync(string customerId, CallerContext caller, string action)
     {

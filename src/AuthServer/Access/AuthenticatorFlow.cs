@@ -139,7 +139,15 @@ public sealed class AuthenticatorFlow(
     private async Task<CustomerRecord?> CustomerOfSessionAsync(string token, CancellationToken cancellationToken)
     {
         var session = await sessions.GetSessionAsync(AccessFlow.TokenHash(keys, "session", token), time.GetUtcNow(), cancellationToken);
-        return session is null ? null : await customers.GetAsync(session.CustomerId, cancellationToken);
+        if (session is null)
+        {
+            return null;
+        }
+
+        // A session works only at the credentials version it was opened at: a recovery or a signed
+        // password change (each bumps the version atomically with the change) ends every earlier session.
+        var credentials = await customers.GetCredentialsAsync(session.CustomerId, cancellationToken);
+        return credentials?.Version == session.CredentialVersion ? await customers.GetAsync(session.CustomerId, cancellationToken) : null;
     }
 
     private static Failure SessionInvalid() =>

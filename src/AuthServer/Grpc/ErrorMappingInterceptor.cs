@@ -96,7 +96,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 }
 
                 return RpcStatusMapper.ToRpcException(new Failure(FailureKind.Unavailable, ErrorReasons.StorageUnavailable,
-                    "The shared store is unavailable; nothing was changed. Try again shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
+                    "The shared store is unavailable; the step may or may not have taken effect. Try again shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
             case OutboxFullException:
                 if (ShouldLogShed())
                 {

@@ -72,6 +72,7 @@ public static class DomainExtensions
         services.AddSingleton<TemporaryPasswordGenerator>();
         services.AddSingleton<Observability.RecoveryMetrics>();
         services.AddSingleton<IAuditLog, LoggingAuditLog>();
+        services.AddSingleton<Customers.CredentialChanges>();
         services.AddSingleton<RecoveryFlow>();
         services.AddSingleton<AccessFlow>();
         services.AddSingleton<AuthenticatorFlow>();

@@ -14,14 +14,18 @@ public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> opti
         new BoundedChannelOptions(options.Value.OutboxCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     private readonly Lock writers = new();
+    private readonly Dictionary<string, IReadOnlyList<Notification>> held = new(StringComparer.Ordinal);
+    private int heldCount;
 
     public ChannelReader<Notification> Reader => queue.Reader;
 
     private long deferred;
 
-    public bool HasRoomFor(int messages) => queue.Reader.Count + Interlocked.Read(ref deferred) + messages <= options.Value.OutboxCapacity;
+    // Held messages are counted like deferred ones: their room is reserved, so releasing them can never find the queue full.
+    public bool HasRoomFor(int messages) =>
+        queue.Reader.Count + Interlocked.Read(ref deferred) + Volatile.Read(ref heldCount) + messages <= options.Value.OutboxCapacity;
 
-    public long Backlog => queue.Reader.Count + Interlocked.Read(ref deferred);
+    public long Backlog => queue.Reader.Count + Interlocked.Read(ref deferred) + Volatile.Read(ref heldCount);
 
     public ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
@@ -45,6 +49,65 @@ public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> opti
 
         return ValueTask.CompletedTask;
     }
+
+    // In memory a held change lives and dies with the process, like the stores it changes, so no node
+    // ever has to settle another's: the flow releases or drops what it held.
+    public ValueTask HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
+    {
+        lock (writers)
+        {
+            if (held.ContainsKey(changeId))
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            if (!HasRoomFor(notifications.Count))
+            {
+                throw new OutboxFullException();
+            }
+
+            held[changeId] = notifications;
+            heldCount += notifications.Count;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public Task ReleaseAsync(string changeId, CancellationToken cancellationToken)
+    {
+        lock (writers)
+        {
+            if (!held.Remove(changeId, out var notifications))
+            {
+                return Task.CompletedTask;
+            }
+
+            heldCount -= notifications.Count;
+            foreach (var notification in notifications)
+            {
+                if (!queue.Writer.TryWrite(notification))
+                {
+                    throw new InvalidOperationException("The outbox refused a write whose room was reserved.");
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task DropAsync(string changeId, CancellationToken cancellationToken)
+    {
+        lock (writers)
+        {
+            if (held.Remove(changeId, out var notifications))
+            {
+                heldCount -= notifications.Count;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
 
     // A message put back (deferred) keeps its id: the SMS delivery record of a message is found by it.
     public async ValueTask<QueuedNotification> DequeueAsync(CancellationToken cancellationToken)

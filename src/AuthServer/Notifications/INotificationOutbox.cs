@@ -21,6 +21,24 @@ public interface INotificationOutbox
     /// <see cref="OutboxFullException"/> when they do not all fit, having queued none.
     /// </summary>
     ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// First half of a change that must send messages if and only if it commits (a recovery's user code
+    /// and temporary password, a password change's e-mail): stores <paramref name="notifications"/>
+    /// durably but not deliverable, under <paramref name="changeId"/>, counted against the capacity.
+    /// Throws <see cref="OutboxFullException"/> when they do not fit, having held none. Held messages are
+    /// settled by <see cref="ReleaseAsync"/> or <see cref="DropAsync"/>; on Redis, ones left held past
+    /// <see cref="NotificationOptions.HoldTimeout"/> (the node died between the change and the release)
+    /// are settled by any node's dispatcher, which asks the customer's record whether the change
+    /// committed and fences it off if it had not. See docs/architecture.md, "All or nothing".
+    /// </summary>
+    ValueTask HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken);
+
+    /// <summary>The change committed: its held messages become deliverable. Idempotent; nothing if none are held.</summary>
+    Task ReleaseAsync(string changeId, CancellationToken cancellationToken);
+
+    /// <summary>The change did not commit: its held messages are deleted unsent. Idempotent.</summary>
+    Task DropAsync(string changeId, CancellationToken cancellationToken);
 }
 
 public static class NotificationOutboxExtensions

@@ -24,6 +24,15 @@ public sealed class NotificationOptions
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// Redis outbox only: how long the messages of a credential change (a recovery's user code and
+    /// temporary password, a password change's e-mail) stay held, not deliverable, before any node's
+    /// dispatcher settles them as their node having died: sent if the change applied, deleted (and the
+    /// change fenced off) if not. Longer than any step takes, or a slow step is abandoned. Default 1 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:30:00")]
+    public TimeSpan HoldTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Redis outbox only: how often an idle dispatcher asks Redis for work (messages enqueued on the
     /// same node wake it at once). Also bounds how stale <c>HasRoomFor</c> is. Default 250 ms.
     /// </summary>

@@ -31,6 +31,7 @@ public sealed partial class RecoveryFlow(
     IOptions<RecoveryOptions> options,
     INotificationOutbox outbox,
     NotificationTexts texts,
+    Customers.CredentialChanges changes,
     IAuditLog audit,
     SecretKeys keys,
     IRandomSource random,
@@ -223,17 +224,28 @@ public sealed partial class RecoveryFlow(
         var now = time.GetUtcNow();
         var temporaryPassword = temporaryPasswords.Next();
         var expiresAt = now + options.Value.TemporaryPasswordLifetime;
-        await customers.RestoreWithTemporaryPasswordAsync(customerId, KeyedHash.Compute(keys.CodeKey, "tmp:" + temporaryPassword), expiresAt, passwordPolicy.Value.HistoryDepth, cancellationToken);
-        await recoveries.SetStateAsync(recoveryId, RecoveryState.Completed, cancellationToken);
-
         var language = Languages.FromTag(recovery.Language);
-        // Both or neither: a user code without its temporary password (or the reverse) opens nothing.
-        await outbox.EnqueueAsync(
+
+        // All or nothing (docs/architecture.md): the credentials change (old password retired, temporary
+        // one installed, other sessions and tickets ended by the version bump) and
+        // both messages go together or not at all. A user code without its temporary password (or the
+        // reverse) opens nothing, and a restore without its messages would leave the customer with no
+        // password at all.
+        var changeId = "rec:" + recoveryId;
+        await changes.ApplyAsync(
+            customerId,
+            changeId,
             [
                 texts.UserCodeEmail(customer.Email, customer.DisplayName, customer.UserCode, language),
                 texts.TemporaryPasswordSms(customer.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language),
             ],
-            cancellationToken);
+            ct => customers.RestoreWithTemporaryPasswordAsync(customerId, KeyedHash.Compute(keys.CodeKey, "tmp:" + temporaryPassword), expiresAt,
+                passwordPolicy.Value.HistoryDepth, changeId, ct),
+            _ => true);
+
+        // Bookkeeping after the fact: if it fails the customer is already restored and told, and the
+        // recovery's code is spent, so nothing more can be done with it either way.
+        await recoveries.SetStateAsync(recoveryId, RecoveryState.Completed, CancellationToken.None);
 
         audit.Record(new AuditEvent("recovery.confirm", "credentials_restored", caller.Channel, customerId, recoveryId));
         return new RecoveryConfirmed(Masking.Email(customer.Email), Masking.Phone(customer.Phone), expiresAt);

@@ -18,5 +18,8 @@ public sealed record ChangeTicket
     /// <summary>Hard end whatever the activity.</summary>
     public required DateTimeOffset AbsoluteExpiresAt { get; init; }
 
+    /// <summary>The credentials version at issue; the ticket works only while they are still at it.</summary>
+    public long CredentialVersion { get; init; }
+
     public DateTimeOffset ExpiresAt => LastUsedAt + IdleTimeout < AbsoluteExpiresAt ? LastUsedAt + IdleTimeout : AbsoluteExpiresAt;
 }

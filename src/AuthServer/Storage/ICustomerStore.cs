@@ -38,13 +38,27 @@ public interface ICustomerStore
     Task ReleaseLoginAsync(LoginSubject subject, string tryId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// A confirmed recovery: unblocks, clears failures, retires the password into the history and installs
-    /// a temporary one. Returns the new version.
+    /// A confirmed recovery: unblocks, clears failures, retires the password into the history, installs
+    /// a temporary one, all in one atomic step recorded as change <paramref name="changeId"/>. Returns the new version. Applying the same change
+    /// again changes nothing and returns the version; a change already settled as dropped
+    /// (<see cref="SettleChangeAsync"/>) throws <see cref="StorageUnavailableException"/>, having changed nothing.
     /// </summary>
-    Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, CancellationToken cancellationToken);
+    Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, string changeId, CancellationToken cancellationToken);
 
-    /// <summary>Puts a signed new password in force if the credentials are still at <paramref name="expectedVersion"/>.</summary>
-    Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, CancellationToken cancellationToken);
+    /// <summary>
+    /// Puts a signed new password in force if the credentials are still at <paramref name="expectedVersion"/>,
+    /// recorded as change <paramref name="changeId"/> in the same atomic step. True if it is in force (now
+    /// or by an earlier call with the same change); false if the version moved on or the change was
+    /// settled as dropped.
+    /// </summary>
+    Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, string changeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether change <paramref name="changeId"/> was applied; if it was not, records it as dropped in
+    /// the same atomic step, so that it can never be applied afterwards. Decides, once and for good, what
+    /// happens to the messages held for that change (sent if applied, deleted if not).
+    /// </summary>
+    Task<bool> SettleChangeAsync(string customerId, string changeId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Blocks the recovery procedure (not the login) for an escalating period, and at least until

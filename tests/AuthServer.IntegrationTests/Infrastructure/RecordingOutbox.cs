@@ -11,6 +11,7 @@ internal sealed class RecordingOutbox(INotificationOutbox inner) : INotification
 {
     private readonly Lock gate = new();
     private readonly List<Notification> recorded = [];
+    private readonly Dictionary<string, IReadOnlyList<Notification>> held = new(StringComparer.Ordinal);
 
     /// <summary>How many notifications were enqueued so far; a mark for <see cref="Since"/>.</summary>
     public int Count
@@ -48,6 +49,37 @@ internal sealed class RecordingOutbox(INotificationOutbox inner) : INotification
         lock (gate)
         {
             recorded.AddRange(notifications);
+        }
+    }
+
+    /// <summary>Held messages are recorded when released, as that is when they were sent.</summary>
+    public async ValueTask HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
+    {
+        await inner.HoldAsync(changeId, customerId, notifications, cancellationToken);
+        lock (gate)
+        {
+            held.TryAdd(changeId, notifications);
+        }
+    }
+
+    public async Task ReleaseAsync(string changeId, CancellationToken cancellationToken)
+    {
+        await inner.ReleaseAsync(changeId, cancellationToken);
+        lock (gate)
+        {
+            if (held.Remove(changeId, out var notifications))
+            {
+                recorded.AddRange(notifications);
+            }
+        }
+    }
+
+    public async Task DropAsync(string changeId, CancellationToken cancellationToken)
+    {
+        await inner.DropAsync(changeId, cancellationToken);
+        lock (gate)
+        {
+            held.Remove(changeId);
         }
     }
 }

@@ -104,6 +104,15 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
         });
     }
 
+    /// <summary>Replaces the registration of <typeparamref name="T"/> with <paramref name="decorate"/> applied to it.</summary>
+    public static void Decorate<T>(IServiceCollection services, Func<T, IServiceProvider, T> decorate)
+        where T : class
+    {
+        var real = services.Last(d => d.ServiceType == typeof(T));
+        services.RemoveAll<T>();
+        services.AddSingleton(sp => decorate(Resolve<T>(sp, real), sp));
+    }
+
     private static T Resolve<T>(IServiceProvider services, ServiceDescriptor descriptor) =>
         (T)(descriptor.ImplementationInstance
             ?? descriptor.ImplementationFactory?.Invoke(services)

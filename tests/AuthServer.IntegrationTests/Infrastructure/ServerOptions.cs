@@ -6,7 +6,7 @@ namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 /// <param name="DevSinkPath">Set <c>Notifications:DevSink:Path</c>.</param>
 /// <param name="Redis">Use the Redis provider with this configuration string and key prefix.</param>
 /// <param name="Settings">Further configuration keys and values, applied last.</param>
-/// <param name="Services">Further service registrations (a log capture, a span exporter), applied after the test doubles.</param>
+/// <param name="Services">Further service registrations (a log capture, a span exporter, decorators that inject failures), applied after the test doubles.</param>
 internal sealed record ServerOptions(
     bool FakeTime = true,
     bool DefaultRateLimits = false,

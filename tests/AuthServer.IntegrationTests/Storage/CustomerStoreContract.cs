@@ -228,7 +228,7 @@ public abstract class CustomerStoreContract
     {
         await WithCustomer();
         var start = await Store.BeginLoginAsync(Me, "t-ok", Start, Lease, 5, Ct).Within();
-        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Ct).Within();
+        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Guid.NewGuid().ToString(), Ct).Within();
 
         Assert.True(await Store.SucceedLoginAsync("c-1", "t-ok", start.FailedBefore, NewHash, version - 1, Ct).Within());
 
@@ -358,7 +358,7 @@ public abstract class CustomerStoreContract
         var before = await Credentials();
         var expires = Start.AddHours(24);
 
-        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, expires, 5, Ct).Within();
+        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, expires, 5, Guid.NewGuid().ToString(), Ct).Within();
 
         var after = await Credentials();
         Assert.Equal(before.Version + 1, version);
@@ -376,8 +376,8 @@ public abstract class CustomerStoreContract
     {
         await WithCustomer();
 
-        await Store.RestoreWithTemporaryPasswordAsync("c-1", [1], Start, 5, Ct).Within();
-        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", [2], Start, 5, Ct).Within();
+        await Store.RestoreWithTemporaryPasswordAsync("c-1", [1], Start, 5, Guid.NewGuid().ToString(), Ct).Within();
+        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", [2], Start, 5, Guid.NewGuid().ToString(), Ct).Within();
 
         var after = await Credentials();
         Assert.Equal(2, version);
@@ -386,12 +386,55 @@ public abstract class CustomerStoreContract
     }
 
     [Fact]
+    public async Task RestoreWithTemporaryPasswordAsync_SameChangeTwice_AppliedOnce()
+    {
+        await WithCustomer();
+
+        var first = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, "rec:r-1", Ct).Within();
+        var again = await Store.RestoreWithTemporaryPasswordAsync("c-1", [9, 9], Start.AddHours(48), 5, "rec:r-1", Ct).Within();
+
+        Assert.Equal(first, again);
+        var credentials = await Credentials();
+        Assert.Equal(first, credentials.Version);
+        Assert.Equal(TemporaryMac, credentials.TemporaryPasswordMac);
+        Assert.Equal([OldHash], credentials.History);
+    }
+
+    [Fact]
+    public async Task SettleChangeAsync_AfterTheChange_Applied()
+    {
+        await WithCustomer();
+        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, "rec:r-1", Ct).Within();
+        Assert.True(await Store.CommitPasswordAsync("c-1", NewHash, version, 5, "op:o-1", Ct).Within());
+
+        Assert.True(await Store.SettleChangeAsync("c-1", "rec:r-1", Ct).Within());
+        Assert.True(await Store.SettleChangeAsync("c-1", "op:o-1", Ct).Within());
+        Assert.True(await Store.SettleChangeAsync("c-1", "op:o-1", Ct).Within());
+    }
+
+    [Fact]
+    public async Task SettleChangeAsync_BeforeTheChange_DroppedAndTheChangeNeverAppliesAfterwards()
+    {
+        await WithCustomer();
+        var before = await Credentials();
+
+        Assert.False(await Store.SettleChangeAsync("c-1", "rec:r-1", Ct).Within());
+        Assert.False(await Store.SettleChangeAsync("c-1", "op:o-1", Ct).Within());
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, "rec:r-1", Ct).Within());
+        Assert.False(await Store.CommitPasswordAsync("c-1", NewHash, before.Version, 5, "op:o-1", Ct).Within());
+        var after = await Credentials();
+        Assert.Equal((before.Version, before.PasswordHash, before.TemporaryPasswordMac), (after.Version, after.PasswordHash, after.TemporaryPasswordMac));
+        Assert.False(await Store.SettleChangeAsync("c-1", "rec:r-1", Ct).Within());
+    }
+
+    [Fact]
     public async Task CommitPasswordAsync_CurrentVersion_InstallsPasswordAndClearsTemporary()
     {
         await WithCustomer();
-        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Ct).Within();
+        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Guid.NewGuid().ToString(), Ct).Within();
 
-        var committed = await Store.CommitPasswordAsync("c-1", NewHash, version, 5, Ct).Within();
+        var committed = await Store.CommitPasswordAsync("c-1", NewHash, version, 5, Guid.NewGuid().ToString(), Ct).Within();
 
         var after = await Credentials();
         Assert.True(committed);
@@ -407,10 +450,10 @@ public abstract class CustomerStoreContract
     {
         await WithCustomer();
         var staleVersion = (await Credentials()).Version;
-        await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Ct).Within();
+        await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, Guid.NewGuid().ToString(), Ct).Within();
         var before = await Credentials();
 
-        var committed = await Store.CommitPasswordAsync("c-1", NewHash, staleVersion, 5, Ct).Within();
+        var committed = await Store.CommitPasswordAsync("c-1", NewHash, staleVersion, 5, Guid.NewGuid().ToString(), Ct).Within();
 
         Assert.False(committed);
         AssertSameCredentials(before, await Credentials());
@@ -423,7 +466,7 @@ public abstract class CustomerStoreContract
         var version = (await Credentials()).Version;
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50)
-            .Select(i => Task.Run(() => Store.CommitPasswordAsync("c-1", NewHash + i, version, 5, Ct)))).Within();
+            .Select(i => Task.Run(() => Store.CommitPasswordAsync("c-1", NewHash + i, version, 5, Guid.NewGuid().ToString(), Ct)))).Within();
 
         Assert.Single(results, r => r);
         var after = await Credentials();
@@ -439,7 +482,7 @@ public abstract class CustomerStoreContract
         for (var i = 1; i <= 7; i++)
         {
             var version = (await Credentials()).Version;
-            Assert.True(await Store.CommitPasswordAsync("c-1", "h" + i, version, 5, Ct).Within());
+            Assert.True(await Store.CommitPasswordAsync("c-1", "h" + i, version, 5, Guid.NewGuid().ToString(), Ct).Within());
         }
 
         var after = await Credentials();
@@ -509,8 +552,8 @@ public abstract class CustomerStoreContract
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.BeginLoginAsync(LoginSubject.Customer("nobody"), "t", Start, Lease, 5, Ct).Within());
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.FailLoginAsync(LoginSubject.Customer("nobody"), "t", 5, Ct).Within());
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.SucceedLoginAsync("nobody", "t", 0, null, 0, Ct).Within());
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.RestoreWithTemporaryPasswordAsync("nobody", [1], Start, 5, Ct).Within());
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.CommitPasswordAsync("nobody", NewHash, 0, 5, Ct).Within());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.RestoreWithTemporaryPasswordAsync("nobody", [1], Start, 5, Guid.NewGuid().ToString(), Ct).Within());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.CommitPasswordAsync("nobody", NewHash, 0, 5, Guid.NewGuid().ToString(), Ct).Within());
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.BlockRecoveryAsync("nobody", Start, TimeSpan.FromHours(1), TimeSpan.FromHours(2), Ct).Within());
         Assert.Null(await Store.GetCredentialsAsync("nobody", Ct).Within());
     }
@@ -543,7 +586,7 @@ public abstract class CustomerStoreContract
         return seen;
     }
 
-    private static void AssertSameCustomer(CustomerRecord expected, CustomerRecord? actual) =>
+    protected static void AssertSameCustomer(CustomerRecord expected, CustomerRecord? actual) =>
         Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
 
     private static void AssertSameCredentials(CredentialRecord expected, CredentialRecord actual)

@@ -226,6 +226,102 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
         }
     }
 
+    [Fact]
+    public async Task HoldAsync_Held_NotDeliverableUntilReleasedThenDeliveredAndNoKeyLeft()
+    {
+        var outbox = Outbox();
+        await outbox.HoldAsync("rec:r-1", "c-1", [CodeSms(), PasswordSms()], default).AsTask().WaitAsync(Timeout);
+
+        Assert.Null(await outbox.TryDequeueAsync().WaitAsync(Timeout));
+
+        await outbox.ReleaseAsync("rec:r-1", default).WaitAsync(Timeout);
+        await outbox.ReleaseAsync("rec:r-1", default).WaitAsync(Timeout); // idempotent: nothing twice
+        var first = await outbox.TryDequeueAsync().WaitAsync(Timeout);
+        await outbox.AcknowledgeAsync(first!, default).WaitAsync(Timeout);
+        var second = await outbox.TryDequeueAsync().WaitAsync(Timeout);
+        await outbox.AcknowledgeAsync(second!, default).WaitAsync(Timeout);
+
+        Assert.Equal(Code, first!.Notification.Values["code"]);
+        Assert.Equal(TemporaryPassword, second!.Notification.Values["temporary_password"]);
+        Assert.Null(await outbox.TryDequeueAsync().WaitAsync(Timeout));
+        Assert.DoesNotContain(await KeysAsync(), k => k.Contains("}:m:", StringComparison.Ordinal) || k.Contains("}:h:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DropAsync_Held_DeletedUnsentAndItsRoomFreed()
+    {
+        var outbox = Outbox(capacity: 100);
+        await outbox.HoldAsync("op:o-1", "c-1", Enumerable.Range(0, 60).Select(_ => CodeSms()).ToList(), default).AsTask().WaitAsync(Timeout);
+
+        // Held messages count against the capacity.
+        await Assert.ThrowsAsync<OutboxFullException>(() => outbox.EnqueueAsync(Enumerable.Range(0, 41).Select(_ => CodeSms()).ToList(), default).AsTask().WaitAsync(Timeout));
+
+        await outbox.DropAsync("op:o-1", default).WaitAsync(Timeout);
+        await outbox.ReleaseAsync("op:o-1", default).WaitAsync(Timeout); // too late: nothing to release
+
+        Assert.Null(await outbox.TryDequeueAsync().WaitAsync(Timeout));
+        Assert.DoesNotContain(await KeysAsync(), k => k.Contains("}:m:", StringComparison.Ordinal));
+        await outbox.EnqueueAsync(Enumerable.Range(0, 100).Select(_ => CodeSms()).ToList(), default).AsTask().WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task SettleAbandonedHoldsAsync_ChangeApplied_ReleasedAfterTheHoldTimeoutByAnyNode()
+    {
+        var connection = Connection();
+        owned.Add(connection);
+        var customers = await CustomerAsync(connection);
+        var dead = Outbox(connection);
+        await dead.HoldAsync("rec:r-1", "c-1", [PasswordSms()], default).AsTask().WaitAsync(Timeout);
+        await customers.RestoreWithTemporaryPasswordAsync("c-1", [1, 2, 3], time.GetUtcNow().AddHours(24), 5, "rec:r-1", default).WaitAsync(Timeout);
+
+        // The node died before releasing. Another node leaves the hold alone until its time has passed.
+        var survivor = Outbox();
+        Assert.Equal(0, await survivor.SettleAbandonedHoldsAsync().WaitAsync(Timeout));
+        time.Advance(new NotificationOptions().HoldTimeout + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await survivor.SettleAbandonedHoldsAsync().WaitAsync(Timeout));
+
+        var message = await survivor.TryDequeueAsync().WaitAsync(Timeout);
+        Assert.Equal(TemporaryPassword, message!.Notification.Values["temporary_password"]);
+    }
+
+    [Fact]
+    public async Task SettleAbandonedHoldsAsync_ChangeNotApplied_DroppedAndTheChangeCanNeverApply()
+    {
+        var connection = Connection();
+        owned.Add(connection);
+        var customers = await CustomerAsync(connection);
+        await Outbox(connection).HoldAsync("rec:r-1", "c-1", [PasswordSms()], default).AsTask().WaitAsync(Timeout);
+        var before = await customers.GetCredentialsAsync("c-1", default).WaitAsync(Timeout);
+
+        time.Advance(new NotificationOptions().HoldTimeout + TimeSpan.FromSeconds(1));
+        var survivor = Outbox();
+        Assert.Equal(1, await survivor.SettleAbandonedHoldsAsync().WaitAsync(Timeout));
+
+        // The dying node's change arrives late: refused, nothing changed, nothing sent.
+        await Assert.ThrowsAsync<StorageUnavailableException>(() =>
+            customers.RestoreWithTemporaryPasswordAsync("c-1", [1, 2, 3], time.GetUtcNow().AddHours(24), 5, "rec:r-1", default).WaitAsync(Timeout));
+        Assert.Equal(before!.Version, (await customers.GetCredentialsAsync("c-1", default).WaitAsync(Timeout))!.Version);
+        Assert.Null(await survivor.TryDequeueAsync().WaitAsync(Timeout));
+        Assert.DoesNotContain(await KeysAsync(), k => k.Contains("}:m:", StringComparison.Ordinal));
+    }
+
+    private async Task<RedisCustomerStore> CustomerAsync(RedisConnection connection)
+    {
+        var customers = new RedisCustomerStore(connection, new SecretKeys(new byte[32], codeKey, new byte[32]), new CryptoRandomSource());
+        var customer = new CustomerRecord
+        {
+            Id = "c-1",
+            UserCode = "71234567",
+            DisplayName = "SERGIO BARRIOS GÓMEZ",
+            Email = "sbarrios@ebcc.es",
+            Phone = Phone,
+            DocumentId = "12345678Z",
+            Cards = [],
+        };
+        Assert.True(await customers.AddIfAbsentAsync(customer, new CredentialRecord { CustomerId = "c-1", PasswordHash = "$argon2id$old" }, default).WaitAsync(Timeout));
+        return customers;
+    }
+
     private static Notification CodeSms() => NotificationTexts.Shipped.RecoveryCodeSms(Phone, Code, TimeSpan.FromMinutes(5), Language.Spanish);
 
     private static Notification PasswordSms() => NotificationTexts.Shipped.TemporaryPasswordSms(Phone, TemporaryPassword, TimeSpan.FromHours(24), Language.Spanish);

@@ -68,6 +68,7 @@ public class NotificationTemplatesTests
         Assert.Equal("sbarrios@ebcc.es", n.To);
         Assert.StartsWith("Hola SERGIO BARRIOS:", n.Text, StringComparison.Ordinal);
         Assert.Contains("tu código de usuario de Banca a Distancia es 71234567", n.Text, StringComparison.Ordinal);
+        Assert.Contains("hemos cerrado tus otras sesiones; tu app de autenticación, si tienes una, sigue vinculada", n.Text, StringComparison.Ordinal);
         Assert.Contains("950 183 313", n.Text, StringComparison.Ordinal);
     }
 
@@ -76,6 +77,8 @@ public class NotificationTemplatesTests
     {
         Assert.Contains("se acaba de cambiar tu contraseña", NotificationTexts.Shipped.PasswordChangedEmail("a@b.es", "ANA", Language.Spanish).Text, StringComparison.Ordinal);
         Assert.Contains("your Banca a Distancia password has just been changed", NotificationTexts.Shipped.PasswordChangedEmail("a@b.es", "ANA", Language.English).Text, StringComparison.Ordinal);
+        Assert.Contains("hemos cerrado tus otras sesiones; tu app de autenticación, si tienes una, sigue vinculada", NotificationTexts.Shipped.PasswordChangedEmail("a@b.es", "ANA", Language.Spanish).Text, StringComparison.Ordinal);
+        Assert.Contains("your authenticator app, if you have one, stays linked", NotificationTexts.Shipped.PasswordChangedEmail("a@b.es", "ANA", Language.English).Text, StringComparison.Ordinal);
         Assert.Equal("Online Banking user password change", NotificationTemplates.PasswordChangeDescription(Language.English));
     }
 

@@ -97,7 +97,7 @@ public class InMemoryCustomerStoreTests
         var version = (await store.GetCredentialsAsync("c-1", ct))!.Version;
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20)
-            .Select(i => Task.Run(() => store.CommitPasswordAsync("c-1", NewHash + i, version, 5, ct), ct)));
+            .Select(i => Task.Run(() => store.CommitPasswordAsync("c-1", NewHash + i, version, 5, Guid.NewGuid().ToString(), ct), ct)));
 
         Assert.Single(results, r => r);
         Assert.Equal(version + 1, (await store.GetCredentialsAsync("c-1", ct))!.Version);
@@ -107,6 +107,6 @@ public class InMemoryCustomerStoreTests
     public async Task Mutations_UnknownCustomer_Throw()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.RecordLoginFailureAsync("nobody", 5, ct));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitPasswordAsync("nobody", NewHash, 0, 5, ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitPasswordAsync("nobody", NewHash, 0, 5, Guid.NewGuid().ToString(), ct));
     }
 }

@@ -6,6 +6,9 @@ namespace Recovery.AuthServer.Storage.InMemory;
 /// <summary>Customers in process memory. Credential updates run under one lock per customer.</summary>
 public sealed class InMemoryCustomerStore : ICustomerStore
 {
+    // Changes remembered per customer, as Redis remembers them for a week: far more than can be in flight.
+    private const int ChangesRemembered = 32;
+
     private readonly ConcurrentDictionary<string, CustomerRecord> customers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Credentials> credentialsById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> byUserCode = new(StringComparer.OrdinalIgnoreCase);
@@ -85,9 +88,17 @@ public sealed class InMemoryCustomerStore : ICustomerStore
         return Task.CompletedTask;
     }
 
-    public Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, CancellationToken cancellationToken) =>
-        Task.FromResult(Update(customerId, c =>
+    public Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, string changeId, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(customerId, (entry, c) =>
         {
+            switch (entry.Outcome(changeId))
+            {
+                case true:
+                    return (c, c.Version);
+                case false:
+                    throw Dropped();
+            }
+
             var updated = c with
             {
                 State = CredentialState.Active,
@@ -98,12 +109,18 @@ public sealed class InMemoryCustomerStore : ICustomerStore
                 TemporaryPasswordExpiresAt = expiresAt,
                 Version = c.Version + 1,
             };
+            entry.Remember(changeId, applied: true);
             return (updated, updated.Version);
         }));
 
-    public Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, CancellationToken cancellationToken) =>
-        Task.FromResult(Update(customerId, c =>
+    public Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, string changeId, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(customerId, (entry, c) =>
         {
+            if (entry.Outcome(changeId) is { } settled)
+            {
+                return (c, settled);
+            }
+
             if (c.Version != expectedVersion)
             {
                 return (c, false);
@@ -119,7 +136,20 @@ public sealed class InMemoryCustomerStore : ICustomerStore
                 State = CredentialState.Active,
                 Version = c.Version + 1,
             };
+            entry.Remember(changeId, applied: true);
             return (updated, true);
+        }));
+
+    public Task<bool> SettleChangeAsync(string customerId, string changeId, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(customerId, (entry, c) =>
+        {
+            if (entry.Outcome(changeId) is { } settled)
+            {
+                return (c, settled);
+            }
+
+            entry.Remember(changeId, applied: false);
+            return (c, false);
         }));
 
     public Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken, DateTimeOffset? atLeastUntil = null) =>
@@ -200,7 +230,13 @@ public sealed class InMemoryCustomerStore : ICustomerStore
         }
     }
 
-    private TResult Update<TResult>(string customerId, Func<CredentialRecord, (CredentialRecord, TResult)> change)
+    private TResult Update<TResult>(string customerId, Func<CredentialRecord, (CredentialRecord, TResult)> change) =>
+        Update(customerId, (_, c) => change(c));
+
+    private static StorageUnavailableException Dropped() =>
+        new("The change was settled as dropped before it could apply; nothing was changed.");
+
+    private TResult Update<TResult>(string customerId, Func<Credentials, CredentialRecord, (CredentialRecord, TResult)> change)
     {
         if (!credentialsById.TryGetValue(customerId, out var entry))
         {
@@ -209,7 +245,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore
 
         lock (entry)
         {
-            var (updated, result) = change(entry.Value);
+            var (updated, result) = change(entry, entry.Value);
             entry.Value = updated;
             return result;
         }
@@ -217,10 +253,35 @@ public sealed class InMemoryCustomerStore : ICustomerStore
 
     private sealed class Credentials(CredentialRecord value)
     {
+        private readonly Queue<(string Id, bool Applied)> changes = new();
+
         public CredentialRecord Value { get; set; } = value;
 
         /// <summary>Login tries under way (id → lease end), beside the record so that every login step sees them under the same lock.</summary>
         public ImmutableDictionary<string, DateTimeOffset> Tries { get; set; } = LoginCounter.Empty.Tries;
+
+        /// <summary>True if the change was applied, false if settled as dropped, null if unknown.</summary>
+        public bool? Outcome(string changeId)
+        {
+            foreach (var (id, applied) in changes)
+            {
+                if (id == changeId)
+                {
+                    return applied;
+                }
+            }
+
+            return null;
+        }
+
+        public void Remember(string changeId, bool applied)
+        {
+            changes.Enqueue((changeId, applied));
+            if (changes.Count > ChangesRemembered)
+            {
+                changes.Dequeue();
+            }
+        }
     }
 
     private sealed class UnknownCounter

@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using Recovery.AuthServer.Security;
 using StackExchange.Redis;
 
 namespace Recovery.AuthServer.Storage.Redis;
@@ -8,14 +11,26 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// Customers and credentials on Redis. Durable records, no TTL. Everything of one customer lives under
 /// the tag <c>c:&lt;id&gt;</c> (one slot), so every credential change is one Lua script:
 /// <list type="bullet">
-/// <item><c>{c:id}:profile</c> — the <see cref="CustomerRecord"/> as JSON (written once, never edited)</item>
+/// <item><c>{c:id}:profile</c> — the <see cref="CustomerRecord"/> as JSON sealed with AES-256-GCM (written once, never edited)</item>
 /// <item><c>{c:id}:cred</c> — hash: <c>pw</c>, <c>state</c>, <c>failed</c>, <c>tmp</c> (base64 MAC), <c>tmpexp</c>, <c>ver</c>, <c>rbu</c>, <c>rlo</c>; times in Unix ms</item>
 /// <item><c>{c:id}:history</c> — list of earlier PHC strings, newest first</item>
+/// <item><c>{c:id}:chg:&lt;changeId&gt;</c> — <c>applied</c> or <c>dropped</c>: the outcome of one credential change, kept a week (see <see cref="ChangeKey"/>)</item>
 /// <item><c>{u:USERCODE}:customer</c>, <c>{k:panHash}:customer</c> — secondary indexes, each in its own slot</item>
 /// </list>
 /// </summary>
-public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
+/// <remarks>
+/// The profile holds personal data (name, document, phone, e-mail, birth date), so it is sealed as the
+/// outbox's messages are: a <see cref="SecretBox"/> key derived from <c>Secrets:CodeKey</c> (label
+/// <c>recovery.v1/customer-profile/aes-256-gcm</c>), bound to the customer id, so a copy under another
+/// id does not open. Lookups never need it in clear: cards are found by their keyed hash and the
+/// customer by id or user code. Someone reading Redis (a backup, a replica, a MONITOR) sees none of it.
+/// </remarks>
+public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, IRandomSource random) : ICustomerStore
 {
+    private const string ProfileLabel = "recovery.v1/customer-profile/aes-256-gcm";
+
+    private readonly SecretBox profileBox = new(keys.CodeKey, ProfileLabel, random);
+
     // Looked up when an index misses, so an unknown user code or card costs the same round trips as a known one.
     private const string DecoyId = "~";
 
@@ -133,25 +148,49 @@ public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
         end
         """;
 
-    // ARGV: depth, MAC (base64), expiry (Unix ms).
+    // KEYS: cred, history, change. ARGV: depth, MAC (base64), expiry (Unix ms), change TTL (ms).
+    // Returns the version, or -1 if the change was settled as dropped.
     private const string RestoreScript = $"""
         if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+        local done = redis.call('GET', KEYS[3])
+        if done == 'applied' then return tonumber(redis.call('HGET', KEYS[1], 'ver') or '0') end
+        if done then return -1 end
         {RetirePassword}
         redis.call('HDEL', KEYS[1], 'pw')
         redis.call('HSET', KEYS[1], 'state', 'Active', 'failed', 0, 'tmp', ARGV[2], 'tmpexp', ARGV[3])
+        redis.call('SET', KEYS[3], 'applied', 'PX', ARGV[4])
         return redis.call('HINCRBY', KEYS[1], 'ver', 1)
         """;
 
-    // ARGV: depth, new PHC string, expected version.
+    // KEYS: cred, history, change. ARGV: depth, new PHC string, expected version, change TTL (ms).
     private const string CommitScript = $"""
         if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+        local done = redis.call('GET', KEYS[3])
+        if done == 'applied' then return 1 end
+        if done then return 0 end
         if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[3] then return 0 end
         {RetirePassword}
         redis.call('HSET', KEYS[1], 'pw', ARGV[2], 'state', 'Active', 'failed', 0)
         redis.call('HDEL', KEYS[1], 'tmp', 'tmpexp')
         redis.call('HINCRBY', KEYS[1], 'ver', 1)
+        redis.call('SET', KEYS[3], 'applied', 'PX', ARGV[4])
         return 1
         """;
+
+    /// <summary>
+    /// KEYS: the change key; ARGV: its TTL (ms). The outcome of a change, deciding it as dropped if it had
+    /// not applied. Shared with <see cref="RedisNotificationOutbox"/>, whose dispatcher settles the held
+    /// messages of a change whose node died before releasing them.
+    /// </summary>
+    internal const string SettleScript = """
+        local done = redis.call('GET', KEYS[1])
+        if done then return done end
+        redis.call('SET', KEYS[1], 'dropped', 'PX', ARGV[1])
+        return 'dropped'
+        """;
+
+    /// <summary>How long the outcome of a change is kept: far longer than any held message waits.</summary>
+    internal static readonly TimeSpan ChangeMemory = TimeSpan.FromDays(7);
 
     // ARGV: now, first block, max block, at least until (0: none) (ms). Same doubling as RecoveryBlock.Duration; returns
     // the end as a string (exact).
@@ -200,9 +239,9 @@ public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
             }
         }
 
-        var json = JsonSerializer.Serialize(customer, RedisCustomerJsonContext.Default.CustomerRecord);
+        var sealedProfile = SealProfile(customer);
         var fields = CredentialFields(credentials);
-        RedisValue[] args = [json, fields.Count, .. fields, .. credentials.History.Select(h => (RedisValue)h)];
+        RedisValue[] args = [sealedProfile, fields.Count, .. fields, .. credentials.History.Select(h => (RedisValue)h)];
         var added = (int)await redis.ScriptAsync(AddScript, [profileKey, CredKey(customer.Id), HistoryKey(customer.Id)], args);
         if (added == 1)
         {
@@ -218,9 +257,45 @@ public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
 
     public async Task<CustomerRecord?> GetAsync(string customerId, CancellationToken cancellationToken)
     {
-        var json = await redis.ExecuteAsync(db => db.StringGetAsync(redis.Key(Tag(customerId), "profile")));
-        return json.IsNull ? null : JsonSerializer.Deserialize((string)json!, RedisCustomerJsonContext.Default.CustomerRecord);
+        var stored = await redis.ExecuteAsync(db => db.StringGetAsync(redis.Key(Tag(customerId), "profile")));
+        return stored.IsNull ? null : OpenProfile(customerId, (byte[])stored!);
     }
+
+    private byte[] SealProfile(CustomerRecord customer)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(customer, RedisCustomerJsonContext.Default.CustomerRecord);
+        try
+        {
+            return profileBox.Protect(json, ProfileAssociated(customer.Id));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(json);
+        }
+    }
+
+    private CustomerRecord OpenProfile(string customerId, byte[] stored)
+    {
+        // A profile written before profiles were sealed is plain JSON (it starts with '{'; a sealed one
+        // starts with the box's version byte) and is still read (profiles are never rewritten; re-import to seal one).
+        if (stored.Length > 0 && stored[0] == (byte)'{')
+        {
+            return JsonSerializer.Deserialize(stored, RedisCustomerJsonContext.Default.CustomerRecord)!;
+        }
+
+        var json = profileBox.Unprotect(stored, ProfileAssociated(customerId))
+            ?? throw new InvalidOperationException("A customer profile could not be decrypted (tampered with, or sealed under another Secrets:CodeKey).");
+        try
+        {
+            return JsonSerializer.Deserialize(json, RedisCustomerJsonContext.Default.CustomerRecord)!;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(json);
+        }
+    }
+
+    private static byte[] ProfileAssociated(string customerId) => Encoding.UTF8.GetBytes("customer-profile:" + customerId);
 
     public async Task<CustomerRecord?> FindByUserCodeAsync(string userCode, CancellationToken cancellationToken)
     {
@@ -294,22 +369,27 @@ public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
     // The two writes that change what opens the account wait for replicas (Storage:Redis:WaitReplicas)
     // before they are reported done, so a failover cannot bring back the old credentials after the
     // customer was told the new ones are in force.
-    public async Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, CancellationToken cancellationToken)
+    public async Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, string changeId, CancellationToken cancellationToken)
     {
         var version = (long)Known(await redis.ScriptAsync(
             RestoreScript,
-            [CredKey(customerId), HistoryKey(customerId)],
-            [historyDepth, Convert.ToBase64String(temporaryPasswordMac), expiresAt.ToUnixTimeMilliseconds()]));
+            [CredKey(customerId), HistoryKey(customerId), ChangeKey(redis, customerId, changeId)],
+            [historyDepth, Convert.ToBase64String(temporaryPasswordMac), expiresAt.ToUnixTimeMilliseconds(), (long)ChangeMemory.TotalMilliseconds]));
+        if (version < 0)
+        {
+            throw new StorageUnavailableException("The change was settled as dropped before it could apply; nothing was changed.");
+        }
+
         await redis.WaitForReplicasAsync(CredKey(customerId));
         return version;
     }
 
-    public async Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, CancellationToken cancellationToken)
+    public async Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, string changeId, CancellationToken cancellationToken)
     {
         var committed = (int)Known(await redis.ScriptAsync(
             CommitScript,
-            [CredKey(customerId), HistoryKey(customerId)],
-            [historyDepth, passwordHash, expectedVersion.ToString(CultureInfo.InvariantCulture)])) == 1;
+            [CredKey(customerId), HistoryKey(customerId), ChangeKey(redis, customerId, changeId)],
+            [historyDepth, passwordHash, expectedVersion.ToString(CultureInfo.InvariantCulture), (long)ChangeMemory.TotalMilliseconds])) == 1;
         if (committed)
         {
             await redis.WaitForReplicasAsync(CredKey(customerId));
@@ -317,6 +397,13 @@ public sealed class RedisCustomerStore(RedisConnection redis) : ICustomerStore
 
         return committed;
     }
+
+    public async Task<bool> SettleChangeAsync(string customerId, string changeId, CancellationToken cancellationToken) =>
+        (string?)await redis.ScriptAsync(SettleScript, [ChangeKey(redis, customerId, changeId)], [(long)ChangeMemory.TotalMilliseconds]) == "applied";
+
+    /// <summary>Where the outcome of change <paramref name="changeId"/> of a customer is kept (the customer's slot).</summary>
+    internal static RedisKey ChangeKey(RedisConnection connection, string customerId, string changeId) =>
+        connection.Key(Tag(customerId), "chg:" + changeId);
 
     public async Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken, DateTimeOffset? atLeastUntil = null)
     {

@@ -16,7 +16,16 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// <item><c>{outbox}:pending</c> — list of message ids, oldest first.</item>
 /// <item><c>{outbox}:leases</c> — sorted set of taken ids scored by the time their taker's lease ends.</item>
 /// <item><c>{outbox}:m:&lt;id&gt;</c> — hash: <c>p</c> the message sealed with AES-256-GCM, <c>c</c> times taken.</item>
+/// <item><c>{outbox}:held</c> — sorted set of change ids whose messages are held, scored by when any node may settle them.</item>
+/// <item><c>{outbox}:h:&lt;changeId&gt;</c> — hash: <c>ids</c> the held message ids, <c>fence</c> the key deciding the change's outcome.</item>
+/// <item><c>{outbox}:heldn</c> — how many messages are held (they count against the capacity).</item>
 /// </list>
+/// A change and its messages live in different slots (the customer's and the outbox's), so they cannot
+/// be one script on Cluster. Instead: the messages are held first (durable, not deliverable), the change
+/// records its outcome in the customer's slot in the same script that applies it, and then the messages
+/// are released. If the node dies in between, any node's dispatcher finds the hold past its time and
+/// settles it: <see cref="RedisCustomerStore.SettleScript"/> returns <c>applied</c>, or decides
+/// <c>dropped</c> so that the change can never apply later; the messages are released or deleted to match.
 /// A per-message lease rather than a processing list per node: a list per node can only be
 /// recovered by detecting that its node died, whereas a lease also frees a message held by a node
 /// that is alive but stuck. Messages carry codes and temporary passwords by necessity until they are
@@ -28,13 +37,15 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     private const string Label = "recovery.v1/notification/aes-256-gcm";
 
     // All or none, refused beyond capacity: pending plus taken-but-unacknowledged is what delivery is
-    // behind by. KEYS[3..] are the messages' hashes; ARGV[2..] their ids then their sealed payloads.
+    // behind by, and held messages have their room reserved (KEYS[3]). KEYS[4..] are the messages'
+    // hashes; ARGV[2..] their ids then their sealed payloads.
     private const string EnqueueScript = """
-        local n = #KEYS - 2
+        local n = #KEYS - 3
+        local held = tonumber(redis.call('GET', KEYS[3]) or '0')
         local backlog = redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2])
-        if backlog + n > tonumber(ARGV[1]) then return {0, backlog} end
+        if backlog + held + n > tonumber(ARGV[1]) then return {0, backlog} end
         for i = 1, n do
-          redis.call('HSET', KEYS[2 + i], 'p', ARGV[1 + n + i], 'c', 0)
+          redis.call('HSET', KEYS[3 + i], 'p', ARGV[1 + n + i], 'c', 0)
           redis.call('RPUSH', KEYS[1], ARGV[1 + i])
         end
         return {1, backlog + n}
@@ -84,6 +95,39 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         return 0
         """;
 
+    // KEYS: pending, leases, held, the change's hold, heldn, then the messages' hashes. ARGV: capacity,
+    // settle-after (ms), change id, fence key, message ids (space-separated), then the sealed payloads.
+    // Holding the same change twice keeps the first hold.
+    private const string HoldScript = """
+        if redis.call('EXISTS', KEYS[4]) == 1 then return {1, 0} end
+        local n = #KEYS - 5
+        local backlog = redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]) + tonumber(redis.call('GET', KEYS[5]) or '0')
+        if backlog + n > tonumber(ARGV[1]) then return {0, backlog} end
+        for i = 1, n do
+          redis.call('HSET', KEYS[5 + i], 'p', ARGV[5 + i], 'c', 0)
+        end
+        redis.call('HSET', KEYS[4], 'ids', ARGV[5], 'fence', ARGV[4])
+        redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+        redis.call('INCRBY', KEYS[5], n)
+        return {1, backlog + n}
+        """;
+
+    // KEYS: pending, held, the change's hold, heldn. ARGV: change id, message key prefix, '1' to release
+    // or '0' to drop. Whichever comes first (the flow, or a dispatcher settling it) does it; the other finds nothing.
+    private const string SettleHoldScript = """
+        local ids = redis.call('HGET', KEYS[3], 'ids')
+        redis.call('ZREM', KEYS[2], ARGV[1])
+        if not ids then return 0 end
+        local n = 0
+        for id in string.gmatch(ids, '%S+') do
+          if ARGV[3] == '1' then redis.call('RPUSH', KEYS[1], id) else redis.call('DEL', ARGV[2] .. id) end
+          n = n + 1
+        end
+        redis.call('DEL', KEYS[3])
+        redis.call('DECRBY', KEYS[4], n)
+        return n
+        """;
+
     private readonly RedisConnection redis;
     private readonly SecretBox box;
     private readonly IRandomSource random;
@@ -92,7 +136,10 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     private readonly ILogger<RedisNotificationOutbox> logger;
     private readonly RedisKey pending;
     private readonly RedisKey leases;
+    private readonly RedisKey held;
+    private readonly RedisKey heldCount;
     private readonly string messagePrefix;
+    private long nextSettleTicks;
     private readonly SemaphoreSlim wake = new(0, int.MaxValue);
     private long backlog;
 
@@ -112,6 +159,8 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         this.logger = logger;
         pending = redis.Key("outbox", "pending");
         leases = redis.Key("outbox", "leases");
+        held = redis.Key("outbox", "held");
+        heldCount = redis.Key("outbox", "heldn");
         messagePrefix = redis.Key("outbox", "m:").ToString();
     }
 
@@ -127,15 +176,16 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     public async ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
         var n = notifications.Count;
-        var keys = new RedisKey[2 + n];
+        var keys = new RedisKey[3 + n];
         var values = new RedisValue[1 + (2 * n)];
         keys[0] = pending;
         keys[1] = leases;
+        keys[2] = heldCount;
         values[0] = options.Value.OutboxCapacity;
         for (var i = 0; i < n; i++)
         {
             var id = Tokens.New(random);
-            keys[2 + i] = MessageKey(id);
+            keys[3 + i] = MessageKey(id);
             values[1 + i] = id;
             values[1 + n + i] = Seal(notifications[i], id);
         }
@@ -151,6 +201,70 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         {
             wake.Release();
         }
+    }
+
+    public async ValueTask HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
+    {
+        var n = notifications.Count;
+        var ids = new string[n];
+        var keys = new RedisKey[5 + n];
+        var values = new RedisValue[5 + n];
+        keys[0] = pending;
+        keys[1] = leases;
+        keys[2] = held;
+        keys[3] = HoldKey(changeId);
+        keys[4] = heldCount;
+        for (var i = 0; i < n; i++)
+        {
+            ids[i] = Tokens.New(random);
+            keys[5 + i] = MessageKey(ids[i]);
+            values[5 + i] = Seal(notifications[i], ids[i]);
+        }
+
+        values[0] = options.Value.OutboxCapacity;
+        values[1] = (time.GetUtcNow() + options.Value.HoldTimeout).ToUnixTimeMilliseconds();
+        values[2] = changeId;
+        values[3] = RedisCustomerStore.ChangeKey(redis, customerId, changeId).ToString();
+        values[4] = string.Join(' ', ids);
+        var result = (RedisResult[])(await redis.ScriptAsync(HoldScript, keys, values))!;
+        if ((long)result[0] != 1)
+        {
+            Interlocked.Exchange(ref backlog, (long)result[1]);
+            throw new OutboxFullException();
+        }
+    }
+
+    public async Task ReleaseAsync(string changeId, CancellationToken cancellationToken)
+    {
+        if (await SettleHoldAsync(changeId, release: true) > 0 && wake.CurrentCount == 0)
+        {
+            wake.Release();
+        }
+    }
+
+    public Task DropAsync(string changeId, CancellationToken cancellationToken) => SettleHoldAsync(changeId, release: false);
+
+    /// <summary>
+    /// Settles holds whose time has passed (their node died or stalled between the change and the
+    /// release): asks the change's fence key whether it applied, deciding it dropped if not, then
+    /// releases or deletes the messages to match. Run by every dispatcher at most once a second.
+    /// </summary>
+    public async Task<int> SettleAbandonedHoldsAsync()
+    {
+        var now = time.GetUtcNow();
+        var due = await redis.ExecuteAsync(db => db.SortedSetRangeByScoreAsync(held, double.NegativeInfinity, now.ToUnixTimeMilliseconds(), take: 16));
+        var settled = 0;
+        foreach (var changeId in due)
+        {
+            var fence = await redis.ExecuteAsync(db => db.HashGetAsync(HoldKey(changeId!), "fence"));
+            var applied = !fence.IsNull &&
+                (string?)await redis.ScriptAsync(RedisCustomerStore.SettleScript, [(string)fence!], [(long)RedisCustomerStore.ChangeMemory.TotalMilliseconds]) == "applied";
+            await SettleHoldAsync(changeId!, applied);
+            LogHoldSettled(applied ? "released" : "dropped");
+            settled++;
+        }
+
+        return settled;
     }
 
     public async ValueTask<QueuedNotification> DequeueAsync(CancellationToken cancellationToken)
@@ -170,6 +284,14 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     /// <summary>The next message, leased to this node until the visibility timeout; null if none is waiting.</summary>
     public async Task<QueuedNotification?> TryDequeueAsync()
     {
+        // Real time, like the polling: a fake clock in tests still has holds settled by SettleAbandonedHoldsAsync.
+        var nowTicks = DateTime.UtcNow.Ticks;
+        var next = Interlocked.Read(ref nextSettleTicks);
+        if (nowTicks >= next && Interlocked.CompareExchange(ref nextSettleTicks, nowTicks + TimeSpan.TicksPerSecond, next) == next)
+        {
+            await SettleAbandonedHoldsAsync();
+        }
+
         while (true)
         {
             var now = time.GetUtcNow();
@@ -234,9 +356,17 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         }
     }
 
+    private async Task<long> SettleHoldAsync(string changeId, bool release) =>
+        (long)await redis.ScriptAsync(SettleHoldScript, [pending, held, HoldKey(changeId), heldCount], [changeId, messagePrefix, release ? "1" : "0"]);
+
+    private RedisKey HoldKey(string changeId) => redis.Key("outbox", "h:" + changeId);
+
     private RedisKey MessageKey(string id) => messagePrefix + id;
 
     private static byte[] Associated(string id) => Encoding.ASCII.GetBytes("notification:" + id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Messages held for a credential change whose node did not settle them were {Outcome}")]
+    private partial void LogHoldSettled(string outcome);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A queued notification could not be decrypted (tampered with, or sealed under another Secrets:CodeKey); dropped")]
     private partial void LogUnreadable();

@@ -7,8 +7,8 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// Change tickets and sessions on Redis, both ephemeral. Expiry is judged from the <c>now</c> the caller
 /// passes; the TTL (logical expiry plus <see cref="RedisRecoveryStore.TtlMargin"/>) only collects the garbage.
 /// <list type="bullet">
-/// <item><c>{t:tokenHash}:ticket</c> — hash: <c>cid</c>, <c>last</c>, <c>idle</c>, <c>abs</c> (ms)</item>
-/// <item><c>{s:tokenHash}:session</c> — hash: <c>cid</c>, <c>expires</c> (ms)</item>
+/// <item><c>{t:tokenHash}:ticket</c> — hash: <c>cid</c>, <c>last</c>, <c>idle</c>, <c>abs</c> (ms), <c>ver</c> (credentials version at issue)</item>
+/// <item><c>{s:tokenHash}:session</c> — hash: <c>cid</c>, <c>expires</c> (ms), <c>ver</c></item>
 /// </list>
 /// </summary>
 public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time) : ISessionStore
@@ -23,7 +23,7 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time) 
 
     // ARGV: now, margin (ms). Checks both limits, restarts the idle timer and moves the TTL with it, in one step.
     private const string TouchScript = """
-        local t = redis.call('HMGET', KEYS[1], 'cid', 'last', 'idle', 'abs')
+        local t = redis.call('HMGET', KEYS[1], 'cid', 'last', 'idle', 'abs', 'ver')
         if not t[1] then return false end
         local now, idle, abs = tonumber(ARGV[1]), tonumber(t[3]), tonumber(t[4])
         if now >= math.min(tonumber(t[2]) + idle, abs) then
@@ -32,7 +32,7 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time) 
         end
         redis.call('HSET', KEYS[1], 'last', ARGV[1])
         redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.max(0, math.min(now + idle, abs) - now) + tonumber(ARGV[2])))
-        return {t[1], t[3], t[4]}
+        return {t[1], t[3], t[4], t[5] or '-1'}
         """;
 
     public Task CreateTicketAsync(ChangeTicket ticket, CancellationToken cancellationToken) =>
@@ -41,7 +41,7 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time) 
             [TicketKey(ticket.TokenHash)],
             [
                 Ttl(ticket.ExpiresAt), "cid", ticket.CustomerId, "last", ticket.LastUsedAt.ToUnixTimeMilliseconds(),
-                "idle", Ms(ticket.IdleTimeout), "abs", ticket.AbsoluteExpiresAt.ToUnixTimeMilliseconds(),
+                "idle", Ms(ticket.IdleTimeout), "abs", ticket.AbsoluteExpiresAt.ToUnixTimeMilliseconds(), "ver", ticket.CredentialVersion,
             ]);
 
     public async Task<ChangeTicket?> TouchTicketAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
@@ -60,6 +60,7 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time) 
             LastUsedAt = now,
             IdleTimeout = TimeSpan.FromMilliseconds((long)values[1]),
             AbsoluteExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds((long)values[2]),
+            CredentialVersion = long.Parse((string)values[3]!, CultureInfo.InvariantCulture),
         };
     }
 
@@ -70,18 +71,20 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time) 
         redis.ScriptAsync(
             PutScript,
             [SessionKey(session.TokenHash)],
-            [Ttl(session.ExpiresAt), "cid", session.CustomerId, "expires", session.ExpiresAt.ToUnixTimeMilliseconds()]);
+            [Ttl(session.ExpiresAt), "cid", session.CustomerId, "expires", session.ExpiresAt.ToUnixTimeMilliseconds(), "ver", session.CredentialVersion]);
 
     public async Task<SessionRecord?> GetSessionAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var values = await redis.ExecuteAsync(db => db.HashGetAsync(SessionKey(tokenHash), ["cid", "expires"]));
+        var values = await redis.ExecuteAsync(db => db.HashGetAsync(SessionKey(tokenHash), ["cid", "expires", "ver"]));
         if (values[0].IsNull || values[1].IsNull)
         {
             return null;
         }
 
+        // A session written before versions were recorded matches no version, so it ends (re-login).
         var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((string)values[1]!, CultureInfo.InvariantCulture));
-        return expiresAt > now ? new SessionRecord(tokenHash, (string)values[0]!, expiresAt) : null;
+        var version = values[2].IsNull ? -1 : long.Parse((string)values[2]!, CultureInfo.InvariantCulture);
+        return expiresAt > now ? new SessionRecord(tokenHash, (string)values[0]!, expiresAt) { CredentialVersion = version } : null;
     }
 
     // Relative to the store's clock: with a fake clock the TTL still spans the logical lifetime.

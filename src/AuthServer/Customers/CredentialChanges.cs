@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Logging;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Storage;
+
+namespace Recovery.AuthServer.Customers;
+
+/// <summary>
+/// All or nothing for a credential change and the messages that announce it: a recovery's user code
+/// and temporary password, a password change's e-mail. The messages are sent if and only if the change
+/// applied, whatever fails in between and on whichever provider.
+/// </summary>
+/// <remarks>
+/// The change and the outbox are different atomic units (on Redis, different hash slots, so one script
+/// cannot span them on Cluster). The messages are therefore held first (stored, not deliverable), the
+/// change records its own outcome in the same atomic step that applies it, and only then are the
+/// messages released. Any failure after the hold is settled by asking the customer's record for the
+/// change's outcome, which decides "dropped" if the change had not applied so that it never can later;
+/// the messages are released or dropped to match. If this node cannot settle (the store is down, the
+/// process dies), a Redis dispatcher settles the hold once <see cref="NotificationOptions.HoldTimeout"/>
+/// has passed. See docs/architecture.md, "All or nothing".
+/// </remarks>
+public sealed partial class CredentialChanges(ICustomerStore customers, INotificationOutbox outbox, ILogger<CredentialChanges> logger)
+{
+    /// <summary>
+    /// Holds <paramref name="messages"/>, runs <paramref name="change"/> (which must record
+    /// <paramref name="changeId"/> atomically with what it changes), then releases the messages if
+    /// <paramref name="applied"/> says the result is an applied change, or drops them. Not cancellable
+    /// once started: a caller hanging up must not leave a change half settled.
+    /// </summary>
+    public async Task<T> ApplyAsync<T>(
+        string customerId,
+        string changeId,
+        IReadOnlyList<Notification> messages,
+        Func<CancellationToken, Task<T>> change,
+        Func<T, bool> applied)
+    {
+        await outbox.HoldAsync(changeId, customerId, messages, CancellationToken.None);
+        T result;
+        try
+        {
+            result = await change(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The change may or may not have applied (a timeout after the store ran it): ask.
+            await SettleQuietlyAsync(customerId, changeId);
+            throw;
+        }
+
+        if (applied(result))
+        {
+            await outbox.ReleaseAsync(changeId, CancellationToken.None);
+        }
+        else
+        {
+            // Refused by the store (a stale version): nothing applied, nothing to send.
+            await outbox.DropAsync(changeId, CancellationToken.None);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Whether change <paramref name="changeId"/> applied, deciding "dropped" if it had not (so it never
+    /// can), with its held messages released or dropped to match.
+    /// </summary>
+    public async Task<bool> SettleAsync(string customerId, string changeId, CancellationToken cancellationToken)
+    {
+        var applied = await customers.SettleChangeAsync(customerId, changeId, CancellationToken.None);
+        if (applied)
+        {
+            await outbox.ReleaseAsync(changeId, CancellationToken.None);
+        }
+        else
+        {
+            await outbox.DropAsync(changeId, CancellationToken.None);
+        }
+
+        return applied;
+    }
+
+    private async Task SettleQuietlyAsync(string customerId, string changeId)
+    {
+        try
+        {
+            await SettleAsync(customerId, changeId, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or OutboxFullException)
+        {
+            // The hold stays; a dispatcher settles it after Notifications:HoldTimeout (Redis). The
+            // caller's own failure is what the client sees.
+            LogLeftForDispatcher(ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A credential change could not be settled now ({Error}); its held messages are left for a dispatcher to settle")]
+    private partial void LogLeftForDispatcher(string error);
+}

@@ -1,0 +1,170 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Storage;
+using Recovery.V1;
+using OperationState = Recovery.V1.OperationState;
+using StoredOperationState = Recovery.AuthServer.Storage.OperationState;
+
+namespace Recovery.AuthServer.IntegrationTests;
+
+/// <summary>
+/// Issue 9 item 8: ConfirmRecovery and SignOperation commit in one unit or not at all. A failure is
+/// injected at each point of each step (the store or outbox stops answering before or after it ran the
+/// call) and the customer is found either wholly before the step or wholly after it, with the messages
+/// to match, on both providers. Item 9: the step ends the customer's earlier sessions and tickets.
+/// </summary>
+public abstract class AllOrNothingTests : IntegrationTest
+{
+    private static readonly DemoCustomer Maria = DemoCustomer.Maria;
+
+    private protected AllOrNothingTests(ServerOptions options)
+        : base(options with { Services = services => Arm(services, new Faults()) })
+    {
+    }
+
+    private protected Faults Faults => Factory.Services.GetRequiredService<Faults>();
+
+    [Theory]
+    [InlineData("INotificationOutbox.HoldAsync:before")]
+    [InlineData("ICustomerStore.RestoreWithTemporaryPasswordAsync:before")]
+    public async Task ConfirmRecovery_FailsBeforeTheChange_CustomerUnchangedAndNothingSent(string point)
+    {
+        var (started, code) = await StartAsync(Maria);
+        var before = await CredentialsAsync(Maria);
+        Faults.Arm(point);
+        var mark = Outbox.Count;
+
+        (await RefusedAsync(() => Api.ConfirmAsync(started.RecoveryId, code))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
+
+        Assert.Contains(point, Faults.Fired);
+        Assert.Empty(Outbox.Since(mark));
+        var after = await CredentialsAsync(Maria);
+        Assert.Equal((before.Version, before.PasswordHash, before.TemporaryPasswordMac), (after.Version, after.PasswordHash, after.TemporaryPasswordMac));
+        Assert.Equal(LoginResponse.ResultOneofCase.Session, (await Api.LoginAsync(Maria.UserCode, Maria.InitialPassword)).ResultCase);
+    }
+
+    [Theory]
+    [InlineData("ICustomerStore.RestoreWithTemporaryPasswordAsync:after")]
+    [InlineData("IRecoveryStore.SetStateAsync:before")]
+    [InlineData("IRecoveryStore.SetStateAsync:after")]
+    public async Task ConfirmRecovery_FailsAfterTheChange_CustomerRestoredAndBothMessagesSent(string point)
+    {
+        var (started, code) = await StartAsync(Maria);
+        Faults.Arm(point, args => args.Length < 2 || args[1] is not RecoveryState state || state == RecoveryState.Completed);
+        var mark = Outbox.Count;
+
+        (await RefusedAsync(() => Api.ConfirmAsync(started.RecoveryId, code))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
+
+        Assert.Contains(point, Faults.Fired);
+        var email = Outbox.Single(mark, NotificationTemplates.RecoveryUserCode);
+        var temporary = Outbox.Single(mark, NotificationTemplates.RecoveryTemporaryPassword).Values["temporary_password"];
+        Assert.Equal(Maria.UserCode, email.Values["user_code"]);
+        await AssertLoginRefusedAsync(Maria, Maria.InitialPassword);
+        await AssertChangeRequiredAsync(Maria, temporary);
+    }
+
+    [Theory]
+    [InlineData("ICustomerStore.CommitPasswordAsync:before")]
+    [InlineData("INotificationOutbox.HoldAsync:before")]
+    public async Task SignOperation_FailsBeforeTheCommit_PasswordUnchangedOperationPendingAndNothingSent(string point)
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
+        var (operation, code) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var before = await CredentialsAsync(Maria);
+        Faults.Arm(point);
+        var mark = Outbox.Count;
+
+        (await RefusedAsync(() => Api.SignAsync(operation.OperationId, code))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
+
+        Assert.Contains(point, Faults.Fired);
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Equal(before.Version, (await CredentialsAsync(Maria)).Version);
+        await AssertLoginRefusedAsync(Maria, DemoCustomer.NewPassword);
+        await AssertChangeRequiredAsync(Maria, temporary);
+
+        // The operation is still pending (its code is spent): the customer can cancel it and open another.
+        Assert.Equal(OperationState.Cancelled, (await Api.CancelAsync(operation.OperationId)).State);
+    }
+
+    [Theory]
+    [InlineData("ICustomerStore.CommitPasswordAsync:after")]
+    [InlineData("IOperationStore.TryCompleteAsync:before")]
+    [InlineData("IOperationStore.TryCompleteAsync:after")]
+    public async Task SignOperation_FailsAfterTheCommit_PasswordInForceEmailSentAndOperationSigned(string point)
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
+        var (operation, code) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        Faults.Arm(point, args => args.Length < 2 || args[1] is not StoredOperationState state || state == StoredOperationState.Signed);
+        var mark = Outbox.Count;
+
+        (await RefusedAsync(() => Api.SignAsync(operation.OperationId, code))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
+
+        Assert.Contains(point, Faults.Fired);
+        var email = Assert.Single(Outbox.Since(mark));
+        Assert.Equal((NotificationTemplates.PasswordChanged, Maria.Email), (email.Template, email.To));
+        Assert.Equal(LoginResponse.ResultOneofCase.Session, (await Api.LoginAsync(Maria.UserCode, DemoCustomer.NewPassword)).ResultCase);
+
+        // Whatever was not recorded, the operation reads as signed, not pending.
+        var error = await RefusedAsync(() => Api.CancelAsync(operation.OperationId));
+        error.Is(StatusCode.FailedPrecondition, "OPERATION_NOT_PENDING");
+        Assert.Equal("SIGNED", error.Metadata["state"]);
+    }
+
+    [Fact]
+    public async Task ConfirmRecovery_SessionFromBefore_StopsWorking()
+    {
+        var session = (await Api.LoginAsync(Maria.UserCode, Maria.InitialPassword)).Session.Token;
+        await Api.EnrollAuthenticatorAsync(session);
+        Time.Advance(TimeSpan.FromMinutes(5));
+
+        await RecoverAsync(Maria);
+
+        (await RefusedAsync(() => Api.EnrollAuthenticatorAsync(session))).Is(StatusCode.Unauthenticated, "SESSION_INVALID");
+    }
+
+    [Fact]
+    public async Task ConfirmRecovery_TicketOfAnEarlierRecovery_StopsWorking()
+    {
+        var (ticket, _) = await RecoverAndLogInAsync(Maria);
+        Assert.NotNull(await Api.EvaluateAsync("Cualquier-Cosa-19", ticket));
+
+        await RecoverAsync(Maria);
+
+        (await RefusedAsync(() => Api.EvaluateAsync("Cualquier-Cosa-19", ticket))).Is(StatusCode.Unauthenticated, "CHANGE_TICKET_INVALID");
+    }
+
+    [Fact]
+    public async Task SignOperation_OtherTicketFromBefore_StopsWorking()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
+        var other = (await Api.LoginAsync(Maria.UserCode, temporary)).PasswordChangeRequired.ChangeTicket;
+        var (operation, code) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+
+        Assert.Equal(OperationState.Signed, (await Api.SignAsync(operation.OperationId, code)).State);
+
+        (await RefusedAsync(() => Api.EvaluateAsync("Cualquier-Cosa-19", other))).Is(StatusCode.Unauthenticated, "CHANGE_TICKET_INVALID");
+        (await RefusedAsync(() => Api.ChangePasswordAsync(other, temporary, DemoCustomer.OtherNewPassword))).Is(StatusCode.Unauthenticated, "CHANGE_TICKET_INVALID");
+    }
+
+    private static void Arm(IServiceCollection services, Faults faults)
+    {
+        services.AddSingleton(faults);
+        RecoveryServerFactory.Decorate<ICustomerStore>(services, (inner, _) => faults.Wrap(inner));
+        RecoveryServerFactory.Decorate<IRecoveryStore>(services, (inner, _) => faults.Wrap(inner));
+        RecoveryServerFactory.Decorate<IOperationStore>(services, (inner, _) => faults.Wrap(inner));
+        RecoveryServerFactory.Decorate<INotificationOutbox>(services, (inner, _) => faults.Wrap(inner));
+    }
+}
+
+public sealed class InMemoryAllOrNothingTests : AllOrNothingTests
+{
+    public InMemoryAllOrNothingTests()
+        : base(ServerOptions.Default)
+    {
+    }
+}
+
+public sealed class RedisAllOrNothingTests(RedisServerFixture fixture)
+    : AllOrNothingTests(new ServerOptions(Redis: (fixture.Server.Configuration, RedisServerFixture.UniquePrefix()))), IClassFixture<RedisServerFixture>;

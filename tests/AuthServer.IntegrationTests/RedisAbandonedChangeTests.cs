@@ -1,0 +1,79 @@
+using Grpc.Core;
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Storage;
+using Recovery.Client;
+using Recovery.V1;
+
+namespace Recovery.AuthServer.IntegrationTests;
+
+/// <summary>
+/// Issue 9 item 8 on Redis, the node-death case: the credentials change applied, then the node could
+/// neither release nor settle the held messages (it "died"). Any node's dispatcher settles the hold once
+/// <c>Notifications:HoldTimeout</c> has passed, and the customer receives the temporary password.
+/// </summary>
+public sealed class RedisAbandonedChangeTests : IntegrationTest, IClassFixture<RedisServerFixture>
+{
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(20);
+    private readonly string sinkPath;
+
+    public RedisAbandonedChangeTests(RedisServerFixture fixture)
+        : this(fixture, Path.Combine(Path.GetTempPath(), "abandoned-" + Guid.NewGuid().ToString("N") + ".jsonl"))
+    {
+    }
+
+    private RedisAbandonedChangeTests(RedisServerFixture fixture, string sinkPath)
+        : base(new ServerOptions(
+            DevSinkPath: sinkPath,
+            Redis: (fixture.Server.Configuration, RedisServerFixture.UniquePrefix()),
+            Services: ArmFaults))
+    {
+        this.sinkPath = sinkPath;
+    }
+
+    [Theory]
+    [InlineData("INotificationOutbox.ReleaseAsync:before", null)] // the release is lost
+    [InlineData("ICustomerStore.RestoreWithTemporaryPasswordAsync:after", "ICustomerStore.SettleChangeAsync:before")] // the reply and the settle are lost
+    public async Task ConfirmRecovery_NodeDiesAfterTheChange_DispatcherSendsTheHeldMessagesAfterTheHoldTimeout(string first, string? second)
+    {
+        var (started, code) = await StartAsync(DemoCustomer.Maria);
+        var faults = (Faults)Factory.Services.GetService(typeof(Faults))!;
+        faults.Arm(first);
+        if (second is not null)
+        {
+            faults.Arm(second);
+        }
+
+        var sink = new DevSinkReader(sinkPath);
+        var mark = sink.Mark();
+
+        (await RefusedAsync(() => Api.ConfirmAsync(started.RecoveryId, code))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
+        Assert.Equal(second is null ? [first] : [first, second], faults.Fired);
+
+        // Applied but unsent: nothing goes out before the hold's time, whatever the dispatcher polls.
+        await AssertLoginRefusedAsync(DemoCustomer.Maria, DemoCustomer.Maria.InitialPassword);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.DoesNotContain(sink.ReadSince(mark), m => m.Template == NotificationTemplates.RecoveryTemporaryPassword);
+
+        Time.Advance(new NotificationOptions().HoldTimeout + TimeSpan.FromSeconds(1));
+        var sms = await sink.WaitForAsync(mark, NotificationTemplates.RecoveryTemporaryPassword, DeliveryTimeout);
+        var email = await sink.WaitForAsync(mark, NotificationTemplates.RecoveryUserCode, DeliveryTimeout);
+
+        Assert.Equal(DemoCustomer.Maria.UserCode, email.GetValue("user_code"));
+        await AssertChangeRequiredAsync(DemoCustomer.Maria, sms.GetValue("temporary_password"));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        File.Delete(sinkPath);
+    }
+
+    private static void ArmFaults(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+    {
+        var faults = new Faults();
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, faults);
+        RecoveryServerFactory.Decorate<ICustomerStore>(services, (inner, _) => faults.Wrap(inner));
+        RecoveryServerFactory.Decorate<INotificationOutbox>(services, (inner, _) => faults.Wrap(inner));
+    }
+}
