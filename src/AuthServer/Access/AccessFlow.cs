@@ -538,9 +538,7 @@ public sealed class AccessFlow(
             return NotPending(OperationState.Expired);
         }
 
-        if (op.State == OperationState.Pending && await customers.GetCredentialsAsync(op.CustomerId, cancellationToken) is { } credentials &&
-            credentials.Version != op.CredentialVersion &&
-            await changes.SettleAsync(op.CustomerId, ChangeId(op), cancellationToken))
+        if (await changes.WasSignedAsync(op, cancellationToken))
         {
             // The credentials moved on by this very operation: its commit applied and the node failed
             // before recording the state. (Settling cannot harm an operation another change overtook: it
@@ -567,7 +565,7 @@ public sealed class AccessFlow(
     }
 
     /// <summary>The id under which an operation's password change is recorded and its e-mail held.</summary>
-    private static string ChangeId(OperationRecord op) => "op:" + op.Id;
+    private static string ChangeId(OperationRecord op) => Customers.CredentialChanges.OfOperation(op.Id);
 
     private async Task<Failure> CountFailureAsync(string customerId, CallerContext caller, string action)
     {

@@ -25,6 +25,7 @@ public sealed class CallCentreFlow(
     CardLookup cardLookup,
     INotificationOutbox outbox,
     NotificationTexts texts,
+    Customers.CredentialChanges changes,
     IAuditLog audit,
     IOptions<OtpOptions> otpOptions,
     IOptions<CallCentreOptions> options,
@@ -142,6 +143,13 @@ public sealed class CallCentreFlow(
         {
             await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
             return OperationState.Expired;
+        }
+
+        // A signature whose commit applied but whose state was not recorded reads as signed here too.
+        if (await changes.WasSignedAsync(op, cancellationToken))
+        {
+            await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
+            return OperationState.Signed;
         }
 
         return op.State;

@@ -21,6 +21,22 @@ namespace Recovery.AuthServer.Customers;
 /// </remarks>
 public sealed partial class CredentialChanges(ICustomerStore customers, INotificationOutbox outbox, ILogger<CredentialChanges> logger)
 {
+    /// <summary>The id under which a confirmed recovery's restore is recorded and its messages held.</summary>
+    public static string OfRecovery(string recoveryId) => "rec:" + recoveryId;
+
+    /// <summary>The id under which a signed operation's password change is recorded and its e-mail held.</summary>
+    public static string OfOperation(string operationId) => "op:" + operationId;
+
+    /// <summary>
+    /// Whether a pending operation was in fact signed: its commit applied (the credentials moved on by
+    /// this very change) but its state was not recorded (the store failed after the commit).
+    /// </summary>
+    public async Task<bool> WasSignedAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        op.State == OperationState.Pending &&
+        await customers.GetCredentialsAsync(op.CustomerId, cancellationToken) is { } credentials &&
+        credentials.Version != op.CredentialVersion &&
+        await SettleAsync(op.CustomerId, OfOperation(op.Id), cancellationToken);
+
     /// <summary>
     /// Holds <paramref name="messages"/>, runs <paramref name="change"/> (which must record
     /// <paramref name="changeId"/> atomically with what it changes), then releases the messages if

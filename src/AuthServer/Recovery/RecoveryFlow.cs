@@ -231,7 +231,7 @@ public sealed partial class RecoveryFlow(
         // both messages go together or not at all. A user code without its temporary password (or the
         // reverse) opens nothing, and a restore without its messages would leave the customer with no
         // password at all.
-        var changeId = "rec:" + recoveryId;
+        var changeId = Customers.CredentialChanges.OfRecovery(recoveryId);
         await changes.ApplyAsync(
             customerId,
             changeId,
