@@ -61,10 +61,10 @@ public sealed class NotificationTextsTests(ITestOutputHelper output) : IDisposab
         var texts = NotificationTexts.Shipped;
 
         Assert.Equal(
-            "Hola ANA: tu código de usuario de Banca a Distancia es 71234567. Te hemos enviado por SMS una contraseña temporal. Si no has pedido nuevas claves, llama al 950 183 313.",
+            "Hola ANA: tu código de usuario de Banca a Distancia es 71234567. Te hemos enviado por SMS una contraseña temporal. Por tu seguridad hemos cerrado tus otras sesiones; tu app de autenticación, si tienes una, sigue vinculada (si no la reconoces, llámanos). Si no has pedido nuevas claves, llama al 950 183 313.",
             texts.UserCodeEmail("a@b.es", "ANA", "71234567", Language.Spanish).Text);
         Assert.Equal(
-            "Hello ANA: your Banca a Distancia user code is 71234567. Your temporary password has been sent to your mobile by SMS. If you did not request new keys, call 950 183 313.",
+            "Hello ANA: your Banca a Distancia user code is 71234567. Your temporary password has been sent to your mobile by SMS. For your security we have closed your other sessions; your authenticator app, if you have one, stays linked (if you do not recognise it, call us). If you did not request new keys, call 950 183 313.",
             texts.UserCodeEmail("a@b.es", "ANA", "71234567", Language.English).Text);
         Assert.Equal(
             "Hola ANA: a petición tuya te hemos dado por teléfono una clave para firmar \"Cambio\", ref. 23522111. Si no nos has llamado, llama cuanto antes al 950 183 313.",
