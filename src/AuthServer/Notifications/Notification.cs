@@ -18,6 +18,13 @@ public sealed record Notification(
     /// </summary>
     public string MessageId { get; init; } = string.Empty;
 
+    /// <summary>
+    /// A message enqueued for a decoy (an unknown card, a blocked procedure) so that the flow does the same work
+    /// as for a customer: stored and encrypted alike, then dropped by the dispatcher unsent. The flag travels inside
+    /// the sealed message, so the outbox's keys and sizes do not show it.
+    /// </summary>
+    public bool Decoy { get; init; }
+
     /// <summary>E-mail only: the subject line, in the message's language.</summary>
     public string? Subject { get; init; }
 

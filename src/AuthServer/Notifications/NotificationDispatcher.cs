@@ -67,6 +67,13 @@ public sealed partial class NotificationDispatcher(
             return;
         }
 
+        // A decoy was enqueued only so that a decoy recovery costs what a real one costs: it is never sent, counted or capped.
+        if (notification.Decoy)
+        {
+            await SettleAsync(() => queue.AcknowledgeAsync(message, CancellationToken.None));
+            return;
+        }
+
         // A message moved on by a failed delivery report keeps its first id, so its delivery record is found again.
         var stamped = notification with { MessageId = notification.MessageId is { Length: > 0 } first ? first : message.Id };
         var viaProviders = notification.Channel == NotificationChannel.Sms && sms is { Enabled: true };

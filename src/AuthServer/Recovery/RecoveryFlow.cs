@@ -87,7 +87,8 @@ public sealed partial class RecoveryFlow(
 
         // Anti-enumeration: an unknown card, a wrong expiry or document, or a customer whose recovery is
         // blocked all continue down the same path with a decoy recovery. The response has the same
-        // shape and the same work is done (lookup, code, two writes); only the SMS is not sent.
+        // shape and the same store calls are made in the same order (a decoy enqueues a message that the
+        // dispatcher drops); only the SMS is not sent. DecoyWorkTests counts them on both providers.
         var customer = await customers.FindByCardAsync(panHash, cancellationToken);
 
         // One credentials read whatever was found, so that on a remote store a known card costs the
@@ -117,10 +118,8 @@ public sealed partial class RecoveryFlow(
             },
             cancellationToken);
 
-        if (match)
-        {
-            await outbox.EnqueueAsync(texts.RecoveryCodeSms(customer!.Phone, issued.Code, otpOptions.Value.CodeLifetime, language), cancellationToken);
-        }
+        // A decoy enqueues a message too (dropped by the dispatcher), sealed like a real one: the same store calls in the same order.
+        await outbox.EnqueueAsync(CodeSms(match ? customer!.Phone : null, issued.Code, language), cancellationToken);
 
         // The audit trail (internal) may say what the caller must not learn.
         audit.Record(new AuditEvent("recovery.start", match ? "code_sent" : "decoy", command.Caller.Channel, customer?.Id, recoveryId,
@@ -159,10 +158,9 @@ public sealed partial class RecoveryFlow(
             return CodeOutcomes.ForReissue(result, now, ErrorReasons.RecoveryNotOpen);
         }
 
-        if (recovery.CustomerId is not null && await customers.GetAsync(recovery.CustomerId, cancellationToken) is { } customer)
-        {
-            await outbox.EnqueueAsync(texts.RecoveryCodeSms(customer.Phone, issued.Code, otpOptions.Value.CodeLifetime, Languages.FromTag(recovery.Language)), cancellationToken);
-        }
+        // A decoy reads a customer that does not exist and enqueues a message the dispatcher drops: the same store calls in the same order.
+        var customer = await customers.GetAsync(recovery.CustomerId ?? DecoyCustomerId, cancellationToken);
+        await outbox.EnqueueAsync(CodeSms(recovery.CustomerId is null ? null : customer?.Phone, issued.Code, Languages.FromTag(recovery.Language)), cancellationToken);
 
         audit.Record(new AuditEvent("recovery.resend", "code_sent", caller.Channel, recovery.CustomerId, recoveryId));
         return new CodeResent(issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
@@ -253,6 +251,15 @@ public sealed partial class RecoveryFlow(
 
     private const string DecoyCustomerId = "decoy";
 
+    // A well-formed Spanish mobile number of the usual length: only the dispatcher ever reads it, and drops the message.
+    private const string DecoyPhone = "+34600000000";
+
+    /// <summary>The recovery code SMS for <paramref name="phone"/>, or, with none, a decoy of the same shape that is never sent.</summary>
+    private Notification CodeSms(string? phone, string code, Language language) =>
+        phone is null
+            ? texts.RecoveryCodeSms(DecoyPhone, code, otpOptions.Value.CodeLifetime, language) with { Decoy = true }
+            : texts.RecoveryCodeSms(phone, code, otpOptions.Value.CodeLifetime, language);
+
     private static string ChallengeId(string recoveryId) => "rec:" + recoveryId;
 
     // Keyed hashes only. A record from before documents were kept counts per card alone.
@@ -278,6 +285,16 @@ public sealed partial class RecoveryFlow(
         var cardUntil = await recoveries.BlockCardAsync(recovery.CardHash, time.GetUtcNow(), options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken, atLeastUntil);
         if (recovery.CustomerId is null)
         {
+            // The same store call as for a customer, against one that does not exist (the store refuses it), so a
+            // decoy's block costs what a real one costs.
+            try
+            {
+                await customers.BlockRecoveryAsync(DecoyCustomerId, time.GetUtcNow(), options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken, atLeastUntil);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
             audit.Record(new AuditEvent("recovery.blocked", "decoy_card", caller.Channel, null, recovery.Id, $"until {cardUntil:O}"));
             return;
         }

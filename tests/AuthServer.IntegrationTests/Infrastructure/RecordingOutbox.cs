@@ -12,6 +12,19 @@ internal sealed class RecordingOutbox(INotificationOutbox inner) : INotification
     private readonly Lock gate = new();
     private readonly List<Notification> recorded = [];
     private readonly Dictionary<string, IReadOnlyList<Notification>> held = new(StringComparer.Ordinal);
+    private int decoys;
+
+    /// <summary>Decoy messages enqueued (never sent: the dispatcher drops them), which <see cref="All"/> leaves out.</summary>
+    public int Decoys
+    {
+        get
+        {
+            lock (gate)
+            {
+                return decoys;
+            }
+        }
+    }
 
     /// <summary>How many notifications were enqueued so far; a mark for <see cref="Since"/>.</summary>
     public int Count
@@ -48,7 +61,8 @@ internal sealed class RecordingOutbox(INotificationOutbox inner) : INotification
         await inner.EnqueueAsync(notifications, cancellationToken);
         lock (gate)
         {
-            recorded.AddRange(notifications);
+            recorded.AddRange(notifications.Where(n => !n.Decoy));
+            decoys += notifications.Count(n => n.Decoy);
         }
     }
 

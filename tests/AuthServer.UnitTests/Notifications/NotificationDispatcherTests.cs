@@ -74,6 +74,33 @@ public sealed class NotificationDispatcherTests
         Assert.Equal(("notification.sms", "rejected"), (rejected.Action, rejected.Outcome));
     }
 
+    [Fact]
+    public async Task Decoys_DroppedUnsentUncountedAndUnaudited_WhileTheRealMessageBehindThemGoesThrough()
+    {
+        // A cap of one per phone: a decoy that counted toward it would stop the real SMS to the same number.
+        var options = Options.Create(new NotificationOptions { SmsPerPhone = RateLimitRule.Of(1, TimeSpan.FromHours(24)) });
+        var outbox = new ChannelNotificationOutbox(options);
+        var sender = new CountingSender();
+        var audit = new ListAuditLog();
+        using var dispatcher = new NotificationDispatcher(
+            outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), audit, options, Options.Create(new SmsOptions()), TestClock.Create(), NullLogger<NotificationDispatcher>.Instance);
+
+        await outbox.EnqueueAsync([Sms("+34600000000", "1") with { Decoy = true }, Sms("+34600000000", "2") with { Decoy = true }, Sms("+34600000000", "3")], CancellationToken.None);
+        await dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            await sender.WaitForAsync(1).WaitAsync(Timeout);
+            await Until(() => outbox.Backlog == 0).WaitAsync(Timeout);
+        }
+        finally
+        {
+            await dispatcher.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+        }
+
+        Assert.Equal("3", Assert.Single(sender.Sent).Values["code"]);
+        Assert.Empty(audit.Events);
+    }
+
     private static Notification Sms(string phone, string code) =>
         new(NotificationChannel.Sms, phone, NotificationTemplates.RecoveryCode, new Dictionary<string, string> { ["code"] = code }, "text", "es-ES");
 

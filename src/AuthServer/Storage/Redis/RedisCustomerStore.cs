@@ -58,10 +58,12 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         return 1
         """;
 
+    // The history is read before the existence check, so an unknown customer (a decoy) costs the same commands.
     private const string ReadScript = """
         local h = redis.call('HGETALL', KEYS[1])
+        local history = redis.call('LRANGE', KEYS[2], 0, -1)
         if #h == 0 then return false end
-        return {h, redis.call('LRANGE', KEYS[2], 0, -1)}
+        return {h, history}
         """;
 
     private const string LoginFailureScript = """
@@ -194,12 +196,18 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
 
     // ARGV: now, first block, max block, at least until (0: none) (ms). Same doubling as RecoveryBlock.Duration; returns
     // the end as a string (exact).
+    // KEYS: credentials, a scratch key in the same slot. A decoy's block (an unknown customer) runs the same
+    // commands as a real one: its write goes to the scratch key, which every call deletes, and it returns false.
     private const string BlockRecoveryScript = """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return false end
         local lockouts = tonumber(redis.call('HGET', KEYS[1], 'rlo') or '0')
+        local exists = redis.call('EXISTS', KEYS[1]) == 1
         local duration = math.min(tonumber(ARGV[2]) * 2 ^ math.min(lockouts, 20), tonumber(ARGV[3]))
         local untilMs = string.format('%.0f', math.max(tonumber(ARGV[1]) + duration, tonumber(ARGV[4] or '0')))
-        redis.call('HSET', KEYS[1], 'rlo', lockouts + 1, 'rbu', untilMs)
+        local target = KEYS[2]
+        if exists then target = KEYS[1] end
+        redis.call('HSET', target, 'rlo', lockouts + 1, 'rbu', untilMs)
+        redis.call('DEL', KEYS[2])
+        if not exists then return false end
         return untilMs
         """;
 
@@ -409,7 +417,7 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
     {
         var until = Known(await redis.ScriptAsync(
             BlockRecoveryScript,
-            [CredKey(customerId)],
+            [CredKey(customerId), redis.Key(Tag(customerId), "scratch")],
             [now.ToUnixTimeMilliseconds(), (long)firstBlock.TotalMilliseconds, (long)maxBlock.TotalMilliseconds, atLeastUntil?.ToUnixTimeMilliseconds() ?? 0]));
         return Time((string)until!)!.Value;
     }

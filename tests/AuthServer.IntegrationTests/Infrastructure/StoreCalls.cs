@@ -1,0 +1,85 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.RateLimiting;
+
+namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Every call the flows make on a store interface (every <c>Storage</c> interface, the rate limiter and the
+/// outbox), in order, recorded by a counting decorator (<see cref="DispatchProxy"/>) around whichever provider
+/// is registered. The notification dispatcher is removed, so the only calls are those of the RPCs under test.
+/// </summary>
+internal sealed class StoreCalls
+{
+    private readonly Lock gate = new();
+    private readonly List<string> calls = [];
+
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return calls.Count;
+            }
+        }
+    }
+
+    public IReadOnlyList<string> Since(int mark)
+    {
+        lock (gate)
+        {
+            return calls.Skip(mark).ToArray();
+        }
+    }
+
+    /// <summary>Decorates the store interfaces of <paramref name="services"/> and drops the background dispatcher.</summary>
+    public void Install(IServiceCollection services)
+    {
+        var dispatcher = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(NotificationDispatcher)).ToList();
+        foreach (var d in dispatcher)
+        {
+            services.Remove(d);
+        }
+
+        var types = services
+            .Select(d => d.ServiceType)
+            .Where(t => t.IsInterface && (t.Namespace == "Recovery.AuthServer.Storage" || t == typeof(IRateLimiter) || t == typeof(INotificationOutbox)))
+            .Distinct()
+            .ToList();
+        var decorate = typeof(StoreCalls).GetMethod(nameof(Decorate), BindingFlags.NonPublic | BindingFlags.Instance)!;
+        foreach (var type in types)
+        {
+            decorate.MakeGenericMethod(type).Invoke(this, [services]);
+        }
+    }
+
+    internal void Add(string call)
+    {
+        lock (gate)
+        {
+            calls.Add(call);
+        }
+    }
+
+    private void Decorate<T>(IServiceCollection services)
+        where T : class
+    {
+        var inner = services.Last(d => d.ServiceType == typeof(T));
+        services.RemoveAll<T>();
+        services.AddSingleton<T>(sp =>
+        {
+            var proxy = DispatchProxy.Create<T, CountingProxy>();
+            var counting = (CountingProxy)(object)proxy;
+            counting.Inner = inner.ImplementationInstance
+                ?? inner.ImplementationFactory?.Invoke(sp)
+                ?? ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!);
+            counting.Recorder = this;
+            counting.Name = typeof(T).Name;
+            return proxy;
+        });
+    }
+}
