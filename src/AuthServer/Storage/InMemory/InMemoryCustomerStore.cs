@@ -15,7 +15,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore
     private readonly ConcurrentDictionary<string, string> byCard = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UnknownCounter> unknown = new(StringComparer.Ordinal);
     private readonly Lock addLock = new();
-    private DateTimeOffset lastUnknownSweep;
+    private long lastUnknownSweepTicks;
 
     public Task<bool> AddIfAbsentAsync(CustomerRecord customer, CredentialRecord credentials, CancellationToken cancellationToken)
     {
@@ -190,12 +190,13 @@ public sealed class InMemoryCustomerStore : ICustomerStore
 
     private void SweepUnknown(DateTimeOffset now)
     {
-        if (now - lastUnknownSweep < TimeSpan.FromMinutes(1))
+        // One sweep a minute at most, by whichever call claims it (the exchange keeps two from sweeping at once).
+        var last = Interlocked.Read(ref lastUnknownSweepTicks);
+        if (now.UtcTicks - last < TimeSpan.TicksPerMinute || Interlocked.CompareExchange(ref lastUnknownSweepTicks, now.UtcTicks, last) != last)
         {
             return;
         }
 
-        lastUnknownSweep = now;
         foreach (var (key, entry) in unknown)
         {
             lock (entry)
