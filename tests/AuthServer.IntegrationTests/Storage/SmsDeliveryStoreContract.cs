@@ -109,6 +109,24 @@ public abstract class SmsDeliveryStoreContract
     }
 
     [Fact]
+    public async Task ReportAsync_NextProvidersReportBeforeItsAnswer_AfterAFailover_ReadAsTheCurrentProvidersReport()
+    {
+        var store = CreateStore();
+        await SubmittedAsync(store, "m1", "a", "1");
+        await store.ReportAsync("m1", "a", SmsDeliveryState.Failed, Time.GetUtcNow(), ct).Timeout();
+        await store.OpenAsync("m1", Phone, Sms("1"), Time.GetUtcNow(), ct).Timeout();
+        Assert.True(await store.TryClaimAsync("m1", "b", Time.GetUtcNow(), ct).Timeout());
+
+        var accepted = await store.ReportAsync("m1", "b", SmsDeliveryState.Accepted, Time.GetUtcNow(), ct).Timeout();
+        await store.SettleAsync("m1", "b", SmsDeliveryState.Submitted, Time.GetUtcNow(), ct).Timeout();
+
+        Assert.True(accepted.Applied);
+        var record = (await store.GetAsync("m1", ct).Timeout())!;
+        Assert.Equal((SmsDeliveryState.Accepted, "b"), (record.State, record.Provider));
+        Assert.Equal((SmsDeliveryState.Failed, SmsDeliveryState.Accepted), (record.AttemptWith("a")!.State, record.AttemptWith("b")!.State));
+    }
+
+    [Fact]
     public async Task ReportAsync_LateFailureOfAnEarlierProvider_DoesNotUndoTheNextOnesProgress()
     {
         var store = CreateStore();

@@ -17,7 +17,9 @@ public interface ISmsDeliveryStore
     /// <summary>
     /// Marks <paramref name="provider"/> as being sent the message (<see cref="SmsDeliveryState.Sending"/>), unless it
     /// had it before with any outcome but <see cref="SmsDeliveryState.Unavailable"/>: false then, and nothing is sent
-    /// (never twice to the same provider).
+    /// (never twice to the same provider). A claim makes <paramref name="provider"/> the one the message is with
+    /// (state <see cref="SmsDeliveryState.Pending"/> until it answers), so that its delivery report, which may come
+    /// before its HTTP answer, is read as the current provider's.
     /// </summary>
     Task<bool> TryClaimAsync(string id, string provider, DateTimeOffset now, CancellationToken cancellationToken);
 

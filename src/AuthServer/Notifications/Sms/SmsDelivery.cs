@@ -5,7 +5,7 @@ namespace Recovery.AuthServer.Notifications.Sms;
 /// each ended. Never its text, code or phone number (records are found by a keyed hash of the number).
 /// </summary>
 /// <param name="Id">The outbox id of the message (the same through redeliveries and failovers).</param>
-/// <param name="Provider">The provider that has it now (the last one that took it), if any.</param>
+/// <param name="Provider">The provider it was last handed to (the one that has it, once <see cref="State"/> is past Pending), if any.</param>
 public sealed record SmsDelivery(
     string Id,
     string Template,

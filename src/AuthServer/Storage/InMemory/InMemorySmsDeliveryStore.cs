@@ -50,6 +50,8 @@ public sealed class InMemorySmsDeliveryStore(IOptions<SmsOptions> options, TimeP
             }
 
             entry.SetAttempt(provider, SmsDeliveryState.Sending, now);
+            entry.State = SmsDeliveryState.Pending;
+            entry.Provider = provider;
             return Task.FromResult(true);
         }
     }

@@ -43,7 +43,7 @@ public sealed class RedisSmsDeliveryStore : ISmsDeliveryStore
         if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
         local a = redis.call('HGET', KEYS[1], 'a:' .. ARGV[1])
         if a and string.match(a, '^[^|]+') ~= 'Unavailable' then return 0 end
-        redis.call('HSET', KEYS[1], 'a:' .. ARGV[1], 'Sending|' .. ARGV[2], 'u', ARGV[2])
+        redis.call('HSET', KEYS[1], 'a:' .. ARGV[1], 'Sending|' .. ARGV[2], 'u', ARGV[2], 's', 'Pending', 'p', ARGV[1])
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
         return 1
         """;
