@@ -38,11 +38,14 @@ echo "ok   aiosmtpd on $SMTP_PORT and Kannel at $KANNEL_URL are up"
 
 secret() { openssl rand -base64 32; }
 channel_token=$(secret); admin_token=$(secret); call_centre_token=$(secret)
+card_key=$(secret); code_key=$(secret); pepper=$(secret); altcha_key=$(secret)
 prod_env=(
   ASPNETCORE_ENVIRONMENT=Production
-  Secrets__CardLookupKey="$(secret)" Secrets__CodeKey="$(secret)" Secrets__PasswordPepper="$(secret)"
+  # Every category at Trace, so that the check at the end covers every log line the server can write.
+  Logging__LogLevel__Default=Trace Logging__LogLevel__Microsoft.AspNetCore=Trace Logging__LogLevel__Grpc=Trace
+  Secrets__CardLookupKey="$card_key" Secrets__CodeKey="$code_key" Secrets__PasswordPepper="$pepper"
   Channels__Tokens__web__0="$channel_token" Directory__AdminTokens__0="$admin_token" CallCentre__Tokens__0="$call_centre_token"
-  Captcha__Provider=Altcha Captcha__Altcha__HmacKey="$(secret)"
+  Captcha__Provider=Altcha Captcha__Altcha__HmacKey="$altcha_key"
   Notifications__Smtp__Host=127.0.0.1 Notifications__Smtp__Port="$SMTP_PORT" Notifications__Smtp__Security=None
   Notifications__Smtp__From="Banca a Distancia <no-reply@bank.example>"
   Notifications__Sms__Providers__0__Name=kannel Notifications__Sms__Providers__0__Dialect=Kannel
@@ -112,3 +115,19 @@ for _ in $(seq 1 100); do
 done
 echo "$states" | tr ' ' '\n' | grep -q . || { echo "FAIL no delivery records" >&2; exit 1; }
 expect "Kannel's delivery reports reached the server" "$(echo "$states" | grep -o 'kannel:SMS_DELIVERY_STATE_\(ACCEPTED\|DELIVERED\)' | wc -l | tr -d ' ')" "3"
+
+# Nothing secret or personal in any log line of any node, at Trace for every category, through real
+# SMTP, Kannel (its delivery reports included) and ALTCHA: no code, password, card, document, phone,
+# e-mail, user code, token, key or provider credential.
+secrets=("$TEMPORARY" "$(message_value recovery-code code)" "$(message_value operation-code code)" 'Nube#Verde!2031'
+  "$KANNEL_PASSWORD" "$channel_token" "$admin_token" "$call_centre_token" "$card_key" "$code_key" "$pepper" "$altcha_key"
+  4548812044110335 12345678Z 612345331 sbarrios@ebcc.es 10000001)
+for i in "${!secrets[@]}"; do
+  if grep -F -q -- "${secrets[$i]}" "$work"/node-*.log; then
+    # Where, not what: the line itself would print the secret.
+    echo "FAIL secret #$i of the list is in a server log line: $(grep -F -n -- "${secrets[$i]}" "$work"/node-*.log | cut -d: -f1,2 | head -3 | tr '\n' ' ')" >&2
+    for f in "$work"/node-*.log; do cp "$f" "/tmp/production-walk-$(basename "$f")"; done
+    exit 1
+  fi
+done
+expect "no secret in $(cat "$work"/node-*.log | wc -l | tr -d ' ') log lines at Trace" "ok" "ok"
