@@ -103,6 +103,27 @@ public abstract class CallCentreTests : IntegrationTest
     }
 
     [Fact]
+    public async Task IssueCodeByVoice_TwentyWrongCardsInParallel_AtMostThreeChecksSpentAndNothingIssuedOrSent()
+    {
+        var (operation, smsCode) = await OpenOperationAsync();
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var mark = Outbox.Count;
+
+        // A burst aimed at the per-reference limit: read-then-write counting would let every call through.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            RefusedAsync(() => IssueAsync(operation.Reference, DemoCustomer.Maria.Card, DemoCustomer.Maria.Expiry))));
+
+        var reasons = answers.Select(a => a.Reason).ToList();
+        Assert.Equal(3, reasons.Count(r => r == "CARD_MISMATCH"));
+        Assert.Equal(17, reasons.Count(r => r == "CARD_CHECKS_EXHAUSTED"));
+        Assert.Equal(3, Audit.Of("callcentre.issue_code_by_voice").Count(e => e.Outcome == "card_mismatch"));
+        Assert.Equal(0, (await LookupAsync(operation.Reference)).CardChecksRemaining);
+        (await RefusedAsync(() => IssueAsync(operation.Reference, Seed.Card, Seed.Expiry))).Is(StatusCode.FailedPrecondition, "CARD_CHECKS_EXHAUSTED");
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Equal(OperationState.Signed, (await Api.SignAsync(operation.OperationId, smsCode)).State);
+    }
+
+    [Fact]
     public async Task IssueCodeByVoice_WithinTheResendCooldown_ResendTooSoonAndNoCardCheckSpent()
     {
         var (operation, smsCode) = await OpenOperationAsync();

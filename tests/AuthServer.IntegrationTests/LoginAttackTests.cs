@@ -144,6 +144,83 @@ public abstract class LoginAttackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Login_WrongGuessWhileATemporaryPasswordIsPending_CostsExactlyOneHash()
+    {
+        var cluster = Start();
+        var seed = DemoCustomer.Seed;
+        var (_, temporary) = await RecoverAsync(cluster, seed);
+
+        // The temporary password is checked by HMAC; a wrong guess must not be answered faster than one
+        // against a normal password, or the timing would tell that a recovery is pending.
+        var (wrong, wrongHashes) = await MeasuredAsync(cluster, () => cluster[^1].Api.LoginAsync(seed.UserCode, WrongPassword));
+        var (old, oldHashes) = await MeasuredAsync(cluster, () => cluster[0].Api.LoginAsync(seed.UserCode, seed.InitialPassword));
+        var (right, rightHashes) = await CostAsync(cluster, () => cluster[^1].Api.LoginAsync(seed.UserCode, temporary));
+
+        Assert.StartsWith("Unauthenticated INVALID_CREDENTIALS", wrong, StringComparison.Ordinal);
+        Assert.StartsWith("Unauthenticated INVALID_CREDENTIALS", old, StringComparison.Ordinal);
+        Assert.Equal((1, 1), (wrongHashes, oldHashes));
+        Assert.Equal(LoginResponse.ResultOneofCase.PasswordChangeRequired, right.ResultCase);
+        Assert.Equal(0, rightHashes);
+    }
+
+    [Fact]
+    public async Task FullFlow_ArgonCallsPerStep_AsDocumentedAndNoneForTypingRefusals()
+    {
+        // docs/security.md "Argon2id calls in one recovery flow", for the seed customer (one earlier password).
+        var cluster = Start();
+        var seed = DemoCustomer.Seed;
+        var costs = new List<string>();
+
+        var mark = cluster[0].Factory.Outbox.Count;
+        var (started, cost) = await CostAsync(cluster, () => cluster[0].Api.StartAsync(seed));
+        costs.Add($"StartRecovery: {cost}");
+        var code = cluster[0].Factory.Outbox.Single(mark, NotificationTemplates.RecoveryCode).Values["code"];
+
+        mark = cluster[^1].Factory.Outbox.Count;
+        (_, cost) = await CostAsync(cluster, () => cluster[^1].Api.ConfirmAsync(started.RecoveryId, code));
+        costs.Add($"ConfirmRecovery: {cost}");
+        var temporary = cluster[^1].Factory.Outbox.Single(mark, NotificationTemplates.RecoveryTemporaryPassword).Values["temporary_password"];
+
+        var (login, loginCost) = await CostAsync(cluster, () => cluster[0].Api.LoginAsync(seed.UserCode, temporary));
+        costs.Add($"Login temporary: {loginCost}");
+        var ticket = login.PasswordChangeRequired.ChangeTicket;
+
+        (_, cost) = await CostAsync(cluster, () => cluster[^1].Api.EvaluateAsync(DemoCustomer.NewPassword, ticket));
+        costs.Add($"EvaluatePassword: {cost}");
+
+        // Refusals the customer triggers by typing: the repeat field differs, a required rule is broken.
+        var (mismatch, mismatchCost) = await MeasuredAsync(cluster, () => cluster[0].Api.ChangePasswordAsync(ticket, temporary, DemoCustomer.NewPassword, DemoCustomer.OtherNewPassword));
+        costs.Add($"ChangePassword repeat differs: {mismatchCost}");
+        var (tooShort, tooShortCost) = await MeasuredAsync(cluster, () => cluster[^1].Api.ChangePasswordAsync(ticket, temporary, "Ab1!x"));
+        costs.Add($"ChangePassword too short: {tooShortCost}");
+        var (weak, weakCost) = await MeasuredAsync(cluster, () => cluster[0].Api.ChangePasswordAsync(ticket, temporary, "aaaaaaaa"));
+        costs.Add($"ChangePassword weak: {weakCost}");
+
+        mark = cluster[^1].Factory.Outbox.Count;
+        var (change, changeCost) = await CostAsync(cluster, () => cluster[^1].Api.ChangePasswordAsync(ticket, temporary, DemoCustomer.NewPassword));
+        costs.Add($"ChangePassword: {changeCost}");
+        var signingCode = cluster[^1].Factory.Outbox.Single(mark, NotificationTemplates.OperationCode).Values["code"];
+
+        (_, cost) = await CostAsync(cluster, () => cluster[0].Api.SignAsync(change.Operation.OperationId, signingCode));
+        costs.Add($"SignOperation: {cost}");
+
+        var (session, sessionCost) = await CostAsync(cluster, () => cluster[^1].Api.LoginAsync(seed.UserCode, DemoCustomer.NewPassword));
+        costs.Add($"Login new password: {sessionCost}");
+
+        Assert.StartsWith("InvalidArgument", mismatch, StringComparison.Ordinal);
+        Assert.StartsWith("InvalidArgument", tooShort, StringComparison.Ordinal);
+        Assert.StartsWith("InvalidArgument", weak, StringComparison.Ordinal);
+        Assert.Equal(LoginResponse.ResultOneofCase.Session, session.ResultCase);
+        Assert.Equal(
+            [
+                "StartRecovery: 0", "ConfirmRecovery: 0", "Login temporary: 0", "EvaluatePassword: 0",
+                "ChangePassword repeat differs: 0", "ChangePassword too short: 0", "ChangePassword weak: 0",
+                "ChangePassword: 2", "SignOperation: 0", "Login new password: 1",
+            ],
+            costs);
+    }
+
+    [Fact]
     public async Task Login_OneClientAddressAgainstManyUserCodes_RateLimitedLongBeforeBlockingMany()
     {
         var cluster = Start(defaultRateLimits: true);
@@ -253,6 +330,26 @@ public abstract class LoginAttackTests : IAsyncLifetime
         }
 
         return answers;
+    }
+
+    private static long Computed(List<Node> cluster) => cluster.Sum(n => n.Factory.Services.GetRequiredService<Argon2Gate>().Computed);
+
+    private static async Task<(T Response, long Hashes)> CostAsync<T>(List<Node> cluster, Func<Task<T>> call)
+    {
+        var before = Computed(cluster);
+        var response = await call();
+        return (response, Computed(cluster) - before);
+    }
+
+    private static async Task<(string RecoveryId, string Temporary)> RecoverAsync(List<Node> cluster, DemoCustomer customer)
+    {
+        var outbox = cluster[0].Factory.Outbox;
+        var mark = outbox.Count;
+        var started = await cluster[0].Api.StartAsync(customer);
+        var code = outbox.Single(mark, NotificationTemplates.RecoveryCode).Values["code"];
+        mark = outbox.Count;
+        await cluster[0].Api.ConfirmAsync(started.RecoveryId, code);
+        return (started.RecoveryId, outbox.Single(mark, NotificationTemplates.RecoveryTemporaryPassword).Values["temporary_password"]);
     }
 
     private static async Task<(string Answer, long Hashes)> MeasuredAsync(List<Node> cluster, Func<Task> call)
