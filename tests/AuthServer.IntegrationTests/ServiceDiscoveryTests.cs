@@ -37,7 +37,7 @@ public sealed class ServiceDiscoveryTests : IntegrationTest
             .Select(bytes => Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(bytes))
             .ToList();
         var service = Assert.Single(files.SelectMany(f => f.Service), s => s.Name == "RecoveryService");
-        Assert.Equal(["StartRecovery", "ResendRecoveryCode", "ConfirmRecovery"], service.Method.Select(m => m.Name));
+        Assert.Equal(["StartRecovery", "ResendRecoveryCode", "ConfirmRecovery", "CreateCaptchaChallenge"], service.Method.Select(m => m.Name));
     }
 
     private async Task<string[]> ListServicesAsync()
