@@ -48,7 +48,7 @@ public sealed class SmsDeliveryReportListener(SmsDeliveryReports reports, IOptio
         });
         builder.WebHost.UseUrls(urls);
         builder.Services.AddRoutingCore();
-        var web = builder.Build();
+        var web = await ListenerHost.BuildDetachedAsync(builder);
 
         // Kannel calls its dlr-url with GET by default; POST too, for a gateway set up that way.
         web.MapMethods(SmsDeliveryReports.KannelPath + "{provider}", ["GET", "POST"], async (HttpContext http, string provider) =>

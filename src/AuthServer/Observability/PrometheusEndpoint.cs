@@ -73,7 +73,7 @@ public sealed partial class PrometheusEndpoint(
             }
         });
 
-        var built = builder.Build();
+        var built = await Hosting.ListenerHost.BuildDetachedAsync(builder);
         built.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: null, path: o.Path, configureBranchedPipeline: null, optionsName: null);
         built.Run(context =>
         {

@@ -74,14 +74,6 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
-            // WebApplicationFactory applies this to every host built on the server's start-up thread until its
-            // subscription ends, which races with the server building a listener of its own (SMS delivery reports,
-            // Prometheus) right after its main host: that second host is not the server and is left as it is.
-            if (!services.Any(d => d.ServiceType == typeof(INotificationOutbox)))
-            {
-                return;
-            }
-
             if (time is not null)
             {
                 services.RemoveAll<TimeProvider>();
