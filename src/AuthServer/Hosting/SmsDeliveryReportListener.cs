@@ -17,10 +17,10 @@ namespace Recovery.AuthServer.Hosting;
 public sealed class SmsDeliveryReportListener(SmsDeliveryReports reports, IOptions<SmsOptions> options) : IHostedService, IOwnListener, IAsyncDisposable
 {
     private const long MaxReportSize = 16 * 1024;
-    private WebApplication? app;
+    private readonly ListenerHost host = new();
 
     /// <summary>The addresses it listens on once started (with the actual port when 0 was asked for).</summary>
-    public IReadOnlyList<string> Addresses { get; private set; } = [];
+    public IReadOnlyList<string> Addresses => host.Addresses;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -34,7 +34,7 @@ public sealed class SmsDeliveryReportListener(SmsDeliveryReports reports, IOptio
     public async Task<string?> TryStartAsync(CancellationToken cancellationToken)
     {
         var urls = (options.Value.DeliveryReports.Urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (app is not null || urls.Length == 0)
+        if (host.IsStarted || urls.Length == 0)
         {
             return null;
         }
@@ -74,36 +74,12 @@ public sealed class SmsDeliveryReportListener(SmsDeliveryReports reports, IOptio
             return Answer(result);
         });
 
-        try
-        {
-            await web.StartAsync(cancellationToken);
-        }
-        catch (IOException ex)
-        {
-            await web.DisposeAsync();
-            return $"{SmsOptions.Section}:DeliveryReports:Urls: cannot listen on {options.Value.DeliveryReports.Urls} ({ex.Message})";
-        }
-
-        app = web;
-        Addresses = web.Urls.ToList();
-        return null;
+        return await host.StartAsync(web, SmsOptions.Section + ":DeliveryReports:Urls", options.Value.DeliveryReports.Urls!, cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (app is not null)
-        {
-            await app.StopAsync(cancellationToken);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => host.StopAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private static IResult Answer(SmsReportResult result) => result switch
     {

@@ -28,7 +28,7 @@ public sealed partial class PrometheusEndpoint(
     ILoggerFactory loggerFactory) : IHostedService, Hosting.IOwnListener, IAsyncDisposable
 {
     private readonly ILogger logger = loggerFactory.CreateLogger<PrometheusEndpoint>();
-    private WebApplication? app;
+    private readonly Hosting.ListenerHost host = new();
 
     /// <summary>Already started by <see cref="Hosting.StartupValidation"/> in the server; started here otherwise.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -43,7 +43,7 @@ public sealed partial class PrometheusEndpoint(
     {
         var o = options.Value.Prometheus;
         var (addresses, _) = ScrapeAddress.ParseAll(o.Urls);
-        if (app is not null || addresses.Count == 0)
+        if (host.IsStarted || addresses.Count == 0)
         {
             return null;
         }
@@ -81,37 +81,18 @@ public sealed partial class PrometheusEndpoint(
             return Task.CompletedTask;
         });
 
-        try
+        if (await host.StartAsync(built, "Observability:Prometheus:Urls", o.Urls!, cancellationToken) is { } problem)
         {
-            await built.StartAsync(cancellationToken);
-        }
-        catch (IOException ex)
-        {
-            await built.DisposeAsync();
-            return $"Observability:Prometheus:Urls: cannot listen on {o.Urls} ({ex.Message})";
+            return problem;
         }
 
-        app = built;
-        LogListening(o.Urls, o.Path);
+        LogListening(o.Urls!, o.Path);
         return null;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (app is not null)
-        {
-            await app.StopAsync(cancellationToken);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => host.StopAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-            app = null;
-        }
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Prometheus scrape endpoint listening on {Urls} at {Path}")]
     private partial void LogListening(string urls, string path);
