@@ -52,7 +52,7 @@ public class OtpVerifyBenchmarks
         // Limits are lifted so every call takes the same path: a wrong code with tries left.
         var id = ids[next++ % Challenges];
         var result = await engine.VerifyAsync(id, binding, "000000", CancellationToken.None);
-        return result.Status == Recovery.AuthServer.Storage.VerifyStatus.Incorrect;
+        return result.Status == Recovery.AuthServer.Otp.VerifyStatus.Incorrect;
     }
 
     [Benchmark]

@@ -1,11 +1,15 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.Recovery;
+using Recovery.AuthServer.Sessions;
 using Recovery.AuthServer.Storage;
 using Recovery.V1;
 using OperationState = Recovery.V1.OperationState;
-using StoredOperationState = Recovery.AuthServer.Storage.OperationState;
+using StoredOperationState = Recovery.AuthServer.Operations.OperationState;
 
 namespace Recovery.AuthServer.IntegrationTests;
 

@@ -3,7 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
-using IAuthenticatorStore = Recovery.AuthServer.Storage.IAuthenticatorStore;
+using Recovery.AuthServer.Otp;
+using IAuthenticatorStore = Recovery.AuthServer.Otp.IAuthenticatorStore;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests;

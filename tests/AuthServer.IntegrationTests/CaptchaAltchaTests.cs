@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Otp;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests;

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
-using ICustomerStore = Recovery.AuthServer.Storage.ICustomerStore;
+using ICustomerStore = Recovery.AuthServer.Customers.ICustomerStore;
 
 namespace Recovery.AuthServer.IntegrationTests;
 

@@ -1,9 +1,11 @@
 using System.Text.RegularExpressions;
 using Grpc.Core;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Sessions;
 using Recovery.V1;
-using CredentialState = Recovery.AuthServer.Storage.CredentialState;
+using CredentialState = Recovery.AuthServer.Customers.CredentialState;
 
 namespace Recovery.AuthServer.IntegrationTests;
 

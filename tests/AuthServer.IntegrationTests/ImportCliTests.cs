@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Storage;
 using Recovery.Client;

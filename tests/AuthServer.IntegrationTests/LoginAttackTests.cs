@@ -2,9 +2,11 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Passwords;
+using Recovery.AuthServer.Sessions;
 using Recovery.AuthServer.Storage;
 using Recovery.V1;
 
@@ -92,7 +94,7 @@ public abstract class LoginAttackTests : IAsyncLifetime
         foreach (var node in cluster)
         {
             var after = await AnswerAsync(() => node.Api.LoginAsync(maria.UserCode, maria.InitialPassword));
-            Assert.Equal(credentials.State == global::Recovery.AuthServer.Storage.CredentialState.Blocked ? "CREDENTIALS_BLOCKED" : "OK", after);
+            Assert.Equal(credentials.State == global::Recovery.AuthServer.Customers.CredentialState.Blocked ? "CREDENTIALS_BLOCKED" : "OK", after);
         }
     }
 

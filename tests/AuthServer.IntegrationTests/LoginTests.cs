@@ -1,7 +1,9 @@
 using Grpc.Core;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Sessions;
 using Recovery.V1;
-using CredentialState = Recovery.AuthServer.Storage.CredentialState;
+using CredentialState = Recovery.AuthServer.Customers.CredentialState;
 
 namespace Recovery.AuthServer.IntegrationTests;
 

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Storage;

@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Sessions;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests;

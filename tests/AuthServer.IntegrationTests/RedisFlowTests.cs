@@ -3,6 +3,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Sessions;
 using Recovery.V1;
 using StackExchange.Redis;
 

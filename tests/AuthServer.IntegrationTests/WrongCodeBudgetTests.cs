@@ -6,9 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Sessions;
 using Recovery.V1;
-using IAuthenticatorStore = Recovery.AuthServer.Storage.IAuthenticatorStore;
-using IChallengeStore = Recovery.AuthServer.Storage.IChallengeStore;
+using IAuthenticatorStore = Recovery.AuthServer.Otp.IAuthenticatorStore;
+using IChallengeStore = Recovery.AuthServer.Otp.IChallengeStore;
 
 namespace Recovery.AuthServer.IntegrationTests;
 
@@ -266,7 +268,7 @@ public abstract class WrongCodeBudgetTests : IAsyncLifetime
     {
         var store = nodes[0].Factory.Services.GetRequiredService<IAuthenticatorStore>();
         var pending = await store.GetPendingAsync(Maria.Id, Now, CancellationToken.None).WaitAsync(RecoveryApi.Timeout);
-        return Assert.IsType<AuthServer.Storage.Authenticator>(pending).Id;
+        return Assert.IsType<AuthServer.Otp.Authenticator>(pending).Id;
     }
 
     // Each evaluated wrong code adds exactly one to its challenge's total; a try that is not evaluated adds nothing.

@@ -6,6 +6,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Passwords;
+using Recovery.AuthServer.Sessions;
 using Recovery.V1;
 
 namespace Recovery.Benchmarks.Scenarios;

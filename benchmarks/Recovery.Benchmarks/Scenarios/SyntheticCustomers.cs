@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Recovery.AuthServer.Cards;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Identity;
 using Recovery.AuthServer.Storage;
 

@@ -4,11 +4,14 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Security;
+using Recovery.AuthServer.Sessions;
 using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Access;
@@ -92,7 +95,7 @@ public sealed class AccessFlow(
     }
 
     private async Task<Outcome<LoginResult>> EvaluateLoginAsync(
-        LoginSubject subject, string tryId, int failedBefore, Storage.CustomerRecord? customer, CredentialRecord? credentials, string password,
+        LoginSubject subject, string tryId, int failedBefore, Customers.CustomerRecord? customer, CredentialRecord? credentials, string password,
         CallerContext caller, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (customer is null || credentials is null)
@@ -436,7 +439,7 @@ public sealed class AccessFlow(
         return OperationState.Cancelled;
     }
 
-    private async Task<Failure?> CheckNewPasswordAsync(ChangePasswordCommand command, Storage.CustomerRecord customer, CredentialRecord credentials, CancellationToken cancellationToken)
+    private async Task<Failure?> CheckNewPasswordAsync(ChangePasswordCommand command, Customers.CustomerRecord customer, CredentialRecord credentials, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
         var language = LanguageFor(command, customer);
@@ -495,7 +498,7 @@ public sealed class AccessFlow(
         return false;
     }
 
-    private async Task<OperationRecord> CreateOperationAsync(Storage.CustomerRecord customer, CredentialRecord credentials, string pendingHash, string description, Language language, string ticket, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<OperationRecord> CreateOperationAsync(Customers.CustomerRecord customer, CredentialRecord credentials, string pendingHash, string description, Language language, string ticket, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // 10^8 references against at most thousands open at once: a clash is rare, and a few
         // redraws make failure practically impossible.
@@ -550,7 +553,7 @@ public sealed class AccessFlow(
         return op.State == OperationState.Pending ? op : NotPending(op.State);
     }
 
-    private async Task<Storage.CustomerRecord?> CustomerOfTicketAsync(string ticket, CancellationToken cancellationToken)
+    private async Task<Customers.CustomerRecord?> CustomerOfTicketAsync(string ticket, CancellationToken cancellationToken)
     {
         var record = await sessions.TouchTicketAsync(TokenHash("ticket", ticket), time.GetUtcNow(), cancellationToken);
         if (record is null)
@@ -578,7 +581,7 @@ public sealed class AccessFlow(
             : InvalidCredentials();
     }
 
-    private static Language LanguageFor(ChangePasswordCommand command, Storage.CustomerRecord customer) =>
+    private static Language LanguageFor(ChangePasswordCommand command, Customers.CustomerRecord customer) =>
         command.Language ?? Languages.FromTag(customer.Language);
 
     private bool IsTemporaryPassword(CredentialRecord credentials, string password) =>

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Security;
+using Recovery.AuthServer.Sessions;
 using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Access;

@@ -4,7 +4,9 @@ using Recovery.AuthServer.Access;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Storage;
 

@@ -1,3 +1,5 @@
+using Recovery.AuthServer.Otp;
+
 namespace Recovery.AuthServer.Captcha;
 
 /// <summary>

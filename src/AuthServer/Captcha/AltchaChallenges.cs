@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Security;
 
 namespace Recovery.AuthServer.Captcha;

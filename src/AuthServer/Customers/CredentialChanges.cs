@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Customers;

@@ -4,6 +4,7 @@ using Recovery.AuthServer.Access;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Passwords;
+using Recovery.AuthServer.Sessions;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.Grpc;

@@ -65,7 +65,7 @@ public sealed class DirectoryGrpcService(CustomerDirectory directory, TimeProvid
         {
             CustomerId = status.CustomerId,
             UserCode = status.UserCode,
-            CredentialState = status.State == Storage.CredentialState.Blocked ? V1.CredentialState.Blocked : V1.CredentialState.Active,
+            CredentialState = status.State == Customers.CredentialState.Blocked ? V1.CredentialState.Blocked : V1.CredentialState.Active,
             PasswordChangeRequired = status.TemporaryPasswordExpiresAt is not null,
             TemporaryPasswordExpireTime = status.TemporaryPasswordExpiresAt?.ToTimestamp(),
             FailedLogins = status.FailedLogins,

@@ -6,6 +6,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.Security;
 using Recovery.AuthServer.Storage;
 using Recovery.V1;

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Recovery.AuthServer.Access;
+using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Passwords;
 using Recovery.V1;
 
@@ -10,12 +11,12 @@ public static class ProtoMapping
 {
     public static Timestamp ToTimestamp(this DateTimeOffset t) => Timestamp.FromDateTimeOffset(t);
 
-    public static V1.OperationState ToProto(this Storage.OperationState state) => state switch
+    public static V1.OperationState ToProto(this Operations.OperationState state) => state switch
     {
-        Storage.OperationState.Pending => V1.OperationState.Pending,
-        Storage.OperationState.Signed => V1.OperationState.Signed,
-        Storage.OperationState.Cancelled => V1.OperationState.Cancelled,
-        Storage.OperationState.Expired => V1.OperationState.Expired,
+        Operations.OperationState.Pending => V1.OperationState.Pending,
+        Operations.OperationState.Signed => V1.OperationState.Signed,
+        Operations.OperationState.Cancelled => V1.OperationState.Cancelled,
+        Operations.OperationState.Expired => V1.OperationState.Expired,
         _ => V1.OperationState.Unspecified,
     };
 

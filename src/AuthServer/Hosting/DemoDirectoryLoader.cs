@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Cards;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Identity;
 using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.Storage;

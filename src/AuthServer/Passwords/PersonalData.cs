@@ -1,4 +1,5 @@
 using System.Globalization;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Passwords;

@@ -4,6 +4,7 @@ using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Captcha;
 using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Identity;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Otp;

@@ -3,7 +3,9 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Sessions;
 using Recovery.AuthServer.Storage;
 using Recovery.V1;
 

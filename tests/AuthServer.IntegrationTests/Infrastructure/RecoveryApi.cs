@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using Recovery.AuthServer.Sessions;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.IntegrationTests.Storage;

@@ -1,3 +1,4 @@
+using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 

@@ -1,3 +1,4 @@
+using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 

@@ -1,3 +1,4 @@
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Security;
 using Recovery.AuthServer.Storage;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Channels;
+using Recovery.AuthServer.Otp;
 
 namespace Recovery.AuthServer.UnitTests.Channels;
 

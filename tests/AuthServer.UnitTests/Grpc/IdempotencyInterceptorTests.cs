@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Grpc;
+using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.UnitTests.TestSupport;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.UnitTests.TestSupport;

@@ -1,3 +1,4 @@
+using Recovery.AuthServer.Sessions;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.UnitTests.TestSupport;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Recovery.AuthServer.Otp;
 
 namespace Recovery.AuthServer.Storage.InMemory;
 

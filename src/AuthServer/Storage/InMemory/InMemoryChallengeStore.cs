@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Recovery.AuthServer.Otp;
 
 namespace Recovery.AuthServer.Storage.InMemory;
 

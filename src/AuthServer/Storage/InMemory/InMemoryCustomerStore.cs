@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Recovery.AuthServer.Customers;
 
 namespace Recovery.AuthServer.Storage.InMemory;
 

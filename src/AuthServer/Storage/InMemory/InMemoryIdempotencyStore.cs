@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.Security;
 
 namespace Recovery.AuthServer.Storage.InMemory;

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Recovery.AuthServer.Customers;
+using Recovery.AuthServer.Recovery;
 
 namespace Recovery.AuthServer.Storage.InMemory;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Recovery.AuthServer.Sessions;
 
 namespace Recovery.AuthServer.Storage.InMemory;
 

@@ -1,3 +1,5 @@
+using Recovery.AuthServer.Otp;
+
 namespace Recovery.AuthServer.Storage.InMemory;
 
 /// <summary>The wrong-code ledger in process memory; one lock makes each take and settle atomic over all its scopes.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Recovery.AuthServer.Customers;
 
 namespace Recovery.AuthServer.Storage.Redis;
 

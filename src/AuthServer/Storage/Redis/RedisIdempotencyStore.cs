@@ -1,3 +1,4 @@
+using Recovery.AuthServer.Idempotency;
 using StackExchange.Redis;
 
 namespace Recovery.AuthServer.Storage.Redis;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Recovery.AuthServer.Operations;
 using StackExchange.Redis;
 
 namespace Recovery.AuthServer.Storage.Redis;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Recovery.AuthServer.Sessions;
 using StackExchange.Redis;
 
 namespace Recovery.AuthServer.Storage.Redis;

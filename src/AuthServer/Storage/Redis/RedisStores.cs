@@ -1,5 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
+using Recovery.AuthServer.Customers;
+using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Recovery;
+using Recovery.AuthServer.Sessions;
 
 namespace Recovery.AuthServer.Storage.Redis;
 

@@ -1,3 +1,4 @@
+using Recovery.AuthServer.Otp;
 using StackExchange.Redis;
 
 namespace Recovery.AuthServer.Storage.Redis;

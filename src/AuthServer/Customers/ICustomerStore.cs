@@ -1,0 +1,68 @@
+namespace Recovery.AuthServer.Customers;
+
+/// <summary>Customers and their credentials. Mutations of credentials are atomic and named after their purpose.</summary>
+public interface ICustomerStore
+{
+    /// <summary>Adds a customer with initial credentials unless one with that id exists; false if it did.</summary>
+    Task<bool> AddIfAbsentAsync(CustomerRecord customer, CredentialRecord credentials, CancellationToken cancellationToken);
+
+    Task<CustomerRecord?> GetAsync(string customerId, CancellationToken cancellationToken);
+
+    Task<CustomerRecord?> FindByUserCodeAsync(string userCode, CancellationToken cancellationToken);
+
+    Task<CustomerRecord?> FindByCardAsync(string panHash, CancellationToken cancellationToken);
+
+    Task<CredentialRecord?> GetCredentialsAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>Counts a wrong password; at <paramref name="maxFailures"/> consecutive ones the credentials block.</summary>
+    Task<LoginFailure> RecordLoginFailureAsync(string customerId, int maxFailures, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes one login try for <paramref name="subject"/> before its password is evaluated, in one atomic step
+    /// (<see cref="LoginAttempts.Begin"/>); the try lasts until <paramref name="leaseEnd"/> at most. An unknown
+    /// subject's counter is created on first use and kept for its lifetime after each try.
+    /// </summary>
+    Task<LoginTryStart> BeginLoginAsync(LoginSubject subject, string tryId, DateTimeOffset now, DateTimeOffset leaseEnd, int maxFailures, CancellationToken cancellationToken);
+
+    /// <summary>The try's password was wrong: counted, and at <paramref name="maxFailures"/> the subject blocks (<see cref="LoginAttempts.Fail"/>).</summary>
+    Task<LoginFailure> FailLoginAsync(LoginSubject subject, string tryId, int maxFailures, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The try's password was right: gives the try back and clears the failures counted before it, unless the
+    /// credentials blocked meanwhile (then false: no session). Stores <paramref name="upgradedHash"/> if the
+    /// credentials are still at <paramref name="expectedVersion"/>.
+    /// </summary>
+    Task<bool> SucceedLoginAsync(string customerId, string tryId, int failedBefore, string? upgradedHash, long expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>The try ended without an evaluation (hashing refused, call cancelled): given back, not counted.</summary>
+    Task ReleaseLoginAsync(LoginSubject subject, string tryId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A confirmed recovery: unblocks, clears failures, retires the password into the history, installs
+    /// a temporary one, all in one atomic step recorded as change <paramref name="changeId"/>. Returns the new version. Applying the same change
+    /// again changes nothing and returns the version; a change already settled as dropped
+    /// (<see cref="SettleChangeAsync"/>) throws <see cref="StorageUnavailableException"/>, having changed nothing.
+    /// </summary>
+    Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, string changeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts a signed new password in force if the credentials are still at <paramref name="expectedVersion"/>,
+    /// recorded as change <paramref name="changeId"/> in the same atomic step. True if it is in force (now
+    /// or by an earlier call with the same change); false if the version moved on or the change was
+    /// settled as dropped.
+    /// </summary>
+    Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, string changeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether change <paramref name="changeId"/> was applied; if it was not, records it as dropped in
+    /// the same atomic step, so that it can never be applied afterwards. Decides, once and for good, what
+    /// happens to the messages held for that change (sent if applied, deleted if not).
+    /// </summary>
+    Task<bool> SettleChangeAsync(string customerId, string changeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Blocks the recovery procedure (not the login) for an escalating period, and at least until
+    /// <paramref name="atLeastUntil"/> when given; returns until when.
+    /// </summary>
+    Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken, DateTimeOffset? atLeastUntil = null);
+}

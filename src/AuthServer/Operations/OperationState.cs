@@ -1,0 +1,9 @@
+namespace Recovery.AuthServer.Operations;
+
+public enum OperationState
+{
+    Pending,
+    Signed,
+    Cancelled,
+    Expired,
+}

@@ -1,0 +1,37 @@
+namespace Recovery.AuthServer.Otp;
+
+/// <summary>
+/// Authenticator apps per customer: at most one pending enrolment and one confirmed authenticator.
+/// Every state change is one atomic check-and-set (one Lua script on Redis), so parallel calls can
+/// neither confirm twice nor accept the same TOTP step twice.
+/// </summary>
+public interface IAuthenticatorStore
+{
+    /// <summary>
+    /// Stores a pending enrolment, replacing any earlier pending one (the confirmed one stays until this is
+    /// confirmed), unless an earlier one, still valid, was created less than <paramref name="cooldown"/> before
+    /// this one: then nothing changes and the answer is when a new one may be stored (null when stored).
+    /// Check and save are one atomic step, so parallel enrolments cannot all pass the cooldown (each sends an SMS).
+    /// </summary>
+    Task<DateTimeOffset?> SavePendingAsync(Authenticator pending, TimeSpan cooldown, CancellationToken cancellationToken);
+
+    /// <summary>The pending enrolment, or null if none or lapsed at <paramref name="now"/>.</summary>
+    Task<Authenticator?> GetPendingAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<Authenticator?> GetConfirmedAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Atomically, for the pending enrolment <paramref name="enrollmentId"/>: with a
+    /// <paramref name="matchedStep"/>, makes it the confirmed authenticator with that step already used
+    /// (Verified); without, counts a failure and discards the enrolment at <paramref name="maxFailures"/>
+    /// (Incorrect, or Closed with JustClosed). NotFound if that enrolment is no longer pending.
+    /// </summary>
+    Task<VerifyResult> ConfirmAsync(string customerId, string enrollmentId, long? matchedStep, int maxFailures, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records <paramref name="timeStep"/> as used if it is later than the last used step of the confirmed
+    /// authenticator <paramref name="authenticatorId"/>; false (nothing changed) for a replay or if that
+    /// authenticator is no longer the confirmed one.
+    /// </summary>
+    Task<bool> TryUseStepAsync(string customerId, string authenticatorId, long timeStep, CancellationToken cancellationToken);
+}

@@ -1,0 +1,10 @@
+namespace Recovery.AuthServer.Otp;
+
+public enum ReissueStatus
+{
+    Reissued,
+    TooSoon,
+    LimitReached,
+    NotActive,
+    NotFound,
+}

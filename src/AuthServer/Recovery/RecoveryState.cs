@@ -1,0 +1,8 @@
+namespace Recovery.AuthServer.Recovery;
+
+public enum RecoveryState
+{
+    Open,
+    Completed,
+    Blocked,
+}

@@ -1,9 +1,0 @@
-namespace Recovery.AuthServer.Storage;
-
-public enum CredentialState
-{
-    Active,
-
-    /// <summary>Blocked by consecutive wrong passwords; a recovery unblocks it.</summary>
-    Blocked,
-}

@@ -1,9 +1,0 @@
-using System.Collections.Immutable;
-
-namespace Recovery.AuthServer.Storage;
-
-/// <summary>The login state of one subject: blocked or not, failures counted, and tries under way (id → lease end).</summary>
-public sealed record LoginCounter(bool Blocked, int Failed, ImmutableDictionary<string, DateTimeOffset> Tries)
-{
-    public static LoginCounter Empty { get; } = new(false, 0, ImmutableDictionary<string, DateTimeOffset>.Empty.WithComparers(StringComparer.Ordinal));
-}

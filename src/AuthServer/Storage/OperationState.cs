@@ -1,9 +1,0 @@
-namespace Recovery.AuthServer.Storage;
-
-public enum OperationState
-{
-    Pending,
-    Signed,
-    Cancelled,
-    Expired,
-}

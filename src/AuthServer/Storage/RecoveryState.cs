@@ -1,8 +1,0 @@
-namespace Recovery.AuthServer.Storage;
-
-public enum RecoveryState
-{
-    Open,
-    Completed,
-    Blocked,
-}
