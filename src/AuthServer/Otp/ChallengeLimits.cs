@@ -10,7 +10,7 @@ public sealed record ChallengeLimits(int MaxAttemptsPerCode, int MaxTotalFailure
     /// <summary>The longest wait an escalating cooldown reaches.</summary>
     public static readonly TimeSpan MaxCooldown = TimeSpan.FromHours(1);
 
-    public static ChallengeLimits From(Otp.OtpOptions o) =>
+    public static ChallengeLimits From(OtpOptions o) =>
         new(o.MaxAttemptsPerCode, o.MaxFailuresPerChallenge, o.CodeLifetime, o.ResendCooldown, o.MaxResends, o.ResendCooldownGrowth);
 
     /// <summary>The wait before the next resend once <paramref name="resends"/> resends were made (0: after the first code).</summary>

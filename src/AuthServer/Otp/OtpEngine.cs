@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Security;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Otp;
 
@@ -67,20 +66,8 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
     /// Expired (the last two only when <paramref name="otherFactorEnrolled"/> is false, as in VerifyAsync);
     /// null while a code could still be evaluated. Read only: used while waiting for a try budget.
     /// </summary>
-    public async Task<VerifyResult?> SettledAsync(string challengeId, bool otherFactorEnrolled, CancellationToken cancellationToken)
-    {
-        var c = await store.GetAsync(challengeId, cancellationToken);
-        return c switch
-        {
-            null => new VerifyResult(VerifyStatus.NotFound),
-            { State: ChallengeState.Used } => new VerifyResult(VerifyStatus.AlreadyUsed),
-            { State: ChallengeState.Closed } => new VerifyResult(VerifyStatus.Closed),
-            _ when otherFactorEnrolled => null,
-            { State: ChallengeState.Burned } => new VerifyResult(VerifyStatus.Burned),
-            _ when time.GetUtcNow() >= c.ExpiresAt => new VerifyResult(VerifyStatus.Expired),
-            _ => null,
-        };
-    }
+    public async Task<VerifyResult?> SettledAsync(string challengeId, bool otherFactorEnrolled, CancellationToken cancellationToken) =>
+        ChallengeRules.Settled(await store.GetAsync(challengeId, cancellationToken), time.GetUtcNow(), otherFactorEnrolled);
 
     /// <summary>The challenge as stored (its MAC, never a code), or null.</summary>
     public Task<Challenge?> GetAsync(string challengeId, CancellationToken cancellationToken) => store.GetAsync(challengeId, cancellationToken);

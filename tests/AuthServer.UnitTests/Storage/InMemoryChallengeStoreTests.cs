@@ -47,17 +47,4 @@ public class InMemoryChallengeStoreTests
         Assert.Null(await store.GetAsync("a", ct));
         Assert.NotNull(await store.GetAsync("b", ct));
     }
-
-    [Fact]
-    public async Task CloseAsync_Burned_ClosesIt()
-    {
-        await store.CreateAsync(Challenge("a"), ct);
-        for (var i = 0; i < 3; i++)
-        {
-            await store.VerifyAsync("a", new byte[32], time.GetUtcNow(), Limits, ct);
-        }
-
-        Assert.True(await store.CloseAsync("a", ct));
-        Assert.Equal(ChallengeState.Closed, (await store.GetAsync("a", ct))!.State);
-    }
 }

@@ -8,6 +8,11 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// only the keyed hash (HMAC) of the code, never the code. Every check-and-update is one Lua script
 /// on that one key, so it is atomic and runs on Cluster.
 /// </summary>
+/// <remarks>
+/// The rules are <see cref="ChallengeRules"/>'s: each script mirrors one of its functions line for line (the
+/// comments name the function and the branch), and the table of cases in tests/Shared/Otp/ChallengeRuleCases.cs
+/// runs on the functions and on this store alike, so a script that drifts from its function fails a case.
+/// </remarks>
 public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time) : IChallengeStore
 {
     /// <summary>Kept past its code's expiry so that late tries answer "expired", not "not found" (as in memory).</summary>
@@ -22,16 +27,19 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         return 1
         """;
 
+    // ChallengeRules.Verify.
     // ARGV: presented MAC, now (µs), max attempts per code, max total failures, count while inactive (1/0).
     // Returns {status, attempts remaining, just closed (1/0), counted (1/0)}.
     private const string VerifyScript = """
         local c = redis.call('HMGET', KEYS[1], 'st', 'exp', 'mac', 'cf', 'tf')
         local st = c[1]
+        -- Verify: the switch on the state (no challenge, used, closed).
         if not st then return {'NotFound', 0, 0} end
         if st == 'Used' then return {'AlreadyUsed', 0, 0} end
         if st == 'Closed' then return {'Closed', 0, 0} end
         local usable = st == 'Active' and tonumber(ARGV[2]) < tonumber(c[2])
         local countInactive = ARGV[5] == '1'
+        -- Verify: a dead code evaluates and counts nothing.
         if not usable and not countInactive then
           if st == 'Burned' then return {'Burned', 0, 0} end
           return {'Expired', 0, 0}
@@ -41,6 +49,7 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         -- cannot choose a code whose HMAC shares a prefix, so the timing reveals nothing about the code.
         -- It is always made, even when the code cannot win, so the work does not depend on the state.
         local equal = c[3] == ARGV[1]
+        -- Verify: a right code on a usable challenge marks it used.
         if usable and equal then
           redis.call('HSET', KEYS[1], 'st', 'Used')
           return {'Verified', 0, 0}
@@ -50,10 +59,12 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         local cf = tonumber(c[4])
         if usable then cf = cf + 1 end
         local tf = tonumber(c[5]) + 1
+        -- Verify: the try that reaches the total closes the challenge (JustClosed once).
         if tf >= maxTotal then
           redis.call('HSET', KEYS[1], 'cf', cf, 'tf', tf, 'st', 'Closed')
           return {'Closed', 0, 1, 1}
         end
+        -- Verify: otherwise counted; the code burns at its own limit.
         local burned = st == 'Burned' or (usable and cf >= maxAttempts)
         local newState = 'Active'
         if burned then newState = 'Burned' end
@@ -63,6 +74,7 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         return {'Incorrect', math.min(maxAttempts - cf, maxTotal - tf), 0, 1}
         """;
 
+    // ChallengeRules.AcceptOtherFactor.
     private const string AcceptOtherFactorScript = """
         local st = redis.call('HGET', KEYS[1], 'st')
         if not st then return 'NotFound' end
@@ -72,6 +84,7 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         return 'Verified'
         """;
 
+    // ChallengeRules.Reissue, its checks in the same order.
     // ARGV: new MAC, now (µs), max resends, new expiry (µs), TTL (ms), then for k = 1..max resends the next
     // resend time (µs) after the k-th resend (escalating cooldowns are computed in .NET, not in Lua floats).
     // Returns {status, mac, exp, rat, rs, cf, tf, st} with the fields after the step.
@@ -98,10 +111,12 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         return r
         """;
 
+    // ChallengeRules.Close.
     private const string CloseScript = """
         local st = redis.call('HGET', KEYS[1], 'st')
         if not st then return 1 end
         if st == 'Used' then return 0 end
+        if st == 'Closed' then return 1 end
         redis.call('HSET', KEYS[1], 'st', 'Closed')
         return 1
         """;
