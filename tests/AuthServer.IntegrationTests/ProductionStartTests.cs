@@ -60,6 +60,33 @@ public sealed partial class ProductionStartTests
     }
 
     [Fact]
+    public async Task Start_NestedRateLimitOutOfRange_BothKeysOneLineEachExitCodeTwo()
+    {
+        // The reproduction: the server used to start with these, although RateLimitRule's attributes say
+        // 1–1,000,000 calls and a period of at least 1 s (nested options were not validated).
+        await using var server = ServerProcess.Start($"http://127.0.0.1:{ServerProcess.FreePort()}", new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["RateLimits__PerCard__Limit"] = "5000000",
+            ["RateLimits__PerCard__Period"] = "00:00:00.001",
+        });
+
+        var exitCode = await server.ExitCodeAsync(StartTimeout);
+
+        var output = server.Stdout + server.Stderr;
+        Assert.True(exitCode == 2, $"exit code {exitCode}: {output}");
+        var lines = server.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(
+            [
+                "AuthServer cannot start; configuration errors:",
+                "RateLimits:PerCard:Limit: The field Limit must be between 1 and 1000000.",
+                "RateLimits:PerCard:Period: The field Period must be between 00:00:01 and 7.00:00:00.",
+            ],
+            lines);
+        Assert.DoesNotMatch(StackFrame(), output);
+    }
+
+    [Fact]
     public async Task Start_PrometheusUrlsSet_ScrapeAnswersOnItsPortAndTheGrpcPortDoesNot()
     {
         var grpcPort = ServerProcess.FreePort();

@@ -29,7 +29,8 @@ public static class NotificationExtensions
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration[SmtpOptions.Section + ":Host"]))
         {
-            builder.Services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<SmtpOptions>, ValidateSmtpOptions>();
             builder.Services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
             builder.Services.AddSingleton<SmtpEmailSender>();
             builder.Services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<SmtpEmailSender>());

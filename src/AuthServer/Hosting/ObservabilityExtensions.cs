@@ -23,8 +23,8 @@ public static class ObservabilityExtensions
     /// </summary>
     public static IHostApplicationBuilder AddRecoveryObservability(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ObservabilityOptions>().Bind(builder.Configuration.GetSection(ObservabilityOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ObservabilityOptions>().Bind(builder.Configuration.GetSection(ObservabilityOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ObservabilityOptions>, ValidateObservabilityOptions>();
         builder.Services.AddSingleton<IValidateOptions<ObservabilityOptions>, ObservabilityOptionsValidator>();
 
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]);

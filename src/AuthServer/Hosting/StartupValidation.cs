@@ -91,30 +91,52 @@ public static partial class StartupValidation
     }
 
     /// <summary>
-    /// Data-annotation failures named by configuration key ("Secrets:CodeKey: The CodeKey field is required."), and
-    /// dropped where the class's own validator already says more about the same key.
+    /// Data-annotation failures named by configuration key ("Secrets:CodeKey: The CodeKey field is required.",
+    /// "RateLimits:PerCard:Limit: The field Limit must be between 1 and 1000000."), and dropped where the class's own
+    /// validator already says more about the same key.
     /// </summary>
+    /// <remarks>
+    /// The generated validators report "Member: The field Type.Path.To.Member …" (the display name is the member's path
+    /// from the options class, list items as <c>Items[0]</c>); an operator knows configuration keys, not C# paths.
+    /// </remarks>
     private static IEnumerable<string> Readable(Type type, IEnumerable<string> failures)
     {
         var section = type.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string;
-        var all = failures.ToList();
-        foreach (var failure in all)
+        var all = failures.Select(f => Keyed(type, section, f)).ToList();
+        foreach (var (failure, key) in all)
         {
-            var match = DataAnnotationFailure().Match(failure);
-            if (!match.Success)
+            if (key is null)
             {
                 yield return failure;
-                continue;
             }
-
-            var key = (section is null ? "" : section + ":") + match.Groups["member"].Value.Replace('.', ':');
-            if (!all.Any(f => f != failure && f.StartsWith(key + " ", StringComparison.Ordinal)))
+            else if (!all.Any(other => other.Failure != failure && other.Failure.StartsWith(key + " ", StringComparison.Ordinal)))
             {
-                yield return $"{key}: {match.Groups["error"].Value}";
+                yield return failure;
             }
         }
     }
 
-    [GeneratedRegex(@"^DataAnnotation validation failed for '[^']*' members: '(?<member>[^']*)' with the error: '(?<error>.*)'\.$", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex DataAnnotationFailure();
+    /// <summary>A generated validator's failure rewritten with its configuration key, and that key; else as it came, no key.</summary>
+    private static (string Failure, string? Key) Keyed(Type type, string? section, string failure)
+    {
+        var match = GeneratedFailure().Match(failure);
+        var prefix = type.Name + ".";
+        var at = match.Success ? match.Groups["error"].Value.IndexOf(prefix, StringComparison.Ordinal) : -1;
+        if (at < 0)
+        {
+            return (failure, null);
+        }
+
+        var error = match.Groups["error"].Value;
+        var path = MemberPath().Match(error, at + prefix.Length).Value;
+        var member = match.Groups["member"].Value;
+        var key = (section is null ? "" : section + ":") + path.Replace("[", ":", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal).Replace('.', ':');
+        return ($"{key}: {error.Remove(at, prefix.Length + path.Length).Insert(at, member)}", key);
+    }
+
+    [GeneratedRegex(@"^(?<member>[A-Za-z0-9_]+): (?<error>.*)$", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex GeneratedFailure();
+
+    [GeneratedRegex(@"\G[A-Za-z0-9_.\[\]]*[A-Za-z0-9_\]]", RegexOptions.CultureInvariant)]
+    private static partial Regex MemberPath();
 }

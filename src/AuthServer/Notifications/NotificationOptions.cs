@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Recovery.AuthServer.Notifications;
 
@@ -46,6 +47,7 @@ public sealed class NotificationOptions
     /// bank pay for and a customer's phone receive, without a flow answering differently (no enumeration).
     /// </summary>
     [Required]
+    [ValidateObjectMembers]
     public RateLimiting.RateLimitRule SmsPerPhone { get; set; } = RateLimiting.RateLimitRule.Of(20, TimeSpan.FromHours(24));
 
     public DevSinkOptions DevSink { get; set; } = new();

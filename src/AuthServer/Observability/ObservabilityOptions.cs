@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Recovery.AuthServer.Observability;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace Recovery.AuthServer.Observability;
 public sealed class ObservabilityOptions
 {
     public const string Section = "Observability";
+
+    [ValidateObjectMembers]
 
     public TracingOptions Tracing { get; set; } = new();
 

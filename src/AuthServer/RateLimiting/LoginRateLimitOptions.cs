@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Recovery.AuthServer.RateLimiting;
 
@@ -14,13 +15,16 @@ public sealed class LoginRateLimitOptions
 
     /// <summary>Per user code (keyed hash). Default 10 per hour: five tries block anyway; this bounds the rest.</summary>
     [Required]
+    [ValidateObjectMembers]
     public RateLimitRule PerUserCode { get; set; } = RateLimitRule.Of(10, TimeSpan.FromHours(1));
 
     /// <summary>Per customer address as reported by the channel (<c>x-client-address</c>). Default 60 per hour.</summary>
     [Required]
+    [ValidateObjectMembers]
     public RateLimitRule PerClientAddress { get; set; } = RateLimitRule.Of(60, TimeSpan.FromHours(1));
 
     /// <summary>Per channel (<c>x-channel</c>). Default 1000 per second.</summary>
     [Required]
+    [ValidateObjectMembers]
     public RateLimitRule PerChannel { get; set; } = RateLimitRule.Of(1000, TimeSpan.FromSeconds(1));
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Recovery.AuthServer.Storage;
 
@@ -11,6 +12,8 @@ public sealed class StorageOptions
     [Required]
     [RegularExpression("^(InMemory|Redis)$")]
     public string Provider { get; set; } = "InMemory";
+
+    [ValidateObjectMembers]
 
     public RedisStorageOptions Redis { get; set; } = new();
 

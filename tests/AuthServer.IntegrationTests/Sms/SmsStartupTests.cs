@@ -36,7 +36,7 @@ public sealed partial class SmsStartupTests
 
         var output = bad.Stdout + bad.Stderr;
         Assert.True(badExit == 2, $"exit code {badExit}: {output}");
-        Assert.Contains("Notifications:Sms:Providers:0: The Password field is required.", bad.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Notifications:Sms:Providers:0:Password: The Password field is required.", bad.Stderr, StringComparison.Ordinal);
         Assert.Contains("Notifications:Sms:Providers:1:BaseUrl must be an absolute http or https URL.", bad.Stderr, StringComparison.Ordinal);
         Assert.Contains("Notifications:Sms:Providers: the name 'gw' is used twice.", bad.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, output, StringComparison.Ordinal);

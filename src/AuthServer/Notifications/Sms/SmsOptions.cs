@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Recovery.AuthServer.Notifications.Sms;
 
@@ -11,6 +12,7 @@ public sealed class SmsOptions
     /// The providers, tried in this order for each SMS. Empty (default): no SMS gateway (the development sink or the
     /// logging stand-in only), which Production refuses.
     /// </summary>
+    [ValidateEnumeratedItems]
     public List<SmsProviderOptions> Providers { get; set; } = [];
 
     public SmsDeliveryReportOptions DeliveryReports { get; set; } = new();

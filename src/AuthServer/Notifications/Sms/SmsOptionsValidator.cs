@@ -1,12 +1,11 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Recovery.AuthServer.Notifications.Sms;
 
 /// <summary>
-/// Checks each provider of <c>Notifications:Sms:Providers</c> (data annotations are not applied to list items by
-/// themselves), that names are unique, and that the delivery report addresses are HTTP URLs. Messages name keys,
-/// never values: a value may be a password.
+/// Checks what the providers' data annotations cannot say (checked by <see cref="ValidateSmsOptions"/> through
+/// <c>[ValidateEnumeratedItems]</c>): URLs are HTTP, timeouts are ordered, names are unique, and the delivery report
+/// addresses are HTTP URLs. Messages name keys, never values: a value may be a password.
 /// </summary>
 public sealed class SmsOptionsValidator : IValidateOptions<SmsOptions>
 {
@@ -17,12 +16,6 @@ public sealed class SmsOptionsValidator : IValidateOptions<SmsOptions>
         {
             var provider = options.Providers[i];
             var key = $"{SmsOptions.Section}:Providers:{i}";
-            var results = new List<ValidationResult>();
-            if (!Validator.TryValidateObject(provider, new ValidationContext(provider), results, validateAllProperties: true))
-            {
-                failures.AddRange(results.Select(r => $"{key}: {r.ErrorMessage}"));
-            }
-
             if (provider.BaseUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
             {
                 failures.Add($"{key}:BaseUrl must be an absolute http or https URL.");
