@@ -4,19 +4,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Access;
 using Recovery.AuthServer.Audit;
-using Recovery.AuthServer.Captcha;
 using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Common;
-using Recovery.AuthServer.Customers;
-using Recovery.AuthServer.Idempotency;
-using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.Passwords.Strength;
-using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Security;
-using Recovery.AuthServer.Sessions;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.Storage.Redis;
@@ -25,28 +19,22 @@ namespace Recovery.AuthServer.Hosting;
 
 public static class DomainExtensions
 {
-    /// <summary>The stores: embedded in memory (default) or shared on Redis (<c>Storage:Provider</c>).</summary>
+    /// <summary>
+    /// The stores, the outbox and the rate limiter: embedded in memory (default) or shared on Redis
+    /// (<c>Storage:Provider</c>). Exactly one provider registers them, each the same set of services.
+    /// </summary>
     public static IHostApplicationBuilder AddRecoveryStorage(this IHostApplicationBuilder builder)
     {
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (storage.UsesRedis)
         {
-            builder.Services.AddSingleton<RedisConnection>();
-            builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
-            RedisStores.Register(builder.Services);
-            return builder;
+            RedisStorage.AddTo(builder.Services);
+        }
+        else
+        {
+            InMemoryStorage.AddTo(builder.Services);
         }
 
-        builder.Services.AddSingleton<ICustomerStore, InMemoryCustomerStore>();
-        builder.Services.AddSingleton<IRecoveryStore, InMemoryRecoveryStore>();
-        builder.Services.AddSingleton<IOperationStore, InMemoryOperationStore>();
-        builder.Services.AddSingleton<ISessionStore, InMemorySessionStore>();
-        builder.Services.AddSingleton<IChallengeStore, InMemoryChallengeStore>();
-        builder.Services.AddSingleton<IAuthenticatorStore, InMemoryAuthenticatorStore>();
-        builder.Services.AddSingleton<IRateLimiter, InMemoryRateLimiter>();
-        builder.Services.AddSingleton<IWrongCodeLedger, InMemoryWrongCodeLedger>();
-        builder.Services.AddSingleton<IIdempotencyStore, InMemoryIdempotencyStore>();
-        builder.Services.AddSingleton<ICaptchaReplayStore, InMemoryCaptchaReplayStore>();
         return builder;
     }
 

@@ -1,13 +1,11 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Notifications.Sms;
-using Recovery.AuthServer.Storage.InMemory;
 
 namespace Recovery.AuthServer.Hosting;
 
@@ -15,10 +13,7 @@ public static class NotificationExtensions
 {
     public static IHostApplicationBuilder AddRecoveryNotifications(this IHostApplicationBuilder builder)
     {
-        // TryAdd: the embedded outbox is the default; a storage provider registered earlier (Redis) wins.
-        builder.Services.AddSingleton<ChannelNotificationOutbox>();
-        builder.Services.TryAddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<ChannelNotificationOutbox>());
-        builder.Services.TryAddSingleton<INotificationOutboxReader>(sp => sp.GetRequiredService<ChannelNotificationOutbox>());
+        // The outbox and the SMS delivery records are the storage provider's (AddRecoveryStorage).
         builder.Services.AddSingleton<NotificationTexts>();
         builder.Services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationTextsValidator>();
         builder.Services.AddSingleton<INotificationSender, LoggingNotificationSender>();
@@ -48,7 +43,6 @@ public static class NotificationExtensions
     private static void AddSmsProviders(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.TryAddSingleton<ISmsDeliveryStore, InMemorySmsDeliveryStore>();
         services.AddSingleton<SmsMetrics>();
         services.AddSingleton<SmsProviders>();
         services.AddSingleton<SmsDeliveryReports>();

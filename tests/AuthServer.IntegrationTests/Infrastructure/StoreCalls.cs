@@ -4,12 +4,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.RateLimiting;
+using Recovery.AuthServer.Storage.InMemory;
 
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Every call the flows make on a store interface (every <c>Storage</c> interface, the rate limiter and the
-/// outbox), in order, recorded by a counting decorator (<see cref="DispatchProxy"/>) around whichever provider
+/// Every call the flows make on a store interface (every interface a storage provider registers: the stores,
+/// the rate limiter, the outbox), in order, recorded by a counting decorator (<see cref="DispatchProxy"/>) around whichever provider
 /// is registered. The notification dispatcher is removed, so the only calls are those of the RPCs under test.
 /// </summary>
 internal sealed class StoreCalls
@@ -45,9 +46,15 @@ internal sealed class StoreCalls
             services.Remove(d);
         }
 
+        // Every interface a storage provider registers for the modules: the same set for both providers
+        // (ProviderRegistrationTests), so the in-memory one names it.
+        var provided = InMemoryStorage.AddTo(new ServiceCollection())
+            .Select(d => d.ServiceType)
+            .Where(t => t.IsInterface && t.Assembly == typeof(IRateLimiter).Assembly)
+            .ToHashSet();
         var types = services
             .Select(d => d.ServiceType)
-            .Where(t => t.IsInterface && (t.Namespace == "Recovery.AuthServer.Storage" || t == typeof(IRateLimiter) || t == typeof(INotificationOutbox)))
+            .Where(provided.Contains)
             .Distinct()
             .ToList();
         var decorate = typeof(StoreCalls).GetMethod(nameof(Decorate), BindingFlags.NonPublic | BindingFlags.Instance)!;

@@ -1,4 +1,5 @@
 using Recovery.AuthServer.RateLimiting;
+using Recovery.AuthServer.Storage.InMemory;
 
 namespace Recovery.AuthServer.IntegrationTests.Storage;
 

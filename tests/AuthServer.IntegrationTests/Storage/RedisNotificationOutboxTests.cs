@@ -10,6 +10,7 @@ using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Security;
 using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.Storage.Redis;
 using StackExchange.Redis;
 

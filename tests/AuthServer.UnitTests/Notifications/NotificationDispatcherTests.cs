@@ -5,6 +5,7 @@ using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Notifications.Sms;
 using Recovery.AuthServer.RateLimiting;
+using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.UnitTests.TestSupport;
 
 namespace Recovery.AuthServer.UnitTests.Notifications;
@@ -17,7 +18,7 @@ public sealed class NotificationDispatcherTests
     public async Task SmsBeyondThePhonesCap_DroppedAndAuditedWhileOtherPhonesAndEmailsGoThrough()
     {
         var options = Options.Create(new NotificationOptions { SmsPerPhone = RateLimitRule.Of(2, TimeSpan.FromHours(24)) });
-        var outbox = new ChannelNotificationOutbox(options);
+        var outbox = new InMemoryNotificationOutbox(options);
         var sender = new CountingSender();
         var audit = new ListAuditLog();
         using var dispatcher = new NotificationDispatcher(
@@ -48,7 +49,7 @@ public sealed class NotificationDispatcherTests
     public async Task PermanentRejection_NotRetriedAndAudited_WhileTheNextMessageGoesThroughWithItsOutboxId()
     {
         var options = Options.Create(new NotificationOptions { MaxDeliveryAttempts = 5 });
-        var outbox = new ChannelNotificationOutbox(options);
+        var outbox = new InMemoryNotificationOutbox(options);
         var sender = new CountingSender { RejectCode = "1" };
         var audit = new ListAuditLog();
         using var dispatcher = new NotificationDispatcher(
@@ -79,7 +80,7 @@ public sealed class NotificationDispatcherTests
     {
         // A cap of one per phone: a decoy that counted toward it would stop the real SMS to the same number.
         var options = Options.Create(new NotificationOptions { SmsPerPhone = RateLimitRule.Of(1, TimeSpan.FromHours(24)) });
-        var outbox = new ChannelNotificationOutbox(options);
+        var outbox = new InMemoryNotificationOutbox(options);
         var sender = new CountingSender();
         var audit = new ListAuditLog();
         using var dispatcher = new NotificationDispatcher(

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Observability;
+using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.UnitTests.TestSupport;
 
 namespace Recovery.AuthServer.UnitTests.Observability;
@@ -33,7 +34,7 @@ public sealed class RecoveryMetricsTests
     [Fact]
     public async Task Gauges_ReadTheArgon2GateAndTheOutboxAsTheyAre()
     {
-        var outbox = new ChannelNotificationOutbox(Options.Create(new NotificationOptions()));
+        var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions()));
         using var metrics = new TestMetrics(outbox: outbox);
         using var running = new MetricCollector<int>(metrics.Factory, RecoveryMetrics.MeterName, "recovery.argon2.running");
         using var queued = new MetricCollector<int>(metrics.Factory, RecoveryMetrics.MeterName, "recovery.argon2.queued");

@@ -5,6 +5,7 @@ using Recovery.AuthServer.Grpc;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Observability;
 using Recovery.AuthServer.Passwords;
+using Recovery.AuthServer.Storage.InMemory;
 
 namespace Recovery.AuthServer.UnitTests.TestSupport;
 
@@ -19,7 +20,7 @@ internal sealed class TestMetrics : IDisposable
         Metrics = new RecoveryMetrics(
             services.GetRequiredService<IMeterFactory>(),
             Gate,
-            outbox ?? new ChannelNotificationOutbox(Options.Create(new NotificationOptions())),
+            outbox ?? new InMemoryNotificationOutbox(Options.Create(new NotificationOptions())),
             new AdmissionGate(Options.Create(new AdmissionOptions())));
     }
 

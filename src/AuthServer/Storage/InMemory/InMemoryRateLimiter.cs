@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Recovery.AuthServer.RateLimiting;
 
-namespace Recovery.AuthServer.RateLimiting;
+namespace Recovery.AuthServer.Storage.InMemory;
 
 /// <summary>GCRA buckets in process memory; one lock makes the all-or-nothing step atomic.</summary>
 public sealed class InMemoryRateLimiter : IRateLimiter

@@ -1,14 +1,15 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Notifications;
 
-namespace Recovery.AuthServer.Notifications;
+namespace Recovery.AuthServer.Storage.InMemory;
 
 /// <summary>
 /// The embedded outbox: a bounded in-process queue. It does not survive a restart; the Redis provider
 /// adds that. Flows check <see cref="HasRoomFor"/> first; if a race fills it anyway, enqueuing throws
 /// (having queued none of the call's messages) rather than silently dropping one.
 /// </summary>
-public sealed class ChannelNotificationOutbox(IOptions<NotificationOptions> options) : INotificationOutbox, INotificationOutboxReader
+public sealed class InMemoryNotificationOutbox(IOptions<NotificationOptions> options) : INotificationOutbox, INotificationOutboxReader
 {
     private readonly Channel<Notification> queue = Channel.CreateBounded<Notification>(
         new BoundedChannelOptions(options.Value.OutboxCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Storage.InMemory;
 
-namespace Recovery.AuthServer.UnitTests.Notifications;
+namespace Recovery.AuthServer.UnitTests.Storage;
 
-public class ChannelNotificationOutboxTests
+public class InMemoryNotificationOutboxTests
 {
     private static Notification Sms(int i) =>
         new(NotificationChannel.Sms, "+34600000000", NotificationTemplates.RecoveryCode, new Dictionary<string, string> { ["code"] = i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture) }, "text", "es-ES");
@@ -11,7 +12,7 @@ public class ChannelNotificationOutboxTests
     [Fact]
     public async Task HasRoomFor_FillsToCapacity_ThenRefusesAndEnqueueThrows()
     {
-        var outbox = new ChannelNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));
+        var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));
         for (var i = 0; i < 99; i++)
         {
             await outbox.EnqueueAsync(Sms(i), CancellationToken.None);
@@ -29,7 +30,7 @@ public class ChannelNotificationOutboxTests
     [Fact]
     public async Task HasRoomFor_AfterTheDispatcherReads_HasRoomAgain()
     {
-        var outbox = new ChannelNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));
+        var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));
         for (var i = 0; i < 100; i++)
         {
             await outbox.EnqueueAsync(Sms(i), CancellationToken.None);
@@ -43,7 +44,7 @@ public class ChannelNotificationOutboxTests
     [Fact]
     public async Task EnqueueAsync_BatchLargerThanTheRoomLeft_QueuesNoneOfIt()
     {
-        var outbox = new ChannelNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));
+        var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));
         for (var i = 0; i < 99; i++)
         {
             await outbox.EnqueueAsync(Sms(i), CancellationToken.None);
@@ -59,7 +60,7 @@ public class ChannelNotificationOutboxTests
     [Fact]
     public async Task EnqueueAsync_PairsFromManyThreadsAtTheEdge_NeverSplitsAPair()
     {
-        var outbox = new ChannelNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 101 }));
+        var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 101 }));
 
         // 200 pairs race for room for 50 pairs and a half: each pair lands whole or not at all.
         var attempts = Enumerable.Range(0, 200).Select(i => Task.Run(async () =>

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.RateLimiting;
+using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.UnitTests.TestSupport;
 
-namespace Recovery.AuthServer.UnitTests.RateLimiting;
+namespace Recovery.AuthServer.UnitTests.Storage;
 
 public class InMemoryRateLimiterTests
 {
