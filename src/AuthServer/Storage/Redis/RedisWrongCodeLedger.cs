@@ -11,10 +11,13 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// <remarks>
 /// Every scope shares the one tag <c>{wc}</c>, so the scopes of one try (a card and a document) sit in one
 /// Cluster slot and one script takes from all or none, as the rate limiter's <c>{rl}</c> does. Scope names
-/// hold no secret in clear: cards and documents are keyed hashes, customers are their ids.
+/// hold no secret in clear: cards and documents are keyed hashes, customers are their ids. The rules are
+/// <see cref="WrongCodeRules"/>'s: each script mirrors one of its functions (the comments name it), and the table
+/// of cases in tests/Shared/Otp/WrongCodeRuleCases.cs runs on the functions and on this ledger alike.
 /// </remarks>
 public sealed class RedisWrongCodeLedger(RedisConnection redis) : IWrongCodeLedger
 {
+    // WrongCodeRules.Take.
     // ARGV: now, window, pending timeout (µs), limit, token. Returns {1} when taken, else {0, busy (1/0), frees at (µs)}.
     private const string TakeScript = """
         local now = tonumber(ARGV[1])
@@ -23,6 +26,8 @@ public sealed class RedisWrongCodeLedger(RedisConnection redis) : IWrongCodeLedg
         local limit = tonumber(ARGV[4])
         local refused, busy, frees = false, 0, 0
         for i = 1, #KEYS do
+          -- Take: a scope holding the limit inside the window refuses; busy while one of its tries is pending and
+          -- not stale; it frees a try when its oldest entry leaves the window (the latest such time over the scopes).
           redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('%.0f', now - window))
           if redis.call('ZCARD', KEYS[i]) >= limit then
             refused = true
@@ -34,6 +39,7 @@ public sealed class RedisWrongCodeLedger(RedisConnection redis) : IWrongCodeLedg
           end
         end
         if refused then return {0, busy, string.format('%.0f', frees)} end
+        -- Take: otherwise a pending entry in every scope (all or none).
         for i = 1, #KEYS do
           redis.call('ZADD', KEYS[i], string.format('%.0f', now), 'p:' .. ARGV[5])
           redis.call('PEXPIRE', KEYS[i], math.ceil(window / 1000) + 60000)
@@ -41,6 +47,7 @@ public sealed class RedisWrongCodeLedger(RedisConnection redis) : IWrongCodeLedg
         return {1}
         """;
 
+    // WrongCodeRules.Settle.
     // ARGV: now, window, pending timeout (µs), limit, token, counted (1/0).
     // Returns {just filled (1/0), full until (µs, 0 when no scope is full)}.
     private const string SettleScript = """
@@ -50,13 +57,15 @@ public sealed class RedisWrongCodeLedger(RedisConnection redis) : IWrongCodeLedg
         local limit = tonumber(ARGV[4])
         local justFilled, fullUntil = 0, 0
         for i = 1, #KEYS do
+          -- Settle: the window first; a try that has left it is gone, with nothing left to settle.
+          redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('%.0f', now - window))
           local at = redis.call('ZSCORE', KEYS[i], 'p:' .. ARGV[5])
           if at then
             redis.call('ZREM', KEYS[i], 'p:' .. ARGV[5])
             if ARGV[6] == '1' then
               redis.call('ZADD', KEYS[i], at, 'c:' .. ARGV[5])
               redis.call('PEXPIRE', KEYS[i], math.ceil(window / 1000) + 60000)
-              redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('%.0f', now - window))
+              -- Settle: wrong codes, and pending tries older than the timeout, count toward the fill.
               local entries = redis.call('ZRANGE', KEYS[i], 0, -1, 'WITHSCORES')
               local wrong, oldest = 0, nil
               for j = 1, #entries, 2 do
@@ -95,7 +104,7 @@ public sealed class RedisWrongCodeLedger(RedisConnection redis) : IWrongCodeLedg
     [
         RedisTime.ToMicros(now),
         window.Ticks / TimeSpan.TicksPerMicrosecond,
-        InMemory.InMemoryWrongCodeLedger.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
+        WrongCodeRules.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
         limit,
         token,
     ];
