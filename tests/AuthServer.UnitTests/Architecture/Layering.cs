@@ -86,7 +86,6 @@ internal static class Layering
         ("Observability", "Passwords"),
         ("Passwords", "Customers"),
         ("Storage.InMemory", "Storage.Redis"),
-        ("Storage.Redis", "Storage.InMemory"),
     };
 
     /// <summary>Other assemblies' namespaces (by prefix) that only the listed units may use: the domain never sees the wire or Redis.</summary>
