@@ -18,6 +18,7 @@ builder.AddRecoveryOptions()
     .AddRecoveryDomain()
     .AddRecoveryNotifications()
     .AddRecoveryGrpc()
+    .AddRecoveryAuthentication()
     .AddRecoveryObservability();
 
 var optionsTypes = StartupValidation.OptionsTypes(builder.Services);
@@ -30,6 +31,7 @@ if (await StartupValidation.CollectAndBindAsync(app.Services, optionsTypes) is {
     return StartupValidation.ExitCode;
 }
 
+app.UseRecoveryAuthentication();
 app.MapRecoveryEndpoints();
 
 try

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Access;
 using Recovery.AuthServer.Common;
@@ -10,6 +11,7 @@ using Recovery.V1;
 namespace Recovery.AuthServer.Grpc;
 
 /// <summary>Adapter for steps 4–6: validate shape, call <see cref="AccessFlow"/>, map back.</summary>
+[Authorize(Policy = CredentialSchemes.Channel)]
 public sealed class AccessGrpcService(AccessFlow flow, AuthenticatorFlow authenticators, PasswordPolicy policy, IOptions<OtpOptions> otp) : AccessService.AccessServiceBase
 {
     // Generous bounds on what is read at all; the policy's own maximum is a rule with a message.

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Customers;
 using Recovery.V1;
@@ -7,8 +8,9 @@ namespace Recovery.AuthServer.Grpc;
 
 /// <summary>
 /// Adapter for the admin directory: map proto to <see cref="DirectoryCustomer"/>, call <see cref="CustomerDirectory"/>,
-/// map back. The admin token is checked before any of this by <see cref="AdminTokenInterceptor"/>.
+/// map back. The admin token is checked before any of this by its policy (<see cref="AdminTokenHandler"/>).
 /// </summary>
+[Authorize(Policy = CredentialSchemes.Admin)]
 public sealed class DirectoryGrpcService(CustomerDirectory directory, TimeProvider time) : DirectoryService.DirectoryServiceBase
 {
     public override async Task<UpsertCustomerResponse> UpsertCustomer(UpsertCustomerRequest request, ServerCallContext context)

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Captcha;
 using Recovery.AuthServer.Otp;
@@ -8,6 +9,7 @@ using Recovery.V1;
 namespace Recovery.AuthServer.Grpc;
 
 /// <summary>Adapter for steps 1–3: validate shape, call <see cref="RecoveryFlow"/>, map back.</summary>
+[Authorize(Policy = CredentialSchemes.Channel)]
 public sealed class RecoveryGrpcService(RecoveryFlow flow, IOptions<OtpOptions> otp, AltchaChallenges altcha) : RecoveryService.RecoveryServiceBase
 {
     public override Task<CreateCaptchaChallengeResponse> CreateCaptchaChallenge(CreateCaptchaChallengeRequest request, ServerCallContext context)

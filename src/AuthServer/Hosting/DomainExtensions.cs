@@ -69,10 +69,7 @@ public static class DomainExtensions
         services.AddSingleton<AccessFlow>();
         services.AddSingleton<AuthenticatorFlow>();
         services.AddSingleton<CallCentre.CallCentreFlow>();
-        services.AddSingleton<CallCentre.CallCentreAuthenticator>();
         services.AddSingleton<Customers.CustomerDirectory>();
-        services.AddSingleton<Customers.AdminTokenVerifier>();
-        services.AddSingleton<Channels.ChannelAuthenticator>();
         services.AddHostedService<DemoDirectoryLoader>();
 
         // Resolve the password lists now so a missing, damaged or short file stops the host at start, not at first use.

@@ -30,19 +30,11 @@ public static class GrpcExtensions
             o.Interceptors.Add<ErrorMappingInterceptor>();
 
             // Inside the error mapping, so that their refusals (and the failures they pass through) are mapped
-            // too; admission first (shedding costs nothing), then the channel credential, so that no
-            // unauthenticated call reaches a stored response.
+            // too; admission first (shedding costs nothing), then idempotency. Credentials are checked before all
+            // of them, by the authorization middleware (AuthenticationExtensions), so that no unauthenticated call
+            // reaches a stored response.
             o.Interceptors.Add<AdmissionInterceptor>();
-            o.Interceptors.Add<ChannelAuthInterceptor>();
             o.Interceptors.Add<IdempotencyInterceptor>();
-        }).AddServiceOptions<DirectoryGrpcService>(o =>
-        {
-            // The admin credential, for this service only; service interceptors run inside the global ones.
-            o.Interceptors.Add<AdminTokenInterceptor>();
-        }).AddServiceOptions<CallCentreGrpcService>(o =>
-        {
-            // The agents' credential, for this service only.
-            o.Interceptors.Add<CallCentreAuthInterceptor>();
         });
         UseGuardedMarshallers(builder.Services);
         builder.Services.AddSingleton<AdmissionGate>();

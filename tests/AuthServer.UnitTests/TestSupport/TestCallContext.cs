@@ -1,10 +1,27 @@
+using System.Security.Claims;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 
 namespace Recovery.AuthServer.UnitTests.TestSupport;
 
-/// <summary>A server call context for unit-testing interceptors without a host: method, headers and deadline as given.</summary>
-internal sealed class TestCallContext(string method, Metadata? headers = null, DateTime? deadline = null) : ServerCallContext
+/// <summary>
+/// A server call context for unit-testing interceptors without a host: method, headers and deadline as given, and an
+/// <see cref="HttpContext"/> whose <see cref="HttpContext.User"/> is the principal a credential scheme admitted
+/// (anonymous unless given), found by <c>GetHttpContext()</c> as grpc-dotnet documents for tests.
+/// </summary>
+internal sealed class TestCallContext : ServerCallContext
 {
+    private readonly string method;
+    private readonly DateTime? deadline;
+
+    public TestCallContext(string method, Metadata? headers = null, DateTime? deadline = null, ClaimsPrincipal? user = null)
+    {
+        this.method = method;
+        this.deadline = deadline;
+        RequestHeadersCore = headers ?? [];
+        UserState["__HttpContext"] = new DefaultHttpContext { User = user ?? new ClaimsPrincipal(new ClaimsIdentity()) };
+    }
+
     protected override string MethodCore => method;
 
     protected override string HostCore => "localhost";
@@ -13,7 +30,7 @@ internal sealed class TestCallContext(string method, Metadata? headers = null, D
 
     protected override DateTime DeadlineCore => deadline ?? DateTime.MaxValue;
 
-    protected override Metadata RequestHeadersCore { get; } = headers ?? [];
+    protected override Metadata RequestHeadersCore { get; }
 
     protected override CancellationToken CancellationTokenCore => CancellationToken.None;
 
