@@ -105,17 +105,18 @@ public sealed class AccessFlow(
             return await FailLoginAsync(subject, tryId, null, caller);
         }
 
-        if (credentials.TemporaryPasswordMac is not null)
+        var temporary = TemporaryPassword.Check(keys, credentials, password, now);
+        if (temporary != TemporaryPasswordStatus.NotIssued)
         {
             // After a recovery only the temporary password opens anything, and only the change screen. It is
             // checked by HMAC; every failing answer still costs one verify, like any failed login.
-            if (!IsTemporaryPassword(credentials, password))
+            if (temporary == TemporaryPasswordStatus.Wrong)
             {
                 await hasher.VerifyAsync(await dummyHash.Value, password, cancellationToken);
                 return await FailLoginAsync(subject, tryId, customer.Id, caller);
             }
 
-            if (!(credentials.TemporaryPasswordExpiresAt > now))
+            if (temporary == TemporaryPasswordStatus.Expired)
             {
                 // The right (expired) temporary password is no wrong guess: its try goes back uncounted.
                 await hasher.VerifyAsync(await dummyHash.Value, password, cancellationToken);
@@ -246,12 +247,12 @@ public sealed class AccessFlow(
 
         var now = time.GetUtcNow();
         var credentials = await customers.GetCredentialsAsync(customer.Id, cancellationToken);
-        if (credentials?.TemporaryPasswordMac is null || !(credentials.TemporaryPasswordExpiresAt > now))
+        if (credentials is null || !TemporaryPassword.InForce(credentials, now))
         {
             return TemporaryExpired();
         }
 
-        if (!IsTemporaryPassword(credentials, command.CurrentPassword))
+        if (!TemporaryPassword.Matches(keys, credentials, command.CurrentPassword))
         {
             var failure = await CountFailureAsync(customer.Id, command.Caller, "access.change_password");
             if (failure.Reason == ErrorReasons.CredentialsBlocked)
@@ -476,7 +477,7 @@ public sealed class AccessFlow(
 
     private async Task<bool> IsReusedAsync(string password, CredentialRecord credentials, CancellationToken cancellationToken)
     {
-        if (IsTemporaryPassword(credentials, password))
+        if (TemporaryPassword.Matches(keys, credentials, password))
         {
             return true;
         }
@@ -583,10 +584,6 @@ public sealed class AccessFlow(
 
     private static Language LanguageFor(ChangePasswordCommand command, Customers.CustomerRecord customer) =>
         command.Language ?? Languages.FromTag(customer.Language);
-
-    private bool IsTemporaryPassword(CredentialRecord credentials, string password) =>
-        credentials.TemporaryPasswordMac is { } mac &&
-        CryptographicOperations.FixedTimeEquals(mac, KeyedHash.Compute(keys.CodeKey, "tmp:" + password));
 
     private string TokenHash(string kind, string token) => TokenHash(keys, kind, token);
 

@@ -112,8 +112,7 @@ public sealed class CallCentreFlow(
         var remaining = options.Value.CardChecksPerReference - take.Used;
         var panHash = cardLookup.HashOf(card.Value.Digits);
         var holder = await customers.FindByCardAsync(panHash, cancellationToken);
-        var matches = holder is not null && holder.Id == op.CustomerId &&
-            holder.Cards.Any(c => c.PanHash == panHash && c.Expiry == card.Value.Expiry.ToString());
+        var matches = holder?.Id == op.CustomerId && CardOwnership.Holds(holder, panHash, card.Value.Expiry);
         if (!matches)
         {
             // One answer for an unknown card, another customer's card and a wrong expiry.

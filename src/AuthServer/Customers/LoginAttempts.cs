@@ -2,8 +2,8 @@ namespace Recovery.AuthServer.Customers;
 
 /// <summary>
 /// The lockout rule, as pure functions over a <see cref="LoginCounter"/>: the in-memory store applies them
-/// under its lock, the Redis scripts of <c>RedisCustomerStore</c> mirror them, and one contract suite runs
-/// the same cases on both.
+/// under its lock, the Redis scripts of <c>RedisCustomerStore</c> mirror them, and the contract suite
+/// <c>CustomerRuleContract</c> runs the same cases on these functions and on both providers.
 /// </summary>
 /// <remarks>
 /// A try is taken <em>before</em> the password is evaluated, in one atomic step that sees the failures
@@ -38,6 +38,18 @@ public static class LoginAttempts
         var failed = counter.Tries.ContainsKey(tryId) ? counter.Failed + 1 : counter.Failed;
         var justBlocked = !counter.Blocked && failed >= maxFailures;
         var c = counter with { Failed = failed, Blocked = counter.Blocked || justBlocked, Tries = counter.Tries.Remove(tryId) };
+        return (c, new LoginFailure(failed, justBlocked, c.Blocked));
+    }
+
+    /// <summary>
+    /// A wrong password outside any try (the current password at the change screen): counted, and blocks at
+    /// <paramref name="maxFailures"/>; <see cref="LoginFailure.JustBlocked"/> only on the failure that blocked.
+    /// </summary>
+    public static (LoginCounter Counter, LoginFailure Failure) Record(LoginCounter counter, int maxFailures)
+    {
+        var failed = counter.Failed + 1;
+        var justBlocked = !counter.Blocked && failed >= maxFailures;
+        var c = counter with { Failed = failed, Blocked = counter.Blocked || justBlocked };
         return (c, new LoginFailure(failed, justBlocked, c.Blocked));
     }
 

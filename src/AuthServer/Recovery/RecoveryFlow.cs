@@ -98,7 +98,7 @@ public sealed partial class RecoveryFlow(
         var cardBlocked = await recoveries.GetCardBlockAsync(panHash, now, cancellationToken) is not null;
         var match = !cardBlocked && customer is not null && credentials is not null &&
             customer.DocumentId == document &&
-            customer.Cards.Any(c => c.PanHash == panHash && c.Expiry == card.Value.Expiry.ToString()) &&
+            CardOwnership.Holds(customer, panHash, card.Value.Expiry) &&
             !(credentials.RecoveryBlockedUntil > now);
 
         // Messages go in the language the channel asked for, else the customer's own, else es-ES.
@@ -238,7 +238,7 @@ public sealed partial class RecoveryFlow(
                 texts.UserCodeEmail(customer.Email, customer.DisplayName, customer.UserCode, language),
                 texts.TemporaryPasswordSms(customer.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language),
             ],
-            ct => customers.RestoreWithTemporaryPasswordAsync(customerId, KeyedHash.Compute(keys.CodeKey, "tmp:" + temporaryPassword), expiresAt,
+            ct => customers.RestoreWithTemporaryPasswordAsync(customerId, TemporaryPassword.Mac(keys, temporaryPassword), expiresAt,
                 passwordPolicy.Value.HistoryDepth, changeId, ct),
             _ => true);
 

@@ -4,7 +4,11 @@ using Recovery.AuthServer.Customers;
 
 namespace Recovery.AuthServer.Storage.InMemory;
 
-/// <summary>Customers in process memory. Credential updates run under one lock per customer.</summary>
+/// <summary>
+/// Customers in process memory. Credential updates run under one lock per customer and apply the rules of
+/// <see cref="CredentialRules"/>, <see cref="LoginAttempts"/> and <see cref="RecoveryBlock"/>: this store keeps
+/// records, locks and the memory of changes, no rule of its own.
+/// </summary>
 public sealed class InMemoryCustomerStore : ICustomerStore
 {
     // Changes remembered per customer, as Redis remembers them for a week: far more than can be in flight.
@@ -53,13 +57,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore
         Task.FromResult(credentialsById.TryGetValue(customerId, out var c) ? c.Value : null);
 
     public Task<LoginFailure> RecordLoginFailureAsync(string customerId, int maxFailures, CancellationToken cancellationToken) =>
-        Task.FromResult(Update(customerId, c =>
-        {
-            var failures = c.FailedLogins + 1;
-            var justBlocked = c.State == CredentialState.Active && failures >= maxFailures;
-            var state = justBlocked ? CredentialState.Blocked : c.State;
-            return (c with { FailedLogins = failures, State = state }, new LoginFailure(failures, justBlocked, state == CredentialState.Blocked));
-        }));
+        Task.FromResult(WithCounter(LoginSubject.Customer(customerId), null, c => LoginAttempts.Record(c, maxFailures)));
 
     public Task<LoginTryStart> BeginLoginAsync(LoginSubject subject, string tryId, DateTimeOffset now, DateTimeOffset leaseEnd, int maxFailures, CancellationToken cancellationToken)
     {
@@ -73,13 +71,8 @@ public sealed class InMemoryCustomerStore : ICustomerStore
     public Task<bool> SucceedLoginAsync(string customerId, string tryId, int failedBefore, string? upgradedHash, long expectedVersion, CancellationToken cancellationToken) =>
         Task.FromResult(UpdateWithTries(customerId, (c, tries) =>
         {
-            var (counter, granted) = LoginAttempts.Succeed(Counter(c, tries), tryId, failedBefore);
-            var updated = Apply(c, counter);
-            if (granted && upgradedHash is not null && c.Version == expectedVersion)
-            {
-                updated = updated with { PasswordHash = upgradedHash };
-            }
-
+            var (counter, granted) = LoginAttempts.Succeed(CredentialRules.LoginCounterOf(c, tries), tryId, failedBefore);
+            var updated = CredentialRules.KeepUpgradedHash(CredentialRules.WithLoginCounter(c, counter), granted, upgradedHash, expectedVersion);
             return (updated, counter.Tries, granted);
         }));
 
@@ -92,76 +85,46 @@ public sealed class InMemoryCustomerStore : ICustomerStore
     public Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, string changeId, CancellationToken cancellationToken) =>
         Task.FromResult(Update(customerId, (entry, c) =>
         {
-            switch (entry.Outcome(changeId))
-            {
-                case true:
-                    return (c, c.Version);
-                case false:
-                    throw Dropped();
-            }
-
-            var updated = c with
-            {
-                State = CredentialState.Active,
-                FailedLogins = 0,
-                PasswordHash = null,
-                History = Push(c.History, c.PasswordHash, historyDepth),
-                TemporaryPasswordMac = temporaryPasswordMac,
-                TemporaryPasswordExpiresAt = expiresAt,
-                Version = c.Version + 1,
-            };
-            entry.Remember(changeId, applied: true);
-            return (updated, updated.Version);
+            var step = Remembered(entry, changeId, CredentialRules.Restore(c, entry.Outcome(changeId), temporaryPasswordMac, expiresAt, historyDepth));
+            return step.Status == TransitionStatus.Dropped ? throw Dropped() : (step.Credentials, step.Credentials.Version);
         }));
 
     public Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, string changeId, CancellationToken cancellationToken) =>
         Task.FromResult(Update(customerId, (entry, c) =>
         {
-            if (entry.Outcome(changeId) is { } settled)
-            {
-                return (c, settled);
-            }
-
-            if (c.Version != expectedVersion)
-            {
-                return (c, false);
-            }
-
-            var updated = c with
-            {
-                PasswordHash = passwordHash,
-                History = Push(c.History, c.PasswordHash, historyDepth),
-                TemporaryPasswordMac = null,
-                TemporaryPasswordExpiresAt = null,
-                FailedLogins = 0,
-                State = CredentialState.Active,
-                Version = c.Version + 1,
-            };
-            entry.Remember(changeId, applied: true);
-            return (updated, true);
+            var step = Remembered(entry, changeId, CredentialRules.Commit(c, entry.Outcome(changeId), passwordHash, expectedVersion, historyDepth));
+            return (step.Credentials, step.InForce);
         }));
 
     public Task<bool> SettleChangeAsync(string customerId, string changeId, CancellationToken cancellationToken) =>
         Task.FromResult(Update(customerId, (entry, c) =>
         {
-            if (entry.Outcome(changeId) is { } settled)
+            var (applied, recordDropped) = CredentialRules.Settle(entry.Outcome(changeId));
+            if (recordDropped)
             {
-                return (c, settled);
+                entry.Remember(changeId, applied: false);
             }
 
-            entry.Remember(changeId, applied: false);
-            return (c, false);
+            return (c, applied);
         }));
 
     public Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken, DateTimeOffset? atLeastUntil = null) =>
         Task.FromResult(Update(customerId, c =>
         {
-            var until = RecoveryBlock.Until(now + RecoveryBlock.Duration(c.RecoveryLockouts, firstBlock, maxBlock), atLeastUntil);
-            return (c with { RecoveryLockouts = c.RecoveryLockouts + 1, RecoveryBlockedUntil = until }, until);
+            var (until, lockouts) = RecoveryBlock.Escalate(c.RecoveryLockouts, now, firstBlock, maxBlock, atLeastUntil);
+            return (c with { RecoveryLockouts = lockouts, RecoveryBlockedUntil = until }, until);
         }));
 
-    private static IReadOnlyList<string> Push(IReadOnlyList<string> history, string? hash, int depth) =>
-        hash is null ? history : [hash, .. history.Take(Math.Max(0, depth - 1))];
+    // A change applied now is remembered as applied, under the same lock that applied it.
+    private static CredentialTransition Remembered(Credentials entry, string changeId, CredentialTransition step)
+    {
+        if (step.Status == TransitionStatus.Applied)
+        {
+            entry.Remember(changeId, applied: true);
+        }
+
+        return step;
+    }
 
     private TResult WithCounter<TResult>(LoginSubject subject, DateTimeOffset? now, Func<LoginCounter, (LoginCounter, TResult)> change)
     {
@@ -169,8 +132,8 @@ public sealed class InMemoryCustomerStore : ICustomerStore
         {
             return UpdateWithTries(subject.Key, (c, tries) =>
             {
-                var (counter, result) = change(Counter(c, tries));
-                return (Apply(c, counter), counter.Tries, result);
+                var (counter, result) = change(CredentialRules.LoginCounterOf(c, tries));
+                return (CredentialRules.WithLoginCounter(c, counter), counter.Tries, result);
             });
         }
 
@@ -209,12 +172,6 @@ public sealed class InMemoryCustomerStore : ICustomerStore
             }
         }
     }
-
-    private static LoginCounter Counter(CredentialRecord c, ImmutableDictionary<string, DateTimeOffset> tries) =>
-        new(c.State == CredentialState.Blocked, c.FailedLogins, tries);
-
-    private static CredentialRecord Apply(CredentialRecord c, LoginCounter counter) =>
-        c with { FailedLogins = counter.Failed, State = counter.Blocked ? CredentialState.Blocked : c.State };
 
     private TResult UpdateWithTries<TResult>(string customerId, Func<CredentialRecord, ImmutableDictionary<string, DateTimeOffset>, (CredentialRecord, ImmutableDictionary<string, DateTimeOffset>, TResult)> change)
     {

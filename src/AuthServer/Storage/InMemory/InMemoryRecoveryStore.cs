@@ -52,12 +52,12 @@ public sealed class InMemoryRecoveryStore(TimeProvider time) : IRecoveryStore
         return Task.CompletedTask;
     }
 
-    // The count outlives the block so that the next one is longer, and is forgotten when the Redis
-    // provider's key would expire: the block's end plus the longest block plus the TTL margin.
+    // The count outlives the block so that the next one is longer (RecoveryBlock.CountRetention), and is forgotten
+    // when the Redis provider's key expires.
     private static CardBlock Block(DateTimeOffset now, int count, TimeSpan firstBlock, TimeSpan maxBlock, DateTimeOffset? atLeastUntil)
     {
-        var until = RecoveryBlock.Until(now + RecoveryBlock.Duration(count, firstBlock, maxBlock), atLeastUntil);
-        return new CardBlock(until, count + 1, until + maxBlock + Redis.RedisRecoveryStore.TtlMargin);
+        var (until, blocks) = RecoveryBlock.Escalate(count, now, firstBlock, maxBlock, atLeastUntil);
+        return new CardBlock(until, blocks, until + RecoveryBlock.CountRetention(maxBlock));
     }
 
     private sealed record CardBlock(DateTimeOffset Until, int Count, DateTimeOffset ForgetAt);

@@ -67,6 +67,8 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         return {h, history}
         """;
 
+    // Mirrors LoginAttempts.Record over the counter in the credentials (CredentialRules.LoginCounterOf). ARGV: max.
+    // Returns {failed, just blocked, blocked}.
     private const string LoginFailureScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return false end
         local failed = redis.call('HINCRBY', KEYS[1], 'failed', 1)
@@ -78,7 +80,8 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         return {failed, just, redis.call('HGET', KEYS[1], 'state') == 'Blocked' and 1 or 0}
         """;
 
-    // The login tries of LoginAttempts, mirrored. KEYS[1]: the subject's hash (a customer's credentials, or an
+    // The login tries of LoginAttempts, mirrored (Begin, Fail, Succeed, Release; the counter sits in the hash as
+    // CredentialRules.LoginCounterOf reads it). KEYS[1]: the subject's hash (a customer's credentials, or an
     // unknown user code's counter) with 'state' and 'failed'; KEYS[2]: its tries under way, a sorted set of try
     // ids scored by lease end (Unix ms). ARGV[1] of each: the unknown counter's lifetime in ms, or 0 for a
     // customer, whose credentials must exist. Shared prologue: a lapsed lease counts as a failure.
@@ -125,7 +128,8 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         """;
 
     // ARGV: ttl (0), try id, failed before, '1' and the upgraded PHC string or '0' and '', expected version.
-    // Returns 1 when granted, 0 when the credentials blocked meanwhile.
+    // Returns 1 when granted, 0 when the credentials blocked meanwhile. Mirrors LoginAttempts.Succeed, then
+    // CredentialRules.KeepUpgradedHash.
     private const string SucceedLoginScript = $$"""
         {{LoginPrologue}}
         redis.call('ZREM', KEYS[2], ARGV[2])
@@ -142,7 +146,8 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         return 1
         """;
 
-    // Shared by restore and commit: retire the password in force into the history, keeping at most ARGV[1].
+    // Shared by restore and commit: retire the password in force into the history, keeping at most ARGV[1]
+    // (CredentialRules.Retire).
     private const string RetirePassword = """
         local old = redis.call('HGET', KEYS[1], 'pw')
         if old then
@@ -151,6 +156,7 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         end
         """;
 
+    // Mirrors CredentialRules.Restore, recording the change as applied in the same step.
     // KEYS: cred, history, change. ARGV: depth, MAC (base64), expiry (Unix ms), change TTL (ms).
     // Returns the version, or -1 if the change was settled as dropped.
     private const string RestoreScript = $"""
@@ -165,7 +171,9 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         return redis.call('HINCRBY', KEYS[1], 'ver', 1)
         """;
 
+    // Mirrors CredentialRules.Commit, recording the change as applied in the same step.
     // KEYS: cred, history, change. ARGV: depth, new PHC string, expected version, change TTL (ms).
+    // Returns 1 when in force (now or earlier), 0 when dropped or stale.
     private const string CommitScript = $"""
         if redis.call('EXISTS', KEYS[1]) == 0 then return false end
         local done = redis.call('GET', KEYS[3])
@@ -182,7 +190,7 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
 
     /// <summary>
     /// KEYS: the change key; ARGV: its TTL (ms). The outcome of a change, deciding it as dropped if it had
-    /// not applied. Shared with <see cref="RedisNotificationOutbox"/>, whose dispatcher settles the held
+    /// not applied (mirrors <see cref="CredentialRules.Settle"/>). Shared with <see cref="RedisNotificationOutbox"/>, whose dispatcher settles the held
     /// messages of a change whose node died before releasing them.
     /// </summary>
     internal const string SettleScript = """
@@ -195,18 +203,19 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
     /// <summary>How long the outcome of a change is kept: far longer than any held message waits.</summary>
     internal static readonly TimeSpan ChangeMemory = TimeSpan.FromDays(7);
 
-    // ARGV: now, first block, max block, at least until (0: none) (ms). Same doubling as RecoveryBlock.Duration; returns
-    // the end as a string (exact).
+    // ARGV: now, first block, max block, at least until (0: none) (ms). Mirrors RecoveryBlock.Escalate through the
+    // shared escalate() of RedisBlockEscalation; returns the end as a string (exact).
     // KEYS: credentials, a scratch key in the same slot. A decoy's block (an unknown customer) runs the same
     // commands as a real one: its write goes to the scratch key, which every call deletes, and it returns false.
-    private const string BlockRecoveryScript = """
+    private const string BlockRecoveryScript = $"""
+        {RedisBlockEscalation.Lua}
         local lockouts = tonumber(redis.call('HGET', KEYS[1], 'rlo') or '0')
         local exists = redis.call('EXISTS', KEYS[1]) == 1
-        local duration = math.min(tonumber(ARGV[2]) * 2 ^ math.min(lockouts, 20), tonumber(ARGV[3]))
-        local untilMs = string.format('%.0f', math.max(tonumber(ARGV[1]) + duration, tonumber(ARGV[4] or '0')))
+        local untilNumber, count = escalate(lockouts, tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4] or '0'))
+        local untilMs = string.format('%.0f', untilNumber)
         local target = KEYS[2]
         if exists then target = KEYS[1] end
-        redis.call('HSET', target, 'rlo', lockouts + 1, 'rbu', untilMs)
+        redis.call('HSET', target, 'rlo', count, 'rbu', untilMs)
         redis.call('DEL', KEYS[2])
         if not exists then return false end
         return untilMs
@@ -315,7 +324,7 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
     public async Task<CustomerRecord?> FindByCardAsync(string panHash, CancellationToken cancellationToken)
     {
         var customer = await FindAsync(CardKey(panHash));
-        return customer is not null && customer.Cards.Any(c => c.PanHash == panHash) ? customer : null;
+        return customer is not null && CardOwnership.HasCard(customer, panHash) ? customer : null;
     }
 
     public async Task<CredentialRecord?> GetCredentialsAsync(string customerId, CancellationToken cancellationToken)

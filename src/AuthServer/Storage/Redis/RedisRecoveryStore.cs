@@ -1,4 +1,5 @@
 using System.Globalization;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Recovery;
 using StackExchange.Redis;
 
@@ -32,15 +33,16 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
         return 1
         """;
 
-    // ARGV: now, first block, max block, retention, at least until (0: none) (ms). Same doubling as RecoveryBlock.Duration.
-    // The count outlives the block by the retention, so a card blocked again soon after gets a longer block.
-    private const string BlockCardScript = """
-        local count = tonumber(redis.call('HGET', KEYS[1], 'count') or '0')
-        local duration = math.min(tonumber(ARGV[2]) * 2 ^ math.min(count, 20), tonumber(ARGV[3]))
-        local untilNumber = math.max(tonumber(ARGV[1]) + duration, tonumber(ARGV[5]))
+    // ARGV: now, first block, max block, retention, at least until (0: none) (ms). Mirrors RecoveryBlock.Escalate
+    // through the shared escalate() of RedisBlockEscalation. The count outlives the block by the retention
+    // (RecoveryBlock.CountRetention), so a card blocked again soon after gets a longer block.
+    private const string BlockCardScript = $"""
+        {RedisBlockEscalation.Lua}
+        local now = tonumber(ARGV[1])
+        local untilNumber, count = escalate(tonumber(redis.call('HGET', KEYS[1], 'count') or '0'), now, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5]))
         local untilMs = string.format('%.0f', untilNumber)
-        redis.call('HSET', KEYS[1], 'until', untilMs, 'count', count + 1)
-        redis.call('PEXPIRE', KEYS[1], string.format('%.0f', untilNumber - tonumber(ARGV[1]) + tonumber(ARGV[4])))
+        redis.call('HSET', KEYS[1], 'until', untilMs, 'count', count)
+        redis.call('PEXPIRE', KEYS[1], string.format('%.0f', untilNumber - now + tonumber(ARGV[4])))
         return untilMs
         """;
 
@@ -103,11 +105,10 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
 
     public async Task<DateTimeOffset> BlockCardAsync(string cardHash, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken, DateTimeOffset? atLeastUntil = null)
     {
-        // The count is kept for one maximum block after the block ends: a card quiet that long starts over.
         var until = await redis.ScriptAsync(
             BlockCardScript,
             [BlockKey(cardHash)],
-            [now.ToUnixTimeMilliseconds(), Ms(firstBlock), Ms(maxBlock), Ms(maxBlock + TtlMargin), atLeastUntil?.ToUnixTimeMilliseconds() ?? 0]);
+            [now.ToUnixTimeMilliseconds(), Ms(firstBlock), Ms(maxBlock), Ms(RecoveryBlock.CountRetention(maxBlock)), atLeastUntil?.ToUnixTimeMilliseconds() ?? 0]);
         return Time((string)until!);
     }
 
