@@ -296,29 +296,29 @@ public static class CustomerRuleCases
 
     private static LoginTryStart Exhausted(int failedBefore) => new(LoginTryStatus.Exhausted, failedBefore);
 
-    private static CustomerRuleStep Begin(string tryId) => new CustomerRuleStep.Begin(tryId, T0, Lease, Max);
+    private static CustomerRuleStep.Begin Begin(string tryId) => new CustomerRuleStep.Begin(tryId, T0, Lease, Max);
 
-    private static CustomerRuleStep Begin(string tryId, DateTimeOffset now, DateTimeOffset leaseEnd) => new CustomerRuleStep.Begin(tryId, now, leaseEnd, Max);
+    private static CustomerRuleStep.Begin Begin(string tryId, DateTimeOffset now, DateTimeOffset leaseEnd) => new CustomerRuleStep.Begin(tryId, now, leaseEnd, Max);
 
-    private static CustomerRuleStep Fail(string tryId, int max) => new CustomerRuleStep.Fail(tryId, max);
+    private static CustomerRuleStep.Fail Fail(string tryId, int max) => new CustomerRuleStep.Fail(tryId, max);
 
-    private static CustomerRuleStep Succeed(string tryId, int failedBefore, string? upgradedHash = null) =>
+    private static CustomerRuleStep.Succeed Succeed(string tryId, int failedBefore, string? upgradedHash = null) =>
         new CustomerRuleStep.Succeed(tryId, failedBefore, upgradedHash, Active.Version);
 
-    private static CustomerRuleStep Release(string tryId) => new CustomerRuleStep.Release(tryId);
+    private static CustomerRuleStep.Release Release(string tryId) => new CustomerRuleStep.Release(tryId);
 
-    private static CustomerRuleStep Record(int max) => new CustomerRuleStep.Record(max);
+    private static CustomerRuleStep.Record Record(int max) => new CustomerRuleStep.Record(max);
 
-    private static CustomerRuleStep Restore(byte[] mac, string changeId) => new CustomerRuleStep.Restore(mac, TemporaryEnd, Depth, changeId);
+    private static CustomerRuleStep.Restore Restore(byte[] mac, string changeId) => new CustomerRuleStep.Restore(mac, TemporaryEnd, Depth, changeId);
 
-    private static CustomerRuleStep Commit(string passwordHash, long expectedVersion, string changeId) =>
+    private static CustomerRuleStep.Commit Commit(string passwordHash, long expectedVersion, string changeId) =>
         new CustomerRuleStep.Commit(passwordHash, expectedVersion, Depth, changeId);
 
-    private static CustomerRuleStep Settle(string changeId) => new CustomerRuleStep.Settle(changeId);
+    private static CustomerRuleStep.Settle Settle(string changeId) => new CustomerRuleStep.Settle(changeId);
 
-    private static CustomerRuleStep BlockRecovery(TimeSpan first, TimeSpan max, DateTimeOffset? atLeastUntil = null) =>
+    private static CustomerRuleStep.BlockRecovery BlockRecovery(TimeSpan first, TimeSpan max, DateTimeOffset? atLeastUntil = null) =>
         new CustomerRuleStep.BlockRecovery(T0, first, max, atLeastUntil);
 
-    private static CustomerRuleStep BlockCard(TimeSpan first, TimeSpan max, DateTimeOffset? atLeastUntil = null) =>
+    private static CustomerRuleStep.BlockCard BlockCard(TimeSpan first, TimeSpan max, DateTimeOffset? atLeastUntil = null) =>
         new CustomerRuleStep.BlockCard(T0, first, max, atLeastUntil);
 }

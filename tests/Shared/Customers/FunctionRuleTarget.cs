@@ -21,13 +21,13 @@ public sealed class FunctionRuleTarget : ICustomerRuleTarget
         return Task.CompletedTask;
     }
 
-    public Task<object?> RunAsync(CustomerRuleStep step) => Task.FromResult(Run(step));
+    public Task<object?> RunAsync(CustomerRuleStep action) => Task.FromResult(Run(action));
 
     public Task<CredentialRecord> ReadAsync() => Task.FromResult(credentials);
 
-    private object? Run(CustomerRuleStep step)
+    private object? Run(CustomerRuleStep action)
     {
-        switch (step)
+        switch (action)
         {
             case CustomerRuleStep.Begin s:
                 return WithCounter(c => LoginAttempts.Begin(c, s.Now, s.Max, s.TryId, s.LeaseEnd));
@@ -79,7 +79,7 @@ public sealed class FunctionRuleTarget : ICustomerRuleTarget
                 }
 
             default:
-                throw new ArgumentOutOfRangeException(nameof(step), step, "A step this target does not know.");
+                throw new ArgumentOutOfRangeException(nameof(action), action, "A step this target does not know.");
         }
     }
 

@@ -9,7 +9,7 @@ public interface ICustomerRuleTarget
     Task SeedAsync(CredentialRecord given);
 
     /// <summary>Takes the step and returns its result, in the form <see cref="CustomerRuleStep.Expected"/> describes.</summary>
-    Task<object?> RunAsync(CustomerRuleStep step);
+    Task<object?> RunAsync(CustomerRuleStep action);
 
     /// <summary>The credentials of customer <c>c-1</c> now.</summary>
     Task<CredentialRecord> ReadAsync();

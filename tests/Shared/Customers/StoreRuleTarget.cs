@@ -34,9 +34,9 @@ public sealed class StoreRuleTarget(ICustomerStore customers, IRecoveryStore rec
         }
     }
 
-    public async Task<object?> RunAsync(CustomerRuleStep step)
+    public async Task<object?> RunAsync(CustomerRuleStep action)
     {
-        switch (step)
+        switch (action)
         {
             case CustomerRuleStep.Begin s:
                 return await customers.BeginLoginAsync(LoginSubject.Customer(CustomerId), s.TryId, s.Now, s.LeaseEnd, s.Max, Ct).WaitAsync(Timeout);
@@ -68,7 +68,7 @@ public sealed class StoreRuleTarget(ICustomerStore customers, IRecoveryStore rec
             case CustomerRuleStep.BlockCard s:
                 return await recoveries.BlockCardAsync(CardHash, s.Now, s.FirstBlock, s.MaxBlock, Ct, s.AtLeastUntil).WaitAsync(Timeout);
             default:
-                throw new ArgumentOutOfRangeException(nameof(step), step, "A step this target does not know.");
+                throw new ArgumentOutOfRangeException(nameof(action), action, "A step this target does not know.");
         }
     }
 
