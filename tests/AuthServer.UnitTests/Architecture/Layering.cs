@@ -85,7 +85,6 @@ internal static class Layering
         ("Observability", "Notifications"),
         ("Observability", "Passwords"),
         ("Passwords", "Customers"),
-        ("Storage.InMemory", "Storage.Redis"),
     };
 
     /// <summary>Other assemblies' namespaces (by prefix) that only the listed units may use: the domain never sees the wire or Redis.</summary>
