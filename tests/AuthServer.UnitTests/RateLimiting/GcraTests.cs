@@ -1,58 +1,75 @@
 using Recovery.AuthServer.RateLimiting;
-using Recovery.AuthServer.UnitTests.TestSupport;
+using Recovery.AuthServer.SharedTests.RateLimiting;
 
 namespace Recovery.AuthServer.UnitTests.RateLimiting;
 
+/// <summary>
+/// <see cref="Gcra.Acquire"/>: every row of <see cref="GcraCases"/> (the same rows run on both providers), then what
+/// only the function shows: the arrival times it hands back to store.
+/// </summary>
 public class GcraTests
 {
     private static readonly RateLimitRule ThreePerMinute = RateLimitRule.Of(3, TimeSpan.FromMinutes(1));
-    private static readonly long Now = TestClock.Start.UtcTicks;
+    private static readonly long Now = Gcra.Micros(GcraCases.Start);
 
-    [Fact]
-    public void Check_EmptyBucket_AllowsAndSetsArrivalOneIntervalAhead()
+    public static TheoryData<string> Cases => GcraCases.Names;
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Acquire_GcraCase_AnswersAsTheTableSays(string name)
     {
-        var (tat, retry) = Gcra.Check(null, Now, ThreePerMinute);
+        var c = GcraCases.Named(name);
 
-        Assert.Equal(Now + TimeSpan.FromSeconds(20).Ticks, tat);
-        Assert.Equal(TimeSpan.Zero, retry);
+        GcraCases.AssertAnswers(c, GcraCases.OnFunction(c));
     }
 
     [Fact]
-    public void Check_LimitCallsAtOnce_AllowedThenRefusedForOneInterval()
+    public void Acquire_EmptyBucket_StoresArrivalOneIntervalAhead()
     {
-        long? tat = null;
-        for (var i = 0; i < 3; i++)
-        {
-            (tat, _) = Gcra.Check(tat, Now, ThreePerMinute);
-            Assert.NotNull(tat);
-        }
+        var decision = Gcra.Acquire([null], Now, [ThreePerMinute]);
 
-        var (refused, retry) = Gcra.Check(tat, Now, ThreePerMinute);
-
-        Assert.Null(refused);
-        Assert.Equal(TimeSpan.FromSeconds(20), retry);
+        Assert.True(decision.IsAllowed);
+        Assert.Equal([Now + 20_000_000], decision.NewTats);
+        Assert.Equal(TimeSpan.Zero, decision.RetryAfter);
     }
 
     [Fact]
-    public void Check_AfterRetryAfter_AllowedAgain()
+    public void Acquire_ArrivalTimeInThePast_TreatedAsEmpty()
     {
-        long? tat = null;
-        for (var i = 0; i < 3; i++)
-        {
-            (tat, _) = Gcra.Check(tat, Now, ThreePerMinute);
-        }
+        var decision = Gcra.Acquire([Now - 3_600_000_000], Now, [ThreePerMinute]);
 
-        var later = Now + TimeSpan.FromSeconds(20).Ticks;
-
-        Assert.Null(Gcra.Check(tat, later - 1, ThreePerMinute).NewTatTicks);
-        Assert.NotNull(Gcra.Check(tat, later, ThreePerMinute).NewTatTicks);
+        Assert.Equal([Now + 20_000_000], decision.NewTats);
     }
 
     [Fact]
-    public void Check_StaleArrivalTimeInThePast_TreatedAsEmpty()
+    public void Acquire_PendingArrivalTime_StoresItOneIntervalLater()
     {
-        var (tat, _) = Gcra.Check(Now - TimeSpan.FromHours(1).Ticks, Now, ThreePerMinute);
+        var decision = Gcra.Acquire([Now + 20_000_000, null], Now, [ThreePerMinute, ThreePerMinute]);
 
-        Assert.Equal(Now + TimeSpan.FromSeconds(20).Ticks, tat);
+        Assert.Equal([Now + 40_000_000, Now + 20_000_000], decision.NewTats);
+    }
+
+    [Fact]
+    public void Acquire_SecondBucketRefuses_ItsIndexAndNothingToStore()
+    {
+        var decision = Gcra.Acquire([null, Now + 60_000_000], Now, [ThreePerMinute, ThreePerMinute]);
+
+        Assert.False(decision.IsAllowed);
+        Assert.Equal(1, decision.RefusedBy);
+        Assert.Equal(TimeSpan.FromSeconds(20), decision.RetryAfter);
+        Assert.Empty(decision.NewTats);
+    }
+
+    [Fact]
+    public void Acquire_ARuleMissing_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => Gcra.Acquire([null, null], Now, [ThreePerMinute]));
+    }
+
+    [Fact]
+    public void IntervalMicros_PeriodNotAMultipleOfTheLimit_RoundedDown()
+    {
+        Assert.Equal(333_333, Gcra.IntervalMicros(RateLimitRule.Of(3, TimeSpan.FromSeconds(1))));
+        Assert.Equal(514_285_714, Gcra.IntervalMicros(RateLimitRule.Of(7, TimeSpan.FromHours(1))));
     }
 }

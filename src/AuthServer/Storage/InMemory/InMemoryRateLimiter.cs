@@ -3,34 +3,40 @@ using Recovery.AuthServer.RateLimiting;
 
 namespace Recovery.AuthServer.Storage.InMemory;
 
-/// <summary>GCRA buckets in process memory; one lock makes the all-or-nothing step atomic.</summary>
+/// <summary>
+/// GCRA buckets in process memory: <see cref="Gcra.Acquire"/> decides under one lock, which makes the
+/// all-or-nothing step atomic; this class only reads and stores the buckets' arrival times (µs).
+/// </summary>
 public sealed class InMemoryRateLimiter : IRateLimiter
 {
     private readonly ConcurrentDictionary<string, long> tats = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
-    private long lastSweepTicks;
+    private long lastSweepMicros;
 
     public Task<RateLimitDecision> TryAcquireAsync(IReadOnlyList<RateLimitKey> keys, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var nowTicks = now.UtcTicks;
+        ArgumentNullException.ThrowIfNull(keys);
+        var nowMicros = Gcra.Micros(now);
         lock (gate)
         {
-            Sweep(nowTicks);
-            var updates = new long[keys.Count];
+            Sweep(nowMicros);
+            var stored = new long?[keys.Count];
+            var rules = new RateLimitRule[keys.Count];
             for (var i = 0; i < keys.Count; i++)
             {
-                var (newTat, retryAfter) = Gcra.Check(tats.TryGetValue(keys[i].Key, out var t) ? t : null, nowTicks, keys[i].Rule);
-                if (newTat is null)
-                {
-                    return Task.FromResult(new RateLimitDecision(false, retryAfter, keys[i].Key));
-                }
+                stored[i] = tats.TryGetValue(keys[i].Key, out var tat) ? tat : null;
+                rules[i] = keys[i].Rule;
+            }
 
-                updates[i] = newTat.Value;
+            var decision = Gcra.Acquire(stored, nowMicros, rules);
+            if (!decision.IsAllowed)
+            {
+                return Task.FromResult(new RateLimitDecision(false, decision.RetryAfter, keys[decision.RefusedBy].Key));
             }
 
             for (var i = 0; i < keys.Count; i++)
             {
-                tats[keys[i].Key] = updates[i];
+                tats[keys[i].Key] = decision.NewTats[i];
             }
         }
 
@@ -38,17 +44,17 @@ public sealed class InMemoryRateLimiter : IRateLimiter
     }
 
     // A bucket whose arrival time has passed is indistinguishable from an absent one.
-    private void Sweep(long nowTicks)
+    private void Sweep(long nowMicros)
     {
-        if (nowTicks - lastSweepTicks < TimeSpan.TicksPerMinute)
+        if (nowMicros - lastSweepMicros < 60_000_000)
         {
             return;
         }
 
-        lastSweepTicks = nowTicks;
+        lastSweepMicros = nowMicros;
         foreach (var (key, tat) in tats)
         {
-            if (tat <= nowTicks)
+            if (tat <= nowMicros)
             {
                 tats.TryRemove(key, out _);
             }

@@ -4,9 +4,12 @@ using StackExchange.Redis;
 namespace Recovery.AuthServer.Storage.Redis;
 
 /// <summary>
-/// GCRA buckets on Redis (the same arithmetic as <see cref="Gcra"/>, in microseconds): one string per
-/// bucket at <c>{prefix}{rl}:&lt;bucket&gt;</c> holding its theoretical arrival time, expiring once it
-/// has passed (an absent bucket and a passed one mean the same).
+/// GCRA buckets on Redis: one string per bucket at <c>{prefix}{rl}:&lt;bucket&gt;</c> holding its
+/// theoretical arrival time (µs), expiring once it has passed (an absent bucket and a passed one mean the
+/// same). The script is <see cref="Gcra.Acquire"/> in Lua, step for step; the rule's interval and period
+/// come from <see cref="Gcra.IntervalMicros"/> and <see cref="Gcra.PeriodMicros"/>, so the arithmetic on
+/// the rule has one home. <c>GcraCases</c> runs the same table on the function, this limiter and the
+/// in-memory one.
 /// </summary>
 /// <remarks>
 /// Every bucket shares the one tag <c>{rl}</c>, so all buckets of a call sit in one Cluster slot and
@@ -19,19 +22,23 @@ public sealed class RedisRateLimiter(RedisConnection redis) : IRateLimiter
 {
     // ARGV: now (µs), then per bucket its emission interval and period (µs).
     // Returns {1} when every bucket allowed it, else {0, retry after (µs), index of the refusing bucket (1-based)}.
+    // Mirrors Gcra.Acquire: change one, change the other (GcraCases fails on a drift).
     private const string AcquireScript = """
         local now = tonumber(ARGV[1])
         local tats = {}
         for i = 1, #KEYS do
           local interval = tonumber(ARGV[2 * i])
           local period = tonumber(ARGV[2 * i + 1])
+          -- Gcra.Acquire: a bucket whose arrival time has passed (or is absent) is as good as empty.
           local tat = tonumber(redis.call('GET', KEYS[i])) or now
           if tat < now then tat = now end
           local newTat = tat + interval
           local allowAt = newTat - period
+          -- Gcra.Acquire: the first bucket that refuses decides, and nothing is taken from any bucket.
           if allowAt > now then return {0, allowAt - now, i} end
           tats[i] = newTat
         end
+        -- Gcra.Acquire allowed: every bucket stores its new arrival time. The expiry is garbage collection only.
         for i = 1, #KEYS do
           -- %.0f writes the integer in full; Lua's default number format would round it to 14 digits.
           redis.call('SET', KEYS[i], string.format('%.0f', tats[i]), 'PX', math.ceil((tats[i] - now) / 1000) + 1000)
@@ -48,13 +55,13 @@ public sealed class RedisRateLimiter(RedisConnection redis) : IRateLimiter
 
         var redisKeys = new RedisKey[keys.Count];
         var values = new RedisValue[1 + (2 * keys.Count)];
-        values[0] = RedisTime.ToMicros(now);
+        values[0] = Gcra.Micros(now);
         for (var i = 0; i < keys.Count; i++)
         {
             var rule = keys[i].Rule;
             redisKeys[i] = redis.Key("rl", keys[i].Key);
-            values[1 + (2 * i)] = rule.Period.Ticks / rule.Limit / TimeSpan.TicksPerMicrosecond;
-            values[2 + (2 * i)] = rule.Period.Ticks / TimeSpan.TicksPerMicrosecond;
+            values[1 + (2 * i)] = Gcra.IntervalMicros(rule);
+            values[2 + (2 * i)] = Gcra.PeriodMicros(rule);
         }
 
         var r = (RedisResult[])(await redis.ScriptAsync(AcquireScript, redisKeys, values))!;
