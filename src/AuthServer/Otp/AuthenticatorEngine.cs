@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using OtpNet;
 using Recovery.AuthServer.Security;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Otp;
 

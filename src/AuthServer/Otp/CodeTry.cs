@@ -1,5 +1,3 @@
-using Recovery.AuthServer.Storage;
-
 namespace Recovery.AuthServer.Otp;
 
 /// <summary>One try at a code within the wrong-code budget of its scopes.</summary>

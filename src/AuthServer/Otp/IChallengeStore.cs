@@ -4,6 +4,10 @@ namespace Recovery.AuthServer.Otp;
 /// One-time-code challenges. Each check-and-update is one atomic step (one Lua script on Redis), so
 /// parallel tries can never use a code twice or exceed the limits.
 /// </summary>
+/// <remarks>
+/// The rules are <see cref="ChallengeRules"/>'s: a provider holds none of its own, it only applies one of those
+/// steps atomically (the Lua scripts mirror the functions; one table of cases runs on both).
+/// </remarks>
 public interface IChallengeStore
 {
     Task CreateAsync(Challenge challenge, CancellationToken cancellationToken);

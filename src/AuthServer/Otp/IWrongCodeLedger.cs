@@ -8,7 +8,8 @@ namespace Recovery.AuthServer.Otp;
 /// <remarks>
 /// A try is taken <em>before</em> the code is evaluated, as a pending entry in every scope at once (all or none),
 /// and settled afterwards: kept as a wrong code, or removed when the code was right or never evaluated. So N
-/// parallel tries evaluate at most the limit, on one node or many.
+/// parallel tries evaluate at most the limit, on one node or many. The rules are <see cref="WrongCodeRules"/>'s: a
+/// provider only applies one of those steps atomically (the Lua scripts mirror the functions; one table of cases runs on both).
 /// </remarks>
 public interface IWrongCodeLedger
 {
