@@ -1,14 +1,13 @@
 using Microsoft.Extensions.Logging;
-using Recovery.AuthServer.Observability;
 using Recovery.AuthServer.Security;
 
 namespace Recovery.AuthServer.Audit;
 
 /// <summary>
 /// Writes audit events as structured log records on the "Recovery.Audit" category, and counts them by action
-/// and outcome (<see cref="RecoveryMetrics"/>).
+/// and outcome (<see cref="AuditMetrics"/>).
 /// </summary>
-public sealed partial class LoggingAuditLog(ILoggerFactory loggerFactory, TimeProvider time, RecoveryMetrics metrics, SecretKeys keys) : IAuditLog
+public sealed partial class LoggingAuditLog(ILoggerFactory loggerFactory, TimeProvider time, AuditMetrics metrics, SecretKeys keys) : IAuditLog
 {
     private readonly ILogger logger = loggerFactory.CreateLogger("Recovery.Audit");
 

@@ -1,12 +1,25 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Common;
 
 namespace Recovery.AuthServer.Grpc;
 
-/// <summary>Counts the node's calls in progress against <see cref="AdmissionOptions.MaxInFlight"/>.</summary>
-public sealed class AdmissionGate(IOptions<AdmissionOptions> options)
+/// <summary>
+/// Counts the node's calls in progress against <see cref="AdmissionOptions.MaxInFlight"/>; given a meter factory, it
+/// reports them (<c>recovery.rpc.in_flight</c>, meter <see cref="RecoveryMeter.Name"/>).
+/// </summary>
+public sealed class AdmissionGate
 {
-    private readonly int max = options.Value.MaxInFlight;
+    private readonly int max;
     private int inFlight;
+
+    public AdmissionGate(IOptions<AdmissionOptions> options, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        max = options.Value.MaxInFlight;
+        meterFactory?.Create(RecoveryMeter.Name)
+            .CreateObservableGauge("recovery.rpc.in_flight", () => InFlight, "{call}", "Calls in progress on this node (Admission:MaxInFlight at most).");
+    }
 
     /// <summary>Calls in progress now (a gauge for operators).</summary>
     public int InFlight => Volatile.Read(ref inFlight);

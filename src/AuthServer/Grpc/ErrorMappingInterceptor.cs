@@ -3,7 +3,6 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Notifications;
-using Recovery.AuthServer.Observability;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Passwords;
 
@@ -16,7 +15,7 @@ namespace Recovery.AuthServer.Grpc;
 /// It also hands the call's deadline to the domain (<see cref="RequestDeadline"/>) so that costly work can
 /// refuse early instead of finishing after the caller stopped waiting.
 /// </summary>
-public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, RequestDeadline deadline, RecoveryMetrics metrics) : Interceptor
+public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, RequestDeadline deadline, RpcMetrics metrics) : Interceptor
 {
     // Static: gRPC creates an interceptor per call, and the throttle must span calls.
     private static long shedSinceLog;

@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Recovery.AuthServer.Common;
-using Recovery.AuthServer.Observability;
 
 namespace Recovery.AuthServer.Grpc;
 
@@ -20,7 +19,7 @@ namespace Recovery.AuthServer.Grpc;
 /// <see cref="RpcStatusMapper"/>: the same status, message and google.rpc details the error-mapping interceptor
 /// would write, and counted in the same RPC metric. Anything that is not a gRPC method gets ASP.NET Core's default.
 /// </summary>
-public sealed partial class GrpcAuthorizationResultHandler(RecoveryMetrics metrics, ILogger<GrpcAuthorizationResultHandler> logger) : IAuthorizationMiddlewareResultHandler
+public sealed partial class GrpcAuthorizationResultHandler(RpcMetrics metrics, ILogger<GrpcAuthorizationResultHandler> logger) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler fallback = new();
 

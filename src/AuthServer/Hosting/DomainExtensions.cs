@@ -62,7 +62,7 @@ public static class DomainExtensions
         services.AddSingleton<StrengthEstimator>();
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<TemporaryPasswordGenerator>();
-        services.AddSingleton<Observability.RecoveryMetrics>();
+        services.AddSingleton<AuditMetrics>();
         services.AddSingleton<IAuditLog, LoggingAuditLog>();
         services.AddSingleton<Customers.CredentialChanges>();
         services.AddSingleton<RecoveryFlow>();

@@ -38,6 +38,7 @@ public static class GrpcExtensions
         });
         UseGuardedMarshallers(builder.Services);
         builder.Services.AddSingleton<AdmissionGate>();
+        builder.Services.AddSingleton<RpcMetrics>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("recovery", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         return builder;

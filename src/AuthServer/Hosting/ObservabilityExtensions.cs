@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Observability;
 using Recovery.AuthServer.Storage.Redis;
 
@@ -14,7 +15,7 @@ public static class ObservabilityExtensions
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     /// <summary>
-    /// The server's metrics (<see cref="RecoveryMetrics"/>) are always there for <c>dotnet-counters</c>. With
+    /// The server's metrics (meter <see cref="RecoveryMeter.Name"/>, each instrument created by its owner) are always there for <c>dotnet-counters</c>. With
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set they are also pushed over OTLP, with ASP.NET Core's, Kestrel's and the
     /// runtime's, configured by the standard <c>OTEL_*</c> settings (protocol, headers, interval), and so are traces
     /// (<c>Observability:Tracing</c>): the gRPC server, outgoing HTTP calls and Redis commands, every span scrubbed by
@@ -38,7 +39,7 @@ public static class ObservabilityExtensions
         var telemetry = builder.Services.AddOpenTelemetry();
         telemetry.WithMetrics(metrics =>
         {
-            metrics.AddMeter(RecoveryMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime");
+            metrics.AddMeter(RecoveryMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime");
             if (otlp)
             {
                 metrics.AddOtlpExporter();

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Audit;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Notifications.Sms;
 using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Security;
@@ -15,7 +17,8 @@ namespace Recovery.AuthServer.Notifications;
 /// sink, the logging stand-in), each retried with backoff. A message is acknowledged only after every route had its
 /// turn: a node that dies mid-delivery leaves it to be delivered again (at least once) by the durable queue. An SMS
 /// beyond its phone's cap (<see cref="NotificationOptions.SmsPerPhone"/>, shared by all nodes through the rate
-/// limiter) is dropped, logged and audited instead of sent.
+/// limiter) is dropped, logged and audited instead of sent. The dispatcher runs on every node for the host's life, so
+/// it reports what waits for it: <c>recovery.outbox.backlog</c> (meter <see cref="RecoveryMeter.Name"/>).
 /// </summary>
 public sealed partial class NotificationDispatcher(
     INotificationOutboxReader queue,
@@ -27,9 +30,14 @@ public sealed partial class NotificationDispatcher(
     IOptions<NotificationOptions> options,
     IOptions<SmsOptions> smsOptions,
     TimeProvider time,
-    ILogger<NotificationDispatcher> logger) : BackgroundService
+    ILogger<NotificationDispatcher> logger,
+    INotificationOutbox outbox,
+    IMeterFactory meterFactory) : BackgroundService
 {
     private readonly INotificationSender[] senders = senders.ToArray();
+
+    private readonly ObservableGauge<long> backlog = meterFactory.Create(RecoveryMeter.Name)
+        .CreateObservableGauge("recovery.outbox.backlog", () => outbox.Backlog, "{message}", "SMS and e-mails queued and not yet delivered.");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

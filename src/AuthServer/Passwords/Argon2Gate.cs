@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Common;
 
 namespace Recovery.AuthServer.Passwords;
 
@@ -9,7 +11,8 @@ namespace Recovery.AuthServer.Passwords;
 /// MaxConcurrency × m, plus about a hundred bytes per queued item. Overload is refused at once rather
 /// than by slowing every caller: a full queue throws <see cref="HashingSaturatedException"/>, and a hash
 /// that would finish after the caller's deadline throws <see cref="HashingDeadlineException"/> without
-/// being computed. Cancelled waiting work leaves the queue and is never computed.
+/// being computed. Cancelled waiting work leaves the queue and is never computed. Given a meter factory, the gate
+/// reports itself (meter <see cref="RecoveryMeter.Name"/>): hashes running, queued, computed, and the moving average.
 /// </summary>
 public sealed class Argon2Gate : IDisposable
 {
@@ -27,12 +30,12 @@ public sealed class Argon2Gate : IDisposable
     private bool stopping;
     private double averageTicks;
 
-    public Argon2Gate(IOptions<Argon2Options> options, TimeProvider time)
-        : this(options.Value.MaxConcurrency, options.Value.EffectiveMaxQueue, time)
+    public Argon2Gate(IOptions<Argon2Options> options, TimeProvider time, IMeterFactory? meterFactory = null)
+        : this(options.Value.MaxConcurrency, options.Value.EffectiveMaxQueue, time, meterFactory)
     {
     }
 
-    public Argon2Gate(int maxConcurrency, int maxQueue, TimeProvider time)
+    public Argon2Gate(int maxConcurrency, int maxQueue, TimeProvider time, IMeterFactory? meterFactory = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(maxQueue);
@@ -44,6 +47,15 @@ public sealed class Argon2Gate : IDisposable
         {
             threads[i] = new Thread(Work) { IsBackground = true, Name = "argon2-" + i };
             threads[i].Start();
+        }
+
+        if (meterFactory is not null)
+        {
+            var meter = meterFactory.Create(RecoveryMeter.Name);
+            meter.CreateObservableGauge("recovery.argon2.running", () => Running, "{hash}", "Password hashes running now.");
+            meter.CreateObservableGauge("recovery.argon2.queued", () => Queued, "{hash}", "Password hashes waiting for the admission gate.");
+            meter.CreateObservableCounter("recovery.argon2.computed", () => Computed, "{hash}", "Password hashes computed since start.");
+            meter.CreateObservableGauge("recovery.argon2.hash_time", () => AverageHashTime.TotalMilliseconds, "ms", "Moving average of one hash.");
         }
     }
 

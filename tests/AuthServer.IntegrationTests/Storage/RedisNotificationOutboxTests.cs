@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -205,9 +207,11 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
     {
         var outbox = Outbox();
         var sender = new RecordingSender();
+        using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var dispatcher = new NotificationDispatcher(
             outbox, [sender], null, new InMemoryRateLimiter(), new SecretKeys(new byte[32], codeKey, new byte[32]), new RecordingAuditLog(),
-            Options.Create(new NotificationOptions()), Options.Create(new Notifications.Sms.SmsOptions()), time, NullLogger<NotificationDispatcher>.Instance);
+            Options.Create(new NotificationOptions()), Options.Create(new Notifications.Sms.SmsOptions()), time, NullLogger<NotificationDispatcher>.Instance, outbox,
+            metrics.GetRequiredService<IMeterFactory>());
         await dispatcher.StartAsync(default).WaitAsync(Timeout);
         try
         {

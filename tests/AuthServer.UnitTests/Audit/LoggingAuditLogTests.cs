@@ -14,7 +14,7 @@ public sealed class LoggingAuditLogTests
         using var factory = LoggerFactory.Create(b => b.AddProvider(provider));
         using var metrics = new TestMetrics();
         var keys = TestKeys.Create();
-        var audit = new LoggingAuditLog(factory, TestClock.Create(), metrics.Metrics, keys);
+        var audit = new LoggingAuditLog(factory, TestClock.Create(), metrics.Audit, keys);
 
         audit.Record(new AuditEvent("recovery.start", "code_sent", "web", "demo-0001", "fbfTqKMAULe4WyFMcm31Pw"));
         audit.Record(new AuditEvent("recovery.confirm", "credentials_restored", "web", "demo-0001", "fbfTqKMAULe4WyFMcm31Pw"));

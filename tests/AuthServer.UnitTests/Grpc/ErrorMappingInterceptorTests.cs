@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging.Testing;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Grpc;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Recovery.AuthServer.Observability;
 using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.UnitTests.TestSupport;
 
@@ -21,7 +20,7 @@ public sealed class ErrorMappingInterceptorTests : IDisposable
     [Fact]
     public async Task UnaryServerHandler_EveryOutcome_CountedByMethodStatusAndReason()
     {
-        using var completed = new MetricCollector<long>(metrics.Factory, RecoveryMetrics.MeterName, "recovery.rpc.completed");
+        using var completed = new MetricCollector<long>(metrics.Factory, RecoveryMeter.Name, "recovery.rpc.completed");
 
         await Handle(_ => Task.FromResult("ok"));
         await Assert.ThrowsAsync<RpcException>(() => Handle(_ => throw new HashingSaturatedException(TimeSpan.FromSeconds(1))));
@@ -92,7 +91,7 @@ public sealed class ErrorMappingInterceptorTests : IDisposable
     {
         // The message of an unexpected exception may echo input (here a PAN): neither the caller nor the log sees it.
         var logger = new FakeLogger<ErrorMappingInterceptor>();
-        var interceptor = new ErrorMappingInterceptor(logger, deadline, metrics.Metrics);
+        var interceptor = new ErrorMappingInterceptor(logger, deadline, metrics.Rpc);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => interceptor.UnaryServerHandler(
             "request",
@@ -109,6 +108,6 @@ public sealed class ErrorMappingInterceptorTests : IDisposable
     }
 
     private Task<string> Handle(Func<string, Task<string>> body, DateTime? callDeadline = null) =>
-        new ErrorMappingInterceptor(NullLogger<ErrorMappingInterceptor>.Instance, deadline, metrics.Metrics)
+        new ErrorMappingInterceptor(NullLogger<ErrorMappingInterceptor>.Instance, deadline, metrics.Rpc)
             .UnaryServerHandler("request", new TestCallContext("/recovery.v1.AccessService/Login", deadline: callDeadline), (r, _) => body(r));
 }

@@ -13,7 +13,6 @@ using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Channels;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Grpc;
-using Recovery.AuthServer.Observability;
 using Recovery.AuthServer.UnitTests.TestSupport;
 
 namespace Recovery.AuthServer.UnitTests.Grpc;
@@ -32,7 +31,7 @@ public sealed class GrpcAuthorizationResultHandlerTests : IDisposable
     [Fact]
     public async Task HandleAsync_ForbiddenByARequirement_TrailersOnlyGrpcStatusWithItsErrorInfoCountedAndNotRun()
     {
-        using var completed = new MetricCollector<long>(metrics.Factory, RecoveryMetrics.MeterName, "recovery.rpc.completed");
+        using var completed = new MetricCollector<long>(metrics.Factory, RecoveryMeter.Name, "recovery.rpc.completed");
         var http = GrpcCall();
         var failure = new Failure(FailureKind.PermissionDenied, ErrorReasons.ChannelMismatch, "The x-channel header names another channel.");
         var forbid = PolicyAuthorizationResult.Forbid(AuthorizationFailure.Failed([new RefusalReason(new ChannelHeaderHandler(new ListAuditLog(audited)), failure)]));
@@ -85,7 +84,7 @@ public sealed class GrpcAuthorizationResultHandlerTests : IDisposable
         Assert.Equal("100%25 se%C3%B1al", http.Response.Headers["grpc-message"].ToString());
     }
 
-    private GrpcAuthorizationResultHandler Handler() => new(metrics.Metrics, logger);
+    private GrpcAuthorizationResultHandler Handler() => new(metrics.Rpc, logger);
 
     private static AuthorizationPolicy Policy() =>
         new AuthorizationPolicyBuilder(CredentialSchemes.Channel).RequireAuthenticatedUser().Build();

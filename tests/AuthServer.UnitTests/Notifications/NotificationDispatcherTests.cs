@@ -21,8 +21,10 @@ public sealed class NotificationDispatcherTests
         var outbox = new InMemoryNotificationOutbox(options);
         var sender = new CountingSender();
         var audit = new ListAuditLog();
+        using var metrics = new TestMetrics();
         using var dispatcher = new NotificationDispatcher(
-            outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), audit, options, Options.Create(new SmsOptions()), TestClock.Create(), NullLogger<NotificationDispatcher>.Instance);
+            outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), audit, options, Options.Create(new SmsOptions()), TestClock.Create(), NullLogger<NotificationDispatcher>.Instance,
+            outbox, metrics.Factory);
 
         await outbox.EnqueueAsync(
             [Sms("+34600000001", "1"), Sms("+34600000001", "2"), Sms("+34600000001", "3"), Sms("+34600000002", "4"), Email("a@example.es", "5")],
@@ -52,8 +54,10 @@ public sealed class NotificationDispatcherTests
         var outbox = new InMemoryNotificationOutbox(options);
         var sender = new CountingSender { RejectCode = "1" };
         var audit = new ListAuditLog();
+        using var metrics = new TestMetrics();
         using var dispatcher = new NotificationDispatcher(
-            outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), audit, options, Options.Create(new SmsOptions()), TestClock.Create(), NullLogger<NotificationDispatcher>.Instance);
+            outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), audit, options, Options.Create(new SmsOptions()), TestClock.Create(), NullLogger<NotificationDispatcher>.Instance,
+            outbox, metrics.Factory);
 
         await outbox.EnqueueAsync([Sms("+34600000001", "1"), Sms("+34600000002", "2")], CancellationToken.None);
         await dispatcher.StartAsync(CancellationToken.None);
@@ -83,8 +87,10 @@ public sealed class NotificationDispatcherTests
         var outbox = new InMemoryNotificationOutbox(options);
         var sender = new CountingSender();
         var audit = new ListAuditLog();
+        using var metrics = new TestMetrics();
         using var dispatcher = new NotificationDispatcher(
-            outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), audit, options, Options.Create(new SmsOptions()), TestClock.Create(), NullLogger<NotificationDispatcher>.Instance);
+            outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), audit, options, Options.Create(new SmsOptions()), TestClock.Create(), NullLogger<NotificationDispatcher>.Instance,
+            outbox, metrics.Factory);
 
         await outbox.EnqueueAsync([Sms("+34600000000", "1") with { Decoy = true }, Sms("+34600000000", "2") with { Decoy = true }, Sms("+34600000000", "3")], CancellationToken.None);
         await dispatcher.StartAsync(CancellationToken.None);

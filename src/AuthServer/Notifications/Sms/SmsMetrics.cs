@@ -17,7 +17,7 @@ public sealed class SmsMetrics
     public SmsMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(Observability.RecoveryMetrics.MeterName);
+        var meter = meterFactory.Create(Common.RecoveryMeter.Name);
         sent = meter.CreateCounter<long>("recovery.sms.sent", "{message}",
             "SMS handed to a provider, by provider and outcome (submitted, refused, unavailable, unknown).");
         reports = meter.CreateCounter<long>("recovery.sms.reports", "{report}",

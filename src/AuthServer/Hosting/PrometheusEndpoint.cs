@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using Recovery.AuthServer.Observability;
 
-namespace Recovery.AuthServer.Observability;
+namespace Recovery.AuthServer.Hosting;
 
 /// <summary>
 /// The Prometheus scrape endpoint on a Kestrel listener of its own (HTTP/1.1, <c>Observability:Prometheus:Urls</c>),
@@ -25,12 +26,12 @@ namespace Recovery.AuthServer.Observability;
 public sealed partial class PrometheusEndpoint(
     MeterProvider meterProvider,
     IOptions<ObservabilityOptions> options,
-    ILoggerFactory loggerFactory) : IHostedService, Hosting.IOwnListener, IAsyncDisposable
+    ILoggerFactory loggerFactory) : IHostedService, IOwnListener, IAsyncDisposable
 {
     private readonly ILogger logger = loggerFactory.CreateLogger<PrometheusEndpoint>();
-    private readonly Hosting.ListenerHost host = new();
+    private readonly ListenerHost host = new();
 
-    /// <summary>Already started by <see cref="Hosting.StartupValidation"/> in the server; started here otherwise.</summary>
+    /// <summary>Already started by <see cref="StartupValidation"/> in the server; started here otherwise.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (await TryStartAsync(cancellationToken) is { } problem)
@@ -73,7 +74,7 @@ public sealed partial class PrometheusEndpoint(
             }
         });
 
-        var built = await Hosting.ListenerHost.BuildDetachedAsync(builder);
+        var built = await ListenerHost.BuildDetachedAsync(builder);
         built.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: null, path: o.Path, configureBranchedPipeline: null, optionsName: null);
         built.Run(context =>
         {
