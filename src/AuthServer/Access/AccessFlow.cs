@@ -221,7 +221,7 @@ public sealed class AccessFlow(
                 return TicketInvalid();
             }
 
-            personal = PersonalData.Of(customer);
+            personal = CustomerPersonalData.Of(customer);
         }
 
         return policy.Evaluate(password, personal);
@@ -444,7 +444,7 @@ public sealed class AccessFlow(
     {
         var violations = new List<FieldViolation>();
         var language = LanguageFor(command, customer);
-        var evaluation = policy.Evaluate(command.NewPassword, PersonalData.Of(customer));
+        var evaluation = policy.Evaluate(command.NewPassword, CustomerPersonalData.Of(customer));
         var rules = evaluation.FailedRequired.ToList();
         foreach (var rule in rules)
         {

@@ -1,37 +1,10 @@
-using System.Globalization;
-using Recovery.AuthServer.Customers;
-using Recovery.AuthServer.Storage;
-
 namespace Recovery.AuthServer.Passwords;
 
-/// <summary>The customer's own data that a password must not contain.</summary>
+/// <summary>
+/// The customer's own data that a password must not contain (a customer's are drawn from the record by
+/// <c>Customers.CustomerPersonalData.Of</c>).
+/// </summary>
 public sealed record PersonalData(IReadOnlyList<string> Values)
 {
     public static PersonalData None { get; } = new([]);
-
-    public static PersonalData Of(CustomerRecord c)
-    {
-        var values = new List<string> { c.UserCode, c.DocumentId, c.Email.Split('@')[0] };
-        values.AddRange(c.DisplayName.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-
-        var phone = new string(c.Phone.Where(char.IsAsciiDigit).ToArray());
-        values.Add(phone);
-        if (phone.Length > 9)
-        {
-            values.Add(phone[^9..]);
-        }
-
-        var documentDigits = new string(c.DocumentId.Where(char.IsAsciiDigit).ToArray());
-        values.Add(documentDigits);
-
-        if (c.BirthDate is { } b)
-        {
-            values.Add(b.ToString("ddMMyyyy", CultureInfo.InvariantCulture));
-            values.Add(b.ToString("ddMMyy", CultureInfo.InvariantCulture));
-            values.Add(b.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
-            values.Add(b.Year.ToString(CultureInfo.InvariantCulture));
-        }
-
-        return new PersonalData(values.Where(v => !string.IsNullOrWhiteSpace(v)).ToArray());
-    }
 }

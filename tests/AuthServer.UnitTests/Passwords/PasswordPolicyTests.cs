@@ -22,7 +22,7 @@ public class PasswordPolicyTests
         BirthDate = new DateOnly(1985, 3, 14),
     };
 
-    private static readonly PersonalData Personal = PersonalData.Of(Customer);
+    private static readonly PersonalData Personal = CustomerPersonalData.Of(Customer);
 
     private static PasswordPolicy Policy(PasswordPolicyOptions? options = null) => CommonPasswords.Policy(options);
 
