@@ -248,7 +248,7 @@ public class PasswordPolicyTests
     [Fact]
     public void PersonalDataOf_CustomerWithoutBirthDate_HasNoDates()
     {
-        var values = PersonalData.Of(Customer with { BirthDate = null }).Values;
+        var values = CustomerPersonalData.Of(Customer with { BirthDate = null }).Values;
 
         Assert.DoesNotContain("1985", values);
         Assert.Contains("SERGIO", values);
