@@ -83,14 +83,12 @@ public sealed class CallCentreFlow(
         }
 
         // Refused before a card check is spent: a code that could not be issued anyway (cooldown, no
-        // resends left) must not cost the caller one of the reference's few checks.
-        var now = time.GetUtcNow();
+        // resends left, a challenge that accepts nothing) must not cost the caller one of the reference's few checks.
         var challenge = await otp.GetAsync(AccessFlow.ChallengeId(op.Id), cancellationToken);
-        if (challenge is not null && (challenge.ResendAvailableAt > now || otp.ResendsRemaining(challenge) == 0))
+        if (challenge is not null && otp.ReissueRefusal(challenge) is { } refusal)
         {
             audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "no_code_available", Channel, op.CustomerId, op.Reference, Agent(agentId)));
-            return CodeOutcomes.ForReissue(
-                new ReissueResult(otp.ResendsRemaining(challenge) == 0 ? ReissueStatus.LimitReached : ReissueStatus.TooSoon, challenge), now, ErrorReasons.OperationNotPending);
+            return CodeOutcomes.ForReissue(refusal, time.GetUtcNow(), ErrorReasons.OperationNotPending);
         }
 
         // The e-mail telling the customer a code was given by phone must fit before anything changes.

@@ -13,6 +13,15 @@ namespace Recovery.AuthServer.Otp;
 /// </summary>
 public static class ChallengeRules
 {
+    /// <summary>A new challenge for a code whose MAC is <paramref name="codeMac"/>: its lifetime and first cooldown start now.</summary>
+    public static Challenge Issue(string id, byte[] codeMac, DateTimeOffset now, ChallengeLimits limits) => new()
+    {
+        Id = id,
+        CodeMac = codeMac,
+        ExpiresAt = now + limits.Lifetime,
+        ResendAvailableAt = now + limits.ResendCooldown,
+    };
+
     /// <summary>
     /// Compares <paramref name="presentedMac"/> with the stored MAC in constant time; a right code on a usable
     /// challenge marks it used, a wrong one counts toward the code's tries and the challenge's total.
@@ -125,6 +134,16 @@ public static class ChallengeRules
         };
         return new(new ReissueResult(ReissueStatus.Reissued, next), next);
     }
+
+    /// <summary>
+    /// What <see cref="Reissue"/> would refuse with now (NotFound, NotActive, LimitReached, TooSoon), or null when it
+    /// would issue a new code. Read only: lets a caller refuse before spending anything else on a code that cannot come.
+    /// </summary>
+    public static ReissueResult? ReissueRefusal(Challenge? challenge, DateTimeOffset now, ChallengeLimits limits) =>
+        Reissue(challenge, [], now, limits).Result is { Status: not ReissueStatus.Reissued } refused ? refused : null;
+
+    /// <summary>Resends left on the challenge (never negative).</summary>
+    public static int ResendsRemaining(Challenge challenge, ChallengeLimits limits) => Math.Max(0, limits.MaxResends - challenge.Resends);
 
     /// <summary>
     /// Stops the challenge from accepting anything (cancel, or a code issued by another route). False when a code

@@ -24,15 +24,9 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
         // A challenge that will never be delivered (an unknown card) still gets a code and a stored
         // hash, so it costs the same and behaves the same. Its MAC is over a value no code can equal.
         var mac = deliverable ? Mac(binding, code) : DecoyMac(binding);
-        var challenge = new Challenge
-        {
-            Id = challengeId,
-            CodeMac = mac,
-            ExpiresAt = now + limits.Lifetime,
-            ResendAvailableAt = now + limits.ResendCooldown,
-        };
+        var challenge = ChallengeRules.Issue(challengeId, mac, now, limits);
         await store.CreateAsync(challenge, cancellationToken);
-        return new IssuedCode(code, challenge.ExpiresAt, challenge.ResendAvailableAt, limits.MaxResends);
+        return new IssuedCode(code, challenge.ExpiresAt, challenge.ResendAvailableAt, ChallengeRules.ResendsRemaining(challenge, limits));
     }
 
     /// <param name="otherFactorEnrolled">
@@ -58,7 +52,7 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
         }
 
         var c = result.Challenge;
-        return (result, new IssuedCode(code, c.ExpiresAt, c.ResendAvailableAt, Math.Max(0, limits.MaxResends - c.Resends)));
+        return (result, new IssuedCode(code, c.ExpiresAt, c.ResendAvailableAt, ChallengeRules.ResendsRemaining(c, limits)));
     }
 
     /// <summary>
@@ -74,7 +68,10 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
 
     public Task<bool> CloseAsync(string challengeId, CancellationToken cancellationToken) => store.CloseAsync(challengeId, cancellationToken);
 
-    public int ResendsRemaining(Challenge challenge) => Math.Max(0, limits.MaxResends - challenge.Resends);
+    public int ResendsRemaining(Challenge challenge) => ChallengeRules.ResendsRemaining(challenge, limits);
+
+    /// <summary>What a reissue of <paramref name="challenge"/> would refuse with now, or null when it would issue a code (see ChallengeRules.ReissueRefusal).</summary>
+    public ReissueResult? ReissueRefusal(Challenge challenge) => ChallengeRules.ReissueRefusal(challenge, time.GetUtcNow(), limits);
 
     /// <summary>A digest that fixes every field the customer is asked to approve.</summary>
     public static byte[] Binding(params string[] parts)
