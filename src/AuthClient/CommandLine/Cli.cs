@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Grpc.Net.Client;
 using Recovery.Client.CommandLine;
 using Recovery.Client.CommandLine.Commands;
@@ -73,6 +74,11 @@ public static class Cli
         if (args is ["help", .. var rest])
         {
             args = [.. rest, "--help"];
+        }
+
+        if (ArgParser.Builtin(args, Commands) is { } builtin)
+        {
+            return await builtin.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
         }
 
         ParsedCommandLine parsed;
