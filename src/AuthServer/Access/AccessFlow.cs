@@ -85,7 +85,7 @@ public sealed class AccessFlow(
         {
             return await EvaluateLoginAsync(subject, tryId, start.FailedBefore, customer, credentials, password, caller, now, cancellationToken);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or HashingSaturatedException or HashingDeadlineException)
+        catch (Exception ex) when (ex is OperationCanceledException || HashingRefusals.IsRefusal(ex))
         {
             // Nothing was evaluated, so the try goes back uncounted. Not cancellable; if the store cannot be
             // reached either, the try's lease runs out and it counts as a failure (fail closed).
@@ -236,10 +236,7 @@ public sealed class AccessFlow(
             return TicketInvalid();
         }
 
-        if (!outbox.HasRoomFor(1))
-        {
-            return Failure.Overloaded("Message delivery");
-        }
+        outbox.EnsureRoomFor(1);
 
         // Shed before the policy checks: under a burst, refused calls must not eat the cores that the
         // admitted hashes need.
@@ -292,10 +289,7 @@ public sealed class AccessFlow(
         }
 
         var op = operation.Value;
-        if (!outbox.HasRoomFor(1))
-        {
-            return Failure.Overloaded("Message delivery");
-        }
+        outbox.EnsureRoomFor(1);
 
         var (result, issued) = await otp.ReissueAsync(ChallengeId(op.Id), Binding(op), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
         if (issued is null)
@@ -321,10 +315,7 @@ public sealed class AccessFlow(
         var op = operation.Value;
 
         // Checked before the code is consumed: the e-mail of success must fit.
-        if (!outbox.HasRoomFor(1))
-        {
-            return Failure.Overloaded("Message delivery");
-        }
+        outbox.EnsureRoomFor(1);
 
         // Either kind of code signs: the SMS code bound to this operation, or a current code of the
         // customer's confirmed authenticator app. A TOTP code is not bound to the operation (see

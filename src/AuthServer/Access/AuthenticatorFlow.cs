@@ -38,10 +38,7 @@ public sealed class AuthenticatorFlow(
             return SessionInvalid();
         }
 
-        if (!outbox.HasRoomFor(1))
-        {
-            return Failure.Overloaded("Message delivery");
-        }
+        outbox.EnsureRoomFor(1);
 
         // Each enrolment sends an SMS: a session may start a new one only once the resend cooldown of the last
         // has passed. The store checks the cooldown and saves the new enrolment in one atomic step, so parallel
@@ -73,10 +70,7 @@ public sealed class AuthenticatorFlow(
         }
 
         // Checked before the codes, so that a confirmation is never refused for lack of room after it took effect.
-        if (!outbox.HasRoomFor(1))
-        {
-            return Failure.Overloaded("Message delivery");
-        }
+        outbox.EnsureRoomFor(1);
 
         var pending = await authenticators.GetPendingAsync(customer.Id, cancellationToken);
         if (pending is null)

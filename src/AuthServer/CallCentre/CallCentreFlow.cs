@@ -92,10 +92,7 @@ public sealed class CallCentreFlow(
         }
 
         // The e-mail telling the customer a code was given by phone must fit before anything changes.
-        if (!outbox.HasRoomFor(1))
-        {
-            return Failure.Overloaded("Message delivery");
-        }
+        outbox.EnsureRoomFor(1);
 
         var take = await operations.TryTakeCardCheckAsync(op.Id, options.Value.CardChecksPerReference, cancellationToken);
         if (take.Status != CardCheckTakeStatus.Taken)

@@ -18,6 +18,13 @@ public sealed record Failure(FailureKind Kind, string Reason, string Message)
     /// <summary>Text the channel may show the customer as is (google.rpc.LocalizedMessage).</summary>
     public LocalizedText? CustomerMessage { get; init; }
 
+    /// <summary>
+    /// Refused for the server's own state (load shedding, a store that does not answer), not for anything in
+    /// the request. Not sent to the caller; the error interceptor logs these, one line a second with a count,
+    /// because they come in floods. Default false.
+    /// </summary>
+    public bool Shed { get; init; }
+
     public static Failure Invalid(IReadOnlyList<FieldViolation> violations, string reason = ErrorReasons.InvalidFields) =>
         new(FailureKind.InvalidArgument, reason, "The request has invalid fields: " + string.Join(", ", violations.Select(v => v.Field).Distinct()))
         {
@@ -26,7 +33,7 @@ public sealed record Failure(FailureKind Kind, string Reason, string Message)
 
     /// <summary>Explicit load shedding: the call did nothing and may be retried shortly.</summary>
     public static Failure Overloaded(string what) =>
-        new(FailureKind.Unavailable, ErrorReasons.Overloaded, what + " is saturated; try again shortly.") { RetryAfter = TimeSpan.FromSeconds(1) };
+        new(FailureKind.Unavailable, ErrorReasons.Overloaded, what + " is saturated; try again shortly.") { RetryAfter = TimeSpan.FromSeconds(1), Shed = true };
 
     public static Failure Invalid(string field, string description, string reason = ErrorReasons.InvalidFields) =>
         Invalid([new FieldViolation(field, description)], reason);

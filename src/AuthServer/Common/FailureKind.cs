@@ -17,4 +17,7 @@ public enum FailureKind
 
     /// <summary>The thing to create exists already (a directory customer).</summary>
     AlreadyExists,
+
+    /// <summary>The caller's deadline cannot be met (work refused before it started, such as a queued hash).</summary>
+    DeadlineExceeded,
 }

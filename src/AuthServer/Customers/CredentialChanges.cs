@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Operations;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Customers;
 
@@ -102,11 +102,11 @@ public sealed partial class CredentialChanges(ICustomerStore customers, INotific
         {
             await SettleAsync(customerId, changeId, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is StorageUnavailableException or OutboxFullException)
+        catch (FailureException ex)
         {
-            // The hold stays; a dispatcher settles it after Notifications:HoldTimeout (Redis). The
-            // caller's own failure is what the client sees.
-            LogLeftForDispatcher(ex.GetType().Name);
+            // A refusal (the store did not answer, the outbox is full): the hold stays; a dispatcher settles it
+            // after Notifications:HoldTimeout (Redis). The caller's own failure is what the client sees.
+            LogLeftForDispatcher(ex.Failure.Reason);
         }
     }
 

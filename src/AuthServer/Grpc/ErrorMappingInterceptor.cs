@@ -2,24 +2,30 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Recovery.AuthServer.Common;
-using Recovery.AuthServer.Notifications;
-using Recovery.AuthServer.Storage;
-using Recovery.AuthServer.Passwords;
 
 namespace Recovery.AuthServer.Grpc;
 
 /// <summary>
-/// The one place where outcomes become status codes. Domain failures carry their details; a cancelled
-/// or timed-out call says so; anything unexpected is INTERNAL with a bland message (the exception is
-/// logged by type and stack only, since a message might echo input). Nothing escapes as UNKNOWN.
+/// The one place where refusals become status codes. A <see cref="FailureException"/> (an unwrapped outcome,
+/// an interceptor's refusal, load shedding, a store that did not answer) carries its <see cref="Failure"/>,
+/// which alone decides the status and details: no kind of refusal has a case of its own here. A refusal for
+/// the server's own state (<see cref="Failure.Shed"/>) is logged, one line a second with a count. An
+/// RpcException passes as is; a cancelled or timed-out call says so; anything unexpected is INTERNAL with a
+/// bland message (the exception is logged by type and stack only, since a message might echo input).
+/// Nothing escapes as UNKNOWN.
 /// It also hands the call's deadline to the domain (<see cref="RequestDeadline"/>) so that costly work can
 /// refuse early instead of finishing after the caller stopped waiting.
 /// </summary>
-public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, RequestDeadline deadline, RpcMetrics metrics) : Interceptor
+public sealed partial class ErrorMappingInterceptor(
+    ILogger<ErrorMappingInterceptor> logger,
+    RequestDeadline deadline,
+    RpcMetrics metrics,
+    TimeProvider time) : Interceptor
 {
-    // Static: gRPC creates an interceptor per call, and the throttle must span calls.
-    private static long shedSinceLog;
-    private static long lastShedLogTicks = long.MinValue / 2;
+    // Instance fields of a singleton (registered in DI, so grpc-dotnet takes this one instance for every call):
+    // the throttle spans calls without static state.
+    private long shedSinceLog;
+    private long lastShedLogTicks;
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
@@ -69,40 +75,19 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
     {
         switch (ex)
         {
-            case DomainFailureException failure:
-                return RpcStatusMapper.ToRpcException(failure.Failure);
+            case FailureException refused:
+                if (refused.Failure.Shed && ShouldLogShed())
+                {
+                    LogShed(context.Method, refused.Failure.Reason, Interlocked.Exchange(ref shedSinceLog, 0));
+                }
+
+                return RpcStatusMapper.ToRpcException(refused.Failure);
             case RpcException rpc:
                 return rpc;
             case OperationCanceledException when context.Deadline <= DateTime.UtcNow:
                 return RpcStatusMapper.Simple(StatusCode.DeadlineExceeded, ErrorReasons.DeadlineExceeded, "The deadline passed before the call finished.");
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return RpcStatusMapper.Simple(StatusCode.Cancelled, ErrorReasons.Cancelled, "The call was cancelled.");
-            case HashingSaturatedException saturated:
-                if (ShouldLogShed())
-                {
-                    LogHashingShed(context.Method, Interlocked.Exchange(ref shedSinceLog, 0));
-                }
-
-                return RpcStatusMapper.ToRpcException(new Failure(FailureKind.ResourceExhausted, ErrorReasons.HashingSaturated,
-                    "Password hashing is saturated; try again shortly.") { RetryAfter = saturated.RetryAfter });
-            case HashingDeadlineException:
-                return RpcStatusMapper.Simple(StatusCode.DeadlineExceeded, ErrorReasons.DeadlineExceeded,
-                    "The deadline cannot be met: password hashing is queued beyond it.");
-            case StorageUnavailableException:
-                if (ShouldLogShed())
-                {
-                    LogStorageUnavailable(context.Method, Interlocked.Exchange(ref shedSinceLog, 0));
-                }
-
-                return RpcStatusMapper.ToRpcException(new Failure(FailureKind.Unavailable, ErrorReasons.StorageUnavailable,
-                    "The shared store is unavailable; the step may or may not have taken effect. Try again shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
-            case OutboxFullException:
-                if (ShouldLogShed())
-                {
-                    LogShed(context.Method, Interlocked.Exchange(ref shedSinceLog, 0));
-                }
-
-                return RpcStatusMapper.Simple(StatusCode.Unavailable, ErrorReasons.Overloaded, "Message delivery is saturated; try again shortly.");
             default:
                 LogUnexpected(context.Method, ex.GetType().FullName ?? ex.GetType().Name, ex.StackTrace ?? string.Empty);
                 return RpcStatusMapper.Simple(StatusCode.Internal, ErrorReasons.Internal, "Internal error.");
@@ -114,23 +99,17 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         context.Deadline == DateTime.MaxValue ? null : context.Deadline.ToUniversalTime() - DateTime.UtcNow;
 
     // Shedding happens in floods; one line a second with a count says as much as thousands would.
-    private static bool ShouldLogShed()
+    private bool ShouldLogShed()
     {
         Interlocked.Increment(ref shedSinceLog);
-        var now = Environment.TickCount64;
+        var now = time.GetUtcNow().UtcTicks;
         var last = Interlocked.Read(ref lastShedLogTicks);
-        return now - last >= 1000 && Interlocked.CompareExchange(ref lastShedLogTicks, now, last) == last;
+        return now - last >= TimeSpan.TicksPerSecond && Interlocked.CompareExchange(ref lastShedLogTicks, now, last) == last;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Shed {Method}: password hashing queue full ({Count} calls shed since the last such line)")]
-    private partial void LogHashingShed(string method, long count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shed {Method}: {Reason} ({Count} calls shed since the last such line)")]
+    private partial void LogShed(string method, string reason, long count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected {ExceptionType} in {Method}\n{StackTrace}")]
     private partial void LogUnexpected(string method, string exceptionType, string stackTrace);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Refused {Method}: shared store unavailable ({Count} calls refused since the last such line)")]
-    private partial void LogStorageUnavailable(string method, long count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Shed {Method}: notification outbox full ({Count} calls shed since the last such line)")]
-    private partial void LogShed(string method, long count);
 }

@@ -21,6 +21,7 @@ public static class RpcStatusMapper
             FailureKind.Unavailable => Code.Unavailable,
             FailureKind.Aborted => Code.Aborted,
             FailureKind.AlreadyExists => Code.AlreadyExists,
+            FailureKind.DeadlineExceeded => Code.DeadlineExceeded,
             _ => Code.Internal,
         };
 

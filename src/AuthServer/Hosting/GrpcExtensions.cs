@@ -37,6 +37,7 @@ public static class GrpcExtensions
             o.Interceptors.Add<IdempotencyInterceptor>();
         });
         UseGuardedMarshallers(builder.Services);
+        AddInterceptors(builder.Services);
         builder.Services.AddSingleton<AdmissionGate>();
         builder.Services.AddSingleton<RpcMetrics>();
         builder.Services.AddGrpcReflection();
@@ -55,6 +56,16 @@ public static class GrpcExtensions
         app.MapGrpcHealthChecksService().WithRequestFrameGuard(MaxReceiveMessageSize);
         app.MapGrpcReflectionService().WithRequestFrameGuard(MaxReceiveMessageSize);
         return app;
+    }
+
+    // grpc-dotnet takes an interceptor type registered in DI from the container (else it creates one per call): one
+    // instance each for the whole process, so what must span calls (the shed-log throttle) is an instance field,
+    // never static state. Their dependencies are singletons too.
+    private static void AddInterceptors(IServiceCollection services)
+    {
+        services.AddSingleton<ErrorMappingInterceptor>();
+        services.AddSingleton<AdmissionInterceptor>();
+        services.AddSingleton<IdempotencyInterceptor>();
     }
 
     // grpc-dotnet discovers a generated service's methods with an open-generic IServiceMethodProvider<>

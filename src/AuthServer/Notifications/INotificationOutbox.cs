@@ -7,8 +7,8 @@ namespace Recovery.AuthServer.Notifications;
 public interface INotificationOutbox
 {
     /// <summary>
-    /// Whether <paramref name="messages"/> more fit now. Flows ask before they change anything, so that
-    /// a saturated outbox sheds the call instead of leaving it half done.
+    /// Whether <paramref name="messages"/> more fit now. Flows ask through
+    /// <see cref="NotificationOutboxExtensions.EnsureRoomFor"/>, before they change anything.
     /// </summary>
     bool HasRoomFor(int messages);
 
@@ -18,7 +18,7 @@ public interface INotificationOutbox
     /// <summary>
     /// Queues <paramref name="notifications"/> all or none: a step that sends two messages (the user code
     /// and the temporary password) never leaves one queued without the other. Throws
-    /// <see cref="OutboxFullException"/> when they do not all fit, having queued none.
+    /// <see cref="OutboxFull"/>'s refusal when they do not all fit, having queued none.
     /// </summary>
     ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken);
 
@@ -26,7 +26,7 @@ public interface INotificationOutbox
     /// First half of a change that must send messages if and only if it commits (a recovery's user code
     /// and temporary password, a password change's e-mail): stores <paramref name="notifications"/>
     /// durably but not deliverable, under <paramref name="changeId"/>, counted against the capacity.
-    /// Throws <see cref="OutboxFullException"/> when they do not fit, having held none. Held messages are
+    /// Throws <see cref="OutboxFull"/>'s refusal when they do not fit, having held none. Held messages are
     /// settled by <see cref="ReleaseAsync"/> or <see cref="DropAsync"/>; on Redis, ones left held past
     /// <see cref="NotificationOptions.HoldTimeout"/> (the node died between the change and the release)
     /// are settled by any node's dispatcher, which asks the customer's record whether the change
@@ -39,11 +39,4 @@ public interface INotificationOutbox
 
     /// <summary>The change did not commit: its held messages are deleted unsent. Idempotent.</summary>
     Task DropAsync(string changeId, CancellationToken cancellationToken);
-}
-
-public static class NotificationOutboxExtensions
-{
-    /// <summary>Queues one message.</summary>
-    public static ValueTask EnqueueAsync(this INotificationOutbox outbox, Notification notification, CancellationToken cancellationToken) =>
-        outbox.EnqueueAsync([notification], cancellationToken);
 }

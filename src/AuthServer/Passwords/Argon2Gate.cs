@@ -9,8 +9,8 @@ namespace Recovery.AuthServer.Passwords;
 /// each on one of the gate's own long-running threads (never a thread-pool thread blocked on CPU work),
 /// and at most <see cref="Argon2Options.EffectiveMaxQueue"/> wait. Memory therefore stays below
 /// MaxConcurrency × m, plus about a hundred bytes per queued item. Overload is refused at once rather
-/// than by slowing every caller: a full queue throws <see cref="HashingSaturatedException"/>, and a hash
-/// that would finish after the caller's deadline throws <see cref="HashingDeadlineException"/> without
+/// than by slowing every caller: a full queue throws <see cref="HashingRefusals.Saturated"/>, and a hash
+/// that would finish after the caller's deadline throws <see cref="HashingRefusals.Deadline"/> without
 /// being computed. Cancelled waiting work leaves the queue and is never computed. Given a meter factory, the gate
 /// reports itself (meter <see cref="RecoveryMeter.Name"/>): hashes running, queued, computed, and the moving average.
 /// </summary>
@@ -192,12 +192,12 @@ public sealed class Argon2Gate : IDisposable
         var wait = idle > 0 ? TimeSpan.Zero : average * (((double)queue.Count / MaxConcurrency) + 0.5);
         if (idle <= 0 && queue.Count >= maxQueue)
         {
-            throw new HashingSaturatedException(wait);
+            throw HashingRefusals.Saturated(wait);
         }
 
         if (timeLeft is { } left && wait + average > left)
         {
-            throw new HashingDeadlineException();
+            throw HashingRefusals.Deadline();
         }
     }
 

@@ -71,10 +71,7 @@ public sealed partial class RecoveryFlow(
             return Failure.Invalid(violations);
         }
 
-        if (!outbox.HasRoomFor(1))
-        {
-            return Failure.Overloaded("Message delivery");
-        }
+        outbox.EnsureRoomFor(1);
 
         var now = time.GetUtcNow();
         var panHash = cardLookup.HashOf(card.Value.Digits);
@@ -146,10 +143,7 @@ public sealed partial class RecoveryFlow(
             return Blocked();
         }
 
-        if (!outbox.HasRoomFor(1))
-        {
-            return Failure.Overloaded("Message delivery");
-        }
+        outbox.EnsureRoomFor(1);
 
         var now = time.GetUtcNow();
         var (result, issued) = await otp.ReissueAsync(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, recovery.CustomerId is not null, cancellationToken);
@@ -176,10 +170,7 @@ public sealed partial class RecoveryFlow(
         }
 
         // Checked before the code is consumed: the two messages of success must fit.
-        if (!outbox.HasRoomFor(2))
-        {
-            return Failure.Overloaded("Message delivery");
-        }
+        outbox.EnsureRoomFor(2);
 
         // A block on the card stops every recovery opened with it, including ones opened before the
         // block, so extra open recoveries give no extra guesses. Decoys are blocked alike.

@@ -121,7 +121,7 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
         }
 
         Assert.False(outbox.HasRoomFor(1));
-        await Assert.ThrowsAsync<OutboxFullException>(() => outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout));
+        Assert.Same(OutboxFull.Refusal, (await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout))).Failure);
         var db = await DatabaseAsync();
         Assert.Equal(100, await db.ListLengthAsync($"{prefix}{{outbox}}:pending"));
         Assert.Equal(100, (await KeysAsync()).Count(k => k.Contains("}:m:", StringComparison.Ordinal)));
@@ -143,7 +143,7 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
         await outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
         await outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
 
-        await Assert.ThrowsAsync<OutboxFullException>(() => outbox.EnqueueAsync([CodeSms(), PasswordSms()], default).AsTask().WaitAsync(Timeout));
+        Assert.Same(OutboxFull.Refusal, (await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync([CodeSms(), PasswordSms()], default).AsTask().WaitAsync(Timeout))).Failure);
         var db = await DatabaseAsync();
         Assert.Equal(2, await db.ListLengthAsync($"{prefix}{{outbox}}:pending"));
         Assert.Equal(2, (await KeysAsync()).Count(k => k.Contains("}:m:", StringComparison.Ordinal)));
@@ -260,7 +260,7 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
         await outbox.HoldAsync("op:o-1", "c-1", Enumerable.Range(0, 60).Select(_ => CodeSms()).ToList(), default).AsTask().WaitAsync(Timeout);
 
         // Held messages count against the capacity.
-        await Assert.ThrowsAsync<OutboxFullException>(() => outbox.EnqueueAsync(Enumerable.Range(0, 41).Select(_ => CodeSms()).ToList(), default).AsTask().WaitAsync(Timeout));
+        Assert.Same(OutboxFull.Refusal, (await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync(Enumerable.Range(0, 41).Select(_ => CodeSms()).ToList(), default).AsTask().WaitAsync(Timeout))).Failure);
 
         await outbox.DropAsync("op:o-1", default).WaitAsync(Timeout);
         await outbox.ReleaseAsync("op:o-1", default).WaitAsync(Timeout); // too late: nothing to release

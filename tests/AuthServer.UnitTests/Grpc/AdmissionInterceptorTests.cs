@@ -20,7 +20,7 @@ public class AdmissionInterceptorTests
         var second = Handle(interceptor, Start, () => hold.Task);
         var ran = false;
 
-        var refused = await Assert.ThrowsAsync<DomainFailureException>(() => Handle(interceptor, Start, () => { ran = true; return Task.FromResult("third"); }));
+        var refused = await Assert.ThrowsAsync<FailureException>(() => Handle(interceptor, Start, () => { ran = true; return Task.FromResult("third"); }));
 
         Assert.Equal((FailureKind.Unavailable, ErrorReasons.Overloaded, TimeSpan.FromSeconds(1)), (refused.Failure.Kind, refused.Failure.Reason, refused.Failure.RetryAfter));
         Assert.False(ran);

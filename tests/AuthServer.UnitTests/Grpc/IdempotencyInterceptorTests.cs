@@ -34,7 +34,7 @@ public class IdempotencyInterceptorTests
         var first = Handle(_ => release.Task);
         var runs = 0;
 
-        var ex = await Assert.ThrowsAsync<DomainFailureException>(() => Handle(_ =>
+        var ex = await Assert.ThrowsAsync<FailureException>(() => Handle(_ =>
         {
             runs++;
             return Task.FromResult(new SignOperationResponse());
@@ -61,7 +61,7 @@ public class IdempotencyInterceptorTests
     [Fact]
     public async Task UnaryServerHandler_CallFails_RetryRunsAgain()
     {
-        await Assert.ThrowsAsync<DomainFailureException>(() => Handle(_ => throw new DomainFailureException(Failure.Invalid("code", "Wrong."))));
+        await Assert.ThrowsAsync<FailureException>(() => Handle(_ => throw new FailureException(Failure.Invalid("code", "Wrong."))));
 
         Assert.Equal(OperationState.Signed, (await Handle(_ => Task.FromResult(new SignOperationResponse { State = OperationState.Signed }))).State);
     }

@@ -19,7 +19,7 @@ public class RequestValidatorTests
             .Digits("sms_code", "12a456", 6, 6)
             .Language("language", "fr-FR", out _);
 
-        var ex = Assert.Throws<DomainFailureException>(validator.ThrowIfInvalid);
+        var ex = Assert.Throws<FailureException>(validator.ThrowIfInvalid);
 
         Assert.Equal(FailureKind.InvalidArgument, ex.Failure.Kind);
         Assert.Equal(ErrorReasons.InvalidFields, ex.Failure.Reason);
@@ -75,7 +75,7 @@ public class RequestValidatorTests
     [Fact]
     public void Digits_Range_DescribesTheRange()
     {
-        var ex = Assert.Throws<DomainFailureException>(new RequestValidator().Digits("code", "12345", 6, 8).ThrowIfInvalid);
+        var ex = Assert.Throws<FailureException>(new RequestValidator().Digits("code", "12345", 6, 8).ThrowIfInvalid);
 
         Assert.Equal("Must be 6-8 digits.", Assert.Single(ex.Failure.Violations).Description);
     }
@@ -87,7 +87,7 @@ public class RequestValidatorTests
     [InlineData("12 456")]
     public void Digits_WrongShape_CodeFormat(string value)
     {
-        var ex = Assert.Throws<DomainFailureException>(new RequestValidator().Digits("sms_code", value, 6, 8).ThrowIfInvalid);
+        var ex = Assert.Throws<FailureException>(new RequestValidator().Digits("sms_code", value, 6, 8).ThrowIfInvalid);
 
         Assert.Equal("CODE_FORMAT", Assert.Single(ex.Failure.Violations).Reason);
     }
@@ -95,7 +95,7 @@ public class RequestValidatorTests
     [Fact]
     public void Required_Whitespace_Required()
     {
-        var ex = Assert.Throws<DomainFailureException>(new RequestValidator().Required("user_code", "   ", 10).ThrowIfInvalid);
+        var ex = Assert.Throws<FailureException>(new RequestValidator().Required("user_code", "   ", 10).ThrowIfInvalid);
 
         Assert.Equal(("user_code", "REQUIRED"), (ex.Failure.Violations[0].Field, ex.Failure.Violations[0].Reason));
     }
@@ -103,7 +103,7 @@ public class RequestValidatorTests
     [Fact]
     public void Id_Empty_RequiredNotMalformed()
     {
-        var ex = Assert.Throws<DomainFailureException>(new RequestValidator().Id("operation_id", string.Empty).ThrowIfInvalid);
+        var ex = Assert.Throws<FailureException>(new RequestValidator().Id("operation_id", string.Empty).ThrowIfInvalid);
 
         Assert.Equal("REQUIRED", Assert.Single(ex.Failure.Violations).Reason);
     }
@@ -111,7 +111,7 @@ public class RequestValidatorTests
     [Fact]
     public void ThrowIfInvalid_MapsToInvalidArgumentWithBadRequest()
     {
-        var ex = Assert.Throws<DomainFailureException>(new RequestValidator().Required("a", string.Empty, 1).Required("b", string.Empty, 1).ThrowIfInvalid);
+        var ex = Assert.Throws<FailureException>(new RequestValidator().Required("a", string.Empty, 1).Required("b", string.Empty, 1).ThrowIfInvalid);
 
         var rpc = RpcStatusMapper.ToRpcException(ex.Failure);
 
@@ -127,7 +127,7 @@ public class RequestValidatorTests
             .Normalizable("password", "Girasol%Norte58\uFFFE", RequestValidator.PasswordCharactersReason)
             .Normalizable("display_name", "MARÍA GARCÍA LÓPEZ");
 
-        var ex = Assert.Throws<DomainFailureException>(validator.ThrowIfInvalid);
+        var ex = Assert.Throws<FailureException>(validator.ThrowIfInvalid);
 
         Assert.Equal(ErrorReasons.InvalidFields, ex.Failure.Reason);
         Assert.Equal([("user_code", "CHARACTERS"), ("password", "PASSWORD_RULE_CHARACTERS")], ex.Failure.Violations.Select(v => (v.Field, v.Reason)));
@@ -138,7 +138,7 @@ public class RequestValidatorTests
     {
         var validator = new RequestValidator().Required("password", new string('\uFFFE', 300), 256).Normalizable("password", new string('\uFFFE', 300));
 
-        var ex = Assert.Throws<DomainFailureException>(validator.ThrowIfInvalid);
+        var ex = Assert.Throws<FailureException>(validator.ThrowIfInvalid);
 
         Assert.Equal([("password", "TOO_LONG")], ex.Failure.Violations.Select(v => (v.Field, v.Reason)));
     }

@@ -16,6 +16,8 @@ public class RpcStatusMapperTests
     [InlineData(FailureKind.ResourceExhausted, StatusCode.ResourceExhausted)]
     [InlineData(FailureKind.Unavailable, StatusCode.Unavailable)]
     [InlineData(FailureKind.AlreadyExists, StatusCode.AlreadyExists)]
+    [InlineData(FailureKind.Aborted, StatusCode.Aborted)]
+    [InlineData(FailureKind.DeadlineExceeded, StatusCode.DeadlineExceeded)]
     public void ToRpcException_EachKind_MapsToItsStatusCode(FailureKind kind, StatusCode expected)
     {
         var ex = RpcStatusMapper.ToRpcException(new Failure(kind, "SOME_REASON", "Some message."));

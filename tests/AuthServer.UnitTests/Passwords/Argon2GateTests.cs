@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.UnitTests.TestSupport;
 
@@ -32,9 +33,11 @@ public sealed class Argon2GateTests : IDisposable
         await WaitStartedAsync();
         var queued = gate.RunAsync(Blocking, null, CancellationToken.None);
 
-        var refused = Assert.Throws<HashingSaturatedException>(() => { _ = gate.RunAsync(Counting, null, CancellationToken.None); });
+        var refused = Assert.Throws<FailureException>(() => { _ = gate.RunAsync(Counting, null, CancellationToken.None); });
 
-        Assert.Equal(TimeSpan.FromMilliseconds(150), refused.RetryAfter);
+        Assert.Equal((FailureKind.ResourceExhausted, ErrorReasons.HashingSaturated), (refused.Failure.Kind, refused.Failure.Reason));
+        Assert.Equal(TimeSpan.FromMilliseconds(150), refused.Failure.RetryAfter);
+        Assert.True(HashingRefusals.IsRefusal(refused));
         release.Set();
         await Task.WhenAll(running, queued).WaitAsync(Wait);
         Assert.Equal(0, computed);
@@ -52,7 +55,8 @@ public sealed class Argon2GateTests : IDisposable
         gate.EnsureAdmissible(null);
         var queued = gate.RunAsync(Blocking, null, CancellationToken.None);
 
-        Assert.Throws<HashingSaturatedException>(() => gate.EnsureAdmissible(null));
+        var refused = Assert.Throws<FailureException>(() => gate.EnsureAdmissible(null));
+        Assert.Equal(ErrorReasons.HashingSaturated, refused.Failure.Reason);
         Assert.Equal(1, gate.Queued);
 
         release.Set();
@@ -69,7 +73,9 @@ public sealed class Argon2GateTests : IDisposable
         await WaitStartedAsync();
 
         // Refused synchronously: "at once" means no task at all. Estimated: half the running hash (50 ms) + this hash (100 ms) = 150 ms.
-        Assert.Throws<HashingDeadlineException>(() => { _ = gate.RunAsync(Counting, TimeSpan.FromMilliseconds(149), CancellationToken.None); });
+        var refused = Assert.Throws<FailureException>(() => { _ = gate.RunAsync(Counting, TimeSpan.FromMilliseconds(149), CancellationToken.None); });
+        Assert.Equal((FailureKind.DeadlineExceeded, ErrorReasons.DeadlineExceeded), (refused.Failure.Kind, refused.Failure.Reason));
+        Assert.True(HashingRefusals.IsRefusal(refused));
         var accepted = gate.RunAsync(Counting, TimeSpan.FromMilliseconds(151), CancellationToken.None);
 
         release.Set();
@@ -83,8 +89,12 @@ public sealed class Argon2GateTests : IDisposable
         using var gate = new Argon2Gate(2, 10, time);
         await SeedAverageAsync(gate, TimeSpan.FromMilliseconds(100));
 
-        Assert.Throws<HashingDeadlineException>(() => { _ = gate.RunAsync(Counting, TimeSpan.FromMilliseconds(99), CancellationToken.None); });
-        Assert.Throws<HashingDeadlineException>(() => { _ = gate.RunAsync(Counting, TimeSpan.FromMilliseconds(-1), CancellationToken.None); });
+        foreach (var left in new[] { TimeSpan.FromMilliseconds(99), TimeSpan.FromMilliseconds(-1) })
+        {
+            var refused = Assert.Throws<FailureException>(() => { _ = gate.RunAsync(Counting, left, CancellationToken.None); });
+            Assert.Equal(FailureKind.DeadlineExceeded, refused.Failure.Kind);
+        }
+
         Assert.Equal(0, gate.Queued);
         Assert.Equal(0, computed);
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Storage.InMemory;
 
@@ -23,7 +24,8 @@ public class InMemoryNotificationOutboxTests
 
         await outbox.EnqueueAsync(Sms(99), CancellationToken.None);
         Assert.False(outbox.HasRoomFor(1));
-        await Assert.ThrowsAsync<OutboxFullException>(() => outbox.EnqueueAsync(Sms(100), CancellationToken.None).AsTask());
+        var refused = await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync(Sms(100), CancellationToken.None).AsTask());
+        Assert.Same(OutboxFull.Refusal, refused.Failure);
         Assert.Equal(100, outbox.Reader.Count);
     }
 
@@ -50,7 +52,8 @@ public class InMemoryNotificationOutboxTests
             await outbox.EnqueueAsync(Sms(i), CancellationToken.None);
         }
 
-        await Assert.ThrowsAsync<OutboxFullException>(() => outbox.EnqueueAsync([Sms(100), Sms(101)], CancellationToken.None).AsTask());
+        var refused = await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync([Sms(100), Sms(101)], CancellationToken.None).AsTask());
+        Assert.Same(OutboxFull.Refusal, refused.Failure);
         Assert.Equal(99, outbox.Reader.Count);
 
         await outbox.EnqueueAsync([Sms(102)], CancellationToken.None);
@@ -70,7 +73,7 @@ public class InMemoryNotificationOutboxTests
                 await outbox.EnqueueAsync([Sms(2 * i), Sms((2 * i) + 1)], CancellationToken.None);
                 return true;
             }
-            catch (OutboxFullException)
+            catch (FailureException ex) when (OutboxFull.Is(ex))
             {
                 return false;
             }

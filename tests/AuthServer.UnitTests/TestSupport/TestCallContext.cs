@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Recovery.AuthServer.UnitTests.TestSupport;
 
 /// <summary>
-/// A server call context for unit-testing interceptors without a host: method, headers and deadline as given, and an
+/// A server call context for unit-testing interceptors without a host: method, headers, deadline and cancellation as given, and an
 /// <see cref="HttpContext"/> whose <see cref="HttpContext.User"/> is the principal a credential scheme admitted
 /// (anonymous unless given), found by <c>GetHttpContext()</c> as grpc-dotnet documents for tests.
 /// </summary>
@@ -13,11 +13,13 @@ internal sealed class TestCallContext : ServerCallContext
 {
     private readonly string method;
     private readonly DateTime? deadline;
+    private readonly CancellationToken cancellationToken;
 
-    public TestCallContext(string method, Metadata? headers = null, DateTime? deadline = null, ClaimsPrincipal? user = null)
+    public TestCallContext(string method, Metadata? headers = null, DateTime? deadline = null, ClaimsPrincipal? user = null, CancellationToken cancellationToken = default)
     {
         this.method = method;
         this.deadline = deadline;
+        this.cancellationToken = cancellationToken;
         RequestHeadersCore = headers ?? [];
         UserState["__HttpContext"] = new DefaultHttpContext { User = user ?? new ClaimsPrincipal(new ClaimsIdentity()) };
     }
@@ -32,7 +34,7 @@ internal sealed class TestCallContext : ServerCallContext
 
     protected override Metadata RequestHeadersCore { get; }
 
-    protected override CancellationToken CancellationTokenCore => CancellationToken.None;
+    protected override CancellationToken CancellationTokenCore => cancellationToken;
 
     protected override Metadata ResponseTrailersCore { get; } = [];
 

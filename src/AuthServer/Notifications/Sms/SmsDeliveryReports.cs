@@ -128,7 +128,7 @@ public sealed partial class SmsDeliveryReports(
             {
                 await outbox.EnqueueAsync(message with { MessageId = id }, cancellationToken);
             }
-            catch (OutboxFullException)
+            catch (Exception ex) when (OutboxFull.Is(ex))
             {
                 LogNotMoved(message.Template);
             }

@@ -6,7 +6,7 @@ namespace Recovery.AuthServer.Storage.InMemory;
 
 /// <summary>
 /// The embedded outbox: a bounded in-process queue. It does not survive a restart; the Redis provider
-/// adds that. Flows check <see cref="HasRoomFor"/> first; if a race fills it anyway, enqueuing throws
+/// adds that. Flows check for room first; if a race fills it anyway, enqueuing throws the same refusal
 /// (having queued none of the call's messages) rather than silently dropping one.
 /// </summary>
 public sealed class InMemoryNotificationOutbox(IOptions<NotificationOptions> options) : INotificationOutbox, INotificationOutboxReader
@@ -34,10 +34,7 @@ public sealed class InMemoryNotificationOutbox(IOptions<NotificationOptions> opt
         // makes more room, so every write below succeeds once the check has passed.
         lock (writers)
         {
-            if (!HasRoomFor(notifications.Count))
-            {
-                throw new OutboxFullException();
-            }
+            this.EnsureRoomFor(notifications.Count);
 
             foreach (var notification in notifications)
             {
@@ -62,10 +59,7 @@ public sealed class InMemoryNotificationOutbox(IOptions<NotificationOptions> opt
                 return ValueTask.CompletedTask;
             }
 
-            if (!HasRoomFor(notifications.Count))
-            {
-                throw new OutboxFullException();
-            }
+            this.EnsureRoomFor(notifications.Count);
 
             held[changeId] = notifications;
             heldCount += notifications.Count;

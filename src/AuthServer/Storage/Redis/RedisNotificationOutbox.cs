@@ -194,7 +194,7 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         Interlocked.Exchange(ref backlog, (long)result[1]);
         if ((long)result[0] != 1)
         {
-            throw new OutboxFullException();
+            throw OutboxFull.Exception();
         }
 
         if (wake.CurrentCount == 0)
@@ -230,7 +230,7 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         if ((long)result[0] != 1)
         {
             Interlocked.Exchange(ref backlog, (long)result[1]);
-            throw new OutboxFullException();
+            throw OutboxFull.Exception();
         }
     }
 
