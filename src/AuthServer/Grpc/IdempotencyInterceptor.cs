@@ -8,7 +8,6 @@ using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.Security;
-using Recovery.AuthServer.Storage;
 using Recovery.V1;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
@@ -114,10 +113,11 @@ public sealed partial class IdempotencyInterceptor(
         {
             await store.CompleteAsync(scope, response, time.GetUtcNow(), ttl, CancellationToken.None);
         }
-        catch (StorageUnavailableException)
+        catch (FailureException)
         {
-            // The call succeeded; answering UNAVAILABLE now would invite a retry of work already done. The marker
-            // stays in progress until its TTL, so a retry with this key is refused rather than run twice.
+            // The store did not answer (the only refusal a store throws). The call succeeded; answering UNAVAILABLE
+            // now would invite a retry of work already done. The marker stays in progress until its TTL, so a retry
+            // with this key is refused rather than run twice.
             LogCompleteFailed(method);
         }
     }
@@ -128,9 +128,10 @@ public sealed partial class IdempotencyInterceptor(
         {
             await store.AbandonAsync(scope, CancellationToken.None);
         }
-        catch (StorageUnavailableException)
+        catch (FailureException)
         {
-            // The call's own failure is what the caller needs to see; the marker lapses with its TTL.
+            // The store did not answer. The call's own failure is what the caller needs to see; the marker lapses
+            // with its TTL.
             LogAbandonFailed(method);
         }
     }

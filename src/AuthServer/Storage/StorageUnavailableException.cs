@@ -7,9 +7,9 @@ namespace Recovery.AuthServer.Storage;
 /// RetryInfo 1 s. The call is refused whole, never half done, so no limit is skipped and no code is accepted
 /// without it. A <see cref="FailureException"/> like every refusal, mapped from its <see cref="FailureException.Failure"/>;
 /// a type of its own because code at the storage boundary must tell "the store did not answer" apart from
-/// every other refusal: the providers throw it, and the idempotency marker, the wrong-code ledger's settling
-/// and the health check catch exactly it (a full outbox or a saturated hash there must not be swallowed or
-/// reported as the store being down).
+/// every other refusal: the providers throw it, and the wrong-code ledger's settling and the health check
+/// catch exactly it (a full outbox or a saturated hash there must not be swallowed or reported as the store
+/// being down). Above the flows nothing names it (Grpc sees a FailureException).
 /// </summary>
 public sealed class StorageUnavailableException : FailureException
 {

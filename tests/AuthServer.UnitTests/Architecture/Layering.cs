@@ -77,7 +77,6 @@ internal static class Layering
     {
         ("CallCentre", "Access"),
         ("Customers", "Operations"),
-        ("Grpc", "Storage"),
     };
 
     /// <summary>Other assemblies' namespaces (by prefix) that only the listed units may use: the domain never sees the wire or Redis.</summary>
