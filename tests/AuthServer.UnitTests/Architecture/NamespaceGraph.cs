@@ -20,6 +20,8 @@ namespace Recovery.AuthServer.UnitTests.Architecture;
 /// the top-level-statements <c>Program</c> is the node <see cref="ProgramNode"/>. Nested and compiler-generated types
 /// (lambdas' closures, state machines) count for the namespace of their outermost declaring type. Types outside the
 /// root (those the compiler or a source generator emits, e.g. generated regexes) are no node and are ignored.
+/// What the compiler turns into a literal leaves no trace in the metadata and is not seen: the value of another
+/// namespace's <c>const</c>, a <c>nameof</c>, a <c>cref</c> in a comment.
 /// </remarks>
 internal sealed class NamespaceGraph
 {
