@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Notifications.Sms;
 
-namespace Recovery.AuthServer.IntegrationTests.Storage;
+namespace Recovery.AuthServer.StoreContracts;
 
 /// <summary>What every <see cref="ISmsDeliveryStore"/> must do, run against each provider.</summary>
 public abstract class SmsDeliveryStoreContract

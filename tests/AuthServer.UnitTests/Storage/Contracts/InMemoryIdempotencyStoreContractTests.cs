@@ -2,7 +2,7 @@ using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 
-namespace Recovery.AuthServer.IntegrationTests.Storage;
+namespace Recovery.AuthServer.UnitTests.Storage.Contracts;
 
 public sealed class InMemoryIdempotencyStoreContractTests : IdempotencyStoreContract
 {

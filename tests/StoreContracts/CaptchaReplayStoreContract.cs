@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Captcha;
 
-namespace Recovery.AuthServer.IntegrationTests.Storage;
+namespace Recovery.AuthServer.StoreContracts;
 
 /// <summary>What every <see cref="ICaptchaReplayStore"/> provider must do; run once per provider by a sealed subclass.</summary>
 public abstract class CaptchaReplayStoreContract

@@ -1,7 +1,7 @@
 using Recovery.AuthServer.Captcha;
 using Recovery.AuthServer.Storage.InMemory;
 
-namespace Recovery.AuthServer.IntegrationTests.Storage;
+namespace Recovery.AuthServer.UnitTests.Storage.Contracts;
 
 public sealed class InMemoryCaptchaReplayStoreContractTests : CaptchaReplayStoreContract
 {

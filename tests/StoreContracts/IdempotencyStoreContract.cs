@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.Storage;
 
-namespace Recovery.AuthServer.IntegrationTests.Storage;
+namespace Recovery.AuthServer.StoreContracts;
 
 /// <summary>What every <see cref="IIdempotencyStore"/> provider must do; run once per provider by a sealed subclass.</summary>
 public abstract class IdempotencyStoreContract
