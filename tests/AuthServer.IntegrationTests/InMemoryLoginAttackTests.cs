@@ -6,5 +6,5 @@ public sealed class InMemoryLoginAttackTests : LoginAttackTests
 {
     private protected override int NodeCount => 1;
 
-    private protected override ServerOptions NodeOptions(bool defaultRateLimits) => new(DefaultRateLimits: defaultRateLimits);
+    private protected override ServerOptions NodeOptions(bool defaultRateLimits) => new(DefaultRateLimits: defaultRateLimits, ProductionArgon2Cost: true);
 }

@@ -283,6 +283,10 @@ public abstract class LoginAttackTests : IAsyncLifetime
         Assert.Equal(1, cluster.Sum(n => n.Factory.Outbox.All.Count(m => m.Template == NotificationTemplates.AuthenticatorCode)));
     }
 
+    /// <summary>
+    /// Each node's server, at the shipped Argon2 cost (<see cref="ServerOptions.ProductionArgon2Cost"/>): these attacks race
+    /// parallel guesses through the window a verify holds open, so the window stays as wide as in production.
+    /// </summary>
     private protected abstract ServerOptions NodeOptions(bool defaultRateLimits);
 
     private List<Node> Start(bool defaultRateLimits = false)

@@ -134,6 +134,35 @@ public sealed partial class ProductionStartTests
         Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_ProductionWithTheTestsCheapArgon2Profile_RefusedOneLinePerKeyExitCodeTwo()
+    {
+        // The cost the in-process test servers hash at (TestArgon2Profile) must never reach a real deployment.
+        await using var server = ServerProcess.Start($"http://127.0.0.1:{ServerProcess.FreePort()}", new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Passwords__Argon2__MemoryKib"] = TestArgon2Profile.MemoryKib,
+            ["Passwords__Argon2__Iterations"] = TestArgon2Profile.Iterations,
+        });
+
+        var exitCode = await server.ExitCodeAsync(StartTimeout);
+
+        var output = server.Stdout + server.Stderr;
+        Assert.True(exitCode == 2, $"exit code {exitCode}: {output}");
+        var lines = server.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("AuthServer cannot start; configuration errors:", lines[0]);
+        foreach (var problem in new[]
+        {
+            $"Passwords:Argon2:MemoryKib is {TestArgon2Profile.MemoryKib}, below OWASP's minimum of 19456 KiB: a lower cost runs only in Development, not in Production.",
+            $"Passwords:Argon2:Iterations is {TestArgon2Profile.Iterations}, below OWASP's minimum of 2: a lower cost runs only in Development, not in Production.",
+        })
+        {
+            Assert.True(lines.Count(l => l == problem) == 1, $"'{problem}' once in: {server.Stderr}");
+        }
+
+        Assert.DoesNotMatch(StackFrame(), output);
+    }
+
     private static async Task WaitServingAsync(ServerProcess server, GrpcChannel channel)
     {
         var client = new Health.HealthClient(channel);

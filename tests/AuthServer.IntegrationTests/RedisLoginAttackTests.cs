@@ -10,5 +10,5 @@ public sealed class RedisLoginAttackTests(RedisServerFixture fixture) : LoginAtt
     private protected override int NodeCount => 2;
 
     private protected override ServerOptions NodeOptions(bool defaultRateLimits) =>
-        new(DefaultRateLimits: defaultRateLimits, Redis: (fixture.Server.Configuration, prefix));
+        new(DefaultRateLimits: defaultRateLimits, Redis: (fixture.Server.Configuration, prefix), ProductionArgon2Cost: true);
 }

@@ -32,6 +32,7 @@ public static class OptionsExtensions
                 "Passwords:Argon2:Engine is Libsodium, but libsodium cannot be loaded on this machine; use Auto or Konscious.")
             .Validate(o => o.Engine != Argon2EngineKind.Libsodium || o.Parallelism == 1,
                 "Passwords:Argon2:Engine Libsodium computes only Parallelism 1; use Auto or Konscious for more lanes.");
+        builder.Services.AddSingleton<IValidateOptions<Argon2Options>, Argon2CostValidator>();
         Bind<PasswordPolicyOptions, ValidatePasswordPolicyOptions>(builder, PasswordPolicyOptions.Section)
             .Validate(o => o.MinLength <= o.MaxLength, "Passwords:Policy:MinLength cannot exceed MaxLength.")
             .Validate(o => o.MinimumStrength >= PasswordStrength.Medium, "Passwords:Policy:MinimumStrength cannot be below Medium.");

@@ -4,8 +4,8 @@ namespace Recovery.AuthServer.Passwords;
 
 /// <summary>
 /// Argon2id cost for new hashes, the engine, and the admission gate. Bound from <c>Passwords:Argon2:*</c>.
-/// The cost minimums are OWASP's (m=19 MiB, t=2, p=1); raising any value makes old hashes upgrade at
-/// their next successful login.
+/// The cost minimums are OWASP's (m=19 MiB, t=2, p=1), enforced in every environment but Development
+/// (<c>Hosting.Argon2CostValidator</c>); raising any value makes old hashes upgrade at their next successful login.
 /// </summary>
 public sealed class Argon2Options
 {
@@ -13,6 +13,15 @@ public sealed class Argon2Options
 
     /// <summary>Queued hashes per slot by default: 64 × ~13 ms (libsodium, default cost) ≈ 0.8 s of work, about a channel's deadline.</summary>
     public const int DefaultQueuePerSlot = 64;
+
+    /// <summary>OWASP's minimum memory (KiB, 19 MiB) for Argon2id at t=2, p=1: the least any environment but Development accepts.</summary>
+    public const int MinimumMemoryKib = 19_456;
+
+    /// <summary>OWASP's minimum passes at <see cref="MinimumMemoryKib"/>: the least any environment but Development accepts.</summary>
+    public const int MinimumIterations = 2;
+
+    /// <summary>Argon2's own floor: 8 KiB per lane (RFC 9106). Development's cheapest cost, used by the tests' profile.</summary>
+    public const int FloorMemoryKibPerLane = 8;
 
     /// <summary>The most memory (KiB, 1 GiB) any configuration may ask for, and so any stored hash may name.</summary>
     public const int MaxMemoryKib = 1_048_576;
@@ -23,13 +32,16 @@ public sealed class Argon2Options
     /// <summary>The most lanes any configuration may ask for, and so any stored hash may name.</summary>
     public const int MaxParallelism = 16;
 
-    /// <summary>Memory in KiB. Default 19456 (19 MiB), the minimum accepted.</summary>
-    [Range(19_456, MaxMemoryKib)]
-    public int MemoryKib { get; set; } = 19_456;
+    /// <summary>
+    /// Memory in KiB. Default 19456 (19 MiB), <see cref="MinimumMemoryKib"/>: the minimum accepted outside
+    /// Development, where Argon2's floor (8 KiB per lane) is the limit so tests can hash cheaply.
+    /// </summary>
+    [Range(FloorMemoryKibPerLane, MaxMemoryKib)]
+    public int MemoryKib { get; set; } = MinimumMemoryKib;
 
-    /// <summary>Passes over memory. Default 2, the minimum accepted.</summary>
-    [Range(2, MaxIterations)]
-    public int Iterations { get; set; } = 2;
+    /// <summary>Passes over memory. Default 2, <see cref="MinimumIterations"/>: the minimum accepted outside Development (there, 1).</summary>
+    [Range(1, MaxIterations)]
+    public int Iterations { get; set; } = MinimumIterations;
 
     /// <summary>Lanes. Default 1 (libsodium computes only 1; other values use Konscious).</summary>
     [Range(1, MaxParallelism)]

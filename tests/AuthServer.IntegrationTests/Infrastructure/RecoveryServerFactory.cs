@@ -61,6 +61,14 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
             builder.UseSetting("Storage:Redis:OperationTimeout", "00:00:02");
         }
 
+        if (!options.ProductionArgon2Cost)
+        {
+            // Real Argon2id at Argon2's floor: these servers are not about hashing cost, and Development alone
+            // accepts it (Argon2CostValidator; ProductionStartTests proves Production refuses it).
+            builder.UseSetting("Passwords:Argon2:MemoryKib", TestArgon2Profile.MemoryKib);
+            builder.UseSetting("Passwords:Argon2:Iterations", TestArgon2Profile.Iterations);
+        }
+
         if (options.DevSinkPath is { } sink)
         {
             builder.UseSetting("Notifications:DevSink:Path", sink);
@@ -100,6 +108,9 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
                 return Audit;
             });
 
+            // The word lists are the same files for nearly every server: loaded once per test process.
+            SharedWordLists.Share(services);
+
             options.Services?.Invoke(services);
         });
     }
@@ -113,7 +124,7 @@ internal sealed class RecoveryServerFactory(ServerOptions options) : WebApplicat
         services.AddSingleton(sp => decorate(Resolve<T>(sp, real), sp));
     }
 
-    private static T Resolve<T>(IServiceProvider services, ServiceDescriptor descriptor) =>
+    internal static T Resolve<T>(IServiceProvider services, ServiceDescriptor descriptor) =>
         (T)(descriptor.ImplementationInstance
             ?? descriptor.ImplementationFactory?.Invoke(services)
             ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
