@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Recovery.AuthServer.StoreContracts;
+namespace Recovery.AuthServer.SharedTests.Storage;
 
 /// <summary>Test secrets of the store contracts: only their keyed hashes may ever reach a store.</summary>
 internal static class StoreContractSecrets

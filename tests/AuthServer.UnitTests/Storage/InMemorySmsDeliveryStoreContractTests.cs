@@ -1,7 +1,7 @@
 using Recovery.AuthServer.Notifications.Sms;
 using Recovery.AuthServer.Storage.InMemory;
 
-namespace Recovery.AuthServer.UnitTests.Storage.Contracts;
+namespace Recovery.AuthServer.UnitTests.Storage;
 
 public sealed class InMemorySmsDeliveryStoreContractTests : SmsDeliveryStoreContract
 {

@@ -2,7 +2,7 @@ using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 
-namespace Recovery.AuthServer.UnitTests.Storage.Contracts;
+namespace Recovery.AuthServer.UnitTests.Storage;
 
 public sealed class InMemoryIdempotencyStoreContractTests : IdempotencyStoreContract
 {

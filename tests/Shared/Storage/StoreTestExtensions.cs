@@ -1,4 +1,4 @@
-namespace Recovery.AuthServer.StoreContracts;
+namespace Recovery.AuthServer.SharedTests.Storage;
 
 /// <summary>Every store call in the contract suites is bounded, so a hung Redis fails a test instead of the run.</summary>
 internal static class StoreTestExtensions

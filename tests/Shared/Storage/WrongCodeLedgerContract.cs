@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Storage;
 
-namespace Recovery.AuthServer.StoreContracts;
+namespace Recovery.AuthServer.SharedTests.Storage;
 
 /// <summary>What every <see cref="IWrongCodeLedger"/> must do, run against each provider.</summary>
 public abstract class WrongCodeLedgerContract

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Storage;
 
-namespace Recovery.AuthServer.StoreContracts;
+namespace Recovery.AuthServer.SharedTests.Storage;
 
 /// <summary>What every <see cref="IOperationStore"/> must do, run against each provider.</summary>
 public abstract class OperationStoreContract

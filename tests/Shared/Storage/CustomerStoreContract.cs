@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Storage;
 
-namespace Recovery.AuthServer.StoreContracts;
+namespace Recovery.AuthServer.SharedTests.Storage;
 
 /// <summary>What every <see cref="ICustomerStore"/> provider must do; run once per provider by a sealed subclass.</summary>
 public abstract class CustomerStoreContract

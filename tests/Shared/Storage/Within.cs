@@ -1,4 +1,4 @@
-namespace Recovery.AuthServer.StoreContracts;
+namespace Recovery.AuthServer.SharedTests.Storage;
 
 /// <summary>Every await in a store test has a timeout, so a hung Redis fails the test instead of the run.</summary>
 internal static class Within

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Notifications.Sms;
 
-namespace Recovery.AuthServer.StoreContracts;
+namespace Recovery.AuthServer.SharedTests.Storage;
 
 /// <summary>What every <see cref="ISmsDeliveryStore"/> must do, run against each provider.</summary>
 public abstract class SmsDeliveryStoreContract

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.RateLimiting;
 
-namespace Recovery.AuthServer.StoreContracts;
+namespace Recovery.AuthServer.SharedTests.Storage;
 
 /// <summary>What every <see cref="IRateLimiter"/> must do, run against each provider.</summary>
 public abstract class RateLimiterContract

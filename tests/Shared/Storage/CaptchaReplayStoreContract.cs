@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Captcha;
 
-namespace Recovery.AuthServer.StoreContracts;
+namespace Recovery.AuthServer.SharedTests.Storage;
 
 /// <summary>What every <see cref="ICaptchaReplayStore"/> provider must do; run once per provider by a sealed subclass.</summary>
 public abstract class CaptchaReplayStoreContract

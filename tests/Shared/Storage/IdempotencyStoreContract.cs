@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.Storage;
 
-namespace Recovery.AuthServer.StoreContracts;
+namespace Recovery.AuthServer.SharedTests.Storage;
 
 /// <summary>What every <see cref="IIdempotencyStore"/> provider must do; run once per provider by a sealed subclass.</summary>
 public abstract class IdempotencyStoreContract

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Sessions;
 using Recovery.AuthServer.Storage;
 
-namespace Recovery.AuthServer.StoreContracts;
+namespace Recovery.AuthServer.SharedTests.Storage;
 
 /// <summary>What every <see cref="ISessionStore"/> provider must do; run once per provider by a sealed subclass.</summary>
 public abstract class SessionStoreContract

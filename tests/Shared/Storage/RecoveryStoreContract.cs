@@ -3,7 +3,7 @@ using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Storage;
 
-namespace Recovery.AuthServer.StoreContracts;
+namespace Recovery.AuthServer.SharedTests.Storage;
 
 /// <summary>What every <see cref="IRecoveryStore"/> provider must do; run once per provider by a sealed subclass.</summary>
 public abstract class RecoveryStoreContract
