@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Recovery.AuthServer.Grpc;
 
 namespace Recovery.AuthServer.Hosting;
@@ -41,8 +42,11 @@ public static class AuthenticationExtensions
                 .RequireClaim(CredentialSchemes.AgentClaim));
         services.AddSingleton<IAuthorizationHandler, ChannelHeaderHandler>();
 
-        // Refusals are written as gRPC statuses with google.rpc details, not as ASP.NET Core's bare 401/403.
-        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
+        // Refusals are written as gRPC statuses with google.rpc details, not as ASP.NET Core's bare 401/403. It takes
+        // the place of ASP.NET Core's own handler (registered by AddAuthorization), so exactly one is registered and
+        // which one answers does not depend on registration order.
+        services.RemoveAll<IAuthorizationMiddlewareResultHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
         return builder;
     }
 
