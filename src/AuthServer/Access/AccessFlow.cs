@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Common;
@@ -20,10 +18,9 @@ namespace Recovery.AuthServer.Access;
 public sealed class AccessFlow(
     ICustomerStore customers,
     ISessionStore sessions,
-    IOperationStore operations,
+    OperationLifecycle operations,
     IPasswordHasher hasher,
     PasswordPolicy policy,
-    OtpEngine otp,
     WrongCodeBudget wrongCodes,
     AuthenticatorEngine authenticators,
     IOptions<OtpOptions> otpOptions,
@@ -32,7 +29,6 @@ public sealed class AccessFlow(
     IOptions<LoginRateLimitOptions> loginLimits,
     INotificationOutbox outbox,
     NotificationTexts texts,
-    Customers.CredentialChanges changes,
     IAuditLog audit,
     SecretKeys keys,
     IRandomSource random,
@@ -133,7 +129,7 @@ public sealed class AccessFlow(
             var ticket = Tokens.New(random, 32);
             var record = new ChangeTicket
             {
-                TokenHash = TokenHash("ticket", ticket),
+                TokenHash = SessionTokens.TicketHash(keys, ticket),
                 CustomerId = customer.Id,
                 LastUsedAt = now,
                 IdleTimeout = options.Value.ChangeTicketIdleTimeout,
@@ -164,7 +160,7 @@ public sealed class AccessFlow(
 
         var token = Tokens.New(random, 32);
         var expiresAt = now + options.Value.SessionLifetime;
-        await sessions.CreateSessionAsync(new SessionRecord(TokenHash("session", token), customer.Id, expiresAt) { CredentialVersion = credentials.Version }, cancellationToken);
+        await sessions.CreateSessionAsync(new SessionRecord(SessionTokens.SessionHash(keys, token), customer.Id, expiresAt) { CredentialVersion = credentials.Version }, cancellationToken);
         audit.Record(new AuditEvent("access.login", upgraded is null ? "session" : "session_rehashed", caller.Channel, customer.Id));
         return new LoginResult.SessionGranted(token, expiresAt);
     }
@@ -254,7 +250,7 @@ public sealed class AccessFlow(
             var failure = await CountFailureAsync(customer.Id, command.Caller, "access.change_password");
             if (failure.Reason == ErrorReasons.CredentialsBlocked)
             {
-                await sessions.RevokeTicketAsync(TokenHash("ticket", command.Ticket), cancellationToken);
+                await sessions.RevokeTicketAsync(SessionTokens.TicketHash(keys, command.Ticket), cancellationToken);
                 return failure;
             }
 
@@ -271,18 +267,17 @@ public sealed class AccessFlow(
 
         var pendingHash = await hasher.HashAsync(command.NewPassword, cancellationToken);
         var language = LanguageFor(command, customer);
-        var description = NotificationTemplates.PasswordChangeDescription(language);
-        var operation = await CreateOperationAsync(customer, credentials, pendingHash, description, language, command.Ticket, now, cancellationToken);
-        var issued = await otp.IssueAsync(ChallengeId(operation.Id), Binding(operation), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
-        await outbox.EnqueueAsync(texts.OperationCodeSms(customer.Phone, issued.Code, description, operation.Reference, language), cancellationToken);
+        var (operation, issued) = await operations.OpenPasswordChangeAsync(
+            customer.Id, customer.Phone, credentials.Version, pendingHash, language, SessionTokens.TicketHash(keys, command.Ticket), options.Value.OperationLifetime, cancellationToken);
+        await outbox.EnqueueAsync(texts.OperationCodeSms(customer.Phone, issued.Code, operation.Description, operation.Reference, language), cancellationToken);
 
         audit.Record(new AuditEvent("access.change_password", "operation_opened", command.Caller.Channel, customer.Id, operation.Reference));
-        return new OperationView(operation.Id, operation.Reference, description, operation.PhoneLastDigits, issued.ExpiresAt, issued.ResendAvailableAt, operation.State);
+        return new OperationView(operation.Id, operation.Reference, operation.Description, operation.PhoneLastDigits, issued.ExpiresAt, issued.ResendAvailableAt, operation.State);
     }
 
     public async Task<Outcome<CodeResent>> ResendOperationCodeAsync(string operationId, CallerContext caller, CancellationToken cancellationToken)
     {
-        var operation = await PendingOperationAsync(operationId, cancellationToken);
+        var operation = await operations.PendingAsync(operationId, cancellationToken);
         if (!operation.IsSuccess)
         {
             return operation.Failure;
@@ -291,7 +286,7 @@ public sealed class AccessFlow(
         var op = operation.Value;
         outbox.EnsureRoomFor(1);
 
-        var (result, issued) = await otp.ReissueAsync(ChallengeId(op.Id), Binding(op), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
+        var (result, issued) = await operations.ReissueCodeAsync(op, cancellationToken);
         if (issued is null)
         {
             audit.Record(new AuditEvent("access.resend_operation_code", result.Status.ToString(), caller.Channel, op.CustomerId, op.Reference));
@@ -306,7 +301,7 @@ public sealed class AccessFlow(
 
     public async Task<Outcome<OperationState>> SignAsync(string operationId, string code, CallerContext caller, CancellationToken cancellationToken)
     {
-        var operation = await PendingOperationAsync(operationId, cancellationToken);
+        var operation = await operations.PendingAsync(operationId, cancellationToken);
         if (!operation.IsSuccess)
         {
             return operation.Failure;
@@ -341,10 +336,10 @@ public sealed class AccessFlow(
                 // With an authenticator enrolled, a wrong code counts even while the SMS code is burned or
                 // expired, so TOTP guesses stay limited by the operation's failure count.
                 return totp == TotpUse.Accepted
-                    ? await otp.AcceptOtherFactorAsync(ChallengeId(op.Id), cancellationToken)
-                    : await otp.VerifyAsync(ChallengeId(op.Id), Binding(op), code, cancellationToken, otherFactorEnrolled: totp == TotpUse.Incorrect);
+                    ? await operations.AcceptOtherFactorAsync(op, cancellationToken)
+                    : await operations.VerifyCodeAsync(op, code, otherFactorEnrolled: totp == TotpUse.Incorrect, cancellationToken);
             },
-            () => otp.SettledAsync(ChallengeId(op.Id), otherFactorEnrolled: true, cancellationToken),
+            () => operations.CodeSettledAsync(op, cancellationToken),
             cancellationToken);
         if (totp == TotpUse.Replayed)
         {
@@ -358,38 +353,21 @@ public sealed class AccessFlow(
             if (attempt.Exhausted || attempt.JustFilled)
             {
                 // The customer's budget is spent: this operation ends, and the next ones refuse every code until a try frees up.
-                await otp.CloseAsync(ChallengeId(op.Id), cancellationToken);
-                await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
+                await operations.EndAsync(op, cancellationToken);
                 audit.Record(new AuditEvent("access.sign", attempt.Exhausted ? "wrong_codes_exhausted" : "wrong_codes_filled", caller.Channel, op.CustomerId, op.Reference));
                 return CodeOutcomes.ForVerify(new VerifyResult(VerifyStatus.Closed), "code", ErrorReasons.OperationBlocked);
             }
 
             if (result.JustClosed)
             {
-                await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
+                await operations.ExpireAsync(op, cancellationToken);
             }
 
             audit.Record(new AuditEvent("access.sign", result.Status.ToString(), caller.Channel, op.CustomerId, op.Reference));
             return CodeOutcomes.ForVerify(result, "code", ErrorReasons.OperationBlocked);
         }
 
-        var customer = await customers.GetAsync(op.CustomerId, cancellationToken) ?? throw new InvalidOperationException("The operation's customer is gone.");
-
-        // All or nothing (docs/architecture.md): the password and its e-mail go together. The version
-        // check makes an operation opened before any other change (another signed operation, a new
-        // recovery) impossible to apply afterwards; the version bump ends every other session and
-        // change ticket of the customer. The authenticator app stays: the customer proved both the
-        // temporary password and this signature, and the e-mail says so.
-        var committed = await changes.ApplyAsync(
-            op.CustomerId,
-            ChangeId(op),
-            [texts.PasswordChangedEmail(customer.Email, customer.DisplayName, Languages.FromTag(op.Language))],
-            ct => customers.CommitPasswordAsync(op.CustomerId, op.PendingPasswordHash, op.CredentialVersion, policy.Options.HistoryDepth, ChangeId(op), ct),
-            applied => applied);
-
-        // After the commit, nothing may be cancelled: if recording the state fails, the next read of the
-        // operation finds it from the credentials (see PendingOperationAsync).
-        await operations.TryCompleteAsync(op.Id, committed ? OperationState.Signed : OperationState.Expired, CancellationToken.None);
+        var committed = await operations.CommitAsync(op, policy.Options.HistoryDepth);
         if (!committed)
         {
             audit.Record(new AuditEvent("access.sign", "stale", caller.Channel, op.CustomerId, op.Reference));
@@ -403,7 +381,7 @@ public sealed class AccessFlow(
 
     public async Task<Outcome<OperationState>> CancelAsync(string operationId, CallerContext caller, CancellationToken cancellationToken)
     {
-        var operation = await PendingOperationAsync(operationId, cancellationToken);
+        var operation = await operations.PendingAsync(operationId, cancellationToken);
         if (!operation.IsSuccess)
         {
             return operation.Failure;
@@ -411,20 +389,10 @@ public sealed class AccessFlow(
 
         var op = operation.Value;
 
-        // Closing the challenge first means a signature that already used the code is not undone by the
-        // cancel. If its commit applied, the operation is signed. If it did not (the store failed
-        // between the code and the commit), settling the change fences it off for good, and the cancel
-        // proceeds: the operation ends cancelled, never signed behind the customer's back.
-        if (!await otp.CloseAsync(ChallengeId(op.Id), cancellationToken) &&
-            await changes.SettleAsync(op.CustomerId, ChangeId(op), cancellationToken))
+        var state = await operations.CancelAsync(op, cancellationToken);
+        if (state != OperationState.Cancelled)
         {
-            await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
-            return NotPending(OperationState.Signed);
-        }
-
-        if (!await operations.TryCompleteAsync(op.Id, OperationState.Cancelled, cancellationToken))
-        {
-            return NotPending((await operations.GetAsync(op.Id, cancellationToken))?.State ?? OperationState.Expired);
+            return OperationLifecycle.NotPending(state);
         }
 
         audit.Record(new AuditEvent("access.cancel", "cancelled", caller.Channel, op.CustomerId, op.Reference));
@@ -490,77 +458,18 @@ public sealed class AccessFlow(
         return false;
     }
 
-    private async Task<OperationRecord> CreateOperationAsync(Customers.CustomerRecord customer, CredentialRecord credentials, string pendingHash, string description, Language language, string ticket, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // 10^8 references against at most thousands open at once: a clash is rare, and a few
-        // redraws make failure practically impossible.
-        for (var attempt = 0; attempt < 16; attempt++)
-        {
-            var record = new OperationRecord
-            {
-                Id = Tokens.New(random),
-                Reference = (10_000_000 + random.NextInt32(90_000_000)).ToString(CultureInfo.InvariantCulture),
-                CustomerId = customer.Id,
-                Description = description,
-                PhoneLastDigits = Masking.PhoneLastDigits(customer.Phone),
-                PendingPasswordHash = pendingHash,
-                CredentialVersion = credentials.Version,
-                TicketHash = TokenHash("ticket", ticket),
-                Language = language.Tag(),
-                CreatedAt = now,
-                ExpiresAt = now + options.Value.OperationLifetime,
-            };
-            if (await operations.TryCreateAsync(record, cancellationToken))
-            {
-                return record;
-            }
-        }
-
-        throw new InvalidOperationException("Could not allocate a free operation reference.");
-    }
-
-    private async Task<Outcome<OperationRecord>> PendingOperationAsync(string operationId, CancellationToken cancellationToken)
-    {
-        var op = await operations.GetAsync(operationId, cancellationToken);
-        if (op is null)
-        {
-            return new Failure(FailureKind.NotFound, ErrorReasons.OperationNotFound, "No operation has that id.");
-        }
-
-        if (op.State == OperationState.Pending && op.ExpiresAt <= time.GetUtcNow())
-        {
-            await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
-            return NotPending(OperationState.Expired);
-        }
-
-        if (await changes.WasSignedAsync(op, cancellationToken))
-        {
-            // The credentials moved on by this very operation: its commit applied and the node failed
-            // before recording the state. (Settling cannot harm an operation another change overtook: it
-            // could never apply anyway, and the signature path still answers it as stale.)
-            await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
-            return NotPending(OperationState.Signed);
-        }
-
-        return op.State == OperationState.Pending ? op : NotPending(op.State);
-    }
-
     private async Task<Customers.CustomerRecord?> CustomerOfTicketAsync(string ticket, CancellationToken cancellationToken)
     {
-        var record = await sessions.TouchTicketAsync(TokenHash("ticket", ticket), time.GetUtcNow(), cancellationToken);
+        var record = await sessions.TouchTicketAsync(SessionTokens.TicketHash(keys, ticket), time.GetUtcNow(), cancellationToken);
         if (record is null)
         {
             return null;
         }
 
-        // A ticket works only at the credentials version it was issued at: a new recovery or a signed
-        // change (each bumps the version, in the same atomic step as the change) ends it.
+        // A ticket works only at the credentials version it was issued at (SessionRules.IsAtVersion).
         var credentials = await customers.GetCredentialsAsync(record.CustomerId, cancellationToken);
-        return credentials?.Version == record.CredentialVersion ? await customers.GetAsync(record.CustomerId, cancellationToken) : null;
+        return SessionRules.IsAtVersion(record.CredentialVersion, credentials?.Version) ? await customers.GetAsync(record.CustomerId, cancellationToken) : null;
     }
-
-    /// <summary>The id under which an operation's password change is recorded and its e-mail held.</summary>
-    private static string ChangeId(OperationRecord op) => Customers.CredentialChanges.OfOperation(op.Id);
 
     private async Task<Failure> CountFailureAsync(string customerId, CallerContext caller, string action)
     {
@@ -575,19 +484,6 @@ public sealed class AccessFlow(
 
     private static Language LanguageFor(ChangePasswordCommand command, Customers.CustomerRecord customer) =>
         command.Language ?? Languages.FromTag(customer.Language);
-
-    private string TokenHash(string kind, string token) => TokenHash(keys, kind, token);
-
-    /// <summary>How tickets ("ticket") and sessions ("session") are keyed at rest; shared with <see cref="AuthenticatorFlow"/>.</summary>
-    internal static string TokenHash(SecretKeys keys, string kind, string token) => KeyedHash.ComputeHex(keys.CodeKey, kind + ":" + token);
-
-    /// <summary>The SMS challenge of an operation; shared with the call-centre path, which reissues it by voice.</summary>
-    internal static string ChallengeId(string operationId) => "op:" + operationId;
-
-    /// <summary>What an operation's code is bound to (PSD2 dynamic linking); shared with the call-centre path.</summary>
-    internal static byte[] Binding(OperationRecord op) =>
-        OtpEngine.Binding("operation", op.Id, op.CustomerId, op.Reference, op.Description,
-            Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(op.PendingPasswordHash))));
 
     private static string RuleReason(PasswordRule rule) => "PASSWORD_RULE_" + rule switch
     {
@@ -610,10 +506,4 @@ public sealed class AccessFlow(
 
     private static Failure TicketInvalid() =>
         new(FailureKind.Unauthenticated, ErrorReasons.ChangeTicketInvalid, "The change ticket is unknown or has expired; log in again.");
-
-    internal static Failure NotPending(OperationState state) =>
-        new(FailureKind.FailedPrecondition, ErrorReasons.OperationNotPending, "The operation is not pending.")
-        {
-            Metadata = new Dictionary<string, string> { ["state"] = state.ToString().ToUpperInvariant() },
-        };
 }

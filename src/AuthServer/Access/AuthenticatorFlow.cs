@@ -134,16 +134,15 @@ public sealed class AuthenticatorFlow(
 
     private async Task<CustomerRecord?> CustomerOfSessionAsync(string token, CancellationToken cancellationToken)
     {
-        var session = await sessions.GetSessionAsync(AccessFlow.TokenHash(keys, "session", token), time.GetUtcNow(), cancellationToken);
+        var session = await sessions.GetSessionAsync(SessionTokens.SessionHash(keys, token), time.GetUtcNow(), cancellationToken);
         if (session is null)
         {
             return null;
         }
 
-        // A session works only at the credentials version it was opened at: a recovery or a signed
-        // password change (each bumps the version atomically with the change) ends every earlier session.
+        // A session works only at the credentials version it was opened at (SessionRules.IsAtVersion).
         var credentials = await customers.GetCredentialsAsync(session.CustomerId, cancellationToken);
-        return credentials?.Version == session.CredentialVersion ? await customers.GetAsync(session.CustomerId, cancellationToken) : null;
+        return SessionRules.IsAtVersion(session.CredentialVersion, credentials?.Version) ? await customers.GetAsync(session.CustomerId, cancellationToken) : null;
     }
 
     private static Failure SessionInvalid() =>

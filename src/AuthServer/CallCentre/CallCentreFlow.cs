@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Recovery.AuthServer.Access;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Common;
@@ -20,16 +19,14 @@ namespace Recovery.AuthServer.CallCentre;
 /// reference. Every step is audited with the agent.
 /// </summary>
 public sealed class CallCentreFlow(
-    IOperationStore operations,
+    OperationLifecycle operations,
     ICustomerStore customers,
     OtpEngine otp,
     CardValidator cards,
     CardLookup cardLookup,
     INotificationOutbox outbox,
     NotificationTexts texts,
-    Customers.CredentialChanges changes,
     IAuditLog audit,
-    IOptions<OtpOptions> otpOptions,
     IOptions<CallCentreOptions> options,
     TimeProvider time)
 {
@@ -45,8 +42,8 @@ public sealed class CallCentreFlow(
             return NotFound();
         }
 
-        var state = await CurrentStateAsync(op, cancellationToken);
-        var challenge = await otp.GetAsync(AccessFlow.ChallengeId(op.Id), cancellationToken);
+        var state = await operations.CurrentStateAsync(op, cancellationToken);
+        var challenge = await operations.ChallengeAsync(op, cancellationToken);
         audit.Record(new AuditEvent("callcentre.lookup", "found", Channel, op.CustomerId, op.Reference, Agent(agentId)));
         return new OperationLookup(
             op.Reference,
@@ -75,16 +72,16 @@ public sealed class CallCentreFlow(
             return NotFound();
         }
 
-        var state = await CurrentStateAsync(op, cancellationToken);
+        var state = await operations.CurrentStateAsync(op, cancellationToken);
         if (state != OperationState.Pending)
         {
             audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "not_pending", Channel, op.CustomerId, op.Reference, Agent(agentId)));
-            return AccessFlow.NotPending(state);
+            return OperationLifecycle.NotPending(state);
         }
 
         // Refused before a card check is spent: a code that could not be issued anyway (cooldown, no
         // resends left, a challenge that accepts nothing) must not cost the caller one of the reference's few checks.
-        var challenge = await otp.GetAsync(AccessFlow.ChallengeId(op.Id), cancellationToken);
+        var challenge = await operations.ChallengeAsync(op, cancellationToken);
         if (challenge is not null && otp.ReissueRefusal(challenge) is { } refusal)
         {
             audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "no_code_available", Channel, op.CustomerId, op.Reference, Agent(agentId)));
@@ -94,7 +91,7 @@ public sealed class CallCentreFlow(
         // The e-mail telling the customer a code was given by phone must fit before anything changes.
         outbox.EnsureRoomFor(1);
 
-        var take = await operations.TryTakeCardCheckAsync(op.Id, options.Value.CardChecksPerReference, cancellationToken);
+        var take = await operations.TakeCardCheckAsync(op, options.Value.CardChecksPerReference, cancellationToken);
         if (take.Status != CardCheckTakeStatus.Taken)
         {
             audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "card_checks_exhausted", Channel, op.CustomerId, op.Reference, Agent(agentId)));
@@ -119,7 +116,7 @@ public sealed class CallCentreFlow(
             };
         }
 
-        var (result, issued) = await otp.ReissueAsync(AccessFlow.ChallengeId(op.Id), AccessFlow.Binding(op), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
+        var (result, issued) = await operations.ReissueCodeAsync(op, cancellationToken);
         if (issued is null)
         {
             audit.Record(new AuditEvent("callcentre.issue_code_by_voice", result.Status.ToString(), Channel, op.CustomerId, op.Reference, Agent(agentId)));
@@ -131,24 +128,6 @@ public sealed class CallCentreFlow(
             cancellationToken);
         audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "code_issued", Channel, op.CustomerId, op.Reference, Agent(agentId)));
         return new VoiceCode(issued.Code, issued.ExpiresAt, issued.ResendsRemaining);
-    }
-
-    private async Task<OperationState> CurrentStateAsync(OperationRecord op, CancellationToken cancellationToken)
-    {
-        if (op.State == OperationState.Pending && op.ExpiresAt <= time.GetUtcNow())
-        {
-            await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
-            return OperationState.Expired;
-        }
-
-        // A signature whose commit applied but whose state was not recorded reads as signed here too.
-        if (await changes.WasSignedAsync(op, cancellationToken))
-        {
-            await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
-            return OperationState.Signed;
-        }
-
-        return op.State;
     }
 
     private static string Agent(string agentId) => "agent=" + agentId;

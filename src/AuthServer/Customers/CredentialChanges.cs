@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Notifications;
-using Recovery.AuthServer.Operations;
 
 namespace Recovery.AuthServer.Customers;
 
@@ -27,16 +26,6 @@ public sealed partial class CredentialChanges(ICustomerStore customers, INotific
 
     /// <summary>The id under which a signed operation's password change is recorded and its e-mail held.</summary>
     public static string OfOperation(string operationId) => "op:" + operationId;
-
-    /// <summary>
-    /// Whether a pending operation was in fact signed: its commit applied (the credentials moved on by
-    /// this very change) but its state was not recorded (the store failed after the commit).
-    /// </summary>
-    public async Task<bool> WasSignedAsync(OperationRecord op, CancellationToken cancellationToken) =>
-        op.State == OperationState.Pending &&
-        await customers.GetCredentialsAsync(op.CustomerId, cancellationToken) is { } credentials &&
-        credentials.Version != op.CredentialVersion &&
-        await SettleAsync(op.CustomerId, OfOperation(op.Id), cancellationToken);
 
     /// <summary>
     /// Holds <paramref name="messages"/>, runs <paramref name="change"/> (which must record

@@ -21,5 +21,6 @@ public sealed record ChangeTicket
     /// <summary>The credentials version at issue; the ticket works only while they are still at it.</summary>
     public long CredentialVersion { get; init; }
 
-    public DateTimeOffset ExpiresAt => LastUsedAt + IdleTimeout < AbsoluteExpiresAt ? LastUsedAt + IdleTimeout : AbsoluteExpiresAt;
+    /// <summary>When it ends unless used again (<see cref="SessionRules.TicketExpiresAt"/>).</summary>
+    public DateTimeOffset ExpiresAt => SessionRules.TicketExpiresAt(LastUsedAt, IdleTimeout, AbsoluteExpiresAt);
 }

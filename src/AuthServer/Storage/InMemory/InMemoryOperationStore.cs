@@ -3,55 +3,42 @@ using Recovery.AuthServer.Operations;
 
 namespace Recovery.AuthServer.Storage.InMemory;
 
+/// <summary>
+/// Operations in memory. Every write (the sweeps included) runs under one lock and decides by
+/// <see cref="OperationRules"/>, the same functions the Redis store's scripts mirror; reads take no lock.
+/// </summary>
 public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
 {
     private readonly ConcurrentDictionary<string, OperationRecord> operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> byReference = new(StringComparer.Ordinal);
     private readonly ExpirySweeper sweeper = new(time);
     private readonly ExpirySweeper referenceSweeper = new(time);
+    private readonly Lock gate = new();
 
     /// <summary>References held (for tests of the sweep).</summary>
     internal int ReferenceCount => byReference.Count;
 
     public Task<bool> TryCreateAsync(OperationRecord operation, CancellationToken cancellationToken)
     {
-        sweeper.Sweep(operations, o => o.ExpiresAt);
-
-        // A reference whose operation was swept, or closed, or is past its end holds nothing: without
-        // this the reference map grew by one entry per operation ever opened.
-        referenceSweeper.Sweep(byReference, id => operations.TryGetValue(id, out var o) && o.State == OperationState.Pending ? o.ExpiresAt : DateTimeOffset.MinValue);
         var now = time.GetUtcNow();
-
-        // Stored before its reference is claimed, so that a reference always leads to an operation and
-        // the sweep above never drops a claim that is being made; removed again if the claim fails.
-        operations[operation.Id] = operation;
-
-        // A reference is free again once its operation is closed or gone.
-        while (true)
+        lock (gate)
         {
-            if (byReference.TryAdd(operation.Reference, operation.Id))
-            {
-                break;
-            }
+            sweeper.Sweep(operations, o => o.ExpiresAt);
 
-            if (!byReference.TryGetValue(operation.Reference, out var holder))
-            {
-                continue;
-            }
+            // A reference whose operation was swept, or closed, or is past its end holds nothing: without
+            // this the reference map grew by one entry per operation ever opened.
+            referenceSweeper.Sweep(byReference, id => operations.TryGetValue(id, out var o) && o.State == OperationState.Pending ? o.ExpiresAt : DateTimeOffset.MinValue);
 
-            if (operations.TryGetValue(holder, out var held) && held.State == OperationState.Pending && held.ExpiresAt > now)
+            if (!OperationRules.IsReferenceFree(HoldOf(operation.Reference), operation.Id, now))
             {
-                operations.TryRemove(operation.Id, out _);
                 return Task.FromResult(false);
             }
 
-            if (byReference.TryUpdate(operation.Reference, operation.Id, holder))
-            {
-                break;
-            }
+            // Written only if absent, as on Redis: a retried create changes nothing it already made.
+            operations.TryAdd(operation.Id, operation);
+            byReference[operation.Reference] = operation.Id;
+            return Task.FromResult(true);
         }
-
-        return Task.FromResult(true);
     }
 
     public Task<OperationRecord?> GetAsync(string operationId, CancellationToken cancellationToken) =>
@@ -62,38 +49,40 @@ public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
 
     public Task<CardCheckTake> TryTakeCardCheckAsync(string operationId, int max, CancellationToken cancellationToken)
     {
-        while (operations.TryGetValue(operationId, out var current))
+        lock (gate)
         {
-            if (current.CardChecksUsed >= max)
+            if (!operations.TryGetValue(operationId, out var current))
             {
-                return Task.FromResult(new CardCheckTake(CardCheckTakeStatus.Exhausted, current.CardChecksUsed));
+                return Task.FromResult(new CardCheckTake(CardCheckTakeStatus.NotFound, 0));
             }
 
-            var taken = current with { CardChecksUsed = current.CardChecksUsed + 1 };
-            if (operations.TryUpdate(operationId, taken, current))
+            var take = OperationRules.TakeCardCheck(current.CardChecksUsed, max);
+            if (take.Status == CardCheckTakeStatus.Taken)
             {
-                return Task.FromResult(new CardCheckTake(CardCheckTakeStatus.Taken, taken.CardChecksUsed));
+                operations[operationId] = current with { CardChecksUsed = take.Used };
             }
+
+            return Task.FromResult(take);
         }
-
-        return Task.FromResult(new CardCheckTake(CardCheckTakeStatus.NotFound, 0));
     }
 
     public Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken)
     {
-        while (operations.TryGetValue(operationId, out var current))
+        OperationRules.ThrowIfNotFinal(state);
+        lock (gate)
         {
-            if (current.State != OperationState.Pending)
+            if (!operations.TryGetValue(operationId, out var current) || !OperationRules.CanComplete(current.State, state))
             {
                 return Task.FromResult(false);
             }
 
-            if (operations.TryUpdate(operationId, current with { State = state }, current))
-            {
-                return Task.FromResult(true);
-            }
+            operations[operationId] = current with { State = state };
+            return Task.FromResult(true);
         }
-
-        return Task.FromResult(false);
     }
+
+    private ReferenceHold? HoldOf(string reference) =>
+        byReference.TryGetValue(reference, out var holder) && operations.TryGetValue(holder, out var held)
+            ? new ReferenceHold(holder, held.State == OperationState.Pending, held.ExpiresAt)
+            : null;
 }

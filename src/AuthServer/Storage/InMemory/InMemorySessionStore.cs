@@ -21,13 +21,13 @@ public sealed class InMemorySessionStore(TimeProvider time) : ISessionStore
     {
         while (tickets.TryGetValue(tokenHash, out var current))
         {
-            if (now >= current.ExpiresAt)
+            var touched = SessionRules.Touch(current, now);
+            if (touched is null)
             {
                 tickets.TryRemove(tokenHash, out _);
                 return Task.FromResult<ChangeTicket?>(null);
             }
 
-            var touched = current with { LastUsedAt = now };
             if (tickets.TryUpdate(tokenHash, touched, current))
             {
                 return Task.FromResult<ChangeTicket?>(touched);
@@ -51,5 +51,5 @@ public sealed class InMemorySessionStore(TimeProvider time) : ISessionStore
     }
 
     public Task<SessionRecord?> GetSessionAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
-        Task.FromResult(sessions.TryGetValue(tokenHash, out var s) && s.ExpiresAt > now ? s : null);
+        Task.FromResult(sessions.TryGetValue(tokenHash, out var s) && SessionRules.IsLive(s, now) ? s : null);
 }

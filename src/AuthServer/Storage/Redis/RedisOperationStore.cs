@@ -30,8 +30,8 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
     /// <summary>Kept past expiry so a late signature answers "expired", not "not found".</summary>
     internal static readonly TimeSpan Retention = TimeSpan.FromHours(1);
 
-    // ARGV: operation id, its expiry (µs), now (µs), TTL (ms). Free if absent, held by this operation,
-    // closed, or past its holder's expiry, judged from the caller's clock.
+    // ARGV: operation id, its expiry (µs), now (µs), TTL (ms). Mirrors OperationRules.IsReferenceFree: free if
+    // absent, held by this operation, closed, or past its holder's expiry, judged from the caller's clock.
     private const string ReserveScript = """
         local h = redis.call('HMGET', KEYS[1], 'id', 'exp', 'open')
         if h[1] and h[1] ~= ARGV[1] and h[3] == '1' and tonumber(h[2]) > tonumber(ARGV[3]) then return 0 end
@@ -49,7 +49,9 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         return 1
         """;
 
-    // ARGV: new state. Returns {completed (1/0), reference or empty if no such operation}.
+    // ARGV: new state (final: checked before the call, OperationRules.ThrowIfNotFinal). Mirrors
+    // OperationRules.CanComplete: only a pending operation completes. Returns {completed (1/0), reference or
+    // empty if no such operation}.
     private const string CompleteScript = """
         local c = redis.call('HMGET', KEYS[1], 'st', 'ref')
         if not c[1] then return {0, ''} end
@@ -58,7 +60,8 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         return {1, c[2]}
         """;
 
-    // ARGV: max checks. Returns {status (1 taken, 0 exhausted, -1 no such operation), checks used}.
+    // ARGV: max checks. Mirrors OperationRules.TakeCardCheck. Returns {status (1 taken, 0 exhausted, -1 no such
+    // operation), checks used}.
     private const string TakeCardCheckScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
         local used = tonumber(redis.call('HGET', KEYS[1], 'cc') or '0')
@@ -122,6 +125,7 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
 
     public async Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken)
     {
+        OperationRules.ThrowIfNotFinal(state);
         var r = (RedisResult[])(await redis.ScriptAsync(CompleteScript, [OperationKey(operationId)], [state.ToString()]))!;
         var reference = (string)r[1]!;
         if (reference.Length > 0)

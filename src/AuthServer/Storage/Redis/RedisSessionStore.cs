@@ -22,7 +22,8 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time) 
         return 1
         """;
 
-    // ARGV: now, margin (ms). Checks both limits, restarts the idle timer and moves the TTL with it, in one step.
+    // ARGV: now, margin (ms). Mirrors SessionRules.Touch (with SessionRules.TicketExpiresAt): ended at
+    // min(last + idle, abs), inclusive; otherwise the idle timer restarts and the TTL moves with it, in one step.
     private const string TouchScript = """
         local t = redis.call('HMGET', KEYS[1], 'cid', 'last', 'idle', 'abs', 'ver')
         if not t[1] then return false end
@@ -85,7 +86,8 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time) 
         // A session written before versions were recorded matches no version, so it ends (re-login).
         var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((string)values[1]!, CultureInfo.InvariantCulture));
         var version = values[2].IsNull ? -1 : long.Parse((string)values[2]!, CultureInfo.InvariantCulture);
-        return expiresAt > now ? new SessionRecord(tokenHash, (string)values[0]!, expiresAt) { CredentialVersion = version } : null;
+        var session = new SessionRecord(tokenHash, (string)values[0]!, expiresAt) { CredentialVersion = version };
+        return SessionRules.IsLive(session, now) ? session : null;
     }
 
     // Relative to the store's clock: with a fake clock the TTL still spans the logical lifetime.

@@ -1,0 +1,31 @@
+namespace Recovery.AuthServer.Operations;
+
+/// <summary>
+/// The change an operation makes to the customer's credentials, as <see cref="OperationLifecycle"/> needs it:
+/// apply it (all or nothing with its messages), tell whether it applied although the operation's state was not
+/// recorded, and settle it for good. The lifecycle owns when each happens; the implementation (over Customers'
+/// CredentialChanges, in the access flow, which is the flow that signs) owns how. Hosting wires the two: a
+/// domain module does not use another module (docs/architecture.md, the layering table).
+/// </summary>
+public interface IOperationChange
+{
+    /// <summary>
+    /// Applies the operation's change against the credentials version it was opened at, with the message that
+    /// announces it, all or nothing; false if the credentials changed since (nothing applied, nothing sent).
+    /// Not cancellable once started.
+    /// </summary>
+    Task<bool> ApplyAsync(OperationRecord op, int historyDepth);
+
+    /// <summary>
+    /// Whether the change applied although the operation still reads pending (the store failed after the
+    /// commit): the credentials moved on from the operation's version and the change is recorded applied.
+    /// Settles the change as a side effect (see <see cref="SettleAsync"/>).
+    /// </summary>
+    Task<bool> WasAppliedAsync(OperationRecord op, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the change applied, deciding "dropped" if it had not, so that it never can later; its held
+    /// messages are released or dropped to match.
+    /// </summary>
+    Task<bool> SettleAsync(OperationRecord op, CancellationToken cancellationToken);
+}

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Security;
+
+namespace Recovery.AuthServer.Operations;
+
+/// <summary>
+/// The lifecycle of an operation (step 6), one home for the two flows that drive it: the access flow opens
+/// it, resends and verifies its code, commits its signature and cancels it; the call-centre flow finds it
+/// by reference, takes card checks and reissues its code by voice. What both must agree on lives here:
+/// the challenge an operation's code is kept under, what that code is bound to, when a pending operation
+/// has in fact expired or been signed, and the answers for an unknown or no longer pending operation.
+/// </summary>
+/// <remarks>
+/// Messages (the SMS with the code, the e-mails) and the audit trail stay with the flows: each flow says
+/// what it tells whom. The state transitions themselves are <see cref="OperationRules"/>, which both store
+/// providers apply atomically.
+/// </remarks>
+public sealed class OperationLifecycle(
+    IOperationStore operations,
+    IOperationChange changes,
+    OtpEngine otp,
+    IOptions<OtpOptions> otpOptions,
+    IRandomSource random,
+    TimeProvider time)
+{
+    // 10^8 references against at most thousands open at once: a clash is rare, and a few redraws make
+    // failure practically impossible.
+    private const int ReferenceDraws = 16;
+
+    /// <summary>
+    /// Opens the signature of a password change: stores the operation under a free 8-digit reference and
+    /// issues its code, bound to it. The clear code is returned once, for the flow to send.
+    /// </summary>
+    /// <param name="ticketHash">Keyed hash of the change ticket that opened it, revoked once it is signed.</param>
+    public async Task<(OperationRecord Operation, IssuedCode Code)> OpenPasswordChangeAsync(
+        string customerId, string phone, long credentialVersion, string pendingPasswordHash, Language language, string ticketHash, TimeSpan lifetime,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var description = NotificationTemplates.PasswordChangeDescription(language);
+        for (var attempt = 0; attempt < ReferenceDraws; attempt++)
+        {
+            var record = new OperationRecord
+            {
+                Id = Tokens.New(random),
+                Reference = (10_000_000 + random.NextInt32(90_000_000)).ToString(CultureInfo.InvariantCulture),
+                CustomerId = customerId,
+                Description = description,
+                PhoneLastDigits = Masking.PhoneLastDigits(phone),
+                PendingPasswordHash = pendingPasswordHash,
+                CredentialVersion = credentialVersion,
+                TicketHash = ticketHash,
+                Language = language.Tag(),
+                CreatedAt = now,
+                ExpiresAt = now + lifetime,
+            };
+            if (await operations.TryCreateAsync(record, cancellationToken))
+            {
+                var code = await otp.IssueAsync(ChallengeId(record.Id), Binding(record), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
+                return (record, code);
+            }
+        }
+
+        throw new InvalidOperationException("Could not allocate a free operation reference.");
+    }
+
+    /// <summary>The operation by id if it can still be signed; OPERATION_NOT_FOUND or OPERATION_NOT_PENDING (with its state) otherwise.</summary>
+    public async Task<Outcome<OperationRecord>> PendingAsync(string operationId, CancellationToken cancellationToken)
+    {
+        var op = await operations.GetAsync(operationId, cancellationToken);
+        if (op is null)
+        {
+            return new Failure(FailureKind.NotFound, ErrorReasons.OperationNotFound, "No operation has that id.");
+        }
+
+        var state = await CurrentStateAsync(op, cancellationToken);
+        return state == OperationState.Pending ? op : NotPending(state);
+    }
+
+    /// <summary>The operation holding <paramref name="reference"/> (the open one, or the last to hold it), or null.</summary>
+    public Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken) =>
+        operations.FindByReferenceAsync(reference, cancellationToken);
+
+    /// <summary>
+    /// The operation's state as it really is: a pending one past its end is recorded expired, and one whose
+    /// commit applied although its state was not recorded (the store failed after the commit) is recorded signed.
+    /// </summary>
+    public async Task<OperationState> CurrentStateAsync(OperationRecord op, CancellationToken cancellationToken)
+    {
+        if (op.State == OperationState.Pending && op.ExpiresAt <= time.GetUtcNow())
+        {
+            await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
+            return OperationState.Expired;
+        }
+
+        // Whether the commit applied: the credentials moved on by this very change.
+        if (op.State == OperationState.Pending && await changes.WasAppliedAsync(op, cancellationToken))
+        {
+            // Not cancellable: the commit already applied, and a caller hanging up must not leave the
+            // operation pending for a later cancel to contradict.
+            await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
+            return OperationState.Signed;
+        }
+
+        return op.State;
+    }
+
+    /// <summary>The operation's challenge as stored (its MAC, never a code), or null.</summary>
+    public Task<Challenge?> ChallengeAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        otp.GetAsync(ChallengeId(op.Id), cancellationToken);
+
+    /// <summary>
+    /// A new code for the operation, on the same challenge: the previous code stops working, and the
+    /// resend limits and wrong-code count are shared by the SMS and the call-centre path.
+    /// </summary>
+    public Task<(ReissueResult Result, IssuedCode? Code)> ReissueCodeAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        otp.ReissueAsync(ChallengeId(op.Id), Binding(op), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
+
+    /// <summary>Verifies (and on success consumes) the operation's code; see <see cref="OtpEngine.VerifyAsync"/>.</summary>
+    public Task<VerifyResult> VerifyCodeAsync(OperationRecord op, string code, bool otherFactorEnrolled, CancellationToken cancellationToken) =>
+        otp.VerifyAsync(ChallengeId(op.Id), Binding(op), code, cancellationToken, otherFactorEnrolled);
+
+    /// <summary>Ends the operation's challenge because another factor (an authenticator code) signed instead.</summary>
+    public Task<VerifyResult> AcceptOtherFactorAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        otp.AcceptOtherFactorAsync(ChallengeId(op.Id), cancellationToken);
+
+    /// <summary>What a try at the operation's code would answer without evaluating one; see <see cref="OtpEngine.SettledAsync"/>.</summary>
+    public Task<VerifyResult?> CodeSettledAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        otp.SettledAsync(ChallengeId(op.Id), otherFactorEnrolled: true, cancellationToken);
+
+    /// <summary>Records a pending operation expired (its code burned or closed); false if it was no longer pending.</summary>
+    public Task<bool> ExpireAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
+
+    /// <summary>Ends the operation for good: its code closed first (no later try can sign it), then its state expired.</summary>
+    public async Task EndAsync(OperationRecord op, CancellationToken cancellationToken)
+    {
+        await otp.CloseAsync(ChallengeId(op.Id), cancellationToken);
+        await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies a verified operation's change with its message, all or nothing (<see cref="IOperationChange"/>),
+    /// and records the operation Signed; false (and the operation recorded Expired) if the credentials changed
+    /// after it was opened. Not cancellable: the code is already consumed.
+    /// </summary>
+    public async Task<bool> CommitAsync(OperationRecord op, int historyDepth)
+    {
+        var committed = await changes.ApplyAsync(op, historyDepth);
+
+        // After the commit, nothing may be cancelled: if recording the state fails, the next read of the
+        // operation finds it from the credentials (see CurrentStateAsync).
+        await operations.TryCompleteAsync(op.Id, committed ? OperationState.Signed : OperationState.Expired, CancellationToken.None);
+        return committed;
+    }
+
+    /// <summary>Cancels a pending operation: Cancelled, or the state it reached first (Signed if a signature got there before).</summary>
+    public async Task<OperationState> CancelAsync(OperationRecord op, CancellationToken cancellationToken)
+    {
+        // Closing the challenge first means a signature that already used the code is not undone by the
+        // cancel. If its commit applied, the operation is signed. If it did not (the store failed
+        // between the code and the commit), settling the change fences it off for good, and the cancel
+        // proceeds: the operation ends cancelled, never signed behind the customer's back.
+        if (!await otp.CloseAsync(ChallengeId(op.Id), cancellationToken) &&
+            await changes.SettleAsync(op, cancellationToken))
+        {
+            await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
+            return OperationState.Signed;
+        }
+
+        if (!await operations.TryCompleteAsync(op.Id, OperationState.Cancelled, cancellationToken))
+        {
+            return (await operations.GetAsync(op.Id, cancellationToken))?.State ?? OperationState.Expired;
+        }
+
+        return OperationState.Cancelled;
+    }
+
+    /// <summary>
+    /// Takes one of the operation's <paramref name="max"/> call-centre card checks, before the card is
+    /// compared, so that parallel attempts can never check more cards than allowed.
+    /// </summary>
+    public Task<CardCheckTake> TakeCardCheckAsync(OperationRecord op, int max, CancellationToken cancellationToken) =>
+        operations.TryTakeCardCheckAsync(op.Id, max, cancellationToken);
+
+    /// <summary>OPERATION_NOT_PENDING, naming the state the operation is in.</summary>
+    public static Failure NotPending(OperationState state) =>
+        new(FailureKind.FailedPrecondition, ErrorReasons.OperationNotPending, "The operation is not pending.")
+        {
+            Metadata = new Dictionary<string, string> { ["state"] = state.ToString().ToUpperInvariant() },
+        };
+
+    /// <summary>The SMS challenge of an operation (the call-centre path reissues the same one by voice).</summary>
+    private static string ChallengeId(string operationId) => "op:" + operationId;
+
+    /// <summary>
+    /// What an operation's code is bound to (PSD2 dynamic linking): its id, customer, reference, the text the
+    /// customer approves and a digest of the new password, so a code signs this change and no other.
+    /// </summary>
+    private static byte[] Binding(OperationRecord op) =>
+        OtpEngine.Binding("operation", op.Id, op.CustomerId, op.Reference, op.Description,
+            Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(op.PendingPasswordHash))));
+}

@@ -1,0 +1,244 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Access;
+using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Customers;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Storage.InMemory;
+using Recovery.AuthServer.UnitTests.TestSupport;
+
+namespace Recovery.AuthServer.UnitTests.Operations;
+
+/// <summary>
+/// The lifecycle both flows share, on the in-memory stores, with the access flow's password change as the
+/// operation's change (the store rules themselves: OperationRuleCases).
+/// </summary>
+public sealed class OperationLifecycleTests
+{
+    private const string CustomerId = "c-1";
+    private const string OldHash = "$argon2id$v=19$m=19456,t=2,p=1$b2xk$b2xk";
+    private const string NewHash = "$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3";
+    private const int HistoryDepth = 5;
+
+    // 13522111 + 10^7 = reference 23522111; 1 + 10^7 = reference 10000001.
+    private const int FirstDraw = 13_522_111;
+    private const int SecondDraw = 1;
+
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
+
+    private readonly CancellationToken ct = CancellationToken.None;
+    private readonly FakeTimeProvider time = TestClock.Create();
+    private readonly InMemoryOperationStore operations;
+    private readonly InMemoryCustomerStore customers = new();
+    private readonly InMemoryNotificationOutbox outbox = new(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));
+    private readonly ScriptedRandom draws = new(FirstDraw, FirstDraw, SecondDraw);
+    private readonly OperationLifecycle lifecycle;
+
+    public OperationLifecycleTests()
+    {
+        operations = new InMemoryOperationStore(time);
+        var codes = new ScriptedRandom(123456, 234567, 345678);
+        var otp = new OtpEngine(new InMemoryChallengeStore(time), new OtpCodeGenerator(codes), TestKeys.Create(), codes, Options.Create(new OtpOptions()), time);
+        var changes = new CredentialChanges(customers, outbox, NullLogger<CredentialChanges>.Instance);
+        lifecycle = new OperationLifecycle(operations, new OperationPasswordChange(customers, changes, NotificationTexts.Shipped), otp, Options.Create(new OtpOptions()), draws, time);
+        customers.AddIfAbsentAsync(
+            new CustomerRecord { Id = CustomerId, UserCode = "U1", DisplayName = "ANA", Email = "ana@example.es", Phone = "+34612345032", DocumentId = "12345678Z" },
+            new CredentialRecord { CustomerId = CustomerId, PasswordHash = OldHash, Version = 1 },
+            ct).GetAwaiter().GetResult();
+    }
+
+    [Fact]
+    public async Task OpenPasswordChangeAsync_FreeReference_StoredPendingWithTheDescriptionAndACodeForIt()
+    {
+        var (op, code) = await OpenAsync();
+
+        Assert.Equal("23522111", op.Reference);
+        Assert.Equal("Cambio de contraseña de Usuario de Banca Electrónica", op.Description);
+        Assert.Equal("032", op.PhoneLastDigits);
+        Assert.Equal(TestClock.Start + Lifetime, op.ExpiresAt);
+        Assert.Equal(op, await operations.FindByReferenceAsync("23522111", ct));
+        Assert.Equal(VerifyStatus.Verified, (await lifecycle.VerifyCodeAsync(op, code.Code, otherFactorEnrolled: false, ct)).Status);
+    }
+
+    [Fact]
+    public async Task OpenPasswordChangeAsync_ReferenceHeldByAnOpenOperation_DrawsAnother()
+    {
+        var (first, _) = await OpenAsync();
+
+        var (second, _) = await OpenAsync();
+
+        Assert.Equal("10000001", second.Reference);
+        Assert.Equal(3, draws.RequestedBounds.Count(b => b == 90_000_000));
+        Assert.Equal(first.Id, (await operations.FindByReferenceAsync("23522111", ct))!.Id);
+        Assert.Equal(second.Id, (await operations.FindByReferenceAsync("10000001", ct))!.Id);
+    }
+
+    [Fact]
+    public async Task OpenPasswordChangeAsync_EveryDrawTaken_ThrowsAfterSixteenDrawsAndStoresNothingMore()
+    {
+        var random = new ScriptedRandom(FirstDraw);
+
+        // Ids are drawn from the same scripted bytes as the holder's: skip one so they differ, as random ids do.
+        random.Fill(new byte[1]);
+        var codes = new ScriptedRandom(123456);
+        var otp = new OtpEngine(new InMemoryChallengeStore(time), new OtpCodeGenerator(codes), TestKeys.Create(), codes, Options.Create(new OtpOptions()), time);
+        var change = new OperationPasswordChange(customers, new CredentialChanges(customers, outbox, NullLogger<CredentialChanges>.Instance), NotificationTexts.Shipped);
+        var stuck = new OperationLifecycle(operations, change, otp, Options.Create(new OtpOptions()), random, time);
+        var (holder, _) = await OpenAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => OpenAsync(stuck));
+
+        Assert.Equal(16, random.RequestedBounds.Count(b => b == 90_000_000));
+        Assert.Equal(holder.Id, (await operations.FindByReferenceAsync("23522111", ct))!.Id);
+        Assert.Equal(1, operations.ReferenceCount);
+    }
+
+    [Fact]
+    public async Task VerifyCodeAsync_OperationContentChangedAfterIssue_CodeDoesNotSignIt()
+    {
+        var (op, code) = await OpenAsync();
+
+        // Dynamic linking: the code is bound to the new password's digest, the text and the reference.
+        var altered = op with { PendingPasswordHash = OldHash };
+
+        Assert.NotEqual(VerifyStatus.Verified, (await lifecycle.VerifyCodeAsync(altered, code.Code, otherFactorEnrolled: false, ct)).Status);
+        Assert.Equal(VerifyStatus.Verified, (await lifecycle.VerifyCodeAsync(op, code.Code, otherFactorEnrolled: false, ct)).Status);
+    }
+
+    [Fact]
+    public async Task PendingAsync_UnknownId_OperationNotFound()
+    {
+        var outcome = await lifecycle.PendingAsync("nope", ct);
+
+        Assert.Equal(ErrorReasons.OperationNotFound, outcome.Failure!.Reason);
+    }
+
+    [Fact]
+    public async Task PendingAsync_PastItsEnd_NotPendingExpiredAndRecordedSo()
+    {
+        var (op, _) = await OpenAsync();
+        time.Advance(Lifetime);
+
+        var outcome = await lifecycle.PendingAsync(op.Id, ct);
+
+        Assert.Equal(ErrorReasons.OperationNotPending, outcome.Failure!.Reason);
+        Assert.Equal("EXPIRED", outcome.Failure.Metadata["state"]);
+        Assert.Equal(OperationState.Expired, (await operations.GetAsync(op.Id, ct))!.State);
+    }
+
+    [Fact]
+    public async Task CurrentStateAsync_CommitAppliedButStateNotRecorded_RecordedSigned()
+    {
+        var (op, _) = await OpenAsync();
+
+        // The node died between the commit and recording the state.
+        Assert.True(await customers.CommitPasswordAsync(CustomerId, NewHash, 1, HistoryDepth, CredentialChanges.OfOperation(op.Id), ct));
+
+        Assert.Equal(OperationState.Signed, await lifecycle.CurrentStateAsync(op, ct));
+        Assert.Equal(OperationState.Signed, (await operations.GetAsync(op.Id, ct))!.State);
+    }
+
+    [Fact]
+    public async Task CurrentStateAsync_PendingAndCredentialsUnchanged_PendingAndNothingWritten()
+    {
+        var (op, _) = await OpenAsync();
+
+        Assert.Equal(OperationState.Pending, await lifecycle.CurrentStateAsync(op, ct));
+        Assert.Equal(op, await operations.GetAsync(op.Id, ct));
+        Assert.Equal(OldHash, (await customers.GetCredentialsAsync(CustomerId, ct))!.PasswordHash);
+    }
+
+    [Fact]
+    public async Task CommitAsync_CurrentVersion_PasswordInForceEmailQueuedAndSigned()
+    {
+        var (op, _) = await OpenAsync();
+
+        Assert.True(await lifecycle.CommitAsync(op, HistoryDepth));
+
+        var credentials = (await customers.GetCredentialsAsync(CustomerId, ct))!;
+        Assert.Equal(NewHash, credentials.PasswordHash);
+        Assert.Equal(2, credentials.Version);
+        Assert.Equal(1, outbox.Backlog);
+        Assert.Equal(OperationState.Signed, (await operations.GetAsync(op.Id, ct))!.State);
+    }
+
+    [Fact]
+    public async Task CommitAsync_CredentialsChangedAfterOpening_FalseRecordedExpiredAndNothingSent()
+    {
+        var (op, _) = await OpenAsync();
+        Assert.True(await customers.CommitPasswordAsync(CustomerId, OldHash + "x", 1, HistoryDepth, "other-change", ct));
+
+        Assert.False(await lifecycle.CommitAsync(op, HistoryDepth));
+
+        Assert.Equal(OldHash + "x", (await customers.GetCredentialsAsync(CustomerId, ct))!.PasswordHash);
+        Assert.Equal(0, outbox.Backlog);
+        Assert.Equal(OperationState.Expired, (await operations.GetAsync(op.Id, ct))!.State);
+    }
+
+    [Fact]
+    public async Task CancelAsync_Pending_CancelledAndTheCodeNoLongerSigns()
+    {
+        var (op, code) = await OpenAsync();
+
+        Assert.Equal(OperationState.Cancelled, await lifecycle.CancelAsync(op, ct));
+
+        Assert.Equal(OperationState.Cancelled, (await operations.GetAsync(op.Id, ct))!.State);
+        Assert.Equal(VerifyStatus.Closed, (await lifecycle.VerifyCodeAsync(op, code.Code, otherFactorEnrolled: false, ct)).Status);
+        Assert.Equal(OldHash, (await customers.GetCredentialsAsync(CustomerId, ct))!.PasswordHash);
+    }
+
+    [Fact]
+    public async Task CancelAsync_CodeUsedAndCommitApplied_SignedNotCancelled()
+    {
+        var (op, code) = await OpenAsync();
+        Assert.Equal(VerifyStatus.Verified, (await lifecycle.VerifyCodeAsync(op, code.Code, otherFactorEnrolled: false, ct)).Status);
+        Assert.True(await customers.CommitPasswordAsync(CustomerId, NewHash, 1, HistoryDepth, CredentialChanges.OfOperation(op.Id), ct));
+
+        Assert.Equal(OperationState.Signed, await lifecycle.CancelAsync(op, ct));
+        Assert.Equal(OperationState.Signed, (await operations.GetAsync(op.Id, ct))!.State);
+    }
+
+    [Fact]
+    public async Task CancelAsync_CodeUsedButCommitNeverApplied_CancelledAndTheChangeFencedOff()
+    {
+        var (op, code) = await OpenAsync();
+        Assert.Equal(VerifyStatus.Verified, (await lifecycle.VerifyCodeAsync(op, code.Code, otherFactorEnrolled: false, ct)).Status);
+
+        Assert.Equal(OperationState.Cancelled, await lifecycle.CancelAsync(op, ct));
+
+        // Settled as dropped: the change can never apply later, behind the customer's back.
+        Assert.False(await customers.CommitPasswordAsync(CustomerId, NewHash, 1, HistoryDepth, CredentialChanges.OfOperation(op.Id), ct));
+        Assert.Equal(OldHash, (await customers.GetCredentialsAsync(CustomerId, ct))!.PasswordHash);
+    }
+
+    [Fact]
+    public async Task EndAsync_Pending_CodeClosedAndRecordedExpired()
+    {
+        var (op, code) = await OpenAsync();
+
+        await lifecycle.EndAsync(op, ct);
+
+        Assert.Equal(OperationState.Expired, (await operations.GetAsync(op.Id, ct))!.State);
+        Assert.Equal(VerifyStatus.Closed, (await lifecycle.VerifyCodeAsync(op, code.Code, otherFactorEnrolled: false, ct)).Status);
+    }
+
+    [Fact]
+    public async Task ReissueCodeAsync_AfterTheCooldown_NewCodeSignsAndTheOldOneNoLonger()
+    {
+        var (op, first) = await OpenAsync();
+        time.Advance(TimeSpan.FromSeconds(30));
+
+        var (result, second) = await lifecycle.ReissueCodeAsync(op, ct);
+
+        Assert.Equal(ReissueStatus.Reissued, result.Status);
+        Assert.NotEqual(first.Code, second!.Code);
+        Assert.NotEqual(VerifyStatus.Verified, (await lifecycle.VerifyCodeAsync(op, first.Code, otherFactorEnrolled: false, ct)).Status);
+        Assert.Equal(VerifyStatus.Verified, (await lifecycle.VerifyCodeAsync(op, second.Code, otherFactorEnrolled: false, ct)).Status);
+    }
+
+    private Task<(OperationRecord Operation, IssuedCode Code)> OpenAsync(OperationLifecycle? on = null) =>
+        (on ?? lifecycle).OpenPasswordChangeAsync(CustomerId, "+34612345032", 1, NewHash, Language.Spanish, "ticket-hash", Lifetime, ct);
+}

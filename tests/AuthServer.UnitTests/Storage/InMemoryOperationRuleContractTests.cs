@@ -1,0 +1,11 @@
+using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.SharedTests.Operations;
+using Recovery.AuthServer.Storage.InMemory;
+
+namespace Recovery.AuthServer.UnitTests.Storage;
+
+/// <summary>The operation rule table on the in-memory store: the store applies OperationRules under its lock.</summary>
+public sealed class InMemoryOperationRuleContractTests : OperationRuleContract
+{
+    protected override IOperationStore CreateStore(TimeProvider time) => new InMemoryOperationStore(time);
+}
