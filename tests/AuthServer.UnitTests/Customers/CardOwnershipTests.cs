@@ -1,20 +1,12 @@
 using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Customers;
+using Recovery.AuthServer.SharedTests.Customers;
 
 namespace Recovery.AuthServer.UnitTests.Customers;
 
 public class CardOwnershipTests
 {
-    private static readonly CustomerRecord Customer = new()
-    {
-        Id = "c-1",
-        UserCode = "71234567",
-        DisplayName = "SERGIO BARRIOS GÓMEZ",
-        Email = "sbarrios@ebcc.es",
-        Phone = "+34612345331",
-        DocumentId = "12345678Z",
-        Cards = [new CardRecord("hash-a", "454881", "0335", "12/28"), new CardRecord("hash-b", "540375", "1015", "03/27")],
-    };
+    private static readonly CustomerRecord Customer = SeedCustomerRecord.With(new CardRecord("hash-a", "454881", "0335", "12/28"), new CardRecord("hash-b", "540375", "1015", "03/27"));
 
     [Theory]
     [InlineData("hash-a", 2028, 12, true)]

@@ -3,6 +3,7 @@ using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.UnitTests.TestSupport;
+using Recovery.AuthServer.SharedTests.Customers;
 
 namespace Recovery.AuthServer.UnitTests.Passwords;
 
@@ -11,16 +12,7 @@ public class PasswordPolicyTests
     private const string Strong = "vQ7#mZp2&kLx9!";
     private const string Key = "\U0001F511"; // 🔑: one code point, two UTF-16 units
 
-    private static readonly CustomerRecord Customer = new()
-    {
-        Id = "c-1",
-        UserCode = "71234567",
-        DisplayName = "SERGIO BARRIOS GÓMEZ",
-        Email = "sbarrios@ebcc.es",
-        Phone = "+34612345331",
-        DocumentId = "12345678Z",
-        BirthDate = new DateOnly(1985, 3, 14),
-    };
+    private static readonly CustomerRecord Customer = SeedCustomerRecord.With() with { BirthDate = new DateOnly(1985, 3, 14) };
 
     private static readonly PersonalData Personal = CustomerPersonalData.Of(Customer);
 

@@ -2,6 +2,7 @@ using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.UnitTests.TestSupport;
+using Recovery.AuthServer.SharedTests.Customers;
 
 namespace Recovery.AuthServer.UnitTests.Storage;
 
@@ -10,16 +11,7 @@ public class InMemoryCustomerStoreTests
     private const string OldHash = "$argon2id$v=19$m=19456,t=2,p=1,keyid=p1$old$old";
     private const string NewHash = "$argon2id$v=19$m=19456,t=2,p=1,keyid=p1$new$new";
 
-    private static readonly CustomerRecord Customer = new()
-    {
-        Id = "c-1",
-        UserCode = "71234567",
-        DisplayName = "SERGIO BARRIOS GÓMEZ",
-        Email = "sbarrios@ebcc.es",
-        Phone = "+34612345331",
-        DocumentId = "12345678Z",
-        Cards = [new CardRecord("pan-hash-1", "454881", "0335", "12/28")],
-    };
+    private static readonly CustomerRecord Customer = SeedCustomerRecord.With(new CardRecord("pan-hash-1", "454881", "0335", "12/28"));
 
     private readonly InMemoryCustomerStore store = new();
     private readonly CancellationToken ct = CancellationToken.None;

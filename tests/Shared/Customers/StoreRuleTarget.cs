@@ -13,16 +13,7 @@ public sealed class StoreRuleTarget(ICustomerStore customers, IRecoveryStore rec
     // Every await is bounded: a hung store fails the case instead of the run.
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    private static readonly CustomerRecord Customer = new()
-    {
-        Id = CustomerId,
-        UserCode = "71234567",
-        DisplayName = "SERGIO BARRIOS GÓMEZ",
-        Email = "sbarrios@ebcc.es",
-        Phone = "+34612345331",
-        DocumentId = "12345678Z",
-        Cards = [new CardRecord("pan-hash-1", "454881", "0335", "12/28")],
-    };
+    private static readonly CustomerRecord Customer = SeedCustomerRecord.With(new CardRecord("pan-hash-1", "454881", "0335", "12/28"));
 
     private static CancellationToken Ct => CancellationToken.None;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.SharedTests.Customers;
 
 namespace Recovery.AuthServer.SharedTests.Storage;
 
@@ -18,18 +19,7 @@ public abstract class CustomerStoreContract
     protected static readonly string NewHash = StoreContractSecrets.Phc("Another-Pass-22");
     protected static readonly byte[] TemporaryMac = Convert.FromHexString(StoreContractSecrets.Mac(TemporaryPassword));
 
-    protected static readonly CustomerRecord Customer = new()
-    {
-        Id = "c-1",
-        UserCode = "71234567",
-        DisplayName = "SERGIO BARRIOS GÓMEZ",
-        Email = "sbarrios@ebcc.es",
-        Phone = "+34612345331",
-        DocumentId = "12345678Z",
-        BirthDate = new DateOnly(1980, 5, 17),
-        Language = "es-ES",
-        Cards = [new CardRecord(PanHash, "454881", "0335", "12/28")],
-    };
+    protected static readonly CustomerRecord Customer = SeedCustomerRecord.With(new CardRecord(PanHash, "454881", "0335", "12/28")) with { BirthDate = new DateOnly(1980, 5, 17), Language = "es-ES" };
 
     private readonly FakeTimeProvider time = new(Start);
     private readonly object storeGate = new();
