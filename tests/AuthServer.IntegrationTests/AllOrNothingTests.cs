@@ -6,7 +6,6 @@ using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Sessions;
-using Recovery.AuthServer.Storage;
 using Recovery.V1;
 using OperationState = Recovery.V1.OperationState;
 using StoredOperationState = Recovery.AuthServer.Operations.OperationState;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
-using Recovery.AuthServer.Storage;
 using Recovery.Client;
 
 namespace Recovery.AuthServer.IntegrationTests;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
-using Recovery.AuthServer.Storage;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests;

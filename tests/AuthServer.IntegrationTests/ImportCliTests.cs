@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
-using Recovery.AuthServer.Storage;
 using Recovery.Client;
 
 namespace Recovery.AuthServer.IntegrationTests;

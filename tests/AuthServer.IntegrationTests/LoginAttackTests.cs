@@ -7,7 +7,6 @@ using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.Sessions;
-using Recovery.AuthServer.Storage;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests;

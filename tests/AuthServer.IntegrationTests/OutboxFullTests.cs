@@ -184,7 +184,7 @@ public sealed class OutboxFullTests : IntegrationTest
     /// In front of the server's outbox: open (as is), full (no room, and a write is refused as a full outbox
     /// refuses it), or filled after the check (room when asked, then the write is refused: a parallel call took
     /// the room). A refused write throws <see cref="OutboxFull.Exception"/>, what both real outboxes throw when
-    /// full (ChannelNotificationOutboxTests, RedisNotificationOutboxTests).
+    /// full (InMemoryNotificationOutboxTests, RedisNotificationOutboxTests).
     /// </summary>
     private sealed class OutboxValve
     {

@@ -2,7 +2,6 @@ using Grpc.Core;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
-using Recovery.AuthServer.Storage;
 using Recovery.Client;
 using Recovery.V1;
 

@@ -4,7 +4,6 @@ using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Passwords;
-using Recovery.AuthServer.Storage;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests;

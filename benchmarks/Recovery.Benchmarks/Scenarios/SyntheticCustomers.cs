@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Identity;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.Benchmarks.Scenarios;
 

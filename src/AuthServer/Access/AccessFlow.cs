@@ -10,7 +10,6 @@ using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Security;
 using Recovery.AuthServer.Sessions;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Access;
 

@@ -6,7 +6,6 @@ using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Security;
 using Recovery.AuthServer.Sessions;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Access;
 

@@ -7,7 +7,6 @@ using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Otp;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.CallCentre;
 

@@ -1,5 +1,4 @@
 using Recovery.AuthServer.Operations;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.CallCentre;
 

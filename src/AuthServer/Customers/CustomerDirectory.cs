@@ -4,7 +4,6 @@ using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Identity;
 using Recovery.AuthServer.Passwords;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Customers;
 

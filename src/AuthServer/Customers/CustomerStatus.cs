@@ -1,4 +1,3 @@
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Customers;
 

@@ -6,7 +6,6 @@ using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Identity;
 using Recovery.AuthServer.Passwords;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Hosting;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Recovery.AuthServer.Common;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Otp;
 

@@ -11,7 +11,6 @@ using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Security;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Recovery;
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Sessions;
-using Recovery.AuthServer.Storage;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;

@@ -1,6 +1,5 @@
 using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
-using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.Redis;
 
 namespace Recovery.AuthServer.IntegrationTests.Storage;

@@ -1,6 +1,5 @@
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Recovery;
-using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.Redis;
 
 namespace Recovery.AuthServer.IntegrationTests.Storage;

@@ -55,7 +55,7 @@ internal sealed class NamespaceGraph
 
     public IEnumerable<string> Nodes => Uses.Keys;
 
-    /// <summary>One use behind an edge, to start looking from: "<c>Audit.LoggingAuditLog uses Observability.RecoveryMetrics</c>".</summary>
+    /// <summary>One use behind an edge, to start looking from: "<c>Grpc.RecoveryGrpcService uses Recovery.RecoveryFlow</c>".</summary>
     public string Example(string from, string to) => evidence.TryGetValue((from, to), out var example) ? example : "(no use)";
 
     public static NamespaceGraph Read(string assemblyPath, string root = ServerRoot)

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Grpc;
 using Recovery.AuthServer.Operations;
-using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.UnitTests.TestSupport;
 using Recovery.V1;

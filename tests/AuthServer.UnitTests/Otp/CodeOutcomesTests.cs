@@ -1,6 +1,5 @@
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Otp;
-using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.UnitTests.TestSupport;
 
 namespace Recovery.AuthServer.UnitTests.Otp;

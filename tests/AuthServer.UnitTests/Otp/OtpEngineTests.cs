@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Otp;
-using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.UnitTests.TestSupport;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Passwords;
-using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.UnitTests.TestSupport;
 using Recovery.AuthServer.SharedTests.Customers;
 

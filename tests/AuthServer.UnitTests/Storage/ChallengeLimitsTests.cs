@@ -1,5 +1,4 @@
 using Recovery.AuthServer.Otp;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.UnitTests.Storage;
 

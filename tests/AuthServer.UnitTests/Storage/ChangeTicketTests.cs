@@ -1,5 +1,4 @@
 using Recovery.AuthServer.Sessions;
-using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.UnitTests.TestSupport;
 
 namespace Recovery.AuthServer.UnitTests.Storage;

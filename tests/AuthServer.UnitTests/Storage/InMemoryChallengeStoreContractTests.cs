@@ -1,5 +1,4 @@
 using Recovery.AuthServer.Otp;
-using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 
 namespace Recovery.AuthServer.UnitTests.Storage;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Otp;
-using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.UnitTests.TestSupport;
 

@@ -1,5 +1,4 @@
 using Recovery.AuthServer.Customers;
-using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.UnitTests.TestSupport;
 using Recovery.AuthServer.SharedTests.Customers;

@@ -1,5 +1,4 @@
 using Recovery.AuthServer.Operations;
-using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.Storage.Redis;
 using Recovery.AuthServer.UnitTests.TestSupport;

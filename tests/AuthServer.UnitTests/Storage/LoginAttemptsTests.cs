@@ -1,5 +1,4 @@
 using Recovery.AuthServer.Customers;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.UnitTests.Storage;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Recovery;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.SharedTests.Storage;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Sessions;
-using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.SharedTests.Storage;
 
