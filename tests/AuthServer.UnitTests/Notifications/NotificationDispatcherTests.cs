@@ -17,28 +17,17 @@ public sealed class NotificationDispatcherTests
     [Fact]
     public async Task SmsBeyondThePhonesCap_DroppedAndAuditedWhileOtherPhonesAndEmailsGoThrough()
     {
-        var options = Options.Create(new NotificationOptions { SmsPerPhone = RateLimitRule.Of(2, TimeSpan.FromHours(24)) });
-        var outbox = new InMemoryNotificationOutbox(options);
-        var sender = new CountingSender();
-        var audit = new ListAuditLog();
-        using var metrics = new TestMetrics();
-        using var dispatcher = new NotificationDispatcher(
-            outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), audit, options, Options.Create(new SmsOptions()), TestClock.Create(), NullLogger<NotificationDispatcher>.Instance,
-            outbox, metrics.Factory);
+        using var run = new Dispatching(new NotificationOptions { SmsPerPhone = RateLimitRule.Of(2, TimeSpan.FromHours(24)) }, new CountingSender());
+        var (outbox, sender, audit) = (run.Outbox, run.Sender, run.Audit);
 
         await outbox.EnqueueAsync(
             [Sms("+34600000001", "1"), Sms("+34600000001", "2"), Sms("+34600000001", "3"), Sms("+34600000002", "4"), Email("a@example.es", "5")],
             CancellationToken.None);
-        await dispatcher.StartAsync(CancellationToken.None);
-        try
+        await run.UntilAsync(async () =>
         {
-            await sender.WaitForAsync(4).WaitAsync(Timeout);
-            await Until(() => audit.Events.Count == 1).WaitAsync(Timeout);
-        }
-        finally
-        {
-            await dispatcher.StopAsync(CancellationToken.None).WaitAsync(Timeout);
-        }
+            await sender.WaitForAsync(4);
+            await Until(() => audit.Events.Count == 1);
+        });
 
         Assert.Equal(["1", "2", "4", "5"], sender.Sent.Select(n => n.Values["code"]).Order());
         var capped = Assert.Single(audit.Events);
@@ -50,26 +39,15 @@ public sealed class NotificationDispatcherTests
     [Fact]
     public async Task PermanentRejection_NotRetriedAndAudited_WhileTheNextMessageGoesThroughWithItsOutboxId()
     {
-        var options = Options.Create(new NotificationOptions { MaxDeliveryAttempts = 5 });
-        var outbox = new InMemoryNotificationOutbox(options);
-        var sender = new CountingSender { RejectCode = "1" };
-        var audit = new ListAuditLog();
-        using var metrics = new TestMetrics();
-        using var dispatcher = new NotificationDispatcher(
-            outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), audit, options, Options.Create(new SmsOptions()), TestClock.Create(), NullLogger<NotificationDispatcher>.Instance,
-            outbox, metrics.Factory);
+        using var run = new Dispatching(new NotificationOptions { MaxDeliveryAttempts = 5 }, new CountingSender { RejectCode = "1" });
+        var (outbox, sender, audit) = (run.Outbox, run.Sender, run.Audit);
 
         await outbox.EnqueueAsync([Sms("+34600000001", "1"), Sms("+34600000002", "2")], CancellationToken.None);
-        await dispatcher.StartAsync(CancellationToken.None);
-        try
+        await run.UntilAsync(async () =>
         {
-            await sender.WaitForAsync(1).WaitAsync(Timeout);
-            await Until(() => audit.Events.Count == 1).WaitAsync(Timeout);
-        }
-        finally
-        {
-            await dispatcher.StopAsync(CancellationToken.None).WaitAsync(Timeout);
-        }
+            await sender.WaitForAsync(1);
+            await Until(() => audit.Events.Count == 1);
+        });
 
         Assert.Equal(1, sender.Rejections);
         var delivered = Assert.Single(sender.Sent);
@@ -83,26 +61,15 @@ public sealed class NotificationDispatcherTests
     public async Task Decoys_DroppedUnsentUncountedAndUnaudited_WhileTheRealMessageBehindThemGoesThrough()
     {
         // A cap of one per phone: a decoy that counted toward it would stop the real SMS to the same number.
-        var options = Options.Create(new NotificationOptions { SmsPerPhone = RateLimitRule.Of(1, TimeSpan.FromHours(24)) });
-        var outbox = new InMemoryNotificationOutbox(options);
-        var sender = new CountingSender();
-        var audit = new ListAuditLog();
-        using var metrics = new TestMetrics();
-        using var dispatcher = new NotificationDispatcher(
-            outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), audit, options, Options.Create(new SmsOptions()), TestClock.Create(), NullLogger<NotificationDispatcher>.Instance,
-            outbox, metrics.Factory);
+        using var run = new Dispatching(new NotificationOptions { SmsPerPhone = RateLimitRule.Of(1, TimeSpan.FromHours(24)) }, new CountingSender());
+        var (outbox, sender, audit) = (run.Outbox, run.Sender, run.Audit);
 
         await outbox.EnqueueAsync([Sms("+34600000000", "1") with { Decoy = true }, Sms("+34600000000", "2") with { Decoy = true }, Sms("+34600000000", "3")], CancellationToken.None);
-        await dispatcher.StartAsync(CancellationToken.None);
-        try
+        await run.UntilAsync(async () =>
         {
-            await sender.WaitForAsync(1).WaitAsync(Timeout);
-            await Until(() => outbox.Backlog == 0).WaitAsync(Timeout);
-        }
-        finally
-        {
-            await dispatcher.StopAsync(CancellationToken.None).WaitAsync(Timeout);
-        }
+            await sender.WaitForAsync(1);
+            await Until(() => outbox.Backlog == 0);
+        });
 
         Assert.Equal("3", Assert.Single(sender.Sent).Values["code"]);
         Assert.Empty(audit.Events);
@@ -119,6 +86,49 @@ public sealed class NotificationDispatcherTests
         while (!condition())
         {
             await Task.Delay(10);
+        }
+    }
+
+    /// <summary>A dispatcher over an in-memory outbox with one sender, an audit list and its own meters.</summary>
+    private sealed class Dispatching : IDisposable
+    {
+        private readonly TestMetrics metrics = new();
+        private readonly NotificationDispatcher dispatcher;
+
+        public Dispatching(NotificationOptions notificationOptions, CountingSender sender)
+        {
+            var options = Options.Create(notificationOptions);
+            Outbox = new InMemoryNotificationOutbox(options);
+            Sender = sender;
+            dispatcher = new NotificationDispatcher(
+                Outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), Audit, options, Options.Create(new SmsOptions()), TestClock.Create(),
+                NullLogger<NotificationDispatcher>.Instance, Outbox, metrics.Factory);
+        }
+
+        public InMemoryNotificationOutbox Outbox { get; }
+
+        public CountingSender Sender { get; }
+
+        public ListAuditLog Audit { get; } = new();
+
+        /// <summary>Runs the dispatcher until <paramref name="done"/> completes (within the test's timeout), then stops it.</summary>
+        public async Task UntilAsync(Func<Task> done)
+        {
+            await dispatcher.StartAsync(CancellationToken.None);
+            try
+            {
+                await done().WaitAsync(Timeout);
+            }
+            finally
+            {
+                await dispatcher.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+            }
+        }
+
+        public void Dispose()
+        {
+            dispatcher.Dispose();
+            metrics.Dispose();
         }
     }
 

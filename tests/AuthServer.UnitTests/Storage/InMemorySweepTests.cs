@@ -2,6 +2,7 @@ using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.Storage.Redis;
 using Recovery.AuthServer.UnitTests.TestSupport;
+using Recovery.AuthServer.SharedTests.Operations;
 
 namespace Recovery.AuthServer.UnitTests.Storage;
 
@@ -94,18 +95,6 @@ public class InMemorySweepTests
         Assert.Null(await store.GetAsync("op-2", ct));
     }
 
-    private static OperationRecord Operation(string id, string reference, TimeProvider time) => new()
-    {
-        Id = id,
-        Reference = reference,
-        CustomerId = "c-1",
-        Description = "Cambio de contraseña",
-        PhoneLastDigits = "331",
-        PendingPasswordHash = "$argon2id$pending",
-        CredentialVersion = 1,
-        TicketHash = "ticket",
-        Language = "es-ES",
-        CreatedAt = time.GetUtcNow(),
-        ExpiresAt = time.GetUtcNow() + TimeSpan.FromMinutes(10),
-    };
+    private static OperationRecord Operation(string id, string reference, TimeProvider time) =>
+        PendingOperation.Of(id, reference, time.GetUtcNow(), time.GetUtcNow() + TimeSpan.FromMinutes(10));
 }

@@ -103,20 +103,7 @@ internal static class OperationRuleCases
     }
 
     /// <summary>An operation of the table: created at <see cref="Start"/>, ending at <see cref="End"/>.</summary>
-    public static OperationRecord Operation(string id) => new()
-    {
-        Id = id,
-        Reference = Reference,
-        CustomerId = "c-1",
-        Description = "Cambio de contraseña de Usuario de Banca Electrónica",
-        PhoneLastDigits = "032",
-        PendingPasswordHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
-        CredentialVersion = 1,
-        TicketHash = "ticket-hash",
-        Language = "es-ES",
-        CreatedAt = Start,
-        ExpiresAt = End,
-    };
+    public static OperationRecord Operation(string id) => PendingOperation.Of(id, Reference, Start, End);
 
     private static TimeSpan Timeout => TimeSpan.FromSeconds(10);
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.SharedTests.Operations;
 
 namespace Recovery.AuthServer.SharedTests.Storage;
 
@@ -15,20 +16,8 @@ public abstract class OperationStoreContract
 
     protected abstract IOperationStore CreateStore(TimeProvider time);
 
-    protected OperationRecord Operation(string id, string reference = Reference) => new()
-    {
-        Id = id,
-        Reference = reference,
-        CustomerId = "c-1",
-        Description = "Cambio de contraseña de Usuario de Banca Electrónica",
-        PhoneLastDigits = "032",
-        PendingPasswordHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
-        CredentialVersion = 1,
-        TicketHash = "ticket-hash",
-        Language = "es-ES",
-        CreatedAt = Time.GetUtcNow(),
-        ExpiresAt = Time.GetUtcNow() + Lifetime,
-    };
+    protected OperationRecord Operation(string id, string reference = Reference) =>
+        PendingOperation.Of(id, reference, Time.GetUtcNow(), Time.GetUtcNow() + Lifetime);
 
     [Fact]
     public async Task TryCreateAsync_FreeReference_StoredAndFoundByIdAndReference()
