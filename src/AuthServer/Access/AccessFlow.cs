@@ -45,28 +45,29 @@ public sealed class AccessFlow(
         hasher.EnsureCapacity();
         var now = time.GetUtcNow();
         var userCodeHash = KeyedHash.ComputeHex(keys.CardLookupKey, "login:" + userCode.ToUpperInvariant());
-        var limited = await ApplyLoginRateLimitsAsync(userCodeHash, caller, now, cancellationToken);
+        // The rate limits and the user-code index are sent together (one round trip); nothing is taken on the
+        // user code's customer before the limits have allowed the call.
+        var limitedTask = ApplyLoginRateLimitsAsync(userCodeHash, caller, now, cancellationToken);
+        var customerIdTask = customers.FindIdByUserCodeAsync(userCode, cancellationToken);
+        await Task.WhenAll(limitedTask, customerIdTask);
+        var limited = await limitedTask;
         if (limited is not null)
         {
             audit.Record(new AuditEvent("access.login", "rate_limited", caller.Channel, Detail: limited.Metadata["limit"]));
             return limited;
         }
 
-        var customer = await customers.FindByUserCodeAsync(userCode, cancellationToken);
-        var credentials = customer is null ? null : await customers.GetCredentialsAsync(customer.Id, cancellationToken);
-
         // An unknown user code keeps a counter too, under a keyed hash of the code, so that it answers exactly
         // as a real one does (INVALID_CREDENTIALS four times, then CREDENTIALS_BLOCKED): the answers do not
-        // tell a stranger which user codes exist.
-        var subject = customer is null || credentials is null
-            ? LoginSubject.Unknown(userCodeHash, options.Value.UnknownUserCodeMemory)
-            : LoginSubject.Customer(customer.Id);
-        var max = options.Value.MaxFailedLogins;
-
+        // tell a stranger which user codes exist. The store reads the customer and takes the try in one step,
+        // known or not (the same round trips either way).
         // The try is taken before the password is evaluated, atomically with the count, so parallel guesses
         // (on one node or many) evaluate at most MaxFailedLogins passwords.
         var tryId = Tokens.New(random);
-        var start = await customers.BeginLoginAsync(subject, tryId, now, now + LoginTryLease, max, cancellationToken);
+        var lookup = await customers.BeginLoginByUserCodeAsync(
+            await customerIdTask, userCode, LoginSubject.Unknown(userCodeHash, options.Value.UnknownUserCodeMemory), tryId, now, now + LoginTryLease,
+            options.Value.MaxFailedLogins, cancellationToken);
+        var (customer, credentials, subject, start) = lookup;
         if (start.Status != LoginTryStatus.Taken)
         {
             // Blocked (or every try already under way): the same answer whatever the password, right or wrong,
@@ -120,11 +121,6 @@ public sealed class AccessFlow(
                 return TemporaryExpired();
             }
 
-            if (!await customers.SucceedLoginAsync(customer.Id, tryId, failedBefore, null, credentials.Version, CancellationToken.None))
-            {
-                return BlockedMeanwhile(customer.Id, caller);
-            }
-
             var ticket = Tokens.New(random, 32);
             var record = new ChangeTicket
             {
@@ -135,7 +131,14 @@ public sealed class AccessFlow(
                 AbsoluteExpiresAt = now + options.Value.ChangeTicketMaxLifetime,
                 CredentialVersion = credentials.Version,
             };
-            await sessions.CreateTicketAsync(record, cancellationToken);
+            if (!await SucceedTogetherAsync(
+                customers.SucceedLoginAsync(customer.Id, tryId, failedBefore, null, credentials.Version, CancellationToken.None),
+                sessions.CreateTicketAsync(record, cancellationToken),
+                () => sessions.RevokeTicketAsync(record.TokenHash, CancellationToken.None)))
+            {
+                return BlockedMeanwhile(customer.Id, caller);
+            }
+
             audit.Record(new AuditEvent("access.login", "change_required", caller.Channel, customer.Id));
             return new LoginResult.ChangeRequired(ticket, record.ExpiresAt, customer.DisplayName);
         }
@@ -152,16 +155,36 @@ public sealed class AccessFlow(
 
         // The success is checked against the state in the same atomic step: credentials blocked while this
         // verify ran open no session.
-        if (!await customers.SucceedLoginAsync(customer.Id, tryId, failedBefore, upgraded, credentials.Version, CancellationToken.None))
+        var token = Tokens.New(random, 32);
+        var expiresAt = now + options.Value.SessionLifetime;
+        var session = new SessionRecord(SessionTokens.SessionHash(keys, token), customer.Id, expiresAt) { CredentialVersion = credentials.Version };
+        if (!await SucceedTogetherAsync(
+            customers.SucceedLoginAsync(customer.Id, tryId, failedBefore, upgraded, credentials.Version, CancellationToken.None),
+            sessions.CreateSessionAsync(session, cancellationToken),
+            () => sessions.RevokeSessionAsync(session.TokenHash, CancellationToken.None)))
         {
             return BlockedMeanwhile(customer.Id, caller);
         }
 
-        var token = Tokens.New(random, 32);
-        var expiresAt = now + options.Value.SessionLifetime;
-        await sessions.CreateSessionAsync(new SessionRecord(SessionTokens.SessionHash(keys, token), customer.Id, expiresAt) { CredentialVersion = credentials.Version }, cancellationToken);
         audit.Record(new AuditEvent("access.login", upgraded is null ? "session" : "session_rehashed", caller.Channel, customer.Id));
         return new LoginResult.SessionGranted(token, expiresAt);
+    }
+
+    /// <summary>
+    /// Writes the session or ticket a login grants together with the success that grants it (one round trip, not
+    /// two). A success refused (the credentials blocked while the verify ran) deletes what was written: its token
+    /// was never handed out, so it opened nothing meanwhile, and the deletion only spares the store a dead record.
+    /// </summary>
+    private static async Task<bool> SucceedTogetherAsync(Task<bool> succeed, Task write, Func<Task> undoWrite)
+    {
+        await Task.WhenAll(succeed, write);
+        if (await succeed)
+        {
+            return true;
+        }
+
+        await undoWrite();
+        return false;
     }
 
     private async Task<Failure> FailLoginAsync(LoginSubject subject, string tryId, string? customerId, CallerContext caller)
@@ -210,13 +233,12 @@ public sealed class AccessFlow(
         var personal = PersonalData.None;
         if (!string.IsNullOrEmpty(ticket))
         {
-            var customer = await CustomerOfTicketAsync(ticket, cancellationToken);
-            if (customer is null)
+            if (await CustomerOfTicketAsync(ticket, cancellationToken) is not { } holder)
             {
                 return TicketInvalid();
             }
 
-            personal = CustomerPersonalData.Of(customer);
+            personal = CustomerPersonalData.Of(holder.Customer);
         }
 
         return policy.Evaluate(password, personal);
@@ -224,12 +246,13 @@ public sealed class AccessFlow(
 
     public async Task<Outcome<OperationView>> ChangePasswordAsync(ChangePasswordCommand command, CancellationToken cancellationToken)
     {
-        var customer = await CustomerOfTicketAsync(command.Ticket, cancellationToken);
-        if (customer is null)
+        if (await CustomerOfTicketAsync(command.Ticket, cancellationToken) is not { } holder)
         {
             audit.Record(new AuditEvent("access.change_password", "ticket_invalid", command.Caller.Channel));
             return TicketInvalid();
         }
+
+        var (customer, credentials) = holder;
 
         outbox.EnsureRoomFor(1);
 
@@ -238,18 +261,30 @@ public sealed class AccessFlow(
         hasher.EnsureCapacity();
 
         var now = time.GetUtcNow();
-        var credentials = await customers.GetCredentialsAsync(customer.Id, cancellationToken);
-        if (credentials is null || !TemporaryPassword.InForce(credentials, now))
+        if (!TemporaryPassword.InForce(credentials, now))
         {
             return TemporaryExpired();
         }
 
         if (!TemporaryPassword.Matches(keys, credentials, command.CurrentPassword))
         {
-            var failure = await CountFailureAsync(customer.Id, command.Caller, "access.change_password");
+            // A failure that blocks the credentials also ends the ticket. When the count read with the credentials
+            // says this failure will block, the revocation travels with it (one round trip, not two); only a
+            // parallel call that moved the count meanwhile makes the prediction miss, and then the ticket is revoked
+            // after the count (blocked) or was revoked early (the customer logs in again with the temporary password).
+            var ticketHash = SessionTokens.TicketHash(keys, command.Ticket);
+            var blocking = credentials.FailedLogins + 1 >= options.Value.MaxFailedLogins;
+            var counted = CountFailureAsync(customer.Id, command.Caller, "access.change_password");
+            var revoked = blocking ? sessions.RevokeTicketAsync(ticketHash, cancellationToken) : Task.CompletedTask;
+            await Task.WhenAll(counted, revoked);
+            var failure = await counted;
             if (failure.Reason == ErrorReasons.CredentialsBlocked)
             {
-                await sessions.RevokeTicketAsync(SessionTokens.TicketHash(keys, command.Ticket), cancellationToken);
+                if (!blocking)
+                {
+                    await sessions.RevokeTicketAsync(ticketHash, cancellationToken);
+                }
+
                 return failure;
             }
 
@@ -457,7 +492,7 @@ public sealed class AccessFlow(
         return false;
     }
 
-    private async Task<Customers.CustomerRecord?> CustomerOfTicketAsync(string ticket, CancellationToken cancellationToken)
+    private async Task<(Customers.CustomerRecord Customer, CredentialRecord Credentials)?> CustomerOfTicketAsync(string ticket, CancellationToken cancellationToken)
     {
         var record = await sessions.TouchTicketAsync(SessionTokens.TicketHash(keys, ticket), time.GetUtcNow(), cancellationToken);
         if (record is null)
@@ -465,9 +500,15 @@ public sealed class AccessFlow(
             return null;
         }
 
-        // A ticket works only at the credentials version it was issued at (SessionRules.IsAtVersion).
-        var credentials = await customers.GetCredentialsAsync(record.CustomerId, cancellationToken);
-        return SessionRules.IsAtVersion(record.CredentialVersion, credentials?.Version) ? await customers.GetAsync(record.CustomerId, cancellationToken) : null;
+        // The profile and the credentials are read together (one round trip); the profile is used only if the
+        // ticket is still at the credentials' version (SessionRules.IsAtVersion).
+        var customerTask = customers.GetAsync(record.CustomerId, cancellationToken);
+        var credentialsTask = customers.GetCredentialsAsync(record.CustomerId, cancellationToken);
+        await Task.WhenAll(customerTask, credentialsTask);
+        var (customer, credentials) = (await customerTask, await credentialsTask);
+        return customer is not null && credentials is not null && SessionRules.IsAtVersion(record.CredentialVersion, credentials.Version)
+            ? (customer, credentials)
+            : null;
     }
 
     private async Task<Failure> CountFailureAsync(string customerId, CallerContext caller, string action)

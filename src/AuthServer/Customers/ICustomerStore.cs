@@ -24,6 +24,18 @@ public interface ICustomerStore
     /// </summary>
     Task<LoginTryStart> BeginLoginAsync(LoginSubject subject, string tryId, DateTimeOffset now, DateTimeOffset leaseEnd, int maxFailures, CancellationToken cancellationToken);
 
+    /// <summary>The id the user-code index names, or null; read alone, so that it can travel with the login's rate limits.</summary>
+    Task<string?> FindIdByUserCodeAsync(string userCode, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A login's lookup and try in one step: if <paramref name="customerId"/> (what <see cref="FindIdByUserCodeAsync"/>
+    /// answered) names a customer who has <paramref name="userCode"/> and credentials, reads the customer and its
+    /// credentials and takes a try on them atomically (<see cref="LoginAttempts.Begin"/>); otherwise takes the try on
+    /// <paramref name="unknown"/>. Either way the same work: an unknown user code must cost what a known one costs.
+    /// </summary>
+    Task<LoginLookup> BeginLoginByUserCodeAsync(
+        string? customerId, string userCode, LoginSubject unknown, string tryId, DateTimeOffset now, DateTimeOffset leaseEnd, int maxFailures, CancellationToken cancellationToken);
+
     /// <summary>The try's password was wrong: counted, and at <paramref name="maxFailures"/> the subject blocks (<see cref="LoginAttempts.Fail"/>).</summary>
     Task<LoginFailure> FailLoginAsync(LoginSubject subject, string tryId, int maxFailures, CancellationToken cancellationToken);
 

@@ -12,5 +12,8 @@ public interface ISessionStore
 
     Task CreateSessionAsync(SessionRecord session, CancellationToken cancellationToken);
 
+    /// <summary>Deletes a session whose token was never handed out (its login was refused after the session was written).</summary>
+    Task RevokeSessionAsync(string tokenHash, CancellationToken cancellationToken);
+
     Task<SessionRecord?> GetSessionAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken);
 }

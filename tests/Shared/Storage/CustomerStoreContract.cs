@@ -338,6 +338,79 @@ public abstract class CustomerStoreContract
 
 
     [Fact]
+    public async Task FindIdByUserCodeAsync_KnownInAnyCaseOrUnknown_IdOrNull()
+    {
+        await WithCustomer();
+
+        Assert.Equal("c-1", await Store.FindIdByUserCodeAsync(Customer.UserCode, Ct).Within());
+        Assert.Equal("c-1", await Store.FindIdByUserCodeAsync(Customer.UserCode.ToLowerInvariant(), Ct).Within());
+        Assert.Null(await Store.FindIdByUserCodeAsync("nobody", Ct).Within());
+    }
+
+    [Fact]
+    public async Task BeginLoginByUserCodeAsync_KnownUserCode_CustomerAndCredentialsReadAndItsTryTaken()
+    {
+        await WithCustomer();
+        await FailOnceAsync(Me);
+        var unknown = LoginSubject.Unknown("aa11", TimeSpan.FromDays(30));
+
+        var lookup = await Store.BeginLoginByUserCodeAsync("c-1", Customer.UserCode.ToLowerInvariant(), unknown, "t-1", Start, Lease, 5, Ct).Within();
+
+        AssertSameCustomer(Customer, lookup.Customer);
+        Assert.Equal((OldHash, "c-1"), (lookup.Credentials!.PasswordHash, lookup.Credentials.CustomerId));
+        Assert.Equal(Me, lookup.Subject);
+        Assert.Equal(new LoginTryStart(LoginTryStatus.Taken, 1), lookup.Start);
+        Assert.Equal(LoginTryStatus.Taken, (await Store.BeginLoginAsync(unknown, "t-u", Start, Lease, 5, Ct).Within()).Status);
+
+        // The try taken is the customer's own: failing it counts on the customer.
+        Assert.Equal(2, (await Store.FailLoginAsync(Me, "t-1", 5, Ct).Within()).FailedLogins);
+    }
+
+    [Fact]
+    public async Task BeginLoginByUserCodeAsync_NoCustomer_TryTakenOnTheUnknownCodeAlone()
+    {
+        await WithCustomer();
+        var unknown = LoginSubject.Unknown("aa11", TimeSpan.FromDays(30));
+
+        var lookups = new List<LoginLookup>();
+        for (var i = 0; i < 6; i++)
+        {
+            var lookup = await Store.BeginLoginByUserCodeAsync(null, "79999999", unknown, $"t-{i}", Start, Lease, 5, Ct).Within();
+            lookups.Add(lookup);
+            if (lookup.Start.Status == LoginTryStatus.Taken)
+            {
+                await Store.FailLoginAsync(lookup.Subject, $"t-{i}", 5, Ct).Within();
+            }
+        }
+
+        Assert.All(lookups, l => Assert.Equal((null, null, unknown), (l.Customer, l.Credentials, l.Subject)));
+        Assert.Equal([.. Enumerable.Repeat(LoginTryStatus.Taken, 5), LoginTryStatus.Blocked], lookups.Select(l => l.Start.Status));
+        var credentials = await Credentials();
+        Assert.Equal((CredentialState.Active, 0), (credentials.State, credentials.FailedLogins));
+    }
+
+    [Fact]
+    public async Task BeginLoginByUserCodeAsync_IdOfACustomerWithAnotherUserCode_UnknownAndNothingTakenFromThatCustomer()
+    {
+        // What a stale index entry leads to: an id whose customer does not have this user code.
+        await WithCustomer();
+        var unknown = LoginSubject.Unknown("bb22", TimeSpan.FromDays(30));
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.BeginLoginAsync(unknown, $"u-{i}", Start, Lease, 5, Ct).Within();
+        }
+
+        var lookup = await Store.BeginLoginByUserCodeAsync("c-1", "79999999", unknown, "t-1", Start, Lease, 5, Ct).Within();
+
+        Assert.Equal((null, null, unknown), (lookup.Customer, lookup.Credentials, lookup.Subject));
+        Assert.Equal(LoginTryStatus.Exhausted, lookup.Start.Status);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(LoginTryStatus.Taken, (await Store.BeginLoginAsync(Me, $"m-{i}", Start, Lease, 5, Ct).Within()).Status);
+        }
+    }
+
+    [Fact]
     public async Task RestoreWithTemporaryPasswordAsync_Blocked_UnblocksMovesPasswordToHistoryAndBumpsVersion()
     {
         await WithCustomer();

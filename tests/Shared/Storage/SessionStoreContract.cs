@@ -126,6 +126,18 @@ public abstract class SessionStoreContract
     }
 
     [Fact]
+    public async Task RevokeSessionAsync_SessionGoneOthersUnaffected()
+    {
+        await Store.CreateSessionAsync(new SessionRecord("s-1", "c-1", Now.AddMinutes(10)), Ct).Within();
+        await Store.CreateSessionAsync(new SessionRecord("s-2", "c-1", Now.AddMinutes(10)), Ct).Within();
+
+        await Store.RevokeSessionAsync("s-1", Ct).Within();
+
+        Assert.Null(await Store.GetSessionAsync("s-1", Now, Ct).Within());
+        Assert.NotNull(await Store.GetSessionAsync("s-2", Now, Ct).Within());
+    }
+
+    [Fact]
     public async Task TouchTicketAsync_Unknown_Null()
     {
         Assert.Null(await Store.TouchTicketAsync("nope", Now, Ct).Within());

@@ -65,6 +65,29 @@ public sealed class InMemoryCustomerStore : ICustomerStore
         return Task.FromResult(WithCounter(subject, now, c => LoginAttempts.Begin(c, now, maxFailures, tryId, leaseEnd)));
     }
 
+    public Task<string?> FindIdByUserCodeAsync(string userCode, CancellationToken cancellationToken) =>
+        Task.FromResult(byUserCode.GetValueOrDefault(userCode));
+
+    public async Task<LoginLookup> BeginLoginByUserCodeAsync(
+        string? customerId, string userCode, LoginSubject unknown, string tryId, DateTimeOffset now, DateTimeOffset leaseEnd, int maxFailures, CancellationToken cancellationToken)
+    {
+        if (customerId is not null && customers.TryGetValue(customerId, out var customer) &&
+            string.Equals(customer.UserCode, userCode, StringComparison.OrdinalIgnoreCase) && credentialsById.ContainsKey(customerId))
+        {
+            SweepUnknown(now);
+            var subject = LoginSubject.Customer(customerId);
+            var (start, credentials) = UpdateWithTries(customerId, (c, tries) =>
+            {
+                var (counter, taken) = LoginAttempts.Begin(CredentialRules.LoginCounterOf(c, tries), now, maxFailures, tryId, leaseEnd);
+                var updated = CredentialRules.WithLoginCounter(c, counter);
+                return (updated, counter.Tries, (taken, updated));
+            });
+            return new LoginLookup(customer, credentials, subject, start);
+        }
+
+        return new LoginLookup(null, null, unknown, await BeginLoginAsync(unknown, tryId, now, leaseEnd, maxFailures, cancellationToken));
+    }
+
     public Task<LoginFailure> FailLoginAsync(LoginSubject subject, string tryId, int maxFailures, CancellationToken cancellationToken) =>
         Task.FromResult(WithCounter(subject, null, c => LoginAttempts.Fail(c, tryId, maxFailures)));
 

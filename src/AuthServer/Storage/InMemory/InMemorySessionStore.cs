@@ -50,6 +50,12 @@ public sealed class InMemorySessionStore(TimeProvider time) : ISessionStore
         return Task.CompletedTask;
     }
 
+    public Task RevokeSessionAsync(string tokenHash, CancellationToken cancellationToken)
+    {
+        sessions.TryRemove(tokenHash, out _);
+        return Task.CompletedTask;
+    }
+
     public Task<SessionRecord?> GetSessionAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult(sessions.TryGetValue(tokenHash, out var s) && SessionRules.IsLive(s, now) ? s : null);
 }

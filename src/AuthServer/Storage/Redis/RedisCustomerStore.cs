@@ -117,6 +117,20 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         return {status, failed}
         """;
 
+    // A login's read and try in one step (BeginLoginByUserCodeAsync). KEYS: credentials, tries, profile, history;
+    // ARGV: as BeginLoginScript's (ttl 0). The begin is BeginLoginScript itself, run only when the profile and the
+    // credentials exist. Returns {profile or false, credentials (HGETALL), history, begin's answer or false}; an
+    // absent customer (a decoy id) runs the same three reads and writes nothing.
+    private const string ReadAndBeginLoginScript = $$"""
+        local profile = redis.call('GET', KEYS[3])
+        local function begin()
+        {{BeginLoginScript}}
+        end
+        local started = false
+        if profile and redis.call('EXISTS', KEYS[1]) == 1 then started = begin() end
+        return {profile, redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[4], 0, -1), started}
+        """;
+
     // ARGV: ttl, try id, max. Returns {failed, just blocked, blocked}.
     private const string FailLoginScript = $$"""
         {{LoginPrologue}}
@@ -336,7 +350,12 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         }
 
         var parts = (RedisResult[])result!;
-        var hash = parts[0].ToDictionary();
+        return ReadCredentials(customerId, parts[0], parts[1]);
+    }
+
+    private static CredentialRecord ReadCredentials(string customerId, RedisResult fields, RedisResult history)
+    {
+        var hash = fields.ToDictionary();
         string? Field(string name) => hash.TryGetValue(name, out var v) ? (string?)v : null;
         return new CredentialRecord
         {
@@ -346,7 +365,7 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
             FailedLogins = int.Parse(Field("failed") ?? "0", CultureInfo.InvariantCulture),
             TemporaryPasswordMac = Field("tmp") is { } mac ? Convert.FromBase64String(mac) : null,
             TemporaryPasswordExpiresAt = Time(Field("tmpexp")),
-            History = [.. ((RedisResult[])parts[1]!).Select(h => (string)h!)],
+            History = [.. ((RedisResult[])history!).Select(h => (string)h!)],
             Version = long.Parse(Field("ver") ?? "0", CultureInfo.InvariantCulture),
             RecoveryBlockedUntil = Time(Field("rbu")),
             RecoveryLockouts = int.Parse(Field("rlo") ?? "0", CultureInfo.InvariantCulture),
@@ -367,6 +386,49 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
             LoginKeys(subject),
             [Ttl(subject), now.ToUnixTimeMilliseconds(), maxFailures, tryId, leaseEnd.ToUnixTimeMilliseconds()]))!;
         return new LoginTryStart((LoginTryStatus)(int)values[0], (int)values[1]);
+    }
+
+    public async Task<string?> FindIdByUserCodeAsync(string userCode, CancellationToken cancellationToken)
+    {
+        var id = await redis.ExecuteAsync(db => db.StringGetAsync(UserCodeKey(userCode)));
+        return id.IsNull ? null : (string)id!;
+    }
+
+    /// <remarks>
+    /// One round trip whether the user code is known or not: a known one reads its customer and takes the try in
+    /// one script in the customer's slot; an unknown one runs the same script on the decoy id (three reads, no
+    /// write) together with the try on the unknown code's counter, pipelined. Only an index entry that leads to no
+    /// customer with that user code (an add interrupted between its claim and its write, see
+    /// <see cref="AddIfAbsentAsync"/>) costs one more, to give back a try it took and take one as unknown.
+    /// </remarks>
+    public async Task<LoginLookup> BeginLoginByUserCodeAsync(
+        string? customerId, string userCode, LoginSubject unknown, string tryId, DateTimeOffset now, DateTimeOffset leaseEnd, int maxFailures, CancellationToken cancellationToken)
+    {
+        RedisValue[] args = [0, now.ToUnixTimeMilliseconds(), maxFailures, tryId, leaseEnd.ToUnixTimeMilliseconds()];
+        var read = redis.ScriptAsync(ReadAndBeginLoginScript, ReadAndBeginKeys(customerId ?? DecoyId), args);
+        if (customerId is null)
+        {
+            var asUnknown = BeginLoginAsync(unknown, tryId, now, leaseEnd, maxFailures, cancellationToken);
+            await Task.WhenAll(read, asUnknown);
+            return new LoginLookup(null, null, unknown, await asUnknown);
+        }
+
+        var parts = (RedisResult[])(await read)!;
+        var customer = parts[0].IsNull ? null : OpenProfile(customerId, (byte[])parts[0]!);
+        var started = parts[3].IsNull ? null : (RedisResult[])parts[3]!;
+        if (customer is not null && started is not null && string.Equals(customer.UserCode, userCode, StringComparison.OrdinalIgnoreCase))
+        {
+            var credentials = ReadCredentials(customerId, parts[1], parts[2]);
+            return new LoginLookup(customer, credentials, LoginSubject.Customer(customerId), new LoginTryStart((LoginTryStatus)(int)started[0], (int)started[1]));
+        }
+
+        // A stale index entry: this user code has no customer. A try taken on the customer it names goes back uncounted.
+        var release = started is not null && (LoginTryStatus)(int)started[0] == LoginTryStatus.Taken
+            ? ReleaseLoginAsync(LoginSubject.Customer(customerId), tryId, CancellationToken.None)
+            : Task.CompletedTask;
+        var start = BeginLoginAsync(unknown, tryId, now, leaseEnd, maxFailures, cancellationToken);
+        await Task.WhenAll(release, start);
+        return new LoginLookup(null, null, unknown, await start);
     }
 
     public async Task<LoginFailure> FailLoginAsync(LoginSubject subject, string tryId, int maxFailures, CancellationToken cancellationToken)
@@ -493,6 +555,9 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
     private RedisKey[] LoginKeys(LoginSubject subject) => subject.IsCustomer
         ? [CredKey(subject.Key), redis.Key(Tag(subject.Key), "tries")]
         : [redis.Key("x:" + subject.Key, "login"), redis.Key("x:" + subject.Key, "tries")];
+
+    private RedisKey[] ReadAndBeginKeys(string customerId) =>
+        [CredKey(customerId), redis.Key(Tag(customerId), "tries"), redis.Key(Tag(customerId), "profile"), HistoryKey(customerId)];
 
     private static long Ttl(LoginSubject subject) => subject.IsCustomer ? 0 : Math.Max(1, (long)subject.Lifetime.TotalMilliseconds);
 

@@ -75,6 +75,9 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time) 
             [SessionKey(session.TokenHash)],
             [Ttl(session.ExpiresAt), "cid", session.CustomerId, "expires", session.ExpiresAt.ToUnixTimeMilliseconds(), "ver", session.CredentialVersion]);
 
+    public Task RevokeSessionAsync(string tokenHash, CancellationToken cancellationToken) =>
+        redis.ExecuteAsync(db => db.KeyDeleteAsync(SessionKey(tokenHash)));
+
     public async Task<SessionRecord?> GetSessionAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var values = await redis.ExecuteAsync(db => db.HashGetAsync(SessionKey(tokenHash), ["cid", "expires", "ver"]));
