@@ -41,8 +41,11 @@ public sealed class AccessFlow(
 
     public async Task<Outcome<LoginResult>> LoginAsync(string userCode, string password, CallerContext caller, CancellationToken cancellationToken)
     {
-        // Shed before anything is counted: under a burst, refused calls take no limit and no try.
-        hasher.EnsureCapacity();
+        // Shed before anything is counted: under a burst, refused calls take no limit and no try. Asked at the paid
+        // level, since what this login brings is not known before its credentials are read (and must not be told
+        // by an early refusal): fresh work is refused at its verify, whose try goes back uncounted. A login with
+        // the temporary password computes no hash at all, so it is only refused when even paid work would be.
+        hasher.EnsureCapacity(HashPriority.Paid);
         var now = time.GetUtcNow();
         var userCodeHash = KeyedHash.ComputeHex(keys.CardLookupKey, "login:" + userCode.ToUpperInvariant());
         // The rate limits and the user-code index are sent together (one round trip); nothing is taken on the
@@ -145,13 +148,13 @@ public sealed class AccessFlow(
 
         // A customer imported without a password verifies against the dummy hash, and a stored hash with a
         // retired pepper costs a verify in the hasher: every failed login costs the same one verify.
-        var verification = await hasher.VerifyAsync(credentials.PasswordHash ?? await dummyHash.Value, password, cancellationToken);
+        var verification = await hasher.VerifyAsync(credentials.PasswordHash ?? await dummyHash.Value, password, cancellationToken, LoginPriority(credentials));
         if (verification == PasswordVerification.Failed || credentials.PasswordHash is null)
         {
             return await FailLoginAsync(subject, tryId, customer.Id, caller);
         }
 
-        var upgraded = verification == PasswordVerification.SuccessRehashNeeded ? await hasher.HashAsync(password, cancellationToken) : null;
+        var upgraded = verification == PasswordVerification.SuccessRehashNeeded ? await hasher.HashAsync(password, cancellationToken, LoginPriority(credentials)) : null;
 
         // The success is checked against the state in the same atomic step: credentials blocked while this
         // verify ran open no session.
@@ -257,8 +260,10 @@ public sealed class AccessFlow(
         outbox.EnsureRoomFor(1);
 
         // Shed before the policy checks: under a burst, refused calls must not eat the cores that the
-        // admitted hashes need.
-        hasher.EnsureCapacity();
+        // admitted hashes need. A live ticket means an SMS code and a temporary password were spent on this
+        // customer: the work is paid for, and goes ahead of fresh logins (docs/operations.md). It cannot be bought
+        // cheaply: a ticket takes a card, its SMS code and the temporary password, and its tries are counted.
+        hasher.EnsureCapacity(HashPriority.Paid);
 
         var now = time.GetUtcNow();
         if (!TemporaryPassword.InForce(credentials, now))
@@ -299,7 +304,7 @@ public sealed class AccessFlow(
             return rejected;
         }
 
-        var pendingHash = await hasher.HashAsync(command.NewPassword, cancellationToken);
+        var pendingHash = await hasher.HashAsync(command.NewPassword, cancellationToken, HashPriority.Paid);
         var language = LanguageFor(command, customer);
         var (operation, issued) = await operations.OpenPasswordChangeAsync(
             customer.Id, customer.Phone, credentials.Version, pendingHash, language, SessionTokens.TicketHash(keys, command.Ticket), options.Value.OperationLifetime, cancellationToken);
@@ -483,7 +488,7 @@ public sealed class AccessFlow(
 
         foreach (var hash in earlier)
         {
-            if (await hasher.VerifyAsync(hash, password, cancellationToken) != PasswordVerification.Failed)
+            if (await hasher.VerifyAsync(hash, password, cancellationToken, HashPriority.Paid) != PasswordVerification.Failed)
             {
                 return true;
             }
@@ -534,6 +539,16 @@ public sealed class AccessFlow(
         PasswordRule.MixedCase => "MIXED_CASE",
         _ => rule.ToString().ToUpperInvariant(),
     };
+
+    /// <summary>
+    /// The verify of the first login after a signed change completes a customer the bank has already paid for: it goes
+    /// ahead of fresh logins. Any other login, and an unknown user code (which has no credentials, so the same answer as
+    /// a known customer with nothing pending), is fresh: the priority tells nothing about which user codes exist, and
+    /// an attacker cannot buy it without a card, its SMS codes and a signature, and then only for the customer's
+    /// counted tries until the next granted login.
+    /// </summary>
+    private static HashPriority LoginPriority(CredentialRecord credentials) =>
+        credentials.FirstLoginPending ? HashPriority.Paid : HashPriority.Fresh;
 
     private static Failure CredentialsBlocked() =>
         new(FailureKind.PermissionDenied, ErrorReasons.CredentialsBlocked, "The credentials are blocked; recover them with a card.");

@@ -12,6 +12,13 @@ public sealed record Failure(FailureKind Kind, string Reason, string Message)
     /// <summary>When the caller may try again (google.rpc.RetryInfo).</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="RetryAfter"/> is sent to the millisecond (a prediction from a queue, often under a second)
+    /// rather than rounded up to whole seconds (a limit's window, where retrying on the dot must not be refused again).
+    /// Default false.
+    /// </summary>
+    public bool PreciseRetryAfter { get; init; }
+
     /// <summary>Extra non-secret facts for the channel (google.rpc.ErrorInfo.metadata).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 

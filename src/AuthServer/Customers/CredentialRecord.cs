@@ -20,6 +20,13 @@ public sealed record CredentialRecord
     /// <summary>PHC strings of earlier passwords, newest first.</summary>
     public IReadOnlyList<string> History { get; init; } = [];
 
+    /// <summary>
+    /// Set by a signed password change, cleared by the next granted login (and by a restore): the customer's recovery
+    /// has been paid for (SMS codes, a temporary password, a signature) and has not yet reached a session, so the
+    /// hashing gate serves this login's verify as paid work (<c>Passwords.HashPriority.Paid</c>).
+    /// </summary>
+    public bool FirstLoginPending { get; init; }
+
     /// <summary>Bumped by every change; an operation signed against an older version is stale.</summary>
     public long Version { get; init; }
 

@@ -42,6 +42,7 @@ public static class CredentialRules
                 History = Retire(credentials.History, credentials.PasswordHash, historyDepth),
                 TemporaryPasswordMac = temporaryPasswordMac,
                 TemporaryPasswordExpiresAt = expiresAt,
+                FirstLoginPending = false,
                 Version = credentials.Version + 1,
             },
             TransitionStatus.Applied);
@@ -75,6 +76,7 @@ public static class CredentialRules
                 TemporaryPasswordExpiresAt = null,
                 FailedLogins = 0,
                 State = CredentialState.Active,
+                FirstLoginPending = true,
                 Version = credentials.Version + 1,
             },
             TransitionStatus.Applied);
@@ -95,6 +97,10 @@ public static class CredentialRules
         granted && upgradedHash is not null && credentials.Version == expectedVersion
             ? credentials with { PasswordHash = upgradedHash }
             : credentials;
+
+    /// <summary>A granted login ends the wait for the first login after a signed change (<see cref="CredentialRecord.FirstLoginPending"/>).</summary>
+    public static CredentialRecord EndFirstLogin(CredentialRecord credentials, bool granted) =>
+        granted && credentials.FirstLoginPending ? credentials with { FirstLoginPending = false } : credentials;
 
     /// <summary>A customer's login counter: its state and failures from the record, its tries under way beside it.</summary>
     public static LoginCounter LoginCounterOf(CredentialRecord credentials, ImmutableDictionary<string, DateTimeOffset> tries) =>

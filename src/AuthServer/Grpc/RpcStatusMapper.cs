@@ -50,8 +50,12 @@ public static class RpcStatusMapper
         {
             var delay = retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter;
 
-            // Round up to whole seconds: a client that retries on the dot must not be refused again.
-            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds))) }));
+            // Round up to whole seconds: a client that retries on the dot must not be refused again. A queue's
+            // prediction goes to the millisecond: rounding half a second up to one would idle the cores it frees.
+            var sent = failure.PreciseRetryAfter
+                ? TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds))
+                : TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(sent) }));
         }
 
         if (failure.CustomerMessage is { } text)

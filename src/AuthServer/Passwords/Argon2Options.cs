@@ -58,9 +58,22 @@ public sealed class Argon2Options
     [Range(1, 256)]
     public int MaxConcurrency { get; set; } = Environment.ProcessorCount;
 
-    /// <summary>Hashes waiting for a slot; one more is refused at once. Default 64 × <see cref="MaxConcurrency"/>.</summary>
+    /// <summary>
+    /// Hashes waiting for a slot at most, of any priority; one more is refused at once. A memory cap, not what sheds
+    /// under a burst (that is <see cref="LatencyTarget"/>). Default 64 × <see cref="MaxConcurrency"/>.
+    /// </summary>
     [Range(0, 100_000)]
     public int? MaxQueue { get; set; }
+
+    /// <summary>
+    /// The longest wait predicted for a hash that the gate still admits: a hash predicted to wait longer (the work ahead
+    /// of it ÷ <see cref="MaxConcurrency"/> × the measured hash time) is refused at once with RESOURCE_EXHAUSTED
+    /// HASHING_SATURATED and a RetryInfo computed from the queue, and a fresh hash that has waited twice this long is
+    /// refused at its turn instead of computed. Default 0.5 s (10 ms – 30 s): half a second of queue keeps an admitted
+    /// call well under a second while leaving enough queued work to keep every core busy between arrivals.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
+    public TimeSpan LatencyTarget { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public int EffectiveMaxQueue => MaxQueue ?? DefaultQueuePerSlot * MaxConcurrency;
 }

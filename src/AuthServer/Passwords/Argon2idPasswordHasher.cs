@@ -22,27 +22,27 @@ public sealed class Argon2idPasswordHasher(
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
-    public async Task<string> HashAsync(string password, CancellationToken cancellationToken)
+    public async Task<string> HashAsync(string password, CancellationToken cancellationToken, HashPriority priority = HashPriority.Fresh)
     {
         var o = options.Value;
         var salt = new byte[SaltBytes];
         random.Fill(salt);
-        var hash = await ComputeAsync(password, keys.PasswordPepper, salt, o.MemoryKib, o.Iterations, o.Parallelism, HashBytes, cancellationToken);
+        var hash = await ComputeAsync(password, keys.PasswordPepper, salt, o.MemoryKib, o.Iterations, o.Parallelism, HashBytes, priority, cancellationToken);
         return new PhcString(o.MemoryKib, o.Iterations, o.Parallelism, keys.PasswordPepperId, salt, hash).ToString();
     }
 
-    public async Task<PasswordVerification> VerifyAsync(string storedHash, string password, CancellationToken cancellationToken)
+    public async Task<PasswordVerification> VerifyAsync(string storedHash, string password, CancellationToken cancellationToken, HashPriority priority = HashPriority.Fresh)
     {
         if (!PhcString.TryParse(storedHash, out var phc) || phc is null || !keys.PasswordPeppers.TryGetValue(phc.KeyId, out var pepper))
         {
             // Unknown pepper ids fail closed: a verify never falls back to an unpeppered hash. It still costs
             // one hash at today's cost, so a retired pepper or a damaged hash is not told apart by timing from
             // a wrong password (every failed Login costs one verify).
-            _ = await ComputeAsync(password, keys.PasswordPepper, DecoySalt(), options.Value.MemoryKib, options.Value.Iterations, options.Value.Parallelism, HashBytes, cancellationToken);
+            _ = await ComputeAsync(password, keys.PasswordPepper, DecoySalt(), options.Value.MemoryKib, options.Value.Iterations, options.Value.Parallelism, HashBytes, priority, cancellationToken);
             return PasswordVerification.Failed;
         }
 
-        var actual = await ComputeAsync(password, pepper, phc.Salt, phc.MemoryKib, phc.Iterations, phc.Parallelism, phc.Hash.Length, cancellationToken);
+        var actual = await ComputeAsync(password, pepper, phc.Salt, phc.MemoryKib, phc.Iterations, phc.Parallelism, phc.Hash.Length, priority, cancellationToken);
         if (!CryptographicOperations.FixedTimeEquals(actual, phc.Hash))
         {
             return PasswordVerification.Failed;
@@ -69,16 +69,18 @@ public sealed class Argon2idPasswordHasher(
         return new PhcString(o.MemoryKib, o.Iterations, o.Parallelism, keys.PasswordPepperId, salt, tag).ToString();
     }
 
-    public void EnsureCapacity() => gate.EnsureAdmissible(deadline.Remaining);
+    public void EnsureCapacity(HashPriority priority = HashPriority.Fresh) => gate.EnsureAdmissible(deadline.Remaining, priority);
 
-    private async Task<byte[]> ComputeAsync(string password, byte[] pepper, byte[] salt, int memoryKib, int iterations, int parallelism, int length, CancellationToken cancellationToken)
+    public void EnsureRoomForNewFlow() => gate.EnsureAdmissible(null, HashPriority.Paid);
+
+    private async Task<byte[]> ComputeAsync(string password, byte[] pepper, byte[] salt, int memoryKib, int iterations, int parallelism, int length, HashPriority priority, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var engine = engines.For(memoryKib, iterations, parallelism, salt.Length, length);
         var peppered = HMACSHA256.HashData(pepper, Encoding.UTF8.GetBytes(password.Normalize(NormalizationForm.FormKC)));
         try
         {
-            return await gate.RunAsync(() => engine.Hash(peppered, salt, memoryKib, iterations, parallelism, length), deadline.Remaining, cancellationToken);
+            return await gate.RunAsync(() => engine.Hash(peppered, salt, memoryKib, iterations, parallelism, length), deadline.Remaining, cancellationToken, priority);
         }
         finally
         {

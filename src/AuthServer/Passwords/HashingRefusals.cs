@@ -8,11 +8,15 @@ namespace Recovery.AuthServer.Passwords;
 /// </summary>
 public static class HashingRefusals
 {
-    /// <summary>The gate's queue is full: RESOURCE_EXHAUSTED HASHING_SATURATED, RetryInfo the estimated drain time.</summary>
+    /// <summary>
+    /// The gate has no room within its latency target (or its memory cap): RESOURCE_EXHAUSTED HASHING_SATURATED, RetryInfo
+    /// the delay the gate predicts until there is room, to the millisecond (a queue's figure, not a limit's window).
+    /// </summary>
     public static FailureException Saturated(TimeSpan retryAfter) =>
         new(new Failure(FailureKind.ResourceExhausted, ErrorReasons.HashingSaturated, "Password hashing is saturated; try again shortly.")
         {
             RetryAfter = retryAfter,
+            PreciseRetryAfter = true,
             Shed = true,
         });
 

@@ -3,10 +3,12 @@ namespace Recovery.AuthServer.Passwords;
 /// <summary>Password hashing for storage: self-describing PHC strings.</summary>
 public interface IPasswordHasher
 {
-    Task<string> HashAsync(string password, CancellationToken cancellationToken);
+    /// <param name="priority">What the hash serves, for the gate's admission (<see cref="HashPriority"/>).</param>
+    Task<string> HashAsync(string password, CancellationToken cancellationToken, HashPriority priority = HashPriority.Fresh);
 
     /// <summary>A malformed or foreign stored hash is a failed check, never an exception.</summary>
-    Task<PasswordVerification> VerifyAsync(string storedHash, string password, CancellationToken cancellationToken);
+    /// <param name="priority">What the verify serves, for the gate's admission (<see cref="HashPriority"/>).</param>
+    Task<PasswordVerification> VerifyAsync(string storedHash, string password, CancellationToken cancellationToken, HashPriority priority = HashPriority.Fresh);
 
     /// <summary>A hash no password verifies against, costing a real verify, made without hashing.</summary>
     string CreateDecoyHash();
@@ -16,5 +18,13 @@ public interface IPasswordHasher
     /// (queue full, or the call's deadline out of reach). Lets a flow shed a call before doing the
     /// cheaper work that precedes its hash, so that under overload the cores go to hashing.
     /// </summary>
-    void EnsureCapacity();
+    void EnsureCapacity(HashPriority priority = HashPriority.Fresh);
+
+    /// <summary>
+    /// Refuses a new flow (RESOURCE_EXHAUSTED HASHING_SATURATED, RetryInfo from the queue) while the hashes of flows
+    /// already under way fill the gate beyond its latency target: a flow started now would spend an SMS and then wait
+    /// behind them, so it waits before spending anything. Fresh work (logins) does not count, so a flood of logins
+    /// cannot keep customers from starting a recovery. No deadline check: the flow hashes in a later call.
+    /// </summary>
+    void EnsureRoomForNewFlow();
 }

@@ -28,6 +28,7 @@ public sealed partial class RecoveryFlow(
     IOptions<OtpOptions> otpOptions,
     TemporaryPasswordGenerator temporaryPasswords,
     IOptions<PasswordPolicyOptions> passwordPolicy,
+    IPasswordHasher hasher,
     IOptions<RecoveryOptions> options,
     INotificationOutbox outbox,
     NotificationTexts texts,
@@ -40,6 +41,13 @@ public sealed partial class RecoveryFlow(
 {
     public async Task<Outcome<RecoveryStarted>> StartAsync(StartRecoveryCommand command, CancellationToken cancellationToken)
     {
+        // Under a burst beyond hashing capacity a new flow waits here, before its captcha, SMS and temporary password
+        // are spent, while the flows already under way still have hashes queued beyond the target: capacity goes to
+        // completing customers, not to starting ones who would then wait (docs/operations.md). Before the captcha so
+        // that the retry the refusal advises can present the same token; before the card, so it is the same answer
+        // for every card and tells nothing.
+        hasher.EnsureRoomForNewFlow();
+
         // The captcha comes before anything about the card: a refused or unverifiable captcha learns nothing.
         var human = await captcha.VerifyAsync(command.CaptchaToken, command.Caller, cancellationToken);
         switch (human.Verdict)

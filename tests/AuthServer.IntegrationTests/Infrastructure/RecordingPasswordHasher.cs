@@ -10,16 +10,19 @@ internal sealed class RecordingPasswordHasher(IPasswordHasher inner) : IPassword
 
     public IReadOnlyList<(string StoredHash, string Password, PasswordVerification Result)> Verifies => [.. verifies];
 
-    public Task<string> HashAsync(string password, CancellationToken cancellationToken) => inner.HashAsync(password, cancellationToken);
+    public Task<string> HashAsync(string password, CancellationToken cancellationToken, HashPriority priority = HashPriority.Fresh) =>
+        inner.HashAsync(password, cancellationToken, priority);
 
-    public async Task<PasswordVerification> VerifyAsync(string storedHash, string password, CancellationToken cancellationToken)
+    public async Task<PasswordVerification> VerifyAsync(string storedHash, string password, CancellationToken cancellationToken, HashPriority priority = HashPriority.Fresh)
     {
-        var result = await inner.VerifyAsync(storedHash, password, cancellationToken);
+        var result = await inner.VerifyAsync(storedHash, password, cancellationToken, priority);
         verifies.Enqueue((storedHash, password, result));
         return result;
     }
 
     public string CreateDecoyHash() => inner.CreateDecoyHash();
 
-    public void EnsureCapacity() => inner.EnsureCapacity();
+    public void EnsureCapacity(HashPriority priority = HashPriority.Fresh) => inner.EnsureCapacity(priority);
+
+    public void EnsureRoomForNewFlow() => inner.EnsureRoomForNewFlow();
 }

@@ -2,6 +2,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Grpc;
+using Recovery.AuthServer.Passwords;
 
 namespace Recovery.AuthServer.UnitTests.Grpc;
 
@@ -111,6 +112,21 @@ public class RpcStatusMapperTests
 
         Assert.NotNull(retry);
         Assert.Equal(TimeSpan.FromSeconds(seconds), retry.RetryDelay.ToTimeSpan());
+    }
+
+    [Theory]
+    [InlineData(750.0, 750)]
+    [InlineData(412.3, 413)] // rounded up to the millisecond, not to the second
+    [InlineData(2_500.0, 2_500)]
+    public void ToRpcException_PreciseRetryAfter_CarriedToTheMillisecond(double milliseconds, int sent)
+    {
+        var failure = HashingRefusals.Saturated(TimeSpan.FromMilliseconds(milliseconds)).Failure;
+
+        var retry = RpcStatusMapper.ToRpcException(failure).GetRpcStatus()!.GetDetail<RetryInfo>();
+
+        Assert.True(failure.PreciseRetryAfter);
+        Assert.NotNull(retry);
+        Assert.Equal(TimeSpan.FromMilliseconds(sent), retry.RetryDelay.ToTimeSpan());
     }
 
     [Fact]

@@ -45,7 +45,9 @@ public sealed class RecoveryMeterTests
         Assert.Equal(
             [
                 "Recovery.AuthServer recovery.argon2.computed {hash} ObservableCounter`1",
+                "Recovery.AuthServer recovery.argon2.dropped {hash} ObservableCounter`1",
                 "Recovery.AuthServer recovery.argon2.hash_time ms ObservableGauge`1",
+                "Recovery.AuthServer recovery.argon2.predicted_wait ms ObservableGauge`1",
                 "Recovery.AuthServer recovery.argon2.queued {hash} ObservableGauge`1",
                 "Recovery.AuthServer recovery.argon2.running {hash} ObservableGauge`1",
                 "Recovery.AuthServer recovery.audit.steps {step} Counter`1",

@@ -12,6 +12,8 @@ namespace Recovery.AuthServer.UnitTests.Passwords;
 public sealed class Argon2GateTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly string[] FreshNames = ["f1", "f2", "f3"];
+    private static readonly string[] PaidNames = ["p1", "p2", "p3"];
     private readonly FakeTimeProvider time = TestClock.Create();
     private readonly ManualResetEventSlim release = new();
     private readonly SemaphoreSlim started = new(0);
@@ -184,6 +186,153 @@ public sealed class Argon2GateTests : IDisposable
         await SeedAverageAsync(gate, TimeSpan.FromMilliseconds(200));
 
         Assert.Equal(TimeSpan.FromMilliseconds(120), gate.AverageHashTime);
+    }
+
+    [Fact]
+    public async Task RunAsync_PredictedWaitAboveTarget_RefusesFreshAtOnceWithoutHashing()
+    {
+        using var gate = new Argon2Gate(1, 100, time, latencyTarget: TimeSpan.FromMilliseconds(300));
+        await SeedAverageAsync(gate, TimeSpan.FromMilliseconds(100));
+        var running = gate.RunAsync(Blocking, null, CancellationToken.None);
+        await WaitStartedAsync();
+
+        // Predicted waits with one hash running (half done) and 0, 1, 2 ahead: 50, 150, 250 ms, all within 300 ms.
+        var admitted = Enumerable.Range(0, 3).Select(_ => gate.RunAsync(Counting, null, CancellationToken.None)).ToList();
+        Assert.Equal(TimeSpan.FromMilliseconds(350), gate.PredictedWait(HashPriority.Fresh));
+
+        var refused = Assert.Throws<FailureException>(() => { _ = gate.RunAsync(Counting, null, CancellationToken.None); });
+
+        Assert.Equal((FailureKind.ResourceExhausted, ErrorReasons.HashingSaturated), (refused.Failure.Kind, refused.Failure.Reason));
+        Assert.True(refused.Failure.PreciseRetryAfter);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), refused.Failure.RetryAfter); // 50 ms past the target, at least one hash
+        Assert.Equal(3, gate.Queued);
+        release.Set();
+        await Task.WhenAll([running, .. admitted]).WaitAsync(Wait);
+        Assert.Equal(3, computed);
+    }
+
+    [Fact]
+    public async Task RunAsync_PaidWork_AdmittedWhileFreshIsRefusedAndServedFirst()
+    {
+        using var gate = new Argon2Gate(1, 100, time, latencyTarget: TimeSpan.FromMilliseconds(300));
+        await SeedAverageAsync(gate, TimeSpan.FromMilliseconds(100));
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Func<int> Recording(string name) => () =>
+        {
+            order.Enqueue(name);
+            return 0;
+        };
+
+        var running = gate.RunAsync(Blocking, null, CancellationToken.None);
+        await WaitStartedAsync();
+        var fresh = FreshNames.Select(n => gate.RunAsync(Recording(n), null, CancellationToken.None)).ToList();
+        Assert.Throws<FailureException>(() => { _ = gate.RunAsync(Recording("f4"), null, CancellationToken.None); });
+
+        // Only paid work counts ahead of paid work: three more are admitted although fresh work is refused.
+        Assert.Equal(TimeSpan.FromMilliseconds(50), gate.PredictedWait(HashPriority.Paid));
+        var paid = PaidNames.Select(n => gate.RunAsync(Recording(n), null, CancellationToken.None, HashPriority.Paid)).ToList();
+        var refusedPaid = Assert.Throws<FailureException>(() => { _ = gate.RunAsync(Recording("p4"), null, CancellationToken.None, HashPriority.Paid); });
+        Assert.Equal(ErrorReasons.HashingSaturated, refusedPaid.Failure.Reason);
+
+        release.Set();
+        await Task.WhenAll([running, .. fresh, .. paid]).WaitAsync(Wait);
+        Assert.Equal(["p1", "p2", "p3", "f1", "f2", "f3"], order);
+    }
+
+    [Fact]
+    public async Task EnsureAdmissible_PaidWithinTargetFreshBeyond_OnlyFreshThrows()
+    {
+        using var gate = new Argon2Gate(1, 100, time, latencyTarget: TimeSpan.FromMilliseconds(100));
+        await SeedAverageAsync(gate, TimeSpan.FromMilliseconds(100));
+        var running = gate.RunAsync(Blocking, null, CancellationToken.None);
+        await WaitStartedAsync();
+        var queued = gate.RunAsync(Counting, null, CancellationToken.None);
+
+        Assert.Throws<FailureException>(() => gate.EnsureAdmissible(null));
+        gate.EnsureAdmissible(null, HashPriority.Paid);
+
+        Assert.Equal(1, gate.Queued);
+        release.Set();
+        await Task.WhenAll(running, queued).WaitAsync(Wait);
+    }
+
+    [Fact]
+    public async Task RunAsync_RefusedBehindAGrownQueue_RetryAfterIsTheTimeUntilRoomSpread()
+    {
+        // Jitter scripted at 250/1000: a quarter more than the predicted time until there is room.
+        using var gate = new Argon2Gate(1, 100, time, latencyTarget: TimeSpan.FromSeconds(1), random: new ScriptedRandom(250));
+        await SeedAverageAsync(gate, TimeSpan.FromMilliseconds(100));
+        using var releaseQueued = new ManualResetEventSlim();
+        var slow = gate.RunAsync(() =>
+        {
+            var result = Blocking();
+            time.Advance(TimeSpan.FromMilliseconds(2_100));
+            return result;
+        }, null, CancellationToken.None);
+        await WaitStartedAsync();
+        int Held()
+        {
+            started.Release();
+            return releaseQueued.Wait(Wait) ? 0 : throw new TimeoutException("The test never released the hash.");
+        }
+
+        // Nine paid hashes admitted at a 100 ms average (the ninth predicted to wait 850 ms).
+        var queued = Enumerable.Range(0, 9).Select(_ => gate.RunAsync(Held, null, CancellationToken.None, HashPriority.Paid)).ToList();
+
+        // The slow hash ends after 2.1 s: the average becomes 0.2 × 2,100 + 0.8 × 100 = 500 ms, and the next one starts.
+        release.Set();
+        await WaitStartedAsync();
+        Assert.Equal(TimeSpan.FromMilliseconds(500), gate.AverageHashTime);
+
+        var refused = Assert.Throws<FailureException>(() => gate.EnsureAdmissible(null));
+
+        // 8 ahead and one running: 500 × 8.5 = 4,250 ms predicted; room in 4,250 − 1,000 = 3,250 ms; spread × 1.25.
+        Assert.Equal(TimeSpan.FromMilliseconds(4_250), gate.PredictedWait(HashPriority.Fresh));
+        Assert.Equal(TimeSpan.FromMilliseconds(4_062.5), refused.Failure.RetryAfter);
+        releaseQueued.Set();
+        await Task.WhenAll([slow, .. queued]).WaitAsync(Wait);
+    }
+
+    [Fact]
+    public async Task RunAsync_FreshWaitedPastSojournLimit_RefusedAtItsTurnAndNeverHashed()
+    {
+        using var gate = new Argon2Gate(1, 100, time, latencyTarget: TimeSpan.FromMilliseconds(100));
+        await SeedAverageAsync(gate, TimeSpan.FromMilliseconds(10));
+        var running = gate.RunAsync(Blocking, null, CancellationToken.None);
+        await WaitStartedAsync();
+        var fresh = gate.RunAsync(Counting, null, CancellationToken.None);
+        var paid = gate.RunAsync(Counting, null, CancellationToken.None, HashPriority.Paid);
+
+        // Both wait 300 ms, past the sojourn limit (twice the 100 ms target): the fresh one is dropped, the paid one is not.
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        release.Set();
+
+        await paid.WaitAsync(Wait);
+        var refused = await Assert.ThrowsAsync<FailureException>(() => fresh.WaitAsync(Wait));
+        Assert.Equal(ErrorReasons.HashingSaturated, refused.Failure.Reason);
+        Assert.NotNull(refused.Failure.RetryAfter);
+        Assert.True(HashingRefusals.IsRefusal(refused));
+        await running.WaitAsync(Wait);
+        Assert.Equal(1, computed);
+        Assert.Equal(1, gate.Dropped);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), gate.SojournLimit);
+    }
+
+    [Fact]
+    public async Task RunAsync_CountCapReachedWithinTheTarget_StillRefused()
+    {
+        using var gate = new Argon2Gate(1, 1, time, latencyTarget: TimeSpan.FromSeconds(10));
+        await SeedAverageAsync(gate, TimeSpan.FromMilliseconds(100));
+        var running = gate.RunAsync(Blocking, null, CancellationToken.None);
+        await WaitStartedAsync();
+        var queued = gate.RunAsync(Counting, null, CancellationToken.None, HashPriority.Paid);
+
+        var refused = Assert.Throws<FailureException>(() => { _ = gate.RunAsync(Counting, null, CancellationToken.None, HashPriority.Paid); });
+
+        Assert.Equal(ErrorReasons.HashingSaturated, refused.Failure.Reason);
+        release.Set();
+        await Task.WhenAll(running, queued).WaitAsync(Wait);
+        Assert.Equal(1, computed);
     }
 
     private static void InterlockedMax(ref int target, int value)

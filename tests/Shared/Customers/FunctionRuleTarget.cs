@@ -37,7 +37,8 @@ public sealed class FunctionRuleTarget : ICustomerRuleTarget
                 {
                     var (counter, granted) = LoginAttempts.Succeed(CredentialRules.LoginCounterOf(credentials, tries), s.TryId, s.FailedBefore);
                     tries = counter.Tries;
-                    credentials = CredentialRules.KeepUpgradedHash(CredentialRules.WithLoginCounter(credentials, counter), granted, s.UpgradedHash, s.ExpectedVersion);
+                    credentials = CredentialRules.EndFirstLogin(
+                        CredentialRules.KeepUpgradedHash(CredentialRules.WithLoginCounter(credentials, counter), granted, s.UpgradedHash, s.ExpectedVersion), granted);
                     return granted;
                 }
 

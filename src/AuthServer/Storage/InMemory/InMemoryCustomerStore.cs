@@ -95,7 +95,8 @@ public sealed class InMemoryCustomerStore : ICustomerStore
         Task.FromResult(UpdateWithTries(customerId, (c, tries) =>
         {
             var (counter, granted) = LoginAttempts.Succeed(CredentialRules.LoginCounterOf(c, tries), tryId, failedBefore);
-            var updated = CredentialRules.KeepUpgradedHash(CredentialRules.WithLoginCounter(c, counter), granted, upgradedHash, expectedVersion);
+            var updated = CredentialRules.EndFirstLogin(
+                CredentialRules.KeepUpgradedHash(CredentialRules.WithLoginCounter(c, counter), granted, upgradedHash, expectedVersion), granted);
             return (updated, counter.Tries, granted);
         }));
 

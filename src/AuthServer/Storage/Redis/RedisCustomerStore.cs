@@ -13,7 +13,7 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// the tag <c>c:&lt;id&gt;</c> (one slot), so every credential change is one Lua script:
 /// <list type="bullet">
 /// <item><c>{c:id}:profile</c> — the <see cref="CustomerRecord"/> as JSON sealed with AES-256-GCM (written once, never edited)</item>
-/// <item><c>{c:id}:cred</c> — hash: <c>pw</c>, <c>state</c>, <c>failed</c>, <c>tmp</c> (base64 MAC), <c>tmpexp</c>, <c>ver</c>, <c>rbu</c>, <c>rlo</c>; times in Unix ms</item>
+/// <item><c>{c:id}:cred</c> — hash: <c>pw</c>, <c>state</c>, <c>failed</c>, <c>tmp</c> (base64 MAC), <c>tmpexp</c>, <c>ver</c>, <c>rbu</c>, <c>rlo</c>, <c>fl</c> (1 while the first login after a signed change is pending); times in Unix ms</item>
 /// <item><c>{c:id}:history</c> — list of earlier PHC strings, newest first</item>
 /// <item><c>{c:id}:chg:&lt;changeId&gt;</c> — <c>applied</c> or <c>dropped</c>: the outcome of one credential change, kept a week (see <see cref="ChangeKey"/>)</item>
 /// <item><c>{u:USERCODE}:customer</c>, <c>{k:panHash}:customer</c> — secondary indexes, each in its own slot</item>
@@ -143,13 +143,14 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
 
     // ARGV: ttl (0), try id, failed before, '1' and the upgraded PHC string or '0' and '', expected version.
     // Returns 1 when granted, 0 when the credentials blocked meanwhile. Mirrors LoginAttempts.Succeed, then
-    // CredentialRules.KeepUpgradedHash.
+    // CredentialRules.KeepUpgradedHash and CredentialRules.EndFirstLogin.
     private const string SucceedLoginScript = $$"""
         {{LoginPrologue}}
         redis.call('ZREM', KEYS[2], ARGV[2])
         if blocked then return 0 end
         failed = math.max(0, failed - tonumber(ARGV[3]))
         save()
+        redis.call('HDEL', KEYS[1], 'fl')
         if ARGV[4] == '1' and redis.call('HGET', KEYS[1], 'ver') == ARGV[6] then redis.call('HSET', KEYS[1], 'pw', ARGV[5]) end
         return 1
         """;
@@ -179,7 +180,7 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         if done == 'applied' then return tonumber(redis.call('HGET', KEYS[1], 'ver') or '0') end
         if done then return -1 end
         {RetirePassword}
-        redis.call('HDEL', KEYS[1], 'pw')
+        redis.call('HDEL', KEYS[1], 'pw', 'fl')
         redis.call('HSET', KEYS[1], 'state', 'Active', 'failed', 0, 'tmp', ARGV[2], 'tmpexp', ARGV[3])
         redis.call('SET', KEYS[3], 'applied', 'PX', ARGV[4])
         return redis.call('HINCRBY', KEYS[1], 'ver', 1)
@@ -195,7 +196,7 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         if done then return 0 end
         if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[3] then return 0 end
         {RetirePassword}
-        redis.call('HSET', KEYS[1], 'pw', ARGV[2], 'state', 'Active', 'failed', 0)
+        redis.call('HSET', KEYS[1], 'pw', ARGV[2], 'state', 'Active', 'failed', 0, 'fl', 1)
         redis.call('HDEL', KEYS[1], 'tmp', 'tmpexp')
         redis.call('HINCRBY', KEYS[1], 'ver', 1)
         redis.call('SET', KEYS[3], 'applied', 'PX', ARGV[4])
@@ -369,6 +370,7 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
             Version = long.Parse(Field("ver") ?? "0", CultureInfo.InvariantCulture),
             RecoveryBlockedUntil = Time(Field("rbu")),
             RecoveryLockouts = int.Parse(Field("rlo") ?? "0", CultureInfo.InvariantCulture),
+            FirstLoginPending = Field("fl") == "1",
         };
     }
 
@@ -518,6 +520,11 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         if (c.PasswordHash is not null)
         {
             fields.AddRange(["pw", c.PasswordHash]);
+        }
+
+        if (c.FirstLoginPending)
+        {
+            fields.AddRange(["fl", 1]);
         }
 
         if (c.TemporaryPasswordMac is not null)
