@@ -35,6 +35,6 @@ for label in anonymous token; do
   python3 - "$label" <<'PY'
 import json, sys
 d = json.load(open(f"/tmp/burst-{sys.argv[1]}.json"))
-print(sys.argv[1], {k: d[k] for k in ["run_id", "flows_per_second", "ratio_to_ceiling", "health_rps", "start_recovery_rps", "start_recovery_to_health_ratio", "errors", "shed"]})
+print(sys.argv[1], {k: d[k] for k in ["run_id", "flows_per_second", "flows_to_capacity", "health_rps", "start_recovery_rps", "start_recovery_to_health_ratio", "errors", "shed"]})
 PY
 done

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Grpc.Core;
 using HdrHistogram;
 
@@ -17,13 +18,20 @@ internal sealed class RpcOutcomes
     private readonly Dictionary<string, LongHistogram> _latency = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _errors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _shed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _shedByStep = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _errorSamples = new(StringComparer.Ordinal);
+    private readonly List<(long At, string Rpc, double Ms)> _admitted = [];
+    private readonly List<long> _shedAt = [];
 
     /// <summary>
-    /// Whether a failure is the server refusing work it cannot take in time (RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED,
-    /// UNAVAILABLE with reason OVERLOADED): the documented back-pressure, reported apart from errors.
+    /// Whether a failure is the server explicitly refusing work it cannot take now (RESOURCE_EXHAUSTED, or UNAVAILABLE
+    /// with reason OVERLOADED): the documented back-pressure, refused before anything changed, reported apart from
+    /// errors and retried after its RetryInfo. DEADLINE_EXCEEDED is not among them: a call that ran out of time was
+    /// neither answered nor refused, may or may not have taken effect, and cannot be retried blindly; nor is an
+    /// UNAVAILABLE without ErrorInfo (a transport failure, a reset connection), which says nothing about the server's load.
     /// </summary>
     public static bool IsShedding(RecoveryClientException ex) =>
-        ex.StatusCode is StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded
+        ex.StatusCode is StatusCode.ResourceExhausted
         || (ex.StatusCode == StatusCode.Unavailable && ex.Reason == "OVERLOADED");
 
     /// <summary>Times <paramref name="call"/> under <paramref name="rpc"/>; a failure is counted and rethrown.</summary>
@@ -38,8 +46,31 @@ internal sealed class RpcOutcomes
         }
         catch (RecoveryClientException ex)
         {
-            Count(IsShedding(ex) ? _shed : _errors, $"{rpc} {ex.StatusCode} {ex.Reason ?? "-"}");
+            Count(rpc, ex);
             throw;
+        }
+    }
+
+    /// <summary>Counts a failed call as shedding or as an error; the first error of each kind is kept with its detail.</summary>
+    public void Count(string rpc, RecoveryClientException ex)
+    {
+        var kind = $"{rpc} {ex.StatusCode} {ex.Reason ?? "-"}";
+        if (IsShedding(ex))
+        {
+            lock (_gate)
+            {
+                _shed[kind] = _shed.GetValueOrDefault(kind) + 1;
+                _shedByStep[rpc] = _shedByStep.GetValueOrDefault(rpc) + 1;
+                _shedAt.Add(Stopwatch.GetTimestamp());
+            }
+
+            return;
+        }
+
+        lock (_gate)
+        {
+            _errors[kind] = _errors.GetValueOrDefault(kind) + 1;
+            _errorSamples.TryAdd(kind, Describe(ex));
         }
     }
 
@@ -58,7 +89,70 @@ internal sealed class RpcOutcomes
             }
 
             histogram.RecordValue(micros);
+            _admitted.Add((Stopwatch.GetTimestamp(), rpc, elapsed.TotalMilliseconds));
         }
+    }
+
+    /// <summary>Every admitted (answered, not refused) call: when it ended (<see cref="Stopwatch"/> ticks), its RPC and its time.</summary>
+    public List<(long At, string Rpc, double Ms)> AdmittedCalls()
+    {
+        lock (_gate)
+        {
+            return [.. _admitted];
+        }
+    }
+
+    /// <summary>When each shed answer arrived (<see cref="Stopwatch"/> ticks).</summary>
+    public List<long> ShedTimes()
+    {
+        lock (_gate)
+        {
+            return [.. _shedAt];
+        }
+    }
+
+    /// <summary>Shed answers by RPC (the step of the flow that was refused), retried or not.</summary>
+    public SortedDictionary<string, int> ShedByStep()
+    {
+        lock (_gate)
+        {
+            return new SortedDictionary<string, int>(_shedByStep, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// The first failure of each error kind as the client saw it: status detail, the transport's own exception (a
+    /// reset connection, a refused stream) and the trailers, so that an UNAVAILABLE without ErrorInfo says where it came from.
+    /// </summary>
+    public SortedDictionary<string, string> ErrorSamples()
+    {
+        lock (_gate)
+        {
+            return new SortedDictionary<string, string>(_errorSamples, StringComparer.Ordinal);
+        }
+    }
+
+    private static string Describe(RecoveryClientException ex)
+    {
+        var text = new StringBuilder(ex.StatusDetail);
+        if (ex.InnerException is RpcException rpc)
+        {
+            if (rpc.Status.DebugException is { } debug)
+            {
+                text.Append(" | client: ").Append(debug.GetType().Name).Append(": ").Append(debug.Message);
+                for (var inner = debug.InnerException; inner is not null; inner = inner.InnerException)
+                {
+                    text.Append(" <- ").Append(inner.GetType().Name).Append(": ").Append(inner.Message);
+                }
+            }
+
+            // Trailers name what answered (grpc-status from the server, or none when the transport failed first);
+            // binary ones (the encoded details) are summarised by their size.
+            var trailers = rpc.Trailers.Select(t => t.IsBinary ? $"{t.Key} ({t.ValueBytes.Length} bytes)" : $"{t.Key}: {t.Value}").ToList();
+            text.Append(" | trailers: ").Append(trailers.Count == 0 ? "none" : string.Join(", ", trailers));
+        }
+
+        return text.ToString();
     }
 
     public int ErrorCount

@@ -49,6 +49,24 @@ public sealed class DevSinkReader
         return messages;
     }
 
+    /// <summary>
+    /// Adds every complete message written after <paramref name="fromOffset"/> to <paramref name="into"/> and returns the
+    /// offset the next read starts at (a line still being written is left for it), for a reader that tails the file.
+    /// </summary>
+    public long ReadSince(long fromOffset, ICollection<DevSinkMessage> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromOffset);
+        var batch = new List<DevSinkMessage>();
+        var next = ReadCompleteLines(fromOffset, batch);
+        foreach (var message in batch)
+        {
+            into.Add(message);
+        }
+
+        return next;
+    }
+
     /// <summary>Waits for the first message with <paramref name="template"/> written after <paramref name="fromOffset"/>.</summary>
     /// <exception cref="TimeoutException">No such message appeared within <paramref name="timeout"/>.</exception>
     public Task<DevSinkMessage> WaitForAsync(long fromOffset, string template, TimeSpan timeout, CancellationToken cancellationToken = default) =>
