@@ -34,11 +34,22 @@ public sealed class NotificationOptions
     public TimeSpan HoldTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Redis outbox only: how often an idle dispatcher asks Redis for work (messages enqueued on the
-    /// same node wake it at once). Also bounds how stale <c>HasRoomFor</c> is. Default 250 ms.
+    /// Redis outbox only: how many shards the outbox is split into, each its own hash tag (<c>{outbox}</c>,
+    /// <c>{outbox:1}</c>, …), so a Redis Cluster spreads them over its primaries. A step's messages and a change's
+    /// held messages stay in one shard (its enqueue is one script); <see cref="OutboxCapacity"/> is divided between
+    /// the shards. Raise it freely; lower it only with the outbox drained (messages in a shard no reader covers wait
+    /// there). Default 4.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    [Range(1, 16)]
+    public int OutboxShards { get; set; } = 4;
+
+    /// <summary>
+    /// Redis outbox only: how often an idle dispatcher looks at every shard without being told to. Nodes are woken
+    /// by what the outbox's scripts publish (new work, a lease or hold deadline), so the sweep is only a safety net
+    /// for a notification lost while a node's subscription was reconnecting. Default 30 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// SMS to one phone number (all templates together), as a burst then smoothly (GCRA): 20 per 24 h by default

@@ -91,6 +91,56 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster) : IClassFixtu
         Assert.Null(await outbox.TryDequeueAsync().WaitAsync(Timeout));
     }
 
+    [Fact]
+    public async Task RedisNotificationOutbox_OnTheCluster_ShardsLandOnMoreThanOneNodeAndEveryMessageIsDeliveredOnce()
+    {
+        using var outbox = new RedisNotificationOutbox(
+            connection,
+            new SecretKeys(new byte[32], Enumerable.Repeat((byte)3, 32).ToArray(), new byte[32]),
+            new CryptoRandomSource(),
+            Options.Create(new NotificationOptions()),
+            new FakeTimeProvider(),
+            NullLogger<RedisNotificationOutbox>.Instance);
+        var codes = Enumerable.Range(300000, 40).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        foreach (var code in codes)
+        {
+            await outbox.EnqueueAsync(NotificationTexts.Shipped.RecoveryCodeSms("+34612345331", code, TimeSpan.FromMinutes(5), Language.Spanish), default).AsTask().WaitAsync(Timeout);
+        }
+
+        // Every shard is its own slot, and the slots are not all on one primary: the cluster shares the outbox.
+        var mux = await connection.GetMultiplexerAsync();
+        var nodes = new HashSet<string>();
+        var shards = new HashSet<int>();
+        foreach (var endpoint in mux.GetEndPoints())
+        {
+            var server = mux.GetServer(endpoint);
+            if (server.IsReplica)
+            {
+                continue;
+            }
+
+            await foreach (var key in server.KeysAsync(pattern: connection.KeyPrefix + "*}:m:*"))
+            {
+                nodes.Add(NodeOf(key));
+                shards.Add(mux.HashSlot(key));
+            }
+        }
+
+        Assert.Equal(new NotificationOptions().OutboxShards, shards.Count);
+        Assert.True(nodes.Count > 1, $"All the outbox's shards are on {string.Join(", ", nodes)}");
+
+        var delivered = new List<string>();
+        for (var i = 0; i < codes.Count; i++)
+        {
+            var message = await outbox.DequeueAsync(default).AsTask().WaitAsync(Timeout);
+            delivered.Add(message.Notification.Values["code"]);
+            await outbox.AcknowledgeAsync(message, default).WaitAsync(Timeout);
+        }
+
+        Assert.Equal(codes, delivered.Order());
+        Assert.Null(await outbox.TryDequeueAsync().WaitAsync(Timeout));
+    }
+
     private string NodeOf(RedisKey key)
     {
         var mux = connection.GetMultiplexerAsync().WaitAsync(Timeout).GetAwaiter().GetResult();

@@ -122,8 +122,7 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
 
         Assert.False(outbox.HasRoomFor(1));
         Assert.Same(OutboxFull.Refusal, (await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout))).Failure);
-        var db = await DatabaseAsync();
-        Assert.Equal(100, await db.ListLengthAsync($"{prefix}{{outbox}}:pending"));
+        Assert.Equal(100, await PendingAsync());
         Assert.Equal(100, (await KeysAsync()).Count(k => k.Contains("}:m:", StringComparison.Ordinal)));
 
         // Another node learns the backlog from its first poll, and a taken message still counts until acknowledged.
@@ -139,13 +138,13 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
     [Fact]
     public async Task EnqueueAsync_PairWithRoomForOne_QueuesNeitherAndAPairThatFitsLandsInOrder()
     {
-        var outbox = Outbox(capacity: 3);
+        // One shard: the capacity is the shard's, and the order is the shard's list order.
+        var outbox = Outbox(capacity: 3, shards: 1);
         await outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
         await outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
 
         Assert.Same(OutboxFull.Refusal, (await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync([CodeSms(), PasswordSms()], default).AsTask().WaitAsync(Timeout))).Failure);
-        var db = await DatabaseAsync();
-        Assert.Equal(2, await db.ListLengthAsync($"{prefix}{{outbox}}:pending"));
+        Assert.Equal(2, await PendingAsync());
         Assert.Equal(2, (await KeysAsync()).Count(k => k.Contains("}:m:", StringComparison.Ordinal)));
 
         var taken = (await outbox.TryDequeueAsync().WaitAsync(Timeout))!;
@@ -256,7 +255,8 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
     [Fact]
     public async Task DropAsync_Held_DeletedUnsentAndItsRoomFreed()
     {
-        var outbox = Outbox(capacity: 100);
+        // One shard, so that the 60 held and the 41 refused compete for the same room.
+        var outbox = Outbox(capacity: 100, shards: 1);
         await outbox.HoldAsync("op:o-1", "c-1", Enumerable.Range(0, 60).Select(_ => CodeSms()).ToList(), default).AsTask().WaitAsync(Timeout);
 
         // Held messages count against the capacity.
@@ -341,7 +341,7 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
         }));
     }
 
-    private RedisNotificationOutbox Outbox(RedisConnection? connection = null, int capacity = 10_000, byte[]? key = null)
+    private RedisNotificationOutbox Outbox(RedisConnection? connection = null, int capacity = 10_000, byte[]? key = null, int? shards = null)
     {
         if (connection is null)
         {
@@ -353,7 +353,7 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
             connection,
             new SecretKeys(new byte[32], key ?? codeKey, new byte[32]),
             new CryptoRandomSource(),
-            Options.Create(new NotificationOptions { OutboxCapacity = capacity, VisibilityTimeout = Visibility }),
+            Options.Create(new NotificationOptions { OutboxCapacity = capacity, VisibilityTimeout = Visibility, OutboxShards = shards ?? new NotificationOptions().OutboxShards }),
             time,
             NullLogger<RedisNotificationOutbox>.Instance);
         owned.Add(outbox);
@@ -365,6 +365,19 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
         var mux = await fixture.Server.ConnectAsync();
         owned.Add(mux);
         return mux.GetDatabase();
+    }
+
+    // Messages waiting, over every shard's pending list.
+    private async Task<long> PendingAsync()
+    {
+        var db = await DatabaseAsync();
+        long total = 0;
+        foreach (var key in (await KeysAsync()).Where(k => k.EndsWith("}:pending", StringComparison.Ordinal)))
+        {
+            total += await db.ListLengthAsync(key);
+        }
+
+        return total;
     }
 
     private async Task<List<string>> KeysAsync()

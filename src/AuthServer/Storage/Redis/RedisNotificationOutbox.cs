@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -10,123 +11,57 @@ using StackExchange.Redis;
 namespace Recovery.AuthServer.Storage.Redis;
 
 /// <summary>
-/// The durable outbox shared by all nodes. Keys (all in the <c>{outbox}</c> slot, so every script
-/// runs on Cluster; none has a TTL, because a message must outlive any outage until it is delivered):
+/// The durable outbox shared by all nodes, split into <see cref="NotificationOptions.OutboxShards"/> shards so that a
+/// Redis Cluster spreads it over its primaries. Shard <c>s</c> has its own hash tag (<c>{outbox}</c> for shard 0, the
+/// tag of the single-slot design, so messages queued before an upgrade are still read; <c>{outbox:s}</c> for the
+/// others) and in it (none with a TTL: a message must outlive any outage until it is delivered):
 /// <list type="bullet">
-/// <item><c>{outbox}:pending</c> — list of message ids, oldest first.</item>
-/// <item><c>{outbox}:leases</c> — sorted set of taken ids scored by the time their taker's lease ends.</item>
-/// <item><c>{outbox}:m:&lt;id&gt;</c> — hash: <c>p</c> the message sealed with AES-256-GCM, <c>c</c> times taken.</item>
-/// <item><c>{outbox}:held</c> — sorted set of change ids whose messages are held, scored by when any node may settle them.</item>
-/// <item><c>{outbox}:h:&lt;changeId&gt;</c> — hash: <c>ids</c> the held message ids, <c>fence</c> the key deciding the change's outcome.</item>
-/// <item><c>{outbox}:heldn</c> — how many messages are held (they count against the capacity).</item>
+/// <item><c>pending</c> — list of message ids, oldest first.</item>
+/// <item><c>leases</c> — sorted set of taken ids scored by the time their taker's lease ends.</item>
+/// <item><c>m:&lt;id&gt;</c> — hash: <c>p</c> the message sealed with AES-256-GCM, <c>c</c> times taken. The id
+/// starts with its shard (<c>3.xxxx</c>), so acknowledging finds it without a lookup.</item>
+/// <item><c>held</c> — sorted set of change ids whose messages are held, scored by when any node may settle them.</item>
+/// <item><c>h:&lt;changeId&gt;</c> — hash: <c>ids</c> the held message ids, <c>fence</c> the key deciding the change's outcome.</item>
+/// <item><c>heldn</c> — how many messages are held (they count against the capacity).</item>
 /// </list>
-/// A change and its messages live in different slots (the customer's and the outbox's), so they cannot
-/// be one script on Cluster. Instead: the messages are held first (durable, not deliverable), the change
-/// records its outcome in the customer's slot in the same script that applies it, and then the messages
-/// are released. If the node dies in between, any node's dispatcher finds the hold past its time and
-/// settles it: <see cref="RedisCustomerStore.SettleScript"/> returns <c>applied</c>, or decides
-/// <c>dropped</c> so that the change can never apply later; the messages are released or deleted to match.
-/// A per-message lease rather than a processing list per node: a list per node can only be
-/// recovered by detecting that its node died, whereas a lease also frees a message held by a node
-/// that is alive but stuck. Messages carry codes and temporary passwords by necessity until they are
-/// sent, so they are sealed (key derived from <c>Secrets:CodeKey</c>, bound to the message id) and
-/// deleted on acknowledgement.
+/// <para>
+/// A step's messages go to one shard, so its enqueue stays one all-or-none script (one round trip): the shard with the
+/// most room as this node sees it. A change's held messages go to the shard its id hashes to, so that its release
+/// finds them. The capacity is divided between the shards and each script enforces its shard's part exactly; a step
+/// refused by a full shard tries one the node believes has room, so it is refused only when no shard has room for all
+/// its messages.
+/// </para>
+/// <para>
+/// No polling. Every script that changes a shard publishes the shard's state (backlog, pending count, earliest lease
+/// end or hold settle time) on one channel, and every node's reader subscribes to it (the multiplexer's subscriber
+/// connection; StackExchange.Redis cannot block on the shared connection, and a blocking read per shard would need a
+/// dedicated connection per shard and node). A reader takes from the shards announced to have pending messages, and
+/// otherwise sleeps until the earliest deadline it knows of (a lease that may need taking over, a hold that may need
+/// settling) or the <see cref="NotificationOptions.SweepInterval"/> safety sweep, which covers an announcement lost
+/// while a subscription was reconnecting (a restored connection also triggers a full look). An idle outbox therefore
+/// costs no command at all between sweeps. Chosen over Redis Streams with consumer groups because the outbox needs
+/// what streams lack: holds and fences across slots, deferral to a time, and a capacity bound inside the enqueue;
+/// leases give a taker that is alive but stuck the same recovery as a dead one (XAUTOCLAIM would too, but then every
+/// other piece would have to be rebuilt around it).
+/// </para>
+/// <para>
+/// A change and its messages live in different slots (the customer's and the outbox's), so they cannot be one script
+/// on Cluster. Instead: the messages are held first (durable, not deliverable), the change records its outcome in the
+/// customer's slot in the same script that applies it, and then the messages are released. If the node dies in
+/// between, any node's reader finds the hold past its time (the hold's deadline was announced) and settles it:
+/// <see cref="RedisCustomerStore.SettleScript"/> returns <c>applied</c>, or decides <c>dropped</c> so that the change
+/// can never apply later; the messages are released or deleted to match. A per-message lease rather than a processing
+/// list per node: a list per node can only be recovered by detecting that its node died, whereas a lease also frees a
+/// message held by a node that is alive but stuck. Delivery is at least once: a node that dies after a provider
+/// accepted a message but before acknowledging it leaves it to be sent again when its lease ends; the message id (the
+/// same on every redelivery) reaches the senders as <see cref="Notification.MessageId"/> for them to deduplicate.
+/// Messages carry codes and temporary passwords by necessity until they are sent, so they are sealed (key derived from
+/// <c>Secrets:CodeKey</c>, bound to the message id) and deleted on acknowledgement.
+/// </para>
 /// </summary>
 public sealed partial class RedisNotificationOutbox : INotificationOutbox, INotificationOutboxReader, IDisposable
 {
     private const string Label = "recovery.v1/notification/aes-256-gcm";
-
-    // All or none, refused beyond capacity: pending plus taken-but-unacknowledged is what delivery is
-    // behind by, and held messages have their room reserved (KEYS[3]). KEYS[4..] are the messages'
-    // hashes; ARGV[2..] their ids then their sealed payloads.
-    private const string EnqueueScript = """
-        local n = #KEYS - 3
-        local held = tonumber(redis.call('GET', KEYS[3]) or '0')
-        local backlog = redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2])
-        if backlog + held + n > tonumber(ARGV[1]) then return {0, backlog} end
-        for i = 1, n do
-          redis.call('HSET', KEYS[3 + i], 'p', ARGV[1 + n + i], 'c', 0)
-          redis.call('RPUSH', KEYS[1], ARGV[1 + i])
-        end
-        return {1, backlog + n}
-        """;
-
-    // A message whose lease ran out (its taker died or stalled) goes first: it is the oldest.
-    private const string DequeueScript = """
-        local id
-        local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 1)
-        if #expired > 0 then id = expired[1] else id = redis.call('LPOP', KEYS[1]) end
-        if not id then return {redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2])} end
-        local m = ARGV[3] .. id
-        local payload = redis.call('HGET', m, 'p')
-        if not payload then
-          redis.call('ZREM', KEYS[2], id)
-          return {redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]), ''}
-        end
-        redis.call('ZADD', KEYS[2], ARGV[2], id)
-        local taken = redis.call('HINCRBY', m, 'c', 1)
-        return {redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]), id, payload, taken}
-        """;
-
-    private const string AcknowledgeScript = """
-        redis.call('ZREM', KEYS[1], ARGV[1])
-        redis.call('DEL', KEYS[2])
-        return redis.call('LLEN', KEYS[3]) + redis.call('ZCARD', KEYS[1])
-        """;
-
-    // Only if still leased: if the lease ran out and another node took it, that node owns it now.
-    private const string RetryScript = """
-        if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
-          redis.call('HINCRBY', KEYS[3], 'c', -1)
-          redis.call('LPUSH', KEYS[2], ARGV[1])
-          return 1
-        end
-        return 0
-        """;
-
-    // Still leased by this node: the lease now ends when the delay does, so the dequeue script hands it out again
-    // then (to any node), and the take does not count as an attempt. If the lease was lost, its new taker owns it.
-    private const string DeferScript = """
-        if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-          redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-          redis.call('HINCRBY', KEYS[2], 'c', -1)
-          return 1
-        end
-        return 0
-        """;
-
-    // KEYS: pending, leases, held, the change's hold, heldn, then the messages' hashes. ARGV: capacity,
-    // settle-after (ms), change id, fence key, message ids (space-separated), then the sealed payloads.
-    // Holding the same change twice keeps the first hold.
-    private const string HoldScript = """
-        if redis.call('EXISTS', KEYS[4]) == 1 then return {1, 0} end
-        local n = #KEYS - 5
-        local backlog = redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]) + tonumber(redis.call('GET', KEYS[5]) or '0')
-        if backlog + n > tonumber(ARGV[1]) then return {0, backlog} end
-        for i = 1, n do
-          redis.call('HSET', KEYS[5 + i], 'p', ARGV[5 + i], 'c', 0)
-        end
-        redis.call('HSET', KEYS[4], 'ids', ARGV[5], 'fence', ARGV[4])
-        redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
-        redis.call('INCRBY', KEYS[5], n)
-        return {1, backlog + n}
-        """;
-
-    // KEYS: pending, held, the change's hold, heldn. ARGV: change id, message key prefix, '1' to release
-    // or '0' to drop. Whichever comes first (the flow, or a dispatcher settling it) does it; the other finds nothing.
-    private const string SettleHoldScript = """
-        local ids = redis.call('HGET', KEYS[3], 'ids')
-        redis.call('ZREM', KEYS[2], ARGV[1])
-        if not ids then return 0 end
-        local n = 0
-        for id in string.gmatch(ids, '%S+') do
-          if ARGV[3] == '1' then redis.call('RPUSH', KEYS[1], id) else redis.call('DEL', ARGV[2] .. id) end
-          n = n + 1
-        end
-        redis.call('DEL', KEYS[3])
-        redis.call('DECRBY', KEYS[4], n)
-        return n
-        """;
 
     private readonly RedisConnection redis;
     private readonly SecretBox box;
@@ -134,14 +69,13 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     private readonly IOptions<NotificationOptions> options;
     private readonly TimeProvider time;
     private readonly ILogger<RedisNotificationOutbox> logger;
-    private readonly RedisKey pending;
-    private readonly RedisKey leases;
-    private readonly RedisKey held;
-    private readonly RedisKey heldCount;
-    private readonly string messagePrefix;
-    private long nextSettleTicks;
-    private readonly SemaphoreSlim wake = new(0, int.MaxValue);
-    private long backlog;
+    private readonly Shard[] shards;
+    private readonly RedisOutboxShards view;
+    private readonly string channelName;
+    private readonly SemaphoreSlim subscribing = new(1, 1);
+    private ChannelMessageQueue? subscription;
+    private ConnectionMultiplexer? subscribedOn;
+    private DateTimeOffset nextSweep = DateTimeOffset.MinValue;
 
     public RedisNotificationOutbox(
         RedisConnection redis,
@@ -157,111 +91,109 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         this.options = options;
         this.time = time;
         this.logger = logger;
-        pending = redis.Key("outbox", "pending");
-        leases = redis.Key("outbox", "leases");
-        held = redis.Key("outbox", "held");
-        heldCount = redis.Key("outbox", "heldn");
-        messagePrefix = redis.Key("outbox", "m:").ToString();
+        var count = options.Value.OutboxShards;
+        shards = Enumerable.Range(0, count).Select(s => new Shard(redis, s)).ToArray();
+        view = new RedisOutboxShards(count, options.Value.OutboxCapacity);
+
+        // Prefixed like the keys, so deployments (and tests) sharing a Redis never wake each other.
+        channelName = redis.KeyPrefix + "outbox:announce";
     }
 
     /// <summary>
-    /// Answers from the backlog last seen by this node (every enqueue and every poll refreshes it, so
-    /// it is at most <see cref="NotificationOptions.PollInterval"/> old): a flow asks before it changes
-    /// anything and must not wait on Redis for it. The enqueue script is the exact bound.
+    /// Answers from what this node knows (every script it runs and every change any node announces refreshes it): a
+    /// flow asks before it changes anything and must not wait on Redis for it. True when one shard has room for all of
+    /// <paramref name="messages"/>. The enqueue script is the exact bound.
     /// </summary>
-    public bool HasRoomFor(int messages) => Interlocked.Read(ref backlog) + messages <= options.Value.OutboxCapacity;
+    public bool HasRoomFor(int messages) => view.HasRoomFor(messages);
 
-    public long Backlog => Interlocked.Read(ref backlog);
+    public long Backlog => view.Total;
 
     public async ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
         var n = notifications.Count;
-        var keys = new RedisKey[3 + n];
-        var values = new RedisValue[1 + (2 * n)];
-        keys[0] = pending;
-        keys[1] = leases;
-        keys[2] = heldCount;
-        values[0] = options.Value.OutboxCapacity;
-        for (var i = 0; i < n; i++)
+        var tried = 0;
+        while (view.PickFor(n, tried) is var s and >= 0)
         {
-            var id = Tokens.New(random);
-            keys[3 + i] = MessageKey(id);
-            values[1 + i] = id;
-            values[1 + n + i] = Seal(notifications[i], id);
+            tried |= 1 << s;
+            var shard = shards[s];
+            var keys = new RedisKey[4 + n];
+            var values = new RedisValue[3 + (2 * n)];
+            shard.Fill(keys, values, channelName);
+            values[2] = view.Capacity(s);
+            for (var i = 0; i < n; i++)
+            {
+                var id = s.ToString(CultureInfo.InvariantCulture) + "." + Tokens.New(random);
+                keys[4 + i] = shard.MessageKey(id);
+                values[3 + i] = id;
+                values[3 + n + i] = Seal(notifications[i], id);
+            }
+
+            var result = (RedisResult[])(await redis.ScriptAsync(RedisOutboxScripts.Enqueue, keys, values))!;
+            Apply(s, result, 1);
+            if ((long)result[0] == 1)
+            {
+                // This node's reader learns of it now, without waiting for its own announcement to come back.
+                view.MarkDirty(s);
+                return;
+            }
         }
 
-        var result = (RedisResult[])(await redis.ScriptAsync(EnqueueScript, keys, values))!;
-        Interlocked.Exchange(ref backlog, (long)result[1]);
-        if ((long)result[0] != 1)
-        {
-            throw OutboxFull.Exception();
-        }
-
-        if (wake.CurrentCount == 0)
-        {
-            wake.Release();
-        }
+        throw OutboxFull.Exception();
     }
 
     public async ValueTask HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
         var n = notifications.Count;
+        var s = ShardOfChange(changeId);
+        var shard = shards[s];
         var ids = new string[n];
         var keys = new RedisKey[5 + n];
-        var values = new RedisValue[5 + n];
-        keys[0] = pending;
-        keys[1] = leases;
-        keys[2] = held;
-        keys[3] = HoldKey(changeId);
-        keys[4] = heldCount;
+        var values = new RedisValue[7 + n];
+        shard.Fill(keys, values, channelName);
+        keys[4] = shard.HoldKey(changeId);
         for (var i = 0; i < n; i++)
         {
-            ids[i] = Tokens.New(random);
-            keys[5 + i] = MessageKey(ids[i]);
-            values[5 + i] = Seal(notifications[i], ids[i]);
+            ids[i] = s.ToString(CultureInfo.InvariantCulture) + "." + Tokens.New(random);
+            keys[5 + i] = shard.MessageKey(ids[i]);
+            values[7 + i] = Seal(notifications[i], ids[i]);
         }
 
-        values[0] = options.Value.OutboxCapacity;
-        values[1] = (time.GetUtcNow() + options.Value.HoldTimeout).ToUnixTimeMilliseconds();
-        values[2] = changeId;
-        values[3] = RedisCustomerStore.ChangeKey(redis, customerId, changeId).ToString();
-        values[4] = string.Join(' ', ids);
-        var result = (RedisResult[])(await redis.ScriptAsync(HoldScript, keys, values))!;
+        values[2] = view.Capacity(s);
+        values[3] = (time.GetUtcNow() + options.Value.HoldTimeout).ToUnixTimeMilliseconds();
+        values[4] = changeId;
+        values[5] = RedisCustomerStore.ChangeKey(redis, customerId, changeId).ToString();
+        values[6] = string.Join(' ', ids);
+        var result = (RedisResult[])(await redis.ScriptAsync(RedisOutboxScripts.Hold, keys, values))!;
+        Apply(s, result, 1);
         if ((long)result[0] != 1)
         {
-            Interlocked.Exchange(ref backlog, (long)result[1]);
             throw OutboxFull.Exception();
         }
     }
 
     public async Task ReleaseAsync(string changeId, CancellationToken cancellationToken)
     {
-        if (await SettleHoldAsync(changeId, release: true) > 0 && wake.CurrentCount == 0)
+        var s = ShardOfChange(changeId);
+        if (await SettleHoldAsync(s, changeId, release: true) > 0)
         {
-            wake.Release();
+            view.MarkDirty(s);
         }
     }
 
-    public Task DropAsync(string changeId, CancellationToken cancellationToken) => SettleHoldAsync(changeId, release: false);
+    public Task DropAsync(string changeId, CancellationToken cancellationToken) => SettleHoldAsync(ShardOfChange(changeId), changeId, release: false);
 
     /// <summary>
-    /// Settles holds whose time has passed (their node died or stalled between the change and the
-    /// release): asks the change's fence key whether it applied, deciding it dropped if not, then
-    /// releases or deletes the messages to match. Run by every dispatcher at most once a second.
+    /// Settles holds whose time has passed in every shard (their node died or stalled between the change and the
+    /// release): asks the change's fence key whether it applied, deciding it dropped if not, then releases or deletes
+    /// the messages to match. The reader runs it for a shard when the shard's announced hold deadline comes, and for
+    /// all of them at each sweep.
     /// </summary>
     public async Task<int> SettleAbandonedHoldsAsync()
     {
-        var now = time.GetUtcNow();
-        var due = await redis.ExecuteAsync(db => db.SortedSetRangeByScoreAsync(held, double.NegativeInfinity, now.ToUnixTimeMilliseconds(), take: 16));
         var settled = 0;
-        foreach (var changeId in due)
+        for (var s = 0; s < shards.Length; s++)
         {
-            var fence = await redis.ExecuteAsync(db => db.HashGetAsync(HoldKey(changeId!), "fence"));
-            var applied = !fence.IsNull &&
-                (string?)await redis.ScriptAsync(RedisCustomerStore.SettleScript, [(string)fence!], [(long)RedisCustomerStore.ChangeMemory.TotalMilliseconds]) == "applied";
-            await SettleHoldAsync(changeId!, applied);
-            LogHoldSettled(applied ? "released" : "dropped");
-            settled++;
+            settled += await SettleAbandonedHoldsAsync(s);
         }
 
         return settled;
@@ -269,61 +201,227 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
 
     public async ValueTask<QueuedNotification> DequeueAsync(CancellationToken cancellationToken)
     {
+        await SubscribeAsync();
         while (true)
         {
-            if (await TryDequeueAsync() is { } message)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!view.Known)
             {
-                return message;
+                await RefreshAsync();
             }
 
-            // Real time: polling is pacing. An enqueue on this node wakes the loop at once.
-            await wake.WaitAsync(options.Value.PollInterval, cancellationToken);
+            var now = time.GetUtcNow();
+            if (now >= nextSweep)
+            {
+                // The safety net: look at every shard as if each had announced work and a due hold.
+                nextSweep = now + options.Value.SweepInterval;
+                view.MarkAllDirty();
+                await SettleAbandonedHoldsAsync();
+            }
+
+            foreach (var s in view.TakeDue(now.ToUnixTimeMilliseconds()))
+            {
+                await SettleAbandonedHoldsAsync(s);
+            }
+
+            while (view.TryTakeDirty(out var s))
+            {
+                if (await TakeAsync(s) is { } message)
+                {
+                    // There may be more: look at this shard again next time.
+                    view.MarkDirty(s);
+                    return message;
+                }
+            }
+
+            var deadline = view.NextDeadline();
+            var until = deadline == long.MaxValue ? nextSweep : Min(nextSweep, DateTimeOffset.FromUnixTimeMilliseconds(deadline));
+            await view.WaitAsync(until, time, cancellationToken);
         }
     }
 
-    /// <summary>The next message, leased to this node until the visibility timeout; null if none is waiting.</summary>
+    /// <summary>The next message of any shard, leased to this node until the visibility timeout; null if none is waiting.</summary>
     public async Task<QueuedNotification?> TryDequeueAsync()
     {
-        // Real time, like the polling: a fake clock in tests still has holds settled by SettleAbandonedHoldsAsync.
-        var nowTicks = DateTime.UtcNow.Ticks;
-        var next = Interlocked.Read(ref nextSettleTicks);
-        if (nowTicks >= next && Interlocked.CompareExchange(ref nextSettleTicks, nowTicks + TimeSpan.TicksPerSecond, next) == next)
+        if (!view.Known)
         {
-            await SettleAbandonedHoldsAsync();
+            await RefreshAsync();
         }
 
+        for (var s = 0; s < shards.Length; s++)
+        {
+            if (await TakeAsync(s) is { } message)
+            {
+                view.MarkDirty(s);
+                return message;
+            }
+        }
+
+        return null;
+    }
+
+    public async Task AcknowledgeAsync(QueuedNotification message, CancellationToken cancellationToken)
+    {
+        var s = ShardOf(message.Id);
+        Apply(s, await RunAsync(s, RedisOutboxScripts.Acknowledge, message.Id), 0);
+    }
+
+    public async Task RetryAsync(QueuedNotification message, CancellationToken cancellationToken)
+    {
+        var s = ShardOf(message.Id);
+        Apply(s, await RunAsync(s, RedisOutboxScripts.Retry, message.Id), 0);
+    }
+
+    public async Task DeferAsync(QueuedNotification message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var s = ShardOf(message.Id);
+        Apply(s, await RunAsync(s, RedisOutboxScripts.Defer, message.Id, (time.GetUtcNow() + delay).ToUnixTimeMilliseconds()), 0);
+    }
+
+    public void Dispose()
+    {
+        if (subscribedOn is { } mux)
+        {
+            mux.ConnectionRestored -= OnConnectionRestored;
+        }
+
+        try
+        {
+            subscription?.Unsubscribe();
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+        {
+            // The connection is gone already: so is the subscription.
+        }
+
+        view.Dispose();
+        subscribing.Dispose();
+    }
+
+    /// <summary>The shard a message id names (ids queued before sharding have no shard part: shard 0, their old slot).</summary>
+    internal static int ShardOf(string id)
+    {
+        var dot = id.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && int.TryParse(id.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
+    }
+
+    private int ShardOfChange(string changeId)
+    {
+        // FNV-1a: stable across processes and nodes (string.GetHashCode is randomised per process), so the node that
+        // releases, or any node that settles, finds the hold.
+        var hash = 2166136261u;
+        foreach (var c in changeId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)shards.Length);
+    }
+
+    private async Task SubscribeAsync()
+    {
+        if (subscription is not null)
+        {
+            return;
+        }
+
+        await subscribing.WaitAsync();
+        try
+        {
+            if (subscription is not null)
+            {
+                return;
+            }
+
+            var mux = await redis.GetMultiplexerAsync();
+            var queue = await redis.ExecuteAsync(_ => mux.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channelName)));
+
+            // In order, one at a time: a shard's later state must not be overwritten by an earlier one.
+            queue.OnMessage(OnAnnounced);
+            mux.ConnectionRestored += OnConnectionRestored;
+            (subscription, subscribedOn) = (queue, mux);
+
+            // Whatever changed before the subscription was heard by nobody here: read every shard once.
+            view.Known = false;
+        }
+        finally
+        {
+            subscribing.Release();
+        }
+    }
+
+    private void OnAnnounced(ChannelMessage message)
+    {
+        var text = (string?)message.Message;
+        var parts = text?.Split(' ');
+        if (parts is [var s, var b, var p, var d] &&
+            int.TryParse(s, CultureInfo.InvariantCulture, out var shard) &&
+            long.TryParse(b, CultureInfo.InvariantCulture, out var backlog) &&
+            long.TryParse(p, CultureInfo.InvariantCulture, out var pending) &&
+            long.TryParse(d, CultureInfo.InvariantCulture, out var deadline))
+        {
+            view.Update(shard, backlog, pending, deadline);
+        }
+    }
+
+    // Announcements made while the subscription was down are lost: look at everything again.
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        view.Known = false;
+        view.MarkAllDirty();
+    }
+
+    private async Task RefreshAsync()
+    {
+        // One round trip: the shards' reads are sent together.
+        var results = await Task.WhenAll(Enumerable.Range(0, shards.Length).Select(s => RunAsync(s, RedisOutboxScripts.Read, null)));
+        for (var s = 0; s < results.Length; s++)
+        {
+            Apply(s, results[s], 0);
+            view.MarkDirty(s);
+        }
+
+        view.Known = true;
+    }
+
+    private async Task<QueuedNotification?> TakeAsync(int s)
+    {
+        var shard = shards[s];
         while (true)
         {
             var now = time.GetUtcNow();
-            var result = (RedisResult[])(await redis.ScriptAsync(
-                DequeueScript,
-                [pending, leases],
-                [now.ToUnixTimeMilliseconds(), (now + options.Value.VisibilityTimeout).ToUnixTimeMilliseconds(), messagePrefix]))!;
-            Interlocked.Exchange(ref backlog, (long)result[0]);
-            if (result.Length == 1)
+            var result = await RunAsync(
+                s,
+                RedisOutboxScripts.Dequeue,
+                null,
+                now.ToUnixTimeMilliseconds(),
+                (now + options.Value.VisibilityTimeout).ToUnixTimeMilliseconds(),
+                shard.MessagePrefix);
+            Apply(s, result, 0);
+            if (result.Length == 3)
             {
                 return null;
             }
 
-            var id = (string)result[1]!;
+            var id = (string)result[3]!;
             if (id.Length == 0)
             {
                 continue;
             }
 
-            var plaintext = box.Unprotect((byte[])result[2]!, Associated(id));
+            var plaintext = box.Unprotect((byte[])result[4]!, Associated(id));
             if (plaintext is null)
             {
                 // Tampered with, or sealed under another CodeKey: it can never be sent. Drop it loudly.
                 LogUnreadable();
-                await redis.ScriptAsync(AcknowledgeScript, [leases, MessageKey(id), pending], [id]);
+                Apply(s, await RunAsync(s, RedisOutboxScripts.Acknowledge, id), 0);
                 continue;
             }
 
             try
             {
                 var notification = JsonSerializer.Deserialize<Notification>(plaintext)!;
-                return new QueuedNotification(id, notification, (int)(long)result[3]);
+                return new QueuedNotification(id, notification, (int)(long)result[5]);
             }
             finally
             {
@@ -332,16 +430,58 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         }
     }
 
-    public async Task AcknowledgeAsync(QueuedNotification message, CancellationToken cancellationToken) =>
-        Interlocked.Exchange(ref backlog, (long)await redis.ScriptAsync(AcknowledgeScript, [leases, MessageKey(message.Id), pending], [message.Id]));
+    private async Task<int> SettleAbandonedHoldsAsync(int s)
+    {
+        var shard = shards[s];
+        var now = time.GetUtcNow();
+        var due = await redis.ExecuteAsync(db => db.SortedSetRangeByScoreAsync(shard.Held, double.NegativeInfinity, now.ToUnixTimeMilliseconds(), take: 16));
+        var settled = 0;
+        foreach (var changeId in due)
+        {
+            var fence = await redis.ExecuteAsync(db => db.HashGetAsync(shard.HoldKey(changeId!), "fence"));
+            var applied = !fence.IsNull &&
+                (string?)await redis.ScriptAsync(RedisCustomerStore.SettleScript, [(string)fence!], [(long)RedisCustomerStore.ChangeMemory.TotalMilliseconds]) == "applied";
+            await SettleHoldAsync(s, changeId!, applied);
+            LogHoldSettled(applied ? "released" : "dropped");
+            settled++;
+        }
 
-    public Task RetryAsync(QueuedNotification message, CancellationToken cancellationToken) =>
-        redis.ScriptAsync(RetryScript, [leases, pending, MessageKey(message.Id)], [message.Id]);
+        return settled;
+    }
 
-    public Task DeferAsync(QueuedNotification message, TimeSpan delay, CancellationToken cancellationToken) =>
-        redis.ScriptAsync(DeferScript, [leases, MessageKey(message.Id)], [message.Id, (time.GetUtcNow() + delay).ToUnixTimeMilliseconds()]);
+    private async Task<long> SettleHoldAsync(int s, string changeId, bool release)
+    {
+        var shard = shards[s];
+        var result = (RedisResult[])(await redis.ScriptAsync(
+            RedisOutboxScripts.SettleHold,
+            [shard.Pending, shard.Leases, shard.Held, shard.HeldCount, shard.HoldKey(changeId)],
+            [channelName, s, changeId, shard.MessagePrefix, release ? "1" : "0"]))!;
+        Apply(s, result, 0);
+        return (long)result[3];
+    }
 
-    public void Dispose() => wake.Dispose();
+    // A script on one shard's keys, plus the message's own key when it works on one message (whose id is then its
+    // first argument).
+    private async Task<RedisResult[]> RunAsync(int s, string script, string? messageId, params RedisValue[] arguments)
+    {
+        var shard = shards[s];
+        var keys = new RedisKey[messageId is null ? 4 : 5];
+        var values = new RedisValue[(messageId is null ? 2 : 3) + arguments.Length];
+        shard.Fill(keys, values, channelName);
+        if (messageId is not null)
+        {
+            keys[4] = shard.MessageKey(messageId);
+            values[2] = messageId;
+        }
+
+        arguments.CopyTo(values, values.Length - arguments.Length);
+        return (RedisResult[])(await redis.ScriptAsync(script, keys, values))!;
+    }
+
+    private void Apply(int s, RedisResult[] result, int offset) =>
+        view.Update(s, (long)result[offset], (long)result[offset + 1], (long)result[offset + 2]);
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private byte[] Seal(Notification notification, string id)
     {
@@ -356,13 +496,6 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         }
     }
 
-    private async Task<long> SettleHoldAsync(string changeId, bool release) =>
-        (long)await redis.ScriptAsync(SettleHoldScript, [pending, held, HoldKey(changeId), heldCount], [changeId, messagePrefix, release ? "1" : "0"]);
-
-    private RedisKey HoldKey(string changeId) => redis.Key("outbox", "h:" + changeId);
-
-    private RedisKey MessageKey(string id) => messagePrefix + id;
-
     private static byte[] Associated(string id) => Encoding.ASCII.GetBytes("notification:" + id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Messages held for a credential change whose node did not settle them were {Outcome}")]
@@ -370,4 +503,36 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A queued notification could not be decrypted (tampered with, or sealed under another Secrets:CodeKey); dropped")]
     private partial void LogUnreadable();
+
+    /// <summary>The keys of one shard, under its own hash tag.</summary>
+    private sealed class Shard(RedisConnection redis, int number)
+    {
+        // Shard 0 keeps the tag of the single-slot outbox: what an older version queued is read after an upgrade.
+        private readonly string tag = number == 0 ? "outbox" : "outbox:" + number.ToString(CultureInfo.InvariantCulture);
+
+        public RedisKey Pending => redis.Key(tag, "pending");
+
+        public RedisKey Leases => redis.Key(tag, "leases");
+
+        public RedisKey Held => redis.Key(tag, "held");
+
+        public RedisKey HeldCount => redis.Key(tag, "heldn");
+
+        public string MessagePrefix => redis.Key(tag, "m:").ToString();
+
+        public RedisKey MessageKey(string id) => MessagePrefix + id;
+
+        public RedisKey HoldKey(string changeId) => redis.Key(tag, "h:" + changeId);
+
+        /// <summary>The four keys and two arguments every outbox script starts with.</summary>
+        public void Fill(RedisKey[] keys, RedisValue[] values, string channel)
+        {
+            keys[0] = Pending;
+            keys[1] = Leases;
+            keys[2] = Held;
+            keys[3] = HeldCount;
+            values[0] = channel;
+            values[1] = number;
+        }
+    }
 }

@@ -1,0 +1,326 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Common;
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Security;
+using Recovery.AuthServer.Storage;
+using Recovery.AuthServer.Storage.InMemory;
+using Recovery.AuthServer.Storage.Redis;
+using StackExchange.Redis;
+
+namespace Recovery.AuthServer.IntegrationTests.Storage;
+
+/// <summary>
+/// Issue 11, "outbox without polling", on a private redis-server (this class's own, so its command counts are this
+/// class's alone): readers are woken by what the scripts publish, an idle node sends nothing, the outbox is sharded,
+/// and a node dying mid-delivery loses and doubles nothing.
+/// </summary>
+public sealed class RedisOutboxWakeTests(RedisServerFixture fixture) : IClassFixture<RedisServerFixture>, IAsyncLifetime
+{
+    private const string Phone = "+34612345331";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(2);
+
+    // The INFO this test counts with, and the multiplexers' keep-alives.
+    private static readonly HashSet<string> Housekeeping = ["info", "ping", "echo"];
+
+    private readonly string prefix = RedisServerFixture.UniquePrefix();
+    private readonly byte[] codeKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+    private readonly List<IDisposable> owned = [];
+    private readonly List<NotificationDispatcher> dispatchers = [];
+    private readonly StuckSender stuck = new();
+    private ConnectionMultiplexer? admin;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        // A dead node's stuck call returns at last, so that its dispatcher can stop (its acknowledgement then fails).
+        stuck.Release();
+        foreach (var dispatcher in dispatchers)
+        {
+            await dispatcher.StopAsync(default).WaitAsync(Timeout);
+            dispatcher.Dispose();
+        }
+
+        foreach (var d in owned)
+        {
+            d.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task DequeueAsync_IdleNodeAfterADelivery_SendsNoOutboxCommandToRedisForTwoSeconds()
+    {
+        var producer = Outbox(Connection(), TimeProvider.System);
+        var reader = Outbox(Connection(), TimeProvider.System);
+        var sender = new RecordingSender(expected: 1);
+        await StartDispatcherAsync(reader, sender, TimeProvider.System);
+
+        // Enqueued on another node: only the announcement can wake this reader.
+        var before = await CommandCountsAsync();
+        await producer.EnqueueAsync(CodeSms("100001"), default).AsTask().WaitAsync(Timeout);
+        await sender.All.WaitAsync(Timeout);
+        await WaitUntilNoMessageKeyAsync();
+        var delivered = await CommandCountsAsync();
+
+        // Counting works: the delivery itself ran scripts.
+        Assert.True(Increase(before, delivered).GetValueOrDefault("evalsha") + Increase(before, delivered).GetValueOrDefault("eval") > 0);
+
+        // Let the reader finish its last look and fall asleep, then count two seconds of idleness.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        var idleStart = await CommandCountsAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var idle = Increase(idleStart, await CommandCountsAsync()).Where(c => !Housekeeping.Contains(c.Key)).ToList();
+
+        Assert.True(idle.Count == 0, "Commands sent while idle: " + string.Join(", ", idle.Select(c => $"{c.Key}={c.Value}")));
+    }
+
+    [Fact]
+    public async Task Dispatchers_NodeDiesMidDelivery_TheOtherDeliversItOnceAfterTheLeaseAndEveryOtherMessageOnce()
+    {
+        const int Messages = 20;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
+        var deadConnection = Connection();
+        var dead = Outbox(deadConnection, time);
+        var survivor = Outbox(Connection(), time);
+        var producer = Outbox(Connection(), time);
+        var delivered = new RecordingSender(expected: Messages);
+
+        // The first node takes the first message and its sender never finishes with it.
+        await StartDispatcherAsync(dead, stuck, time);
+        await producer.EnqueueAsync(CodeSms("200000"), default).AsTask().WaitAsync(Timeout);
+        var takenByTheDead = await stuck.Taken.WaitAsync(Timeout);
+
+        // The other node delivers everything else while the first one is stuck, then the first one dies: its
+        // connection goes, with no acknowledgement and no hand-back.
+        await StartDispatcherAsync(survivor, delivered, time);
+        for (var i = 1; i < Messages; i++)
+        {
+            await producer.EnqueueAsync(CodeSms((200000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)), default).AsTask().WaitAsync(Timeout);
+        }
+
+        await delivered.Reached(Messages - 1).WaitAsync(Timeout);
+        deadConnection.Dispose();
+        Assert.DoesNotContain(delivered.Codes, c => c == "200000");
+
+        // Its lease ends: the survivor, which heard when, takes the message over (no sweep can: it is 10 min away).
+        time.Advance(Visibility + TimeSpan.FromSeconds(1));
+        await delivered.All.WaitAsync(Timeout);
+        await WaitUntilNoMessageKeyAsync();
+
+        Assert.Equal(Messages, delivered.Codes.Count);
+        Assert.Equal(Enumerable.Range(200000, Messages).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), delivered.Codes.Order());
+        var again = Assert.Single(delivered.Notifications, n => n.Values["code"] == "200000");
+        Assert.Equal(takenByTheDead.MessageId, again.MessageId);
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_FourShards_CapacityDividedAndAStepNeverSplitAcrossShards()
+    {
+        var outbox = Outbox(Connection(), TimeProvider.System, capacity: 100);
+
+        // 25 a shard: 12 pairs fill 24 of each; then no shard has room for a pair, though each has room for one.
+        for (var i = 0; i < 48; i++)
+        {
+            await outbox.EnqueueAsync([CodeSms("1"), CodeSms("2")], default).AsTask().WaitAsync(Timeout);
+        }
+
+        Assert.False(outbox.HasRoomFor(2));
+        Assert.True(outbox.HasRoomFor(1));
+        Assert.Same(OutboxFull.Refusal, (await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync([CodeSms("1"), CodeSms("2")], default).AsTask().WaitAsync(Timeout))).Failure);
+        for (var i = 0; i < 4; i++)
+        {
+            await outbox.EnqueueAsync(CodeSms("3"), default).AsTask().WaitAsync(Timeout);
+        }
+
+        Assert.Same(OutboxFull.Refusal, (await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync(CodeSms("4"), default).AsTask().WaitAsync(Timeout))).Failure);
+        var pending = await PendingByKeyAsync();
+        Assert.Equal(4, pending.Count);
+        Assert.All(pending.Values, n => Assert.Equal(25, n));
+        Assert.Equal(100, outbox.Backlog);
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_ShardsFullButOneThisNodeDoesNotKnowOf_TriesOnUntilTheOneWithRoom()
+    {
+        var filler = Outbox(Connection(), TimeProvider.System, capacity: 100);
+        for (var i = 0; i < 100; i++)
+        {
+            await filler.EnqueueAsync(CodeSms("1"), default).AsTask().WaitAsync(Timeout);
+        }
+
+        // Shard 0 is emptied (its messages delivered); the others stay full.
+        for (var i = 0; i < 25; i++)
+        {
+            var message = (await filler.TryDequeueAsync().WaitAsync(Timeout))!;
+            Assert.StartsWith("0.", message.Id, StringComparison.Ordinal);
+            await filler.AcknowledgeAsync(message, default).WaitAsync(Timeout);
+        }
+
+        // A node that has read nothing yet believes every shard empty: it is refused by the full ones, learns, and
+        // lands both steps in the one with room.
+        var stale = Outbox(Connection(), TimeProvider.System, capacity: 100);
+        await stale.EnqueueAsync([CodeSms("2"), CodeSms("2")], default).AsTask().WaitAsync(Timeout);
+        await stale.EnqueueAsync([CodeSms("3"), CodeSms("3")], default).AsTask().WaitAsync(Timeout);
+
+        var pending = await PendingByKeyAsync();
+        Assert.Equal(4, pending[$"{prefix}{{outbox}}:pending"]);
+        Assert.Equal(79, pending.Values.Sum());
+        Assert.False(stale.HasRoomFor(22));
+        Assert.True(stale.HasRoomFor(21));
+    }
+
+    private async Task StartDispatcherAsync(RedisNotificationOutbox outbox, INotificationSender sender, TimeProvider time)
+    {
+        var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        owned.Add(metrics);
+        var dispatcher = new NotificationDispatcher(
+            outbox, [sender], null, new InMemoryRateLimiter(), new SecretKeys(new byte[32], codeKey, new byte[32]), new RecordingAuditLog(),
+            Options.Create(new NotificationOptions()), Options.Create(new Notifications.Sms.SmsOptions()), time, NullLogger<NotificationDispatcher>.Instance, outbox,
+            metrics.GetRequiredService<IMeterFactory>());
+        await dispatcher.StartAsync(default).WaitAsync(Timeout);
+        dispatchers.Add(dispatcher);
+    }
+
+    private static Notification CodeSms(string code) => NotificationTexts.Shipped.RecoveryCodeSms(Phone, code, TimeSpan.FromMinutes(5), Language.Spanish);
+
+    private RedisConnection Connection()
+    {
+        var connection = new RedisConnection(Options.Create(new StorageOptions
+        {
+            Provider = "Redis",
+            Redis = new RedisStorageOptions { Configuration = fixture.Server.Configuration, KeyPrefix = prefix },
+        }));
+        owned.Add(connection);
+        return connection;
+    }
+
+    private RedisNotificationOutbox Outbox(RedisConnection connection, TimeProvider time, int capacity = 10_000)
+    {
+        var outbox = new RedisNotificationOutbox(
+            connection,
+            new SecretKeys(new byte[32], codeKey, new byte[32]),
+            new CryptoRandomSource(),
+            Options.Create(new NotificationOptions { OutboxCapacity = capacity, VisibilityTimeout = Visibility, SweepInterval = TimeSpan.FromMinutes(10) }),
+            time,
+            NullLogger<RedisNotificationOutbox>.Instance);
+        owned.Add(outbox);
+        return outbox;
+    }
+
+    // One connection for every count, opened before the first: a new one would count its own handshake.
+    private async Task<Dictionary<string, long>> CommandCountsAsync()
+    {
+        if (admin is null)
+        {
+            admin = await fixture.Server.ConnectAsync();
+            owned.Add(admin);
+        }
+
+        var mux = admin;
+        var info = await mux.GetServer(mux.GetEndPoints()[0]).InfoAsync("commandstats");
+        return info.SelectMany(g => g).ToDictionary(
+            e => e.Key["cmdstat_".Length..],
+            e => long.Parse(e.Value.Split(',')[0]["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static Dictionary<string, long> Increase(Dictionary<string, long> before, Dictionary<string, long> after) =>
+        after.Where(a => a.Value > before.GetValueOrDefault(a.Key)).ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key));
+
+    private async Task<Dictionary<string, long>> PendingByKeyAsync()
+    {
+        var mux = await fixture.Server.ConnectAsync();
+        owned.Add(mux);
+        var pending = new Dictionary<string, long>();
+        await foreach (var key in mux.GetServer(mux.GetEndPoints()[0]).KeysAsync(pattern: prefix + "*}:pending"))
+        {
+            pending[key.ToString()] = await mux.GetDatabase().ListLengthAsync(key);
+        }
+
+        return pending;
+    }
+
+    private async Task WaitUntilNoMessageKeyAsync()
+    {
+        var mux = await fixture.Server.ConnectAsync();
+        owned.Add(mux);
+        var server = mux.GetServer(mux.GetEndPoints()[0]);
+        for (var i = 0; i < 200; i++)
+        {
+            var left = 0;
+            await foreach (var _ in server.KeysAsync(pattern: prefix + "*}:m:*"))
+            {
+                left++;
+            }
+
+            if (left == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("Messages were still in the outbox after 10 s.");
+    }
+
+    private sealed class RecordingSender(int expected) : INotificationSender
+    {
+        private readonly ConcurrentQueue<Notification> notifications = new();
+        private readonly ConcurrentDictionary<int, TaskCompletionSource> reached = new();
+
+        public IReadOnlyCollection<Notification> Notifications => notifications;
+
+        public List<string> Codes => notifications.Select(n => n.Values["code"]).ToList();
+
+        public Task All => Reached(expected);
+
+        public Task Reached(int count)
+        {
+            var tcs = reached.GetOrAdd(count, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (notifications.Count >= count)
+            {
+                tcs.TrySetResult();
+            }
+
+            return tcs.Task;
+        }
+
+        public Task SendAsync(Notification notification, CancellationToken cancellationToken)
+        {
+            notifications.Enqueue(notification);
+            foreach (var (count, tcs) in reached)
+            {
+                if (notifications.Count >= count)
+                {
+                    tcs.TrySetResult();
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A provider call that never returns: its node is stuck mid-delivery until it dies.</summary>
+    private sealed class StuckSender : INotificationSender
+    {
+        private readonly TaskCompletionSource<Notification> taken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource never = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<Notification> Taken => taken.Task;
+
+        public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
+        {
+            taken.TrySetResult(notification);
+            await never.Task;
+        }
+
+        public void Release() => never.TrySetResult();
+    }
+}
