@@ -216,7 +216,7 @@ public abstract class LoginAttackTests : IAsyncLifetime
             [
                 "StartRecovery: 0", "ConfirmRecovery: 0", "Login temporary: 0", "EvaluatePassword: 0",
                 "ChangePassword repeat differs: 0", "ChangePassword too short: 0", "ChangePassword weak: 0",
-                "ChangePassword: 2", "SignOperation: 0", "Login new password: 1",
+                "ChangePassword: 1", "SignOperation: 0", "Login new password: 1",
             ],
             costs);
     }

@@ -296,15 +296,16 @@ public sealed class AccessFlow(
             return Failure.Invalid("current_password", "The current password is not correct.", ErrorReasons.CurrentPasswordIncorrect);
         }
 
-        var rejected = await CheckNewPasswordAsync(command, customer, credentials, cancellationToken);
-        if (rejected is not null)
+        var checkedHash = await CheckNewPasswordAsync(command, customer, credentials, cancellationToken);
+        if (!checkedHash.IsSuccess)
         {
+            var rejected = checkedHash.Failure;
             audit.Record(new AuditEvent("access.change_password", rejected.Reason.ToLowerInvariant(), command.Caller.Channel, customer.Id,
                 Detail: rejected.Metadata.GetValueOrDefault("rules")));
             return rejected;
         }
 
-        var pendingHash = await hasher.HashAsync(command.NewPassword, cancellationToken, HashPriority.Paid);
+        var pendingHash = checkedHash.Value;
         var language = LanguageFor(command, customer);
         var (operation, issued) = await operations.OpenPasswordChangeAsync(
             customer.Id, customer.Phone, credentials.Version, pendingHash, language, SessionTokens.TicketHash(keys, command.Ticket), options.Value.OperationLifetime, cancellationToken);
@@ -438,7 +439,9 @@ public sealed class AccessFlow(
         return OperationState.Cancelled;
     }
 
-    private async Task<Failure?> CheckNewPasswordAsync(ChangePasswordCommand command, Customers.CustomerRecord customer, CredentialRecord credentials, CancellationToken cancellationToken)
+    /// <summary>The new password's hash to store, or the refusal: the reuse check and the new hash are one Argon2.</summary>
+    private async Task<Outcome<string>> CheckNewPasswordAsync(
+        ChangePasswordCommand command, Customers.CustomerRecord customer, CredentialRecord credentials, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
         var language = LanguageFor(command, customer);
@@ -454,16 +457,23 @@ public sealed class AccessFlow(
             violations.Add(new("repeat_password", language == Language.English ? "The passwords do not match." : "Las contraseñas no coinciden.", ErrorReasons.PasswordMismatch));
         }
 
-        // Reuse is checked last: it costs one Argon2 verify per remembered hash.
-        if (violations.Count == 0 && await IsReusedAsync(command.NewPassword, credentials, cancellationToken))
-        {
-            rules.Add(PasswordRule.Reused);
-            violations.Add(new("new_password", PasswordTexts.Message(PasswordRule.Reused, language, policy.Options), RuleReason(PasswordRule.Reused)));
-        }
-
+        // Reuse is checked last, after every refusal the customer can trigger by typing, with the one Argon2 hash
+        // the change needs anyway: the new password is hashed once with the customer's salt, compared with the
+        // password in force and the last HistoryDepth, and that hash is the one stored (docs/security.md).
+        string? pendingHash = null;
         if (violations.Count == 0)
         {
-            return null;
+            pendingHash = await HashUnlessReusedAsync(command.NewPassword, credentials, cancellationToken);
+            if (pendingHash is null)
+            {
+                rules.Add(PasswordRule.Reused);
+                violations.Add(new("new_password", PasswordTexts.Message(PasswordRule.Reused, language, policy.Options), RuleReason(PasswordRule.Reused)));
+            }
+        }
+
+        if (violations.Count == 0 && pendingHash is not null)
+        {
+            return pendingHash;
         }
 
         var reason = rules.Count > 0 ? ErrorReasons.PasswordPolicyViolation : ErrorReasons.PasswordMismatch;
@@ -473,28 +483,20 @@ public sealed class AccessFlow(
         };
     }
 
-    private async Task<bool> IsReusedAsync(string password, CredentialRecord credentials, CancellationToken cancellationToken)
+    /// <summary>The new password's hash to store, or null when it is the temporary one or one of the earlier ones.</summary>
+    private async Task<string?> HashUnlessReusedAsync(string password, CredentialRecord credentials, CancellationToken cancellationToken)
     {
+        // The temporary password is checked by HMAC: free, and no Argon2 spent on a password that cannot pass.
         if (TemporaryPassword.Matches(keys, credentials, password))
         {
-            return true;
+            return null;
         }
 
-        var earlier = credentials.History.Take(policy.Options.HistoryDepth);
-        if (credentials.PasswordHash is not null)
-        {
-            earlier = earlier.Prepend(credentials.PasswordHash);
-        }
-
-        foreach (var hash in earlier)
-        {
-            if (await hasher.VerifyAsync(hash, password, cancellationToken, HashPriority.Paid) != PasswordVerification.Failed)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        IReadOnlyList<string> earlier = credentials.PasswordHash is null
+            ? [.. credentials.History.Take(policy.Options.HistoryDepth)]
+            : [credentials.PasswordHash, .. credentials.History.Take(policy.Options.HistoryDepth)];
+        // Paid: the customer holds a live change ticket (their SMS and temporary password are spent), see Argon2Gate.
+        return (await hasher.HashNewAsync(password, earlier, cancellationToken, HashPriority.Paid)).Hash;
     }
 
     private async Task<(Customers.CustomerRecord Customer, CredentialRecord Credentials)?> CustomerOfTicketAsync(string ticket, CancellationToken cancellationToken)

@@ -13,6 +13,9 @@ internal sealed class RecordingPasswordHasher(IPasswordHasher inner) : IPassword
     public Task<string> HashAsync(string password, CancellationToken cancellationToken, HashPriority priority = HashPriority.Fresh) =>
         inner.HashAsync(password, cancellationToken, priority);
 
+    public Task<NewPasswordHash> HashNewAsync(string password, IReadOnlyList<string> earlier, CancellationToken cancellationToken, HashPriority priority = HashPriority.Fresh) =>
+        inner.HashNewAsync(password, earlier, cancellationToken, priority);
+
     public async Task<PasswordVerification> VerifyAsync(string storedHash, string password, CancellationToken cancellationToken, HashPriority priority = HashPriority.Fresh)
     {
         var result = await inner.VerifyAsync(storedHash, password, cancellationToken, priority);
