@@ -8,6 +8,7 @@ internal sealed class PeakWorkingSet : IDisposable
     private readonly Process _process = Process.GetCurrentProcess();
     private readonly Timer _timer;
     private long _peak;
+    private bool _disposed;
 
     public PeakWorkingSet()
     {
@@ -27,7 +28,14 @@ internal sealed class PeakWorkingSet : IDisposable
     public void Dispose()
     {
         _timer.Dispose();
-        _process.Dispose();
+
+        // Timer.Dispose does not wait for a callback already running: the flag, under the same lock, keeps that
+        // callback off the disposed Process (an exception on a timer thread would end the whole process).
+        lock (_process)
+        {
+            _disposed = true;
+            _process.Dispose();
+        }
     }
 
     private void Sample(object? state)
@@ -35,6 +43,11 @@ internal sealed class PeakWorkingSet : IDisposable
         long current;
         lock (_process)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _process.Refresh();
             current = _process.WorkingSet64;
         }
