@@ -24,11 +24,11 @@ public sealed partial class Argon2Startup(
         var watch = Stopwatch.StartNew();
         await gate.RunAsync(() => engine.Hash(new byte[32], new byte[16], o.MemoryKib, o.Iterations, o.Parallelism, 32), null, cancellationToken);
         LogEngine(engine.Name, o.MemoryKib, o.Iterations, o.Parallelism, watch.Elapsed.TotalMilliseconds, gate.MaxConcurrency, o.EffectiveMaxQueue,
-            (long)gate.MaxConcurrency * o.MemoryKib / 1024);
+            o.LatencyTarget.TotalMilliseconds, (long)gate.MaxConcurrency * o.MemoryKib / 1024);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Argon2id engine {Engine} at m={MemoryKib} KiB, t={Iterations}, p={Parallelism}: first hash {Milliseconds:F1} ms; gate {Concurrency} at once, queue {Queue}, at most {MemoryMib} MiB of hashing memory")]
-    private partial void LogEngine(string engine, int memoryKib, int iterations, int parallelism, double milliseconds, int concurrency, int queue, long memoryMib);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Argon2id engine {Engine} at m={MemoryKib} KiB, t={Iterations}, p={Parallelism}: first hash {Milliseconds:F1} ms; gate {Concurrency} at once, queue {Queue} at most, admitted within {TargetMs} ms of predicted wait, at most {MemoryMib} MiB of hashing memory")]
+    private partial void LogEngine(string engine, int memoryKib, int iterations, int parallelism, double milliseconds, int concurrency, int queue, double targetMs, long memoryMib);
 }

@@ -4,6 +4,7 @@ using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Recovery.AuthServer.Grpc;
 
@@ -13,6 +14,12 @@ public static class GrpcExtensions
 {
     /// <summary>Largest request message: the biggest field is a 4 KiB captcha token.</summary>
     public const int MaxReceiveMessageSize = 16 * 1024;
+
+    /// <summary>Kestrel's own floor for a request body or an answer (bytes per second, its default).</summary>
+    public const int SlowClientBytesPerSecond = 240;
+
+    /// <summary>How long a body or an answer may lag <see cref="SlowClientBytesPerSecond"/> before its connection is reset.</summary>
+    public static readonly TimeSpan SlowClientGrace = TimeSpan.FromSeconds(30);
 
     public static IHostApplicationBuilder AddRecoveryGrpc(this IHostApplicationBuilder builder)
     {
@@ -35,6 +42,17 @@ public static class GrpcExtensions
             // reaches a stored response.
             o.Interceptors.Add<AdmissionInterceptor>();
             o.Interceptors.Add<IdempotencyInterceptor>();
+        });
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            // Kestrel's default data rates (240 B/s after a 5 s grace) are enforced per HTTP/2 connection: when one
+            // call's body or answer misses them, the whole connection is reset and every call on it fails without a
+            // status detail (the UNAVAILABLE and INTERNAL answers without ErrorInfo of issue 12). A unary gRPC message
+            // is a few hundred bytes sent at once, so the rate is only missed when this node is so busy (a burst
+            // beyond its cores) that it reads late. The floor stays against slow-body attacks, but after a grace
+            // longer than any deadline a channel sets: by then the caller has given up and the reset costs nobody.
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(SlowClientBytesPerSecond, SlowClientGrace);
+            kestrel.Limits.MinResponseDataRate = new MinDataRate(SlowClientBytesPerSecond, SlowClientGrace);
         });
         UseGuardedMarshallers(builder.Services);
         AddInterceptors(builder.Services);

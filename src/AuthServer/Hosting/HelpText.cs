@@ -28,6 +28,7 @@ public static class HelpText
           Cards:IssuerPrefixes        Accepted card prefixes (default 4, 5)
           Passwords:Argon2:Engine     Auto (default: libsodium if it loads, else Konscious), Libsodium or Konscious
           Passwords:Argon2:MaxConcurrency, :MaxQueue   Hashes at once (default: cores) and waiting (default 64 × that)
+          Passwords:Argon2:LatencyTarget  Longest predicted wait a hash is still admitted with (default 00:00:00.5)
           Admission:MaxInFlight       Calls in progress per node at most (default 2000); more are shed with UNAVAILABLE
           Storage:Provider            InMemory (default, one process) or Redis (any number of nodes)
           Storage:Redis:Configuration StackExchange.Redis string, e.g. 127.0.0.1:6379 (Sentinel: serviceName=…)
