@@ -317,23 +317,36 @@ public sealed class AccessFlow(
 
     public async Task<Outcome<CodeResent>> ResendOperationCodeAsync(string operationId, CallerContext caller, CancellationToken cancellationToken)
     {
-        var operation = await operations.PendingAsync(operationId, cancellationToken);
-        if (!operation.IsSuccess)
+        // The reissue and the read of the customer's phone travel with the check that the operation is still
+        // pending (a reissue of an operation whose change applied is refused by its used code).
+        var pending = await operations.PendingWithAsync(
+            operationId,
+            async op =>
+            {
+                outbox.EnsureRoomFor(1);
+                var reissue = operations.ReissueCodeAsync(op, cancellationToken);
+                var customer = customers.GetAsync(op.CustomerId, cancellationToken);
+                await Task.WhenAll(reissue, customer);
+                return (Reissue: await reissue, Customer: await customer);
+            },
+            cancellationToken);
+        if (!pending.IsSuccess)
         {
-            return operation.Failure;
+            return pending.Failure;
         }
 
-        var op = operation.Value;
-        outbox.EnsureRoomFor(1);
-
-        var (result, issued) = await operations.ReissueCodeAsync(op, cancellationToken);
+        var (op, ((result, issued), customer)) = pending.Value;
         if (issued is null)
         {
             audit.Record(new AuditEvent("access.resend_operation_code", result.Status.ToString(), caller.Channel, op.CustomerId, op.Reference));
             return CodeOutcomes.ForReissue(result, time.GetUtcNow(), ErrorReasons.OperationNotPending);
         }
 
-        var customer = await customers.GetAsync(op.CustomerId, cancellationToken) ?? throw new InvalidOperationException("The operation's customer is gone.");
+        if (customer is null)
+        {
+            throw new InvalidOperationException("The operation's customer is gone.");
+        }
+
         await outbox.EnqueueAsync(texts.OperationCodeSms(customer.Phone, issued.Code, op.Description, op.Reference, Languages.FromTag(op.Language)), cancellationToken);
         audit.Record(new AuditEvent("access.resend_operation_code", "code_sent", caller.Channel, op.CustomerId, op.Reference));
         return new CodeResent(issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
@@ -421,15 +434,16 @@ public sealed class AccessFlow(
 
     public async Task<Outcome<OperationState>> CancelAsync(string operationId, CallerContext caller, CancellationToken cancellationToken)
     {
-        var operation = await operations.PendingAsync(operationId, cancellationToken);
-        if (!operation.IsSuccess)
+        // The code is closed in the same round trip as the check that the operation is still pending (closing
+        // the used code of an operation whose change applied changes nothing).
+        var pending = await operations.PendingWithAsync(operationId, op => operations.CloseCodeAsync(op, cancellationToken), cancellationToken);
+        if (!pending.IsSuccess)
         {
-            return operation.Failure;
+            return pending.Failure;
         }
 
-        var op = operation.Value;
-
-        var state = await operations.CancelAsync(op, cancellationToken);
+        var (op, closed) = pending.Value;
+        var state = await operations.CancelAsync(op, closed, cancellationToken);
         if (state != OperationState.Cancelled)
         {
             return OperationLifecycle.NotPending(state);

@@ -62,11 +62,21 @@ public sealed partial class CustomerDirectory(ICustomerStore customers, CardLook
     public async Task<Outcome<CustomerStatus>> GetStatusAsync(string? customerId, string? userCode, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Admin only: a NOT_FOUND here is no enumeration oracle, unlike on the customer-facing services.
-        var customer = customerId is not null
-            ? await customers.GetAsync(customerId, cancellationToken)
-            : await customers.FindByUserCodeAsync(userCode ?? string.Empty, cancellationToken);
-        var credentials = customer is null ? null : await customers.GetCredentialsAsync(customer.Id, cancellationToken);
-        if (customer is null || credentials is null)
+        var id = customerId ?? await customers.FindIdByUserCodeAsync(userCode ?? string.Empty, cancellationToken);
+        if (id is null)
+        {
+            return new Failure(FailureKind.NotFound, ErrorReasons.CustomerNotFound, "No customer with that key.");
+        }
+
+        // The profile and the credentials are read together (one round trip).
+        var customerTask = customers.GetAsync(id, cancellationToken);
+        var credentialsTask = customers.GetCredentialsAsync(id, cancellationToken);
+        await Task.WhenAll(customerTask, credentialsTask);
+        var (customer, credentials) = (await customerTask, await credentialsTask);
+
+        // An index entry whose customer does not have that user code (an add interrupted half-way) finds no one.
+        if (customer is null || credentials is null ||
+            (customerId is null && !string.Equals(customer.UserCode, userCode, StringComparison.OrdinalIgnoreCase)))
         {
             return new Failure(FailureKind.NotFound, ErrorReasons.CustomerNotFound, "No customer with that key.");
         }

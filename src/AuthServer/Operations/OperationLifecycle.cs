@@ -60,10 +60,15 @@ public sealed class OperationLifecycle(
                 CreatedAt = now,
                 ExpiresAt = now + lifetime,
             };
-            if (await operations.TryCreateAsync(record, cancellationToken))
+            // The code's challenge is written together with the operation (one round trip): under an id drawn at
+            // random, so if the reference is refused (taken meanwhile) it is bound to an operation that never
+            // existed, can never verify, and expires unread.
+            var created = operations.TryCreateAsync(record, cancellationToken);
+            var issued = otp.IssueAsync(ChallengeId(record.Id), Binding(record), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
+            await Task.WhenAll(created, issued);
+            if (await created)
             {
-                var code = await otp.IssueAsync(ChallengeId(record.Id), Binding(record), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
-                return (record, code);
+                return (record, await issued);
             }
         }
 
@@ -82,6 +87,43 @@ public sealed class OperationLifecycle(
         var state = await CurrentStateAsync(op, cancellationToken);
         return state == OperationState.Pending ? op : NotPending(state);
     }
+
+    /// <summary>
+    /// As <see cref="PendingAsync"/>, with <paramref name="alongside"/> run on the operation as read in the same
+    /// round trip as the check of whether its change already applied (the pending answer then costs one round trip
+    /// less). Only for work that is harmless on an operation whose change did apply: the commit follows the use of
+    /// its code, so a step on its challenge (a reissue, a close) refuses by itself.
+    /// </summary>
+    public async Task<Outcome<(OperationRecord Operation, T Alongside)>> PendingWithAsync<T>(
+        string operationId, Func<OperationRecord, Task<T>> alongside, CancellationToken cancellationToken)
+    {
+        var op = await operations.GetAsync(operationId, cancellationToken);
+        if (op is null)
+        {
+            return new Failure(FailureKind.NotFound, ErrorReasons.OperationNotFound, "No operation has that id.");
+        }
+
+        if (op.State != OperationState.Pending || op.ExpiresAt <= time.GetUtcNow())
+        {
+            return NotPending(await CurrentStateAsync(op, cancellationToken));
+        }
+
+        var applied = changes.WasAppliedAsync(op, cancellationToken);
+        var work = alongside(op);
+        await Task.WhenAll(applied, work);
+        if (await applied)
+        {
+            // As in CurrentStateAsync: not cancellable, the commit already applied.
+            await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
+            return NotPending(OperationState.Signed);
+        }
+
+        return (op, await work);
+    }
+
+    /// <summary>Closes the operation's code (see <see cref="CancelAsync(OperationRecord, bool, CancellationToken)"/>); false if it was already used.</summary>
+    public Task<bool> CloseCodeAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        otp.CloseAsync(ChallengeId(op.Id), cancellationToken);
 
     /// <summary>The operation holding <paramref name="reference"/> (the open one, or the last to hold it), or null.</summary>
     public Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken) =>
@@ -161,14 +203,17 @@ public sealed class OperationLifecycle(
     }
 
     /// <summary>Cancels a pending operation: Cancelled, or the state it reached first (Signed if a signature got there before).</summary>
-    public async Task<OperationState> CancelAsync(OperationRecord op, CancellationToken cancellationToken)
+    public async Task<OperationState> CancelAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        await CancelAsync(op, await CloseCodeAsync(op, cancellationToken), cancellationToken);
+
+    /// <summary>Cancels a pending operation whose code <see cref="CloseCodeAsync"/> has closed (<paramref name="closed"/>) or found used.</summary>
+    public async Task<OperationState> CancelAsync(OperationRecord op, bool closed, CancellationToken cancellationToken)
     {
         // Closing the challenge first means a signature that already used the code is not undone by the
         // cancel. If its commit applied, the operation is signed. If it did not (the store failed
         // between the code and the commit), settling the change fences it off for good, and the cancel
         // proceeds: the operation ends cancelled, never signed behind the customer's back.
-        if (!await otp.CloseAsync(ChallengeId(op.Id), cancellationToken) &&
-            await changes.SettleAsync(op, cancellationToken))
+        if (!closed && await changes.SettleAsync(op, cancellationToken))
         {
             await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
             return OperationState.Signed;

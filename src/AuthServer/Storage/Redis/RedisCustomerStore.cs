@@ -120,7 +120,7 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
     // A login's read and try in one step (BeginLoginByUserCodeAsync). KEYS: credentials, tries, profile, history;
     // ARGV: as BeginLoginScript's (ttl 0). The begin is BeginLoginScript itself, run only when the profile and the
     // credentials exist. Returns {profile or false, credentials (HGETALL), history, begin's answer or false}; an
-    // absent customer (a decoy id) runs the same three reads and writes nothing.
+    // absent customer writes nothing.
     private const string ReadAndBeginLoginScript = $$"""
         local profile = redis.call('GET', KEYS[3])
         local function begin()
@@ -239,9 +239,10 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
     /// <remarks>
     /// The customer and its indexes live in different slots, so this cannot be one script. It goes in
     /// an order that never makes a half-added customer findable and that a retry completes:
-    /// 1. claim each index key (user code, every card) for this id — a claim already holding this id
-    ///    is a leftover of an interrupted attempt and is taken as ours;
-    /// 2. on a conflict, release what this call claimed and refuse;
+    /// 1. claim each index key (user code, every card) for this id, all in one round trip with the check
+    ///    that the profile is absent — a claim already holding this id is a leftover of an interrupted
+    ///    attempt and is taken as ours;
+    /// 2. on a conflict or an existing profile, release what this call claimed and refuse;
     /// 3. write profile, credentials and history in one script, only if the profile is absent. The
     ///    profile is written last: until it exists an index leads nowhere.
     /// Lookups through an index also check that the profile really has that user code or card, so a
@@ -251,25 +252,30 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
     public async Task<bool> AddIfAbsentAsync(CustomerRecord customer, CredentialRecord credentials, CancellationToken cancellationToken)
     {
         var profileKey = redis.Key(Tag(customer.Id), "profile");
-        if (await redis.ExecuteAsync(db => db.KeyExistsAsync(profileKey)))
-        {
-            return false;
-        }
 
+        // The existence check and every claim are sent together (one round trip, not one per card): an existing
+        // customer or a conflict then gives back the claims this call made, as a conflict always did.
         var indexes = IndexKeys(customer).ToList();
+        var exists = redis.ExecuteAsync(db => db.KeyExistsAsync(profileKey));
+        var claims = indexes.Select(index => redis.ScriptAsync(ClaimScript, [index], [customer.Id])).ToList();
+        await Task.WhenAll([exists, .. claims]);
         var claimedNow = new List<RedisKey>();
-        foreach (var index in indexes)
+        var conflict = false;
+        for (var i = 0; i < indexes.Count; i++)
         {
-            var claim = (int)await redis.ScriptAsync(ClaimScript, [index], [customer.Id]);
+            var claim = (int)await claims[i];
             if (claim == 1)
             {
-                claimedNow.Add(index);
+                claimedNow.Add(indexes[i]);
             }
-            else if (claim == 0)
-            {
-                await ReleaseAsync(claimedNow, customer.Id);
-                return false;
-            }
+
+            conflict |= claim == 0;
+        }
+
+        if (await exists || conflict)
+        {
+            await ReleaseAsync(claimedNow, customer.Id);
+            return false;
         }
 
         var sealedProfile = SealProfile(customer);
@@ -397,25 +403,23 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
     }
 
     /// <remarks>
-    /// One round trip whether the user code is known or not: a known one reads its customer and takes the try in
-    /// one script in the customer's slot; an unknown one runs the same script on the decoy id (three reads, no
-    /// write) together with the try on the unknown code's counter, pipelined. Only an index entry that leads to no
-    /// customer with that user code (an add interrupted between its claim and its write, see
+    /// One round trip and one script whether the user code is known or not: a known one reads its customer and takes
+    /// the try in one script in the customer's slot; an unknown one takes the try on its own counter, in its slot.
+    /// A decoy read beside it would add a command that the known path does not send (the shape of the round trips
+    /// would then tell), and its microseconds inside Redis are noise beside the round trip. Only an index entry that
+    /// leads to no customer with that user code (an add interrupted between its claim and its write, see
     /// <see cref="AddIfAbsentAsync"/>) costs one more, to give back a try it took and take one as unknown.
     /// </remarks>
     public async Task<LoginLookup> BeginLoginByUserCodeAsync(
         string? customerId, string userCode, LoginSubject unknown, string tryId, DateTimeOffset now, DateTimeOffset leaseEnd, int maxFailures, CancellationToken cancellationToken)
     {
-        RedisValue[] args = [0, now.ToUnixTimeMilliseconds(), maxFailures, tryId, leaseEnd.ToUnixTimeMilliseconds()];
-        var read = redis.ScriptAsync(ReadAndBeginLoginScript, ReadAndBeginKeys(customerId ?? DecoyId), args);
         if (customerId is null)
         {
-            var asUnknown = BeginLoginAsync(unknown, tryId, now, leaseEnd, maxFailures, cancellationToken);
-            await Task.WhenAll(read, asUnknown);
-            return new LoginLookup(null, null, unknown, await asUnknown);
+            return new LoginLookup(null, null, unknown, await BeginLoginAsync(unknown, tryId, now, leaseEnd, maxFailures, cancellationToken));
         }
 
-        var parts = (RedisResult[])(await read)!;
+        var parts = (RedisResult[])(await redis.ScriptAsync(
+            ReadAndBeginLoginScript, ReadAndBeginKeys(customerId), [0, now.ToUnixTimeMilliseconds(), maxFailures, tryId, leaseEnd.ToUnixTimeMilliseconds()]))!;
         var customer = parts[0].IsNull ? null : OpenProfile(customerId, (byte[])parts[0]!);
         var started = parts[3].IsNull ? null : (RedisResult[])parts[3]!;
         if (customer is not null && started is not null && string.Equals(customer.UserCode, userCode, StringComparison.OrdinalIgnoreCase))
@@ -503,13 +507,8 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         return id.IsNull ? null : customer;
     }
 
-    private async Task ReleaseAsync(IEnumerable<RedisKey> keys, string customerId)
-    {
-        foreach (var key in keys)
-        {
-            await redis.ScriptAsync(ReleaseScript, [key], [customerId]);
-        }
-    }
+    private async Task ReleaseAsync(IEnumerable<RedisKey> keys, string customerId) =>
+        await Task.WhenAll(keys.Select(key => redis.ScriptAsync(ReleaseScript, [key], [customerId])));
 
     private static List<RedisValue> CredentialFields(CredentialRecord c)
     {

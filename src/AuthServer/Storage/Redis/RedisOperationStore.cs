@@ -15,11 +15,11 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// two steps, each one atomic script, ordered so that a failure between them never lets two open
 /// operations hold one reference:
 /// <list type="number">
-/// <item>Create reserves the reference first (refused while an open, unexpired operation holds it),
-/// then writes the record. If the second step never happens, the reservation names an operation
-/// that does not exist: the reference stays taken until the reservation's expiry, nothing more.
-/// Repeating the call with the same operation is harmless (the holder may re-reserve; the record is
-/// written only if absent).</item>
+/// <item>Create reserves the reference (refused while an open, unexpired operation holds it) and writes
+/// the record, both sent in one round trip; a record written beside a refused reservation is deleted
+/// again. If the write never happens, the reservation names an operation that does not exist: the
+/// reference stays taken until the reservation's expiry, nothing more. Repeating the call with the
+/// same operation is harmless (the holder may re-reserve; the record is written only if absent).</item>
 /// <item>Complete moves the record out of Pending, then marks the reservation closed if it still names
 /// that operation. A lost second step only keeps the reference taken until its expiry; the next
 /// completion attempt of the same operation repairs it.</item>
@@ -40,13 +40,14 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         return 1
         """;
 
-    // ARGV: record (JSON), state, reference, TTL (ms).
+    // ARGV: record (JSON), state, reference, TTL (ms). Returns 1 if written now, 0 if it was there.
     private const string WriteScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then
           redis.call('HSET', KEYS[1], 'rec', ARGV[1], 'st', ARGV[2], 'ref', ARGV[3])
           redis.call('PEXPIRE', KEYS[1], ARGV[4])
+          return 1
         end
-        return 1
+        return 0
         """;
 
     // ARGV: new state (final: checked before the call, OperationRules.ThrowIfNotFinal). Mirrors
@@ -81,16 +82,27 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
     {
         var now = time.GetUtcNow();
         var ttl = RedisTime.TtlMilliseconds(operation.ExpiresAt, now, Retention);
-        var reserved = (long)await redis.ScriptAsync(ReserveScript, [ReferenceKey(operation.Reference)],
+        // Both steps are sent together (one round trip). Redis runs them in the order sent (the reservation first)
+        // on one node; on Cluster they may run in either order, which the order in the remarks does not need: until
+        // the reservation names it, a record is reached by no one but the caller, who has not yet been answered.
+        var reserved = redis.ScriptAsync(ReserveScript, [ReferenceKey(operation.Reference)],
             [operation.Id, RedisTime.ToMicros(operation.ExpiresAt), RedisTime.ToMicros(now), ttl]);
-        if (reserved != 1)
+        var written = redis.ScriptAsync(WriteScript, [OperationKey(operation.Id)],
+            [JsonSerializer.Serialize(operation), operation.State.ToString(), operation.Reference, ttl]);
+        await Task.WhenAll(reserved, written);
+        if ((long)await reserved == 1)
         {
-            return false;
+            return true;
         }
 
-        await redis.ScriptAsync(WriteScript, [OperationKey(operation.Id)],
-            [JsonSerializer.Serialize(operation), operation.State.ToString(), operation.Reference, ttl]);
-        return true;
+        // The reference is another open operation's: the record written now under this (random, never answered) id
+        // goes, so that no pending operation claims a reference it does not hold.
+        if ((long)await written == 1)
+        {
+            await redis.ExecuteAsync(db => db.KeyDeleteAsync(OperationKey(operation.Id)));
+        }
+
+        return false;
     }
 
     public async Task<OperationRecord?> GetAsync(string operationId, CancellationToken cancellationToken)
