@@ -30,12 +30,13 @@ public sealed class AuthenticatorFlow(
 {
     public async Task<Outcome<AuthenticatorEnrollmentStarted>> EnrollAsync(string sessionToken, CallerContext caller, CancellationToken cancellationToken)
     {
-        var customer = await CustomerOfSessionAsync(sessionToken, cancellationToken);
-        if (customer is null)
+        if (await CustomerOfSessionAsync(sessionToken, _ => Task.FromResult(true), cancellationToken) is not { } holder)
         {
             audit.Record(new AuditEvent("access.enroll_authenticator", "session_invalid", caller.Channel));
             return SessionInvalid();
         }
+
+        var customer = holder.Customer;
 
         outbox.EnsureRoomFor(1);
 
@@ -61,17 +62,19 @@ public sealed class AuthenticatorFlow(
 
     public async Task<Outcome<DateTimeOffset>> ConfirmAsync(string sessionToken, string code, string smsCode, CallerContext caller, CancellationToken cancellationToken)
     {
-        var customer = await CustomerOfSessionAsync(sessionToken, cancellationToken);
-        if (customer is null)
+        // The pending enrolment is read with the session's customer (one round trip); it is used only if the
+        // session is still valid.
+        if (await CustomerOfSessionAsync(sessionToken, id => authenticators.GetPendingAsync(id, cancellationToken), cancellationToken) is not { } holder)
         {
             audit.Record(new AuditEvent("access.confirm_authenticator", "session_invalid", caller.Channel));
             return SessionInvalid();
         }
 
+        var (customer, pending) = holder;
+
         // Checked before the codes, so that a confirmation is never refused for lack of room after it took effect.
         outbox.EnsureRoomFor(1);
 
-        var pending = await authenticators.GetPendingAsync(customer.Id, cancellationToken);
         if (pending is null)
         {
             audit.Record(new AuditEvent("access.confirm_authenticator", "not_pending", caller.Channel, customer.Id));
@@ -131,7 +134,11 @@ public sealed class AuthenticatorFlow(
     private static Failure NotPending() =>
         new(FailureKind.FailedPrecondition, ErrorReasons.AuthenticatorNotPending, "No authenticator enrolment is pending; call EnrollAuthenticator first.");
 
-    private async Task<CustomerRecord?> CustomerOfSessionAsync(string token, CancellationToken cancellationToken)
+    /// <summary>
+    /// The session's customer, with <paramref name="alongside"/> (given the customer id) read in the same round trip
+    /// as the customer's profile and credentials; null if the session is unknown, expired or from an earlier version.
+    /// </summary>
+    private async Task<(CustomerRecord Customer, T Alongside)?> CustomerOfSessionAsync<T>(string token, Func<string, Task<T>> alongside, CancellationToken cancellationToken)
     {
         var session = await sessions.GetSessionAsync(SessionTokens.SessionHash(keys, token), time.GetUtcNow(), cancellationToken);
         if (session is null)
@@ -140,8 +147,14 @@ public sealed class AuthenticatorFlow(
         }
 
         // A session works only at the credentials version it was opened at (SessionRules.IsAtVersion).
-        var credentials = await customers.GetCredentialsAsync(session.CustomerId, cancellationToken);
-        return SessionRules.IsAtVersion(session.CredentialVersion, credentials?.Version) ? await customers.GetAsync(session.CustomerId, cancellationToken) : null;
+        var customerTask = customers.GetAsync(session.CustomerId, cancellationToken);
+        var credentialsTask = customers.GetCredentialsAsync(session.CustomerId, cancellationToken);
+        var alongsideTask = alongside(session.CustomerId);
+        await Task.WhenAll(customerTask, credentialsTask, alongsideTask);
+        var (customer, credentials) = (await customerTask, await credentialsTask);
+        return customer is not null && SessionRules.IsAtVersion(session.CredentialVersion, credentials?.Version)
+            ? (customer, await alongsideTask)
+            : null;
     }
 
     private static Failure SessionInvalid() =>

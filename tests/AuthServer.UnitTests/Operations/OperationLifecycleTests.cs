@@ -130,6 +130,51 @@ public sealed class OperationLifecycleTests
     }
 
     [Fact]
+    public async Task PendingWithAsync_Pending_TheWorkRanOnTheOperationAndItsResultReturned()
+    {
+        var (op, _) = await OpenAsync();
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        var outcome = await lifecycle.PendingWithAsync(op.Id, o => lifecycle.ReissueCodeAsync(o, ct), ct);
+
+        Assert.Equal(op, outcome.Value.Operation);
+        Assert.Equal(ReissueStatus.Reissued, outcome.Value.Alongside.Result.Status);
+        Assert.Equal(OperationState.Pending, (await operations.GetAsync(op.Id, ct))!.State);
+    }
+
+    [Fact]
+    public async Task PendingWithAsync_CommitAppliedButStateNotRecorded_NotPendingSignedAndTheReissueRefusedByTheUsedCode()
+    {
+        var (op, code) = await OpenAsync();
+        Assert.Equal(VerifyStatus.Verified, (await lifecycle.VerifyCodeAsync(op, code.Code, otherFactorEnrolled: false, ct)).Status);
+        Assert.True(await customers.CommitPasswordAsync(CustomerId, NewHash, 1, HistoryDepth, CredentialChanges.OfOperation(op.Id), ct));
+        time.Advance(TimeSpan.FromMinutes(1));
+        (ReissueResult Result, IssuedCode? Code)? reissue = null;
+
+        var outcome = await lifecycle.PendingWithAsync(op.Id, async o => reissue = await lifecycle.ReissueCodeAsync(o, ct), ct);
+
+        Assert.Equal(ErrorReasons.OperationNotPending, outcome.Failure!.Reason);
+        Assert.Equal("SIGNED", outcome.Failure.Metadata["state"]);
+        Assert.Equal(OperationState.Signed, (await operations.GetAsync(op.Id, ct))!.State);
+        Assert.Equal((ReissueStatus.NotActive, null), (reissue!.Value.Result.Status, reissue.Value.Code));
+        Assert.Equal(ChallengeState.Used, (await lifecycle.ChallengeAsync(op, ct))!.State);
+    }
+
+    [Fact]
+    public async Task PendingWithAsync_PastItsEndOrUnknown_RefusedAndTheWorkNeverRuns()
+    {
+        var (op, _) = await OpenAsync();
+        time.Advance(Lifetime);
+        var ran = 0;
+
+        var expired = await lifecycle.PendingWithAsync(op.Id, _ => Task.FromResult(++ran), ct);
+        var unknown = await lifecycle.PendingWithAsync("nope", _ => Task.FromResult(++ran), ct);
+
+        Assert.Equal(("EXPIRED", ErrorReasons.OperationNotFound, 0), (expired.Failure!.Metadata["state"], unknown.Failure!.Reason, ran));
+        Assert.Equal(OperationState.Expired, (await operations.GetAsync(op.Id, ct))!.State);
+    }
+
+    [Fact]
     public async Task CurrentStateAsync_CommitAppliedButStateNotRecorded_RecordedSigned()
     {
         var (op, _) = await OpenAsync();
