@@ -110,8 +110,8 @@ internal sealed class BurstCommand : ICliCommand
         }
         catch (RecoveryClientException ex)
         {
-            // Only provisioning lets an RPC failure escape: every other one is counted in the report.
-            context.ReportFailure($"{Name}: provisioning", ex);
+            // Only an anchor's sequential Login or provisioning lets an RPC failure escape: every other one is counted in the report.
+            context.ReportFailure($"{Name}: anchors or provisioning", ex);
             return ExitCodes.StepFailed;
         }
 
