@@ -22,6 +22,8 @@ public sealed class NotificationTexts
 
     private const string CallCentrePhoneValue = "call_centre_phone";
 
+    private static readonly Dictionary<string, string> Constants = new() { [CallCentrePhoneValue] = NotificationTemplates.CallCentrePhone };
+
     private static readonly FluidParser Parser = new();
     private static readonly TemplateOptions Options = CreateOptions();
 
@@ -30,7 +32,21 @@ public sealed class NotificationTexts
 
     private readonly Dictionary<(string Template, Language Language, string Part), IFluidTemplate> templates;
 
-    private NotificationTexts(Dictionary<(string, Language, string), IFluidTemplate> templates) => this.templates = templates;
+    // The files that are only text and values, compiled once (see CompiledText); the others render with Fluid.
+    private readonly Dictionary<(string Template, Language Language, string Part), CompiledText> compiled;
+
+    private NotificationTexts(Dictionary<(string, Language, string), IFluidTemplate> templates)
+    {
+        this.templates = templates;
+        compiled = [];
+        foreach (var ((name, language, part), template) in templates)
+        {
+            if (CompiledText.TryCompile(template, NotificationTemplates.Find(name).Values, Constants, values => RenderRaw(template, values, part), Html.Encode, Sms.Gsm7.Transliterate) is { } text)
+            {
+                compiled[(name, language, part)] = text;
+            }
+        }
+    }
 
     public NotificationTexts(IOptions<NotificationOptions> options)
         : this(LoadOrThrow(options.Value.Texts.ResolvedDirectory))
@@ -77,6 +93,15 @@ public sealed class NotificationTexts
 
     /// <summary>Renders one part of a template with <paramref name="values"/> (tests and the segment report use it).</summary>
     public string RenderPart(string template, Language language, string part, IReadOnlyDictionary<string, string> values) =>
+        compiled.TryGetValue((template, language, part), out var text)
+            ? Finish(text.Render(values), part)
+            : RenderFile(templates[(template, language, part)], values, part);
+
+    /// <summary>Whether a file renders without Fluid (see <see cref="CompiledText"/>); for tests.</summary>
+    internal bool IsCompiled(string template, Language language, string part) => compiled.ContainsKey((template, language, part));
+
+    /// <summary>What Fluid renders for a file, compiled or not; for tests that compare the two.</summary>
+    internal string RenderPartWithFluid(string template, Language language, string part, IReadOnlyDictionary<string, string> values) =>
         RenderFile(templates[(template, language, part)], values, part);
 
     private Notification Render(string template, string to, Language language, Dictionary<string, string> values)
@@ -94,7 +119,11 @@ public sealed class NotificationTexts
         };
     }
 
-    private static string RenderFile(IFluidTemplate template, IReadOnlyDictionary<string, string> values, string part)
+    private static string RenderFile(IFluidTemplate template, IReadOnlyDictionary<string, string> values, string part) =>
+        Finish(RenderRaw(template, values, part), part);
+
+    // The call-centre phone is the server's, not the caller's: values never set it (only CompiledText's markers do).
+    private static string RenderRaw(IFluidTemplate template, IReadOnlyDictionary<string, string> values, string part)
     {
         var context = new TemplateContext(Options);
         foreach (var (name, value) in values)
@@ -102,12 +131,17 @@ public sealed class NotificationTexts
             context.SetValue(name, value);
         }
 
-        context.SetValue(CallCentrePhoneValue, NotificationTemplates.CallCentrePhone);
-        var text = part == NotificationTemplateSpec.HtmlPart ? template.Render(context, Html) : template.Render(context, NullEncoder.Default);
+        if (!values.ContainsKey(CallCentrePhoneValue))
+        {
+            context.SetValue(CallCentrePhoneValue, NotificationTemplates.CallCentrePhone);
+        }
 
-        // Files end with a newline (editors add one); a subject, an SMS or a one-line text does not.
-        return part == NotificationTemplateSpec.HtmlPart ? text.TrimEnd() + "\n" : text.Trim();
+        return part == NotificationTemplateSpec.HtmlPart ? template.Render(context, Html) : template.Render(context, NullEncoder.Default);
     }
+
+    // Files end with a newline (editors add one); a subject, an SMS or a one-line text does not.
+    private static string Finish(string text, string part) =>
+        part == NotificationTemplateSpec.HtmlPart ? text.TrimEnd() + "\n" : text.Trim();
 
     private static Dictionary<(string, Language, string), IFluidTemplate> LoadOrThrow(string directory)
     {
