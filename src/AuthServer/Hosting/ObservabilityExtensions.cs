@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -27,6 +29,7 @@ public static class ObservabilityExtensions
         builder.Services.AddOptions<ObservabilityOptions>().Bind(builder.Configuration.GetSection(ObservabilityOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ObservabilityOptions>, ValidateObservabilityOptions>();
         builder.Services.AddSingleton<IValidateOptions<ObservabilityOptions>, ObservabilityOptionsValidator>();
+        UseBatchingConsole(builder.Services);
 
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]);
         var observability = builder.Configuration.GetSection(ObservabilityOptions.Section).Get<ObservabilityOptions>() ?? new ObservabilityOptions();
@@ -73,6 +76,27 @@ public static class ObservabilityExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// ASP.NET Core's console provider (registered by the host's defaults) gives way to <see cref="BatchingConsoleLoggerProvider"/>,
+    /// which keeps its formatters and its <c>Logging:Console</c> options. With no console provider (a host or test
+    /// that cleared them) nothing is added.
+    /// </summary>
+    private static void UseBatchingConsole(IServiceCollection services)
+    {
+        var console = services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)).ToList();
+        if (console.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var descriptor in console)
+        {
+            services.Remove(descriptor);
+        }
+
+        services.AddSingleton<ILoggerProvider, BatchingConsoleLoggerProvider>();
     }
 
     /// <summary>The store's multiplexer connects lazily: it is instrumented once it exists.</summary>
