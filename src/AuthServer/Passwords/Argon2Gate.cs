@@ -27,6 +27,9 @@ public sealed class Argon2Gate : IDisposable
     // Retries advised beyond this are no better than "later": past it a channel should tell the customer.
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
+    // How long a refusal counts toward the callers who will come back (an exponential decay's time constant).
+    private static readonly TimeSpan RefusalMemory = TimeSpan.FromSeconds(1);
+
     private readonly object sync = new();
     private readonly LinkedList<WorkItem> paid = new();
     private readonly LinkedList<WorkItem> fresh = new();
@@ -41,6 +44,9 @@ public sealed class Argon2Gate : IDisposable
     private int peakRunning;
     private bool stopping;
     private double averageTicks;
+    private double refusedPaid;
+    private double refusedFresh;
+    private long refusedAt;
 
     public Argon2Gate(IOptions<Argon2Options> options, TimeProvider time, IMeterFactory? meterFactory = null, IRandomSource? random = null)
         : this(options.Value.MaxConcurrency, options.Value.EffectiveMaxQueue, time, meterFactory, options.Value.LatencyTarget, random)
@@ -261,29 +267,48 @@ public sealed class Argon2Gate : IDisposable
         // The count is a memory cap for either priority; the time target is what sheds under a burst.
         if (wait > TimeSpan.Zero && (paid.Count + fresh.Count >= maxQueue || wait > latencyTarget))
         {
-            throw HashingRefusals.Saturated(RetryAfter(wait, average));
+            throw HashingRefusals.Saturated(RetryAfter(priority, wait, average));
         }
 
         if (timeLeft is { } left && wait + average > left)
         {
-            throw HashingRefusals.Deadline();
+            // With nothing ahead a retry with the same deadline fails the same way: no RetryInfo then.
+            throw HashingRefusals.Deadline(wait > TimeSpan.Zero ? RetryAfter(priority, wait, average) : null);
         }
     }
 
     /// <summary>
     /// The delay advised to a refused caller: how long until a newcomer would be predicted to wait no more than the
-    /// target if nobody else came (without a target, until the queue ahead has drained), at least one hash, and
-    /// spread by up to half as much again so that the refused do not all come back in the same instant.
+    /// target if nobody else came (without a target, until the queue ahead has drained), at least one hash; plus the
+    /// time the slots need to serve the callers refused lately (a decaying count, about the last second, of refusals
+    /// of this priority and, for fresh work, of paid work too), who will come back as well; spread by up to half as
+    /// much again so that the refused do not all come back in the same instant. Without the second part, every
+    /// refused caller of a long burst would come back within a hash time and be refused again, and the refusals
+    /// would eat the cores the admitted hashes need. Counts this refusal. Called under the lock.
     /// </summary>
-    private TimeSpan RetryAfter(TimeSpan wait, TimeSpan average)
+    private TimeSpan RetryAfter(HashPriority priority, TimeSpan wait, TimeSpan average)
     {
         if (latencyTarget is not { } target)
         {
             return Spread(wait);
         }
 
+        var decay = refusedAt == 0 ? 0 : Math.Exp(-time.GetElapsedTime(refusedAt).TotalSeconds / RefusalMemory.TotalSeconds);
+        refusedAt = time.GetTimestamp();
+        refusedPaid *= decay;
+        refusedFresh *= decay;
+        if (priority == HashPriority.Paid)
+        {
+            refusedPaid++;
+        }
+        else
+        {
+            refusedFresh++;
+        }
+
+        var comingBack = priority == HashPriority.Paid ? refusedPaid : refusedPaid + refusedFresh;
         var untilRoom = wait - target;
-        return Spread(untilRoom > average ? untilRoom : average);
+        return Spread((untilRoom > average ? untilRoom : average) + (average * (comingBack / MaxConcurrency)));
     }
 
     private TimeSpan Spread(TimeSpan delay)
@@ -329,7 +354,7 @@ public sealed class Argon2Gate : IDisposable
                 // comes too late, while the callers behind it still have a chance.
                 dropped++;
                 var average = TimeSpan.FromTicks((long)averageTicks);
-                stale.Add((node.Value, RetryAfter(Wait(HashPriority.Fresh), average)));
+                stale.Add((node.Value, RetryAfter(HashPriority.Fresh, Wait(HashPriority.Fresh), average)));
                 continue;
             }
 

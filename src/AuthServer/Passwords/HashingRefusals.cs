@@ -20,9 +20,16 @@ public static class HashingRefusals
             Shed = true,
         });
 
-    /// <summary>The queue wait plus the hash would end after the caller's deadline: DEADLINE_EXCEEDED, refused without hashing.</summary>
-    public static FailureException Deadline() =>
-        new(new Failure(FailureKind.DeadlineExceeded, ErrorReasons.DeadlineExceeded, "The deadline cannot be met: password hashing is queued beyond it."));
+    /// <summary>
+    /// The queue wait plus the hash would end after the caller's deadline: DEADLINE_EXCEEDED, refused without hashing,
+    /// with the gate's RetryInfo when it has one (a retry with the same deadline fits once the queue ahead is shorter).
+    /// </summary>
+    public static FailureException Deadline(TimeSpan? retryAfter = null) =>
+        new(new Failure(FailureKind.DeadlineExceeded, ErrorReasons.DeadlineExceeded, "The deadline cannot be met: password hashing is queued beyond it.")
+        {
+            RetryAfter = retryAfter,
+            PreciseRetryAfter = true,
+        });
 
     /// <summary>Whether <paramref name="exception"/> is one of these refusals (nothing was hashed).</summary>
     public static bool IsRefusal(Exception exception) =>

@@ -14,6 +14,7 @@ public sealed class Argon2GateTests : IDisposable
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private static readonly string[] FreshNames = ["f1", "f2", "f3"];
     private static readonly string[] PaidNames = ["p1", "p2", "p3"];
+    private static readonly double[] GrowingDelays = [150, 200, 250, 300];
     private readonly FakeTimeProvider time = TestClock.Create();
     private readonly ManualResetEventSlim release = new();
     private readonly SemaphoreSlim started = new(0);
@@ -77,6 +78,7 @@ public sealed class Argon2GateTests : IDisposable
         // Refused synchronously: "at once" means no task at all. Estimated: half the running hash (50 ms) + this hash (100 ms) = 150 ms.
         var refused = Assert.Throws<FailureException>(() => { _ = gate.RunAsync(Counting, TimeSpan.FromMilliseconds(149), CancellationToken.None); });
         Assert.Equal((FailureKind.DeadlineExceeded, ErrorReasons.DeadlineExceeded), (refused.Failure.Kind, refused.Failure.Reason));
+        Assert.Equal(TimeSpan.FromMilliseconds(50), refused.Failure.RetryAfter); // no target: the predicted wait
         Assert.True(HashingRefusals.IsRefusal(refused));
         var accepted = gate.RunAsync(Counting, TimeSpan.FromMilliseconds(151), CancellationToken.None);
 
@@ -95,6 +97,7 @@ public sealed class Argon2GateTests : IDisposable
         {
             var refused = Assert.Throws<FailureException>(() => { _ = gate.RunAsync(Counting, left, CancellationToken.None); });
             Assert.Equal(FailureKind.DeadlineExceeded, refused.Failure.Kind);
+            Assert.Null(refused.Failure.RetryAfter);
         }
 
         Assert.Equal(0, gate.Queued);
@@ -204,7 +207,8 @@ public sealed class Argon2GateTests : IDisposable
 
         Assert.Equal((FailureKind.ResourceExhausted, ErrorReasons.HashingSaturated), (refused.Failure.Kind, refused.Failure.Reason));
         Assert.True(refused.Failure.PreciseRetryAfter);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), refused.Failure.RetryAfter); // 50 ms past the target, at least one hash
+        // 50 ms past the target, so at least one hash (100 ms), plus one hash for the one caller refused so far.
+        Assert.Equal(TimeSpan.FromMilliseconds(200), refused.Failure.RetryAfter);
         Assert.Equal(3, gate.Queued);
         release.Set();
         await Task.WhenAll([running, .. admitted]).WaitAsync(Wait);
@@ -286,11 +290,44 @@ public sealed class Argon2GateTests : IDisposable
 
         var refused = Assert.Throws<FailureException>(() => gate.EnsureAdmissible(null));
 
-        // 8 ahead and one running: 500 × 8.5 = 4,250 ms predicted; room in 4,250 − 1,000 = 3,250 ms; spread × 1.25.
+        // 8 ahead and one running: 500 × 8.5 = 4,250 ms predicted; room in 4,250 − 1,000 = 3,250 ms; the one refused
+        // caller needs a hash on the one slot (+500 ms); spread × 1.25.
         Assert.Equal(TimeSpan.FromMilliseconds(4_250), gate.PredictedWait(HashPriority.Fresh));
-        Assert.Equal(TimeSpan.FromMilliseconds(4_062.5), refused.Failure.RetryAfter);
+        Assert.Equal(TimeSpan.FromMilliseconds(4_687.5), refused.Failure.RetryAfter);
         releaseQueued.Set();
         await Task.WhenAll([slow, .. queued]).WaitAsync(Wait);
+    }
+
+    [Fact]
+    public async Task EnsureAdmissible_ManyRefusedAtOnce_LaterOnesAdvisedLaterAndTheCountFades()
+    {
+        using var gate = new Argon2Gate(2, 100, time, latencyTarget: TimeSpan.FromMilliseconds(100));
+        await SeedAverageAsync(gate, TimeSpan.FromMilliseconds(100));
+        var running = new[] { gate.RunAsync(Blocking, null, CancellationToken.None), gate.RunAsync(Blocking, null, CancellationToken.None) };
+        await WaitStartedAsync();
+        await WaitStartedAsync();
+        var queued = gate.RunAsync(Counting, null, CancellationToken.None, HashPriority.Paid);
+
+        // Fresh: 1 ahead on 2 slots, 100 × (0.5 + 0.5) = 100 ms predicted, at the target: admitted. Then 150 ms: refused.
+        var admitted = gate.RunAsync(Counting, null, CancellationToken.None);
+        TimeSpan? Refused() => Assert.Throws<FailureException>(() => gate.EnsureAdmissible(null)).Failure.RetryAfter;
+
+        // At least one hash (100 ms), plus the refused callers coming back, two per hash time on two slots.
+        Assert.Equal(GrowingDelays, Enumerable.Range(0, 4).Select(_ => Refused()!.Value.TotalMilliseconds).ToArray());
+
+        // Four refusals a second ago count e^-1 × 4 ≈ 1.47 callers; with this one, 2.47: 100 + 123.6 ms.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.InRange(Refused()!.Value.TotalMilliseconds, 223, 224);
+
+        // Paid work counts only the paid refused: the fresh ones above do not delay it (100 ms + half a hash for itself).
+        var paid = gate.RunAsync(Counting, null, CancellationToken.None, HashPriority.Paid);
+        var paidRefused = Assert.Throws<FailureException>(() => gate.EnsureAdmissible(null, HashPriority.Paid));
+        Assert.Equal(TimeSpan.FromMilliseconds(150), paidRefused.Failure.RetryAfter);
+        release.Set();
+        await Task.WhenAll([.. running, queued, paid]).WaitAsync(Wait);
+
+        // The fresh hash admitted at the start has now waited a second, past the sojourn limit: refused at its turn.
+        await Assert.ThrowsAsync<FailureException>(() => admitted.WaitAsync(Wait));
     }
 
     [Fact]
