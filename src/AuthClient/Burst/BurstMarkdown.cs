@@ -127,6 +127,13 @@ internal static class BurstMarkdown
                 $"it then refuses, or on flows that never complete (gave up: {r.FlowsShed}); see the shed-by-step table."));
         }
 
+        if (r.FlowsShed > 0)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"- {r.FlowsShed} customer(s) gave up: a shed answer came without RetryInfo, or advised a wait past their patience or the " +
+                $"life of what the call carried; the failure table says which step and reason (e.g. a Login RATE_LIMITED for minutes)."));
+        }
+
         if (r.Errors > 0)
         {
             notes.Add("- Errors other than shedding happened: see the failure table and what the client saw; the run fails.");
