@@ -27,8 +27,20 @@ internal sealed class ShedRetry(RpcOutcomes outcomes, TimeProvider time)
             catch (RecoveryClientException ex) when (RpcOutcomes.IsShedding(ex) && ex.RetryAfter is { } advised && time.GetUtcNow() + advised < giveUpAt)
             {
                 Interlocked.Increment(ref _retries);
-                await Task.Delay(advised > TimeSpan.Zero ? advised : TimeSpan.Zero, time, cancellationToken).ConfigureAwait(false);
+                await WaitAtLeastAsync(advised, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    // Timers may fire a tick early (they run on a millisecond clock); the advice is a floor, so wait out the rest.
+    private async Task WaitAtLeastAsync(TimeSpan advised, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var left = advised;
+        while (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left, time, cancellationToken).ConfigureAwait(false);
+            left = advised - time.GetElapsedTime(started);
         }
     }
 }
