@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Recovery.Benchmarks.Scenarios;
 
@@ -18,8 +19,12 @@ internal static class BenchmarksEntry
             return await ChangePasswordBurst.RunAsync(args[1..]);
         }
 
+        // BenchmarkDotNet builds a project per job and gives up after 2 minutes by default, which a shared
+        // 2-core machine under load (CI beside other work) overruns: a slow build is not a failed benchmark.
+        var config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(15));
+
         // Fails on a benchmark that could not run, never on its timings.
-        var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarksEntry).Assembly).Run(args).ToList();
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarksEntry).Assembly).Run(args, config).ToList();
         return summaries.Count == 0 || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
 }
