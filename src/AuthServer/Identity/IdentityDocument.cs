@@ -16,11 +16,32 @@ public static class IdentityDocument
             return null;
         }
 
-        var s = new string(input.Where(c => c is not (' ' or '-' or '.')).ToArray()).ToUpperInvariant();
-        if (s.Length == 0 || !s.All(char.IsAsciiLetterOrDigit))
+        // One pass on the stack (every StartRecovery normalises one): separators dropped, upper-cased, ASCII letters
+        // and digits only.
+        Span<char> kept = stackalloc char[input.Length];
+        var length = 0;
+        foreach (var c in input)
+        {
+            if (c is ' ' or '-' or '.')
+            {
+                continue;
+            }
+
+            var upper = char.ToUpperInvariant(c);
+            if (!char.IsAsciiLetterOrDigit(upper))
+            {
+                return null;
+            }
+
+            kept[length++] = upper;
+        }
+
+        if (length == 0)
         {
             return null;
         }
+
+        var s = new string(kept[..length]);
 
         if (LooksLikeDni(s) || LooksLikeNie(s))
         {

@@ -76,18 +76,25 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
     /// <summary>A digest that fixes every field the customer is asked to approve.</summary>
     public static byte[] Binding(params string[] parts)
     {
-        // Length-prefixed so that ("ab","c") and ("a","bc") differ.
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> length = stackalloc byte[4];
+        // Length-prefixed so that ("ab","c") and ("a","bc") differ. One buffer and a one-shot hash: every StartRecovery
+        // and operation computes one, and an incremental hash costs a native context per call.
+        ArgumentNullException.ThrowIfNull(parts);
+        var total = 0;
         foreach (var part in parts)
         {
-            var bytes = Encoding.UTF8.GetBytes(part);
-            BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
-            hash.AppendData(length);
-            hash.AppendData(bytes);
+            total += 4 + Encoding.UTF8.GetByteCount(part);
         }
 
-        return hash.GetHashAndReset();
+        Span<byte> input = total <= 512 ? stackalloc byte[total] : new byte[total];
+        var at = 0;
+        foreach (var part in parts)
+        {
+            var written = Encoding.UTF8.GetBytes(part, input[(at + 4)..]);
+            BinaryPrimitives.WriteInt32BigEndian(input[at..], written);
+            at += 4 + written;
+        }
+
+        return SHA256.HashData(input);
     }
 
     // The MAC of a non-digit value: no code the customer can type will ever equal it.

@@ -19,10 +19,16 @@ public static class KeyedHash
     /// <summary>HMAC-SHA256 of bytes under a label, so that one key can serve several purposes without collisions.</summary>
     public static byte[] Compute(byte[] key, string label, ReadOnlySpan<byte> value)
     {
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
-        hmac.AppendData(Encoding.UTF8.GetBytes(label + "\n"));
-        hmac.AppendData(value);
-        return hmac.GetHashAndReset();
+        // label ‖ '\n' ‖ value in one buffer and a one-shot HMAC: an incremental one costs a native context per call.
+        var labelLength = Encoding.UTF8.GetByteCount(label);
+        var length = labelLength + 1 + value.Length;
+        Span<byte> buffer = length <= 512 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(label, buffer);
+        buffer[labelLength] = (byte)'\n';
+        value.CopyTo(buffer[(labelLength + 1)..]);
+        var mac = HMACSHA256.HashData(key, buffer);
+        CryptographicOperations.ZeroMemory(buffer);
+        return mac;
     }
 
     /// <summary>Hex form for use as a lookup key; one-way, so it reveals nothing of the input.</summary>

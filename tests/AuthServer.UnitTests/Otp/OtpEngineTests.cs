@@ -357,6 +357,18 @@ public class OtpEngineTests
     }
 
     [Fact]
+    public void Binding_KnownParts_TheDigestStoredCodesWereMacedWith()
+    {
+        // Codes in a store outlive a deploy: the digest must not change with how it is computed. SHA-256 of each part's
+        // UTF-8 bytes behind its 32-bit big-endian length, written out here by hand.
+        byte[] expected = System.Security.Cryptography.SHA256.HashData(
+            [0, 0, 0, 8, .. "recovery"u8, 0, 0, 0, 3, .. "r-1"u8, 0, 0, 0, 0, 0, 0, 0, 4, .. "año"u8]);
+
+        Assert.Equal(expected, OtpEngine.Binding("recovery", "r-1", string.Empty, "año"));
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData([0, 0, 2, 88, .. Enumerable.Repeat((byte)'x', 600)]), OtpEngine.Binding(new string('x', 600)));
+    }
+
+    [Fact]
     public async Task CloseAsync_Active_ReturnsTrueAndRightCodeIsClosed()
     {
         await engine.IssueAsync(Id, BindingA, 6, deliverable: true, ct);
