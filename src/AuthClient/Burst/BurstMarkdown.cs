@@ -127,6 +127,15 @@ internal static class BurstMarkdown
                 $"it then refuses, or on flows that never complete (gave up: {r.FlowsShed}); see the shed-by-step table."));
         }
 
+        if (r.Capacity.Shed > r.Capacity.Verifies / 10)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"- The capacity probe was shed {r.Capacity.Shed} times for {r.Capacity.Verifies} verifies: the server's gate refused " +
+                $"unknown-user Logins (fresh work) at {r.Capacity.Concurrency} in flight, so the capacity above is what it admitted, " +
+                $"likely less than it can hash, and every ratio to it is too high. A lower {r.Capacity.Concurrency / 2} in flight " +
+                $"(--capacity-concurrency) may still keep every core busy with less queue."));
+        }
+
         if (r.FlowsShed > 0)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture,
