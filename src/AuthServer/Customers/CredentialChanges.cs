@@ -40,7 +40,29 @@ public sealed partial class CredentialChanges(ICustomerStore customers, INotific
         Func<CancellationToken, Task<T>> change,
         Func<T, bool> applied)
     {
-        await outbox.HoldAsync(changeId, customerId, messages, CancellationToken.None);
+        await HoldAsync(changeId, customerId, messages);
+        return await ApplyHeldAsync(customerId, changeId, change, applied);
+    }
+
+    /// <summary>
+    /// The first half of <see cref="ApplyAsync"/> on its own, for a caller that sends it beside other work; the change
+    /// then goes through <see cref="ApplyHeldAsync"/>. Held messages that are never settled are settled by a dispatcher
+    /// after <see cref="NotificationOptions.HoldTimeout"/> (dropped: their change never applied).
+    /// </summary>
+    public Task HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> messages) =>
+        outbox.HoldAsync(changeId, customerId, messages, CancellationToken.None).AsTask();
+
+    /// <summary>
+    /// <see cref="ApplyAsync"/> for messages already held by <see cref="HoldAsync"/>. <paramref name="alongsideRelease"/>,
+    /// when given, runs beside the release of an applied change (one round trip for both on a remote store).
+    /// </summary>
+    public async Task<T> ApplyHeldAsync<T>(
+        string customerId,
+        string changeId,
+        Func<CancellationToken, Task<T>> change,
+        Func<T, bool> applied,
+        Func<Task>? alongsideRelease = null)
+    {
         T result;
         try
         {
@@ -55,7 +77,8 @@ public sealed partial class CredentialChanges(ICustomerStore customers, INotific
 
         if (applied(result))
         {
-            await outbox.ReleaseAsync(changeId, CancellationToken.None);
+            // Both run to the end whatever the other does: a failure beside it must not cut the release short.
+            await Task.WhenAll(outbox.ReleaseAsync(changeId, CancellationToken.None), RunAsync(alongsideRelease));
         }
         else
         {
@@ -83,6 +106,15 @@ public sealed partial class CredentialChanges(ICustomerStore customers, INotific
         }
 
         return applied;
+    }
+
+    // A delegate that throws before its first await becomes a faulted task like any other failure.
+    private static async Task RunAsync(Func<Task>? work)
+    {
+        if (work is not null)
+        {
+            await work();
+        }
     }
 
     private async Task SettleQuietlyAsync(string customerId, string changeId)

@@ -12,6 +12,14 @@ public interface ICustomerStore
 
     Task<CustomerRecord?> FindByCardAsync(string panHash, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="FindByCardAsync"/> and the customer's credentials in one call, null for an unknown card. An unknown
+    /// card reads the profile and credentials of a customer that does not exist, so that it costs what a known one
+    /// costs: on Redis the index, then the profile and the credentials together (they share the customer's slot), two
+    /// round trips either way.
+    /// </summary>
+    Task<CustomerWithCredentials?> FindByCardWithCredentialsAsync(string panHash, CancellationToken cancellationToken);
+
     Task<CredentialRecord?> GetCredentialsAsync(string customerId, CancellationToken cancellationToken);
 
     /// <summary>Counts a wrong password; at <paramref name="maxFailures"/> consecutive ones the credentials block.</summary>

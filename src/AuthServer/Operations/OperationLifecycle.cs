@@ -153,6 +153,28 @@ public sealed class OperationLifecycle(
         return op.State;
     }
 
+    /// <summary>
+    /// <see cref="CurrentStateAsync"/> and <see cref="ChallengeAsync"/> sent together (one round trip on a remote
+    /// store). Without an operation (an unknown reference), the same reads for one that does not exist, so that not
+    /// finding costs what finding costs.
+    /// </summary>
+    public async Task<(OperationState State, Challenge? Challenge)> StateAndChallengeAsync(OperationRecord? op, CancellationToken cancellationToken)
+    {
+        var subject = op ?? Nobody;
+        var state = CurrentStateAsync(subject, cancellationToken);
+        var challenge = ChallengeAsync(subject, cancellationToken);
+        await Task.WhenAll(state, challenge);
+        return (await state, await challenge);
+    }
+
+    // Pending and never expiring, of a customer that does not exist: its state is read (no credentials, so nothing
+    // applied) and never written.
+    private static readonly OperationRecord Nobody = new()
+    {
+        Id = "~", Reference = "~", CustomerId = "~", Description = "", PhoneLastDigits = "", PendingPasswordHash = "", CredentialVersion = 0,
+        TicketHash = "", Language = "", CreatedAt = DateTimeOffset.MinValue, ExpiresAt = DateTimeOffset.MaxValue,
+    };
+
     /// <summary>The operation's challenge as stored (its MAC, never a code), or null.</summary>
     public Task<Challenge?> ChallengeAsync(OperationRecord op, CancellationToken cancellationToken) =>
         otp.GetAsync(ChallengeId(op.Id), cancellationToken);

@@ -18,6 +18,19 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
 
     public async Task<IssuedCode> IssueAsync(string challengeId, byte[] binding, int digits, bool deliverable, CancellationToken cancellationToken)
     {
+        var (code, stored) = Issue(challengeId, binding, digits, deliverable, cancellationToken);
+        await stored;
+        return code;
+    }
+
+    /// <summary>
+    /// <see cref="IssueAsync"/> that hands back the code at once with its store write still under way, so that the
+    /// caller can send independent writes (the message that carries the code) in the same round trip. Such a caller
+    /// awaits <c>Stored</c> before it answers; if the write failed, a message sent beside it carries a code that
+    /// verifies nothing, and the caller's answer is the failure.
+    /// </summary>
+    public (IssuedCode Code, Task Stored) Issue(string challengeId, byte[] binding, int digits, bool deliverable, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var code = generator.Next(digits);
 
@@ -25,8 +38,8 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
         // hash, so it costs the same and behaves the same. Its MAC is over a value no code can equal.
         var mac = deliverable ? Mac(binding, code) : DecoyMac(binding);
         var challenge = ChallengeRules.Issue(challengeId, mac, now, limits);
-        await store.CreateAsync(challenge, cancellationToken);
-        return new IssuedCode(code, challenge.ExpiresAt, challenge.ResendAvailableAt, ChallengeRules.ResendsRemaining(challenge, limits));
+        var stored = store.CreateAsync(challenge, cancellationToken);
+        return (new IssuedCode(code, challenge.ExpiresAt, challenge.ResendAvailableAt, ChallengeRules.ResendsRemaining(challenge, limits)), stored);
     }
 
     /// <param name="otherFactorEnrolled">

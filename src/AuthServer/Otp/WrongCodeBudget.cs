@@ -21,14 +21,47 @@ public sealed class WrongCodeBudget(IWrongCodeLedger ledger, IRandomSource rando
     /// <param name="scopes">Keys that hold no secret in clear (keyed hashes, customer ids).</param>
     /// <param name="evaluate">Evaluates the code; its <see cref="VerifyResult.Counted"/> decides whether the unit is kept.</param>
     /// <param name="settled">What the challenge answers without evaluating anything, or null while a code could still win (see <see cref="OtpEngine.SettledAsync"/>).</param>
-    public async Task<CodeTry> TryAsync(IReadOnlyList<string> scopes, int limit, Func<Task<VerifyResult>> evaluate, Func<Task<VerifyResult?>> settled, CancellationToken cancellationToken)
+    /// <param name="whileSettling">
+    /// Work that goes beside the ledger's settle once the code was evaluated (one round trip for both on a remote
+    /// store), given the challenge's answer; its failure is the try's, the settle having run.
+    /// </param>
+    /// <param name="refusedFirst">
+    /// The caller's own check (a card block), already sent, awaited with the first take so that both cost one round
+    /// trip: when it says true nothing is evaluated, a unit taken meanwhile is given back, and the try is
+    /// <see cref="CodeTry.Refused"/>.
+    /// </param>
+    public async Task<CodeTry> TryAsync(
+        IReadOnlyList<string> scopes,
+        int limit,
+        Func<Task<VerifyResult>> evaluate,
+        Func<Task<VerifyResult?>> settled,
+        CancellationToken cancellationToken,
+        Func<VerifyResult, Task>? whileSettling = null,
+        Task<bool>? refusedFirst = null)
     {
         var window = options.Value.WrongCodeWindow;
         var token = Tokens.New(random);
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
-            var take = await ledger.TakeAsync(scopes, token, limit, window, time.GetUtcNow(), cancellationToken);
+            var taking = ledger.TakeAsync(scopes, token, limit, window, time.GetUtcNow(), cancellationToken);
+            if (refusedFirst is not null)
+            {
+                await Task.WhenAll(taking, refusedFirst);
+                if (await refusedFirst)
+                {
+                    if ((await taking).Granted)
+                    {
+                        await ledger.SettleAsync(scopes, token, counted: false, limit, window, time.GetUtcNow(), CancellationToken.None);
+                    }
+
+                    return new CodeTry(new VerifyResult(VerifyStatus.Closed), Refused: true);
+                }
+
+                refusedFirst = null;
+            }
+
+            var take = await taking;
             if (take.Granted)
             {
                 break;
@@ -65,7 +98,13 @@ public sealed class WrongCodeBudget(IWrongCodeLedger ledger, IRandomSource rando
         }
 
         // Not cancellable: a client that hangs up must neither escape the count nor leave a pending unit behind.
-        var s = await ledger.SettleAsync(scopes, token, result.Counted, limit, window, time.GetUtcNow(), CancellationToken.None);
+        var settling = ledger.SettleAsync(scopes, token, result.Counted, limit, window, time.GetUtcNow(), CancellationToken.None);
+        if (whileSettling is not null)
+        {
+            await Task.WhenAll(settling, whileSettling(result));
+        }
+
+        var s = await settling;
         return new CodeTry(result, JustFilled: s.JustFilled, FullUntil: s.FullUntil);
     }
 

@@ -83,8 +83,17 @@ public sealed partial class RecoveryFlow(
         var now = time.GetUtcNow();
         var panHash = cardLookup.HashOf(card.Value.Digits);
         var documentHash = KeyedHash.ComputeHex(keys.CardLookupKey, "doc:" + document);
-        var limited = await ApplyRateLimitsAsync(panHash, documentHash, command.Caller, now, cancellationToken);
-        if (limited is not null)
+
+        // Three round trips on a remote store, whatever the card (RedisRoundTripTests): the rate limits, the card's
+        // index and its block are independent and go together; then the customer's profile and credentials (the
+        // store reads a decoy's when the card is unknown); then the writes. The card reads do not wait for the
+        // limiter's answer: a limited call reads two keys it will not use, which tells it nothing (it answers before
+        // looking at them) and costs Redis a read, not a trip.
+        var limiting = ApplyRateLimitsAsync(panHash, documentHash, command.Caller, now, cancellationToken);
+        var finding = customers.FindByCardWithCredentialsAsync(panHash, cancellationToken);
+        var blocking = recoveries.GetCardBlockAsync(panHash, now, cancellationToken);
+        await Task.WhenAll(limiting, finding, blocking);
+        if (await limiting is { } limited)
         {
             audit.Record(new AuditEvent("recovery.start", "rate_limited", command.Caller.Channel, Detail: limited.Metadata["limit"]));
             return limited;
@@ -94,12 +103,10 @@ public sealed partial class RecoveryFlow(
         // blocked all continue down the same path with a decoy recovery. The response has the same
         // shape and the same store calls are made in the same order (a decoy enqueues a message that the
         // dispatcher drops); only the SMS is not sent. DecoyWorkTests counts them on both providers.
-        var customer = await customers.FindByCardAsync(panHash, cancellationToken);
-
-        // One credentials read whatever was found, so that on a remote store a known card costs the
-        // same round trips as an unknown one.
-        var credentials = await customers.GetCredentialsAsync(customer?.Id ?? DecoyCustomerId, cancellationToken);
-        var cardBlocked = await recoveries.GetCardBlockAsync(panHash, now, cancellationToken) is not null;
+        var found = await finding;
+        var customer = found?.Customer;
+        var credentials = found?.Credentials;
+        var cardBlocked = await blocking is not null;
         var match = !cardBlocked && customer is not null && credentials is not null &&
             customer.DocumentId == document &&
             CardOwnership.Holds(customer, panHash, card.Value.Expiry) &&
@@ -108,8 +115,13 @@ public sealed partial class RecoveryFlow(
         // Messages go in the language the channel asked for, else the customer's own, else es-ES.
         var language = command.Language ?? (match ? Languages.FromTag(customer!.Language) : Language.Spanish);
         var recoveryId = Tokens.New(random);
-        var issued = await otp.IssueAsync(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, deliverable: match, cancellationToken);
-        await recoveries.CreateAsync(
+
+        // The challenge, the recovery and the message are independent writes: one round trip. A decoy enqueues a
+        // message too (dropped by the dispatcher), sealed like a real one: the same store calls in the same order.
+        // Should the challenge fail to store while the message is queued, the SMS carries a code that verifies
+        // nothing and the caller is told UNAVAILABLE (and starts again): nothing is opened by it.
+        var (issued, challengeStored) = otp.Issue(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, deliverable: match, cancellationToken);
+        var created = recoveries.CreateAsync(
             new RecoveryRecord
             {
                 Id = recoveryId,
@@ -122,9 +134,8 @@ public sealed partial class RecoveryFlow(
                 ExpiresAt = now + options.Value.Lifetime,
             },
             cancellationToken);
-
-        // A decoy enqueues a message too (dropped by the dispatcher), sealed like a real one: the same store calls in the same order.
-        await outbox.EnqueueAsync(CodeSms(match ? customer!.Phone : null, issued.Code, language), cancellationToken);
+        var queued = outbox.EnqueueAsync(CodeSms(match ? customer!.Phone : null, issued.Code, language), cancellationToken).AsTask();
+        await Task.WhenAll(challengeStored, created, queued);
 
         // The audit trail (internal) may say what the caller must not learn.
         audit.Record(new AuditEvent("recovery.start", match ? "code_sent" : "decoy", command.Caller.Channel, customer?.Id, recoveryId,
@@ -145,23 +156,32 @@ public sealed partial class RecoveryFlow(
             return NotOpen();
         }
 
-        if (await recoveries.GetCardBlockAsync(recovery.CardHash, time.GetUtcNow(), cancellationToken) is not null)
+        outbox.EnsureRoomFor(1);
+
+        // Three round trips on a remote store, real or decoy (RedisRoundTripTests): the recovery; then, together, the
+        // card's block, the reissue and the customer (a decoy reads one that does not exist); then the message. The
+        // reissue does not wait for the block check: on a blocked card it stores a new code that is never sent and
+        // the answer is "blocked". That gives nobody anything (no code of a blocked card's recovery can be confirmed,
+        // and a customer whose block ends starts a new recovery), where waiting would cost every resend a round trip.
+        var now = time.GetUtcNow();
+        var blocking = recoveries.GetCardBlockAsync(recovery.CardHash, now, cancellationToken);
+        var reissuing = otp.ReissueAsync(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, recovery.CustomerId is not null, cancellationToken);
+        var reading = customers.GetAsync(recovery.CustomerId ?? DecoyCustomerId, cancellationToken);
+        await Task.WhenAll(blocking, reissuing, reading);
+        if (await blocking is not null)
         {
             return Blocked();
         }
 
-        outbox.EnsureRoomFor(1);
-
-        var now = time.GetUtcNow();
-        var (result, issued) = await otp.ReissueAsync(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, recovery.CustomerId is not null, cancellationToken);
+        var (result, issued) = await reissuing;
         if (issued is null)
         {
             audit.Record(new AuditEvent("recovery.resend", result.Status.ToString(), caller.Channel, recovery.CustomerId, recoveryId));
             return CodeOutcomes.ForReissue(result, now, ErrorReasons.RecoveryNotOpen);
         }
 
-        // A decoy reads a customer that does not exist and enqueues a message the dispatcher drops: the same store calls in the same order.
-        var customer = await customers.GetAsync(recovery.CustomerId ?? DecoyCustomerId, cancellationToken);
+        // A decoy enqueues a message the dispatcher drops: the same store calls in the same order.
+        var customer = await reading;
         await outbox.EnqueueAsync(CodeSms(recovery.CustomerId is null ? null : customer?.Phone, issued.Code, Languages.FromTag(recovery.Language)), cancellationToken);
 
         audit.Record(new AuditEvent("recovery.resend", "code_sent", caller.Channel, recovery.CustomerId, recoveryId));
@@ -180,11 +200,34 @@ public sealed partial class RecoveryFlow(
         outbox.EnsureRoomFor(2);
 
         // A block on the card stops every recovery opened with it, including ones opened before the
-        // block, so extra open recoveries give no extra guesses. Decoys are blocked alike.
-        if (await recoveries.GetCardBlockAsync(recovery.CardHash, time.GetUtcNow(), cancellationToken) is not null)
+        // block, so extra open recoveries give no extra guesses. Decoys are blocked alike. The block is read beside the
+        // wrong-code ledger's take (which gives its unit back when the card is blocked), and the customer whose
+        // messages a right code sends beside both (a decoy reads one that does not exist): one round trip.
+        var blocking = IsCardBlockedAsync(recovery.CardHash, cancellationToken);
+        var reading = customers.GetAsync(recovery.CustomerId ?? DecoyCustomerId, cancellationToken);
+        var changeId = Customers.CredentialChanges.OfRecovery(recoveryId);
+        var language = Languages.FromTag(recovery.Language);
+        var now = time.GetUtcNow();
+        var expiresAt = now + options.Value.TemporaryPasswordLifetime;
+        string? temporaryPassword = null;
+
+        // The first half of the all-or-nothing change below: a right code's messages are held beside the wrong-code
+        // ledger's settle (one round trip), never before the code is known to be right.
+        async Task HoldIfVerifiedAsync(VerifyResult result)
         {
-            audit.Record(new AuditEvent("recovery.confirm", "card_blocked", caller.Channel, recovery.CustomerId, recoveryId));
-            return Blocked();
+            if (result.Status != VerifyStatus.Verified)
+            {
+                return;
+            }
+
+            // Only a delivered code can verify, so a verified recovery always has a customer.
+            var holder = await reading ?? throw new InvalidOperationException("The recovery's customer is gone.");
+            temporaryPassword = temporaryPasswords.Next();
+            await changes.HoldAsync(changeId, holder.Id,
+            [
+                texts.UserCodeEmail(holder.Email, holder.DisplayName, holder.UserCode, language),
+                texts.TemporaryPasswordSms(holder.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language),
+            ]);
         }
 
         // Wrong codes also count per card and per document over every recovery (a new recovery brings new tries of
@@ -194,7 +237,16 @@ public sealed partial class RecoveryFlow(
             otpOptions.Value.MaxWrongRecoveryCodes,
             () => otp.VerifyAsync(ChallengeId(recoveryId), Binding(recoveryId), code, cancellationToken),
             () => otp.SettledAsync(ChallengeId(recoveryId), otherFactorEnrolled: false, cancellationToken),
-            cancellationToken);
+            cancellationToken,
+            HoldIfVerifiedAsync,
+            blocking);
+        var customer = await reading;
+        if (attempt.Refused)
+        {
+            audit.Record(new AuditEvent("recovery.confirm", "card_blocked", caller.Channel, recovery.CustomerId, recoveryId));
+            return Blocked();
+        }
+
         if (attempt.Exhausted)
         {
             audit.Record(new AuditEvent("recovery.confirm", "wrong_codes_exhausted", caller.Channel, recovery.CustomerId, recoveryId));
@@ -215,34 +267,23 @@ public sealed partial class RecoveryFlow(
             return attempt.JustFilled ? Blocked() : CodeOutcomes.ForVerify(result, "code", ErrorReasons.RecoveryBlocked);
         }
 
-        // Only a delivered code can verify, so a verified recovery always has a customer.
-        var customerId = recovery.CustomerId ?? throw new InvalidOperationException("A decoy recovery verified.");
-        var customer = await customers.GetAsync(customerId, cancellationToken) ?? throw new InvalidOperationException("The recovery's customer is gone.");
-        var now = time.GetUtcNow();
-        var temporaryPassword = temporaryPasswords.Next();
-        var expiresAt = now + options.Value.TemporaryPasswordLifetime;
-        var language = Languages.FromTag(recovery.Language);
+        var customerId = customer!.Id;
 
         // All or nothing (docs/architecture.md): the credentials change (old password retired, temporary
         // one installed, other sessions and tickets ended by the version bump) and
         // both messages go together or not at all. A user code without its temporary password (or the
         // reverse) opens nothing, and a restore without its messages would leave the customer with no
         // password at all.
-        var changeId = Customers.CredentialChanges.OfRecovery(recoveryId);
-        await changes.ApplyAsync(
+        await changes.ApplyHeldAsync(
             customerId,
             changeId,
-            [
-                texts.UserCodeEmail(customer.Email, customer.DisplayName, customer.UserCode, language),
-                texts.TemporaryPasswordSms(customer.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language),
-            ],
-            ct => customers.RestoreWithTemporaryPasswordAsync(customerId, TemporaryPassword.Mac(keys, temporaryPassword), expiresAt,
+            ct => customers.RestoreWithTemporaryPasswordAsync(customerId, TemporaryPassword.Mac(keys, temporaryPassword!), expiresAt,
                 passwordPolicy.Value.HistoryDepth, changeId, ct),
-            _ => true);
+            _ => true,
 
-        // Bookkeeping after the fact: if it fails the customer is already restored and told, and the
-        // recovery's code is spent, so nothing more can be done with it either way.
-        await recoveries.SetStateAsync(recoveryId, RecoveryState.Completed, CancellationToken.None);
+            // Bookkeeping after the fact, beside the release: if it fails the customer is already restored and told,
+            // and the recovery's code is spent, so nothing more can be done with it either way.
+            () => recoveries.SetStateAsync(recoveryId, RecoveryState.Completed, CancellationToken.None));
 
         audit.Record(new AuditEvent("recovery.confirm", "credentials_restored", caller.Channel, customerId, recoveryId));
         return new RecoveryConfirmed(Masking.Email(customer.Email), Masking.Phone(customer.Phone), expiresAt);
@@ -280,28 +321,46 @@ public sealed partial class RecoveryFlow(
     // to lock the real customer out of online banking by typing wrong codes.
     private async Task BlockAsync(RecoveryRecord recovery, CallerContext caller, DateTimeOffset? atLeastUntil, CancellationToken cancellationToken)
     {
-        await recoveries.SetStateAsync(recovery.Id, RecoveryState.Blocked, cancellationToken);
-        var cardUntil = await recoveries.BlockCardAsync(recovery.CardHash, time.GetUtcNow(), options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken, atLeastUntil);
+        // Three independent writes, sent together: one round trip.
+        var now = time.GetUtcNow();
+        var stateSet = recoveries.SetStateAsync(recovery.Id, RecoveryState.Blocked, cancellationToken);
+        var cardBlocked = recoveries.BlockCardAsync(recovery.CardHash, now, options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken, atLeastUntil);
+        var customerBlocked = BlockCustomerAsync(recovery.CustomerId, now, atLeastUntil, cancellationToken);
+        await Task.WhenAll(stateSet, cardBlocked, customerBlocked);
+        var cardUntil = await cardBlocked;
         if (recovery.CustomerId is null)
         {
-            // The same store call as for a customer, against one that does not exist (the store refuses it), so a
-            // decoy's block costs what a real one costs.
-            try
-            {
-                await customers.BlockRecoveryAsync(DecoyCustomerId, time.GetUtcNow(), options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken, atLeastUntil);
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
             audit.Record(new AuditEvent("recovery.blocked", "decoy_card", caller.Channel, null, recovery.Id, $"until {cardUntil:O}"));
             return;
         }
 
-        var until = await customers.BlockRecoveryAsync(recovery.CustomerId, time.GetUtcNow(), options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken, atLeastUntil);
+        var until = (await customerBlocked)!.Value;
         audit.Record(new AuditEvent("recovery.blocked", "alert", caller.Channel, recovery.CustomerId, recovery.Id, $"until {until:O}"));
         LogRecoveryBlocked(recovery.CustomerId, until);
     }
+
+    private async Task<DateTimeOffset?> BlockCustomerAsync(string? customerId, DateTimeOffset now, DateTimeOffset? atLeastUntil, CancellationToken cancellationToken)
+    {
+        if (customerId is not null)
+        {
+            return await customers.BlockRecoveryAsync(customerId, now, options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken, atLeastUntil);
+        }
+
+        // The same store call as for a customer, against one that does not exist (the store refuses it), so a
+        // decoy's block costs what a real one costs.
+        try
+        {
+            await customers.BlockRecoveryAsync(DecoyCustomerId, now, options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken, atLeastUntil);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        return null;
+    }
+
+    private async Task<bool> IsCardBlockedAsync(string cardHash, CancellationToken cancellationToken) =>
+        await recoveries.GetCardBlockAsync(cardHash, time.GetUtcNow(), cancellationToken) is not null;
 
     private async Task<Failure?> ApplyRateLimitsAsync(string panHash, string documentHash, CallerContext caller, DateTimeOffset now, CancellationToken cancellationToken)
     {

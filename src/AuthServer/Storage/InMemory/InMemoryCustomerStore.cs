@@ -53,6 +53,11 @@ public sealed class InMemoryCustomerStore : ICustomerStore
     public Task<CustomerRecord?> FindByCardAsync(string panHash, CancellationToken cancellationToken) =>
         Task.FromResult(byCard.TryGetValue(panHash, out var id) ? customers.GetValueOrDefault(id) : null);
 
+    public async Task<CustomerWithCredentials?> FindByCardWithCredentialsAsync(string panHash, CancellationToken cancellationToken) =>
+        await FindByCardAsync(panHash, cancellationToken) is { } customer
+            ? new CustomerWithCredentials(customer, await GetCredentialsAsync(customer.Id, cancellationToken))
+            : null;
+
     public Task<CredentialRecord?> GetCredentialsAsync(string customerId, CancellationToken cancellationToken) =>
         Task.FromResult(credentialsById.TryGetValue(customerId, out var c) ? c.Value : null);
 

@@ -348,6 +348,9 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         return customer is not null && CardOwnership.HasCard(customer, panHash) ? customer : null;
     }
 
+    public Task<CustomerWithCredentials?> FindByCardWithCredentialsAsync(string panHash, CancellationToken cancellationToken) =>
+        FindWithCredentialsAsync(CardKey(panHash), customer => CardOwnership.HasCard(customer, panHash), cancellationToken);
+
     public async Task<CredentialRecord?> GetCredentialsAsync(string customerId, CancellationToken cancellationToken)
     {
         var result = await redis.ScriptAsync(ReadScript, [CredKey(customerId), HistoryKey(customerId)], []);
@@ -505,6 +508,18 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         var id = await redis.ExecuteAsync(db => db.StringGetAsync(indexKey));
         var customer = await GetAsync(id.IsNull ? DecoyId : (string)id!, CancellationToken.None);
         return id.IsNull ? null : customer;
+    }
+
+    // Two round trips whatever the index holds: the profile and the credentials share the customer's slot and are sent
+    // together once the index has named the customer (an unknown key reads those of a customer that does not exist).
+    private async Task<CustomerWithCredentials?> FindWithCredentialsAsync(RedisKey indexKey, Func<CustomerRecord, bool> owns, CancellationToken cancellationToken)
+    {
+        var id = await redis.ExecuteAsync(db => db.StringGetAsync(indexKey));
+        var customerId = id.IsNull ? DecoyId : (string)id!;
+        var profile = GetAsync(customerId, cancellationToken);
+        var credentials = GetCredentialsAsync(customerId, cancellationToken);
+        await Task.WhenAll(profile, credentials);
+        return !id.IsNull && await profile is { } customer && owns(customer) ? new CustomerWithCredentials(customer, await credentials) : null;
     }
 
     private async Task ReleaseAsync(IEnumerable<RedisKey> keys, string customerId) =>

@@ -119,8 +119,10 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
 
     public async Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken)
     {
+        // An unknown reference reads an operation that does not exist: two round trips either way.
         var id = await redis.ExecuteAsync(db => db.HashGetAsync(ReferenceKey(reference), "id"));
-        return id.IsNull ? null : await GetAsync((string)id!, cancellationToken);
+        var op = await GetAsync(id.IsNull ? "~" : (string)id!, cancellationToken);
+        return id.IsNull ? null : op;
     }
 
     public async Task<CardCheckTake> TryTakeCardCheckAsync(string operationId, int max, CancellationToken cancellationToken)
