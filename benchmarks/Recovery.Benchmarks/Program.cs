@@ -7,6 +7,7 @@ namespace Recovery.Benchmarks;
 /// <summary>
 /// Load scenarios by name; anything else goes to BenchmarkDotNet:
 ///   dotnet run -c Release --project benchmarks/Recovery.Benchmarks -- change-password-burst --calls 2000
+///   dotnet run -c Release --project benchmarks/Recovery.Benchmarks -- outbox-latency --rate 100 --seconds 10
 ///   dotnet run -c Release --project benchmarks/Recovery.Benchmarks -- --filter '*'
 /// (Not called Program: the server's Program is the type WebApplicationFactory hosts.)
 /// </summary>
@@ -14,6 +15,11 @@ internal static class BenchmarksEntry
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "outbox-latency")
+        {
+            return await OutboxLatency.RunAsync(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "change-password-burst")
         {
             return await ChangePasswordBurst.RunAsync(args[1..]);

@@ -132,8 +132,8 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
             Apply(s, result, 1);
             if ((long)result[0] == 1)
             {
-                // This node's reader learns of it now, without waiting for its own announcement to come back.
-                view.MarkDirty(s);
+                // Applying the result has marked the shard for this node's reader already (its pending count is above
+                // zero), without waiting for the announcement to come back.
                 return;
             }
         }
@@ -224,12 +224,12 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
                 await SettleAbandonedHoldsAsync(s);
             }
 
+            // A take reports how many messages are left in its shard, which marks the shard again if there are more:
+            // no empty take after the last one.
             while (view.TryTakeDirty(out var s))
             {
                 if (await TakeAsync(s) is { } message)
                 {
-                    // There may be more: look at this shard again next time.
-                    view.MarkDirty(s);
                     return message;
                 }
             }
@@ -252,7 +252,6 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         {
             if (await TakeAsync(s) is { } message)
             {
-                view.MarkDirty(s);
                 return message;
             }
         }

@@ -18,6 +18,8 @@ internal sealed class RedisOutboxShards : IDisposable
     private readonly SemaphoreSlim wake = new(0, int.MaxValue);
     private int cursor;
     private int pickCursor;
+    // When the reader sleeps, until when (Unix ms); long.MinValue while it is awake (it reads the deadlines before sleeping).
+    private long sleepingUntil = long.MinValue;
     private volatile bool known;
 
     public RedisOutboxShards(int shards, int totalCapacity)
@@ -121,7 +123,9 @@ internal sealed class RedisOutboxShards : IDisposable
         {
             backlog[shard] = shardBacklog;
             var next = deadlineMs < 0 ? None : deadlineMs;
-            signal = pending > 0 || next < deadline[shard];
+            // A deadline only wakes a reader asleep past it: not one awake (it reads the deadlines before it sleeps), nor
+            // one asleep until sooner (a lease just taken ends minutes from now).
+            signal = pending > 0 || (next < deadline[shard] && next < Interlocked.Read(ref sleepingUntil));
             deadline[shard] = next;
             dirty[shard] |= pending > 0;
         }
@@ -239,13 +243,24 @@ internal sealed class RedisOutboxShards : IDisposable
             return;
         }
 
+        Interlocked.Exchange(ref sleepingUntil, until.ToUnixTimeMilliseconds());
         try
         {
+            // A deadline that came in between reading them and saying until when it sleeps did not signal: look again.
+            if (NextDeadline() < until.ToUnixTimeMilliseconds())
+            {
+                return;
+            }
+
             await wake.WaitAsync(linked.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // The deadline came.
+        }
+        finally
+        {
+            Interlocked.Exchange(ref sleepingUntil, long.MinValue);
         }
     }
 
