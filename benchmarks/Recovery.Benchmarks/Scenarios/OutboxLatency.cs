@@ -26,7 +26,8 @@ namespace Recovery.Benchmarks.Scenarios;
 /// scenario counts the commands Redis receives over an idle window (the outbox's own; keep-alives and the INFO it
 /// counts with are left out). The anchor, at the same rate in the same run, is a plain Redis round trip (PING).
 ///
-/// Run: dotnet run -c Release --project benchmarks/Recovery.Benchmarks -- outbox-latency [--rate 100] [--seconds 10] [--idle-seconds 5]
+/// Run: dotnet run -c Release --project benchmarks/Recovery.Benchmarks -- outbox-latency [--rate 100] [--seconds 10] [--idle-seconds 5] [--detail]
+/// (--detail adds the enqueue call's own latency and the latencies around the worst message of each phase).
 /// It uses only the outbox's and the dispatcher's public constructors and options, so the same file runs against an
 /// older version of the server (the polling design) for a before/after. It fails (exit 1) when a message is lost or
 /// delivered twice; never on timings.
@@ -40,6 +41,7 @@ internal static class OutboxLatency
         var rate = IntOption(args, "--rate", 100);
         var seconds = IntOption(args, "--seconds", 10);
         var idleSeconds = IntOption(args, "--idle-seconds", 5);
+        var detail = args.Contains("--detail");
 
         var port = FreePort();
         using var redisServer = StartRedis(port);
@@ -61,7 +63,7 @@ internal static class OutboxLatency
             await dispatcher.StartAsync(CancellationToken.None);
 
             // Warm-up (scripts loaded, connections and subscriptions up, JIT), then an idle window.
-            if (await RunPhaseAsync(nodeA, sender, "warm-up", 20, 50) is null)
+            if (await RunPhaseAsync(nodeA, sender, "warm-up", 20, 50, detail: false) is null)
             {
                 return 1;
             }
@@ -87,7 +89,7 @@ internal static class OutboxLatency
             var ok = true;
             foreach (var (name, producer) in new[] { ("other node", nodeA), ("same node", nodeB) })
             {
-                var latencies = await RunPhaseAsync(producer, sender, name, count, rate);
+                var latencies = await RunPhaseAsync(producer, sender, name, count, rate, detail);
                 if (latencies is null)
                 {
                     ok = false;
@@ -110,10 +112,11 @@ internal static class OutboxLatency
     }
 
     // Null when a message was lost or delivered twice.
-    private static async Task<List<double>?> RunPhaseAsync(RedisNotificationOutbox producer, TimingSender sender, string name, int count, int rate)
+    private static async Task<List<double>?> RunPhaseAsync(RedisNotificationOutbox producer, TimingSender sender, string name, int count, int rate, bool detail)
     {
         var phase = sender.StartPhase(name, count);
         var enqueued = new long[count];
+        var enqueueTimes = new List<double>(count);
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
@@ -129,6 +132,7 @@ internal static class OutboxLatency
             // A phone per message: Notifications:SmsPerPhone would drop the 21st SMS to one phone unsent.
             var phone = "+3461" + i.ToString("D7", CultureInfo.InvariantCulture);
             await producer.EnqueueAsync(NotificationTexts.Shipped.RecoveryCodeSms(phone, code, TimeSpan.FromMinutes(5), Language.Spanish), CancellationToken.None);
+            enqueueTimes.Add(Stopwatch.GetElapsedTime(enqueued[i]).TotalMilliseconds);
         }
 
         var all = await Task.WhenAny(phase.All, Task.Delay(TimeSpan.FromSeconds(30)));
@@ -140,8 +144,10 @@ internal static class OutboxLatency
         }
 
         var series = Enumerable.Range(0, count).Select(i => Stopwatch.GetElapsedTime(enqueued[i], phase.Seen[i]).TotalMilliseconds).ToList();
-        if (Environment.GetEnvironmentVariable("OUTBOX_DEBUG") == "1")
+        if (detail)
         {
+            enqueueTimes.Sort();
+            Console.WriteLine($"{name}: the enqueue call itself ms p50 {Pct(enqueueTimes, 0.5):0.0} p99 {Pct(enqueueTimes, 0.99):0.0} max {enqueueTimes[^1]:0.0}");
             var worst = series.IndexOf(series.Max());
             Console.WriteLine(name + " around the worst: " + string.Join(" ", series.Skip(Math.Max(0, worst - 15)).Take(25).Select(l => l.ToString("0", CultureInfo.InvariantCulture))));
         }
