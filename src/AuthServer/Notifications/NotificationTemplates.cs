@@ -35,7 +35,11 @@ public static class NotificationTemplates
     ];
 
     public static NotificationTemplateSpec Find(string name) =>
-        All.FirstOrDefault(t => t.Name == name) ?? throw new ArgumentException($"No notification template {name}.", nameof(name));
+        ByName.TryGetValue(name, out var spec) ? spec : throw new ArgumentException($"No notification template {name}.", nameof(name));
+
+    // Every message rendered looks its template up (decoys too).
+    private static readonly System.Collections.Frozen.FrozenDictionary<string, NotificationTemplateSpec> ByName =
+        System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(All, t => t.Name, StringComparer.Ordinal);
 
     /// <summary>The description of a password change, as screen 6 shows it.</summary>
     public static string PasswordChangeDescription(Common.Language language) =>
