@@ -63,6 +63,7 @@ public abstract class Argon2PerFlowTests : IntegrationTest
         }
 
         var (ticket, temporary) = await RecoverAndLogInAsync(seed);
+        var before = await CredentialsAsync(seed);
         var answers = new List<string>();
 
         // Newest first: Passwords[5] is in force until this recovery, Passwords[1] the fifth before it, Passwords[0]
@@ -76,9 +77,12 @@ public abstract class Argon2PerFlowTests : IntegrationTest
             Assert.Empty(Outbox.Since(mark));
         }
 
+        var after = await CredentialsAsync(seed);
         var (accepted, acceptedHashes) = await CostAsync(() => OpenChangeAsync(ticket, temporary, Passwords[0]));
 
         Assert.Equal(Enumerable.Repeat("PASSWORD_RULE_REUSED: 1", 5), answers);
+        Assert.Equal(before.Version, after.Version);
+        Assert.Equal(before.History, after.History);
         Assert.Equal(1, acceptedHashes);
         Assert.Equal(OperationState.Pending, accepted.Operation.State);
     }
@@ -102,12 +106,17 @@ public abstract class Argon2PerFlowTests : IntegrationTest
         });
         var (ticket, temporary) = await RecoverAndLogInAsync(customer);
 
+        var before = await CredentialsAsync(customer);
+        var mark = Outbox.Count;
         var refused = new List<string>();
         foreach (var password in new[] { inForce, older, oldest })
         {
             var (error, hashes) = await CostAsync(() => RefusedAsync(() => Api.ChangePasswordAsync(ticket, temporary, password)));
             refused.Add($"{error.Violation("new_password").Reason}: {hashes}");
         }
+
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Equal(before.Version, (await CredentialsAsync(customer)).Version);
 
         var (_, acceptedHashes) = await CostAsync(() => OpenChangeAsync(ticket, temporary, Passwords[0]));
 
