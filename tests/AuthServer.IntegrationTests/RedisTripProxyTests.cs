@@ -91,12 +91,16 @@ public sealed class RedisTripProxyTests(RedisServerFixture fixture) : IClassFixt
     public async Task CountAsync_StallShorterThanTheHoldBetweenTwoUnawaitedCommands_StillOneTrip()
     {
         // A loaded machine may write the second command of a step late: until a reply is released it cannot have
-        // waited for one, so it still belongs to the step.
-        var trips = await proxy.CountAsync(async () =>
+        // waited for one, so it still belongs to the step. A proxy of its own with a long hold, so that the stall
+        // stays far shorter than the hold even when the machine stretches the sleep (100 ms) ten times over.
+        await using var slow = RedisTripProxy.Start(fixture.Server, TimeSpan.FromSeconds(1.5));
+        await using var slowRedis = await ConnectionMultiplexer.ConnectAsync(slow.Configuration + ",connectTimeout=30000,asyncTimeout=30000").WaitAsync(Timeout);
+        var db = slowRedis.GetDatabase();
+        var trips = await slow.CountAsync(async () =>
         {
-            var first = Db.StringGetAsync(prefix + "a");
-            Thread.Sleep(proxy.Hold / 3);
-            var second = Db.StringGetAsync(prefix + "b");
+            var first = db.StringGetAsync(prefix + "a");
+            Thread.Sleep(TimeSpan.FromMilliseconds(100));
+            var second = db.StringGetAsync(prefix + "b");
             await Task.WhenAll(first, second).WaitAsync(Timeout);
         });
 
