@@ -12,7 +12,7 @@ namespace Recovery.AuthServer.Passwords;
 /// </summary>
 public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, CommonPasswordList commonPasswords, StrengthEstimator estimator)
 {
-    // zxcvbn's matching grows with the square of the length; beyond this the estimate adds nothing
+    // The estimator's search grows with the square of the length; beyond this the estimate adds nothing
     // (and the maximum-length rule, at most 64, refuses the password anyway).
     private const int EstimatorMaxLength = 64;
     private const int MinPersonalTokenLength = 4;
@@ -129,7 +129,8 @@ public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, Comm
     private static string WithoutWhiteSpace(string s) =>
         s.Any(char.IsWhiteSpace) ? string.Concat(s.Where(c => !char.IsWhiteSpace(c))) : s;
 
-    private static List<string> PersonalTokens(PersonalData personal, IEnumerable<string> bankWords) =>
+    /// <summary>The customer's data and the bank's words as the estimator's user inputs: folded, four characters or more, distinct.</summary>
+    internal static List<string> PersonalTokens(PersonalData personal, IEnumerable<string> bankWords) =>
         personal.Values.Concat(bankWords)
             .Where(UnicodeText.CanNormalize) // a value stored before the door refused such text must not break the check
             .Select(TextFold.Fold)

@@ -1,11 +1,12 @@
 namespace Recovery.AuthServer.Passwords.Strength;
 
 /// <summary>
-/// The Spanish word lists the estimator ranks words against, most frequent first (sources in
-/// THIRD-PARTY-NOTICES.md): everyday words (OpenSubtitles), Wikipedia words, first names and
-/// surnames. Loaded once at start-up. Without them zxcvbn would take "Mariposa" or "Verano" for
-/// random letters, so a missing or cut-short list stops the host (fail closed), like the
-/// common-password list.
+/// The word lists the estimator ranks words against, most frequent first (sources in
+/// THIRD-PARTY-NOTICES.md): zxcvbn's five English lists (breached passwords, English words, male and
+/// female first names, surnames) and four Spanish ones (everyday words from OpenSubtitles, Wikipedia
+/// words, first names and surnames). Loaded once at start-up. Without them the estimator would take
+/// "Mariposa" or "Verano" for random letters, so a missing or cut-short list stops the host (fail
+/// closed), like the common-password list.
 /// </summary>
 public sealed class StrengthDictionaries
 {
@@ -20,32 +21,62 @@ public sealed class StrengthDictionaries
         ("es_last_names", "es-last-names.txt.gz", 7_000),
     ];
 
-    public StrengthDictionaries(IReadOnlyDictionary<string, IReadOnlyList<string>> ranked)
+    // zxcvbn-core 1.1.17's embedded lists, byte for byte (a unit test compares them with the package's).
+    private static readonly (string Name, string File, int Minimum)[] ShippedEnglish =
+    [
+        ("passwords", "zxcvbn-passwords.txt.gz", 30_000),
+        ("english", "zxcvbn-english.txt.gz", 29_000),
+        ("male_names", "zxcvbn-male-names.txt.gz", 900),
+        ("female_names", "zxcvbn-female-names.txt.gz", 3_500),
+        ("surnames", "zxcvbn-surnames.txt.gz", 9_000),
+    ];
+
+    public StrengthDictionaries(
+        IReadOnlyDictionary<string, IReadOnlyList<string>> ranked,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? english = null)
     {
         Ranked = ranked.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)WithFoldedForms(kv.Value));
+        English = english ?? new Dictionary<string, IReadOnlyList<string>>();
     }
 
-    /// <summary>Each list by name, most frequent first, with accent-free spellings added beside the accented ones.</summary>
+    /// <summary>The Spanish lists by name, most frequent first, with accent-free spellings added beside the accented ones.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Ranked { get; }
 
-    public int Count => Ranked.Values.Sum(l => l.Count);
+    /// <summary>
+    /// zxcvbn's English lists by name, line for line: a word's rank is its line number, as in zxcvbn
+    /// (the one empty line of "passwords" is kept so that the ranks after it stay zxcvbn's).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> English { get; }
+
+    public int Count => Ranked.Values.Sum(l => l.Count) + English.Values.Sum(l => l.Count);
 
     public static StrengthDictionaries Load(string dataDirectory)
     {
-        var lists = new Dictionary<string, IReadOnlyList<string>>();
+        var spanish = new Dictionary<string, IReadOnlyList<string>>();
         foreach (var (name, file, minimum) in Shipped)
         {
-            var path = Path.Combine(dataDirectory, Folder, file);
-            var words = WordListFile.ReadEntries(path);
-            if (words.Count < minimum)
-            {
-                throw new InvalidOperationException($"The word list {path} has {words.Count} entries, fewer than the {minimum} expected; the server refuses to start with it.");
-            }
-
-            lists[name] = words;
+            spanish[name] = Read(dataDirectory, file, minimum, WordListFile.ReadEntries);
         }
 
-        return new StrengthDictionaries(lists);
+        var english = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var (name, file, minimum) in ShippedEnglish)
+        {
+            english[name] = Read(dataDirectory, file, minimum, WordListFile.ReadLines);
+        }
+
+        return new StrengthDictionaries(spanish, english);
+    }
+
+    private static List<string> Read(string dataDirectory, string file, int minimum, Func<string, List<string>> reader)
+    {
+        var path = Path.Combine(dataDirectory, Folder, file);
+        var words = reader(path);
+        if (words.Count < minimum)
+        {
+            throw new InvalidOperationException($"The word list {path} has {words.Count} entries, fewer than the {minimum} expected; the server refuses to start with it.");
+        }
+
+        return words;
     }
 
     // "batería" and "bateria", "contraseña" and "contrasena" are typed interchangeably; the folded

@@ -12,7 +12,13 @@ internal static class WordListFile
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static List<string> ReadEntries(string path)
+    /// <summary>The non-empty lines that are not comments ('#').</summary>
+    public static List<string> ReadEntries(string path) => Read(path, everyLine: false);
+
+    /// <summary>Every line, empty ones included: for a list whose ranks are line numbers (zxcvbn's).</summary>
+    public static List<string> ReadLines(string path) => Read(path, everyLine: true);
+
+    private static List<string> Read(string path, bool everyLine)
     {
         if (!File.Exists(path))
         {
@@ -29,7 +35,7 @@ internal static class WordListFile
             var entries = new List<string>();
             while (reader.ReadLine() is { } line)
             {
-                if (line.Length > 0 && !line.StartsWith('#'))
+                if (everyLine || (line.Length > 0 && !line.StartsWith('#')))
                 {
                     entries.Add(line);
                 }
