@@ -29,9 +29,10 @@ internal static class PatternMatching
         DigitOnlyDates(table, password);
         SeparatedDates(table, password, yearFirst: false);
         SeparatedDates(table, password, yearFirst: true);
-        foreach (var graph in KeyboardGraph.All)
+        // By index: a foreach over the read-only list would allocate its enumerator on every call.
+        for (var g = 0; g < KeyboardGraph.All.Count; g++)
         {
-            Walks(table, password, graph);
+            Walks(table, password, KeyboardGraph.All[g]);
         }
     }
 
