@@ -6,8 +6,8 @@ namespace Recovery.AuthServer.RateLimiting;
 /// because it has no double burst at window edges and needs one value per key.
 /// </summary>
 /// <remarks>
-/// The one home of the rule. <see cref="Acquire"/> is a pure function: the in-memory limiter calls it under its
-/// lock and stores what it returns; the Redis limiter's Lua script mirrors it line for line (its comments name
+/// The one home of the rule. <see cref="Acquire"/> (and <see cref="Refund"/>) are pure functions: the in-memory limiter calls it under its
+/// lock and stores what they return; the Redis limiter's Lua scripts mirror them line for line (its comments name
 /// each step). Both work in whole microseconds since the Unix epoch, the unit the Lua can hold exactly (its
 /// numbers are doubles, exact to 2^53; .NET ticks would not be), so both providers give the same answer to the
 /// microsecond. <c>GcraCases</c> runs the same table on this function and on both providers.
@@ -55,5 +55,41 @@ public static class Gcra
         }
 
         return GcraDecision.Allowed(newTats);
+    }
+
+    /// <summary>
+    /// Gives back the one unit an allowed <see cref="Acquire"/> took from every bucket, for a call that was then shed
+    /// before it did its work. Each arrival time moves back by one emission interval, never below now: a bucket can
+    /// never hold more than its whole burst, so refunds (even more of them than units taken) create no allowance
+    /// beyond the limit. A bucket whose arrival time is absent or has passed is already whole and stays absent.
+    /// </summary>
+    /// <param name="tats">Each bucket's stored arrival time (µs), or null when it has none.</param>
+    /// <param name="nowMicros">The caller's now (µs), never the store's clock.</param>
+    /// <param name="rules">Each bucket's rule, in the same order as <paramref name="tats"/>.</param>
+    /// <returns>Each bucket's arrival time to store, or null when the bucket is whole again (delete it).</returns>
+    public static IReadOnlyList<long?> Refund(IReadOnlyList<long?> tats, long nowMicros, IReadOnlyList<RateLimitRule> rules)
+    {
+        ArgumentNullException.ThrowIfNull(tats);
+        ArgumentNullException.ThrowIfNull(rules);
+        if (tats.Count != rules.Count)
+        {
+            throw new ArgumentException("One rule per bucket.", nameof(rules));
+        }
+
+        var newTats = new long?[tats.Count];
+        for (var i = 0; i < tats.Count; i++)
+        {
+            // Absent or passed: the burst is already whole, there is nothing to give back (and nothing to create).
+            if (tats[i] is not { } tat || tat <= nowMicros)
+            {
+                continue;
+            }
+
+            // Back by one interval; at or below now the bucket is whole, which is the same as absent.
+            var newTat = tat - IntervalMicros(rules[i]);
+            newTats[i] = newTat > nowMicros ? newTat : null;
+        }
+
+        return newTats;
     }
 }

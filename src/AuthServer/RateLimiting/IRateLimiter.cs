@@ -7,4 +7,11 @@ public interface IRateLimiter
     /// the others. All buckets are checked in one atomic step.
     /// </summary>
     Task<RateLimitDecision> TryAcquireAsync(IReadOnlyList<RateLimitKey> keys, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives back the one unit a call allowed by <see cref="TryAcquireAsync"/> took from each bucket, when that call
+    /// was then shed before doing its work (<see cref="Gcra.Refund"/>). Never makes a bucket hold more than its whole
+    /// burst; a bucket that has expired meanwhile stays absent. All buckets in one atomic step.
+    /// </summary>
+    Task RefundAsync(IReadOnlyList<RateLimitKey> keys, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -24,6 +24,22 @@ public class GcraTests
     }
 
     [Fact]
+    public void Refund_PendingArrivalTimes_EachBackOneIntervalOrWhole()
+    {
+        var refunded = Gcra.Refund([Now + 60_000_000, Now + 20_000_000, Now + 10_000_000], Now, [ThreePerMinute, ThreePerMinute, ThreePerMinute]);
+
+        Assert.Equal([Now + 40_000_000, null, null], refunded);
+    }
+
+    [Fact]
+    public void Refund_AbsentOrPassedArrivalTime_NothingToStore()
+    {
+        var refunded = Gcra.Refund([null, Now, Now - 3_600_000_000], Now, [ThreePerMinute, ThreePerMinute, ThreePerMinute]);
+
+        Assert.Equal([null, null, null], refunded);
+    }
+
+    [Fact]
     public void Acquire_EmptyBucket_StoresArrivalOneIntervalAhead()
     {
         var decision = Gcra.Acquire([null], Now, [ThreePerMinute]);

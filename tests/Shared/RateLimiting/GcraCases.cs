@@ -3,9 +3,10 @@ using Recovery.AuthServer.RateLimiting;
 namespace Recovery.AuthServer.SharedTests.RateLimiting;
 
 /// <summary>
-/// GCRA as a table: every branch of <see cref="Gcra.Acquire"/> (empty, passed and pending arrival times, the
+/// GCRA as a table: every branch of <see cref="Gcra.Acquire"/> and <see cref="Gcra.Refund"/> (empty, passed and pending arrival times, the
 /// boundary where a call is allowed exactly on its turn, intervals that are not a whole microsecond, several
-/// buckets taken all or none, the first refusing bucket answering) as rows of calls with their exact answers.
+/// buckets taken all or none, the first refusing bucket answering; a unit given back, never beyond the whole burst,
+/// an absent bucket left absent) as rows of calls with their exact answers.
 /// The same rows run on the pure function (UnitTests.RateLimiting.GcraTests), the in-memory limiter
 /// (UnitTests.Storage.InMemoryGcraContractTests) and the Redis limiter's Lua
 /// (IntegrationTests.Storage.RedisGcraContractTests), so a provider that drifts from the function fails a row.
@@ -123,6 +124,55 @@ internal static class GcraCases
             Allowed(Zero, "card:x", "doc:d"),
             Refused(Zero, Minutes(1), "doc:d", "doc:d", "card:x"),
             Refused(Zero, Minutes(60), "card:x", "card:x", "doc:d")),
+        Case(
+            "Refund_AfterAnAllowedCall_TheUnitIsBack",
+            [("login:x", OnePerHour)],
+            Allowed(Zero, "login:x"),
+            Refund(Zero, "login:x"),
+            Allowed(Zero, "login:x"),
+            Refused(Zero, Minutes(60), "login:x", "login:x")),
+        Case(
+            "Refund_PartOfTheWayIntoTheBurst_BackByOneIntervalOnly",
+            [("login:x", ThreePerMinute)],
+            Burst(3, Zero, "login:x"),
+            Refund(Seconds(10), "login:x"),
+            Allowed(Seconds(10), "login:x"),
+            Refused(Seconds(10), Seconds(10), "login:x", "login:x")),
+        Case(
+            "Refund_MoreThanWasTaken_NeverMoreThanTheWholeBurst",
+            [("login:x", TwoPerMinute)],
+            Allowed(Zero, "login:x"),
+            Refund(Zero, "login:x"),
+            Refund(Zero, "login:x"),
+            Refund(Zero, "login:x"),
+            Burst(2, Zero, "login:x"),
+            Refused(Zero, Seconds(30), "login:x", "login:x")),
+        Case(
+            "Refund_BackBelowNow_BucketWholeNotBeyond",
+            [("login:x", OnePerMinute)],
+            Allowed(Zero, "login:x"),
+            Refund(Seconds(30), "login:x"),
+            Allowed(Seconds(30), "login:x"),
+            Refused(Seconds(30), Seconds(60), "login:x", "login:x")),
+        Case(
+            "Refund_AbsentOrPassedBucket_StaysWhole",
+            [("login:x", OnePerMinute)],
+            Refund(Zero, "login:x"),
+            Allowed(Zero, "login:x"),
+            Refund(Minutes(2), "login:x"),
+            Allowed(Minutes(2), "login:x"),
+            Refused(Minutes(2), Minutes(1), "login:x", "login:x")),
+        Case(
+            "Refund_SeveralBuckets_OneUnitBackOnEach",
+            [("login:x", TwoPerMinute), ("addr:1", ThreePerMinute), ("chan:c", OnePerHour)],
+            Allowed(Zero, "chan:c"),
+            Burst(2, Zero, "login:x", "addr:1"),
+            Refund(Zero, "login:x", "addr:1"),
+            Allowed(Zero, "login:x", "addr:1"),
+            Refused(Zero, Seconds(30), "login:x", "login:x"),
+            Allowed(Zero, "addr:1"),
+            Refused(Zero, Seconds(20), "addr:1", "addr:1"),
+            Refused(Zero, Minutes(60), "chan:c", "chan:c")),
     ];
 
     public static TheoryData<string> Names => new(All.Select(c => c.Name));
@@ -139,6 +189,31 @@ internal static class GcraCases
         foreach (var step in c.Steps)
         {
             var now = Gcra.Micros(step.Now);
+            if (step.Refund)
+            {
+                var refunded = Gcra.Refund(
+                    step.Buckets.Select(b => stored.TryGetValue(b, out var tat) ? tat : (long?)null).ToArray(),
+                    now,
+                    step.Buckets.Select(b => c.Rules[b]).ToArray());
+                // Whatever is given back, a bucket kept is still pending (past now): a refund never makes it more than whole.
+                Assert.Equal(step.Buckets.Length, refunded.Count);
+                for (var i = 0; i < step.Buckets.Length; i++)
+                {
+                    if (refunded[i] is { } tat)
+                    {
+                        Assert.True(tat > now);
+                        stored[step.Buckets[i]] = tat;
+                    }
+                    else
+                    {
+                        stored.Remove(step.Buckets[i]);
+                    }
+                }
+
+                answers.Add(GcraStep.Refunded);
+                continue;
+            }
+
             var decision = Gcra.Acquire(
                 step.Buckets.Select(b => stored.TryGetValue(b, out var tat) ? tat : (long?)null).ToArray(),
                 now,
@@ -172,6 +247,13 @@ internal static class GcraCases
         var answers = new List<RateLimitDecision>();
         foreach (var step in c.Steps)
         {
+            if (step.Refund)
+            {
+                await limiter.RefundAsync(c.Keys(step), step.Now, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                answers.Add(GcraStep.Refunded);
+                continue;
+            }
+
             answers.Add(await limiter.TryAcquireAsync(c.Keys(step), step.Now, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
         }
 
@@ -192,6 +274,8 @@ internal static class GcraCases
         new(name, buckets.ToDictionary(b => b.Bucket, b => b.Rule, StringComparer.Ordinal), steps.SelectMany(s => s).ToArray());
 
     private static GcraStep[] Allowed(TimeSpan at, params string[] buckets) => [new(at, buckets, new RateLimitDecision(true, TimeSpan.Zero))];
+
+    private static GcraStep[] Refund(TimeSpan at, params string[] buckets) => [new(at, buckets, GcraStep.Refunded, Refund: true)];
 
     private static GcraStep[] Burst(int calls, TimeSpan at, params string[] buckets) =>
         Enumerable.Range(0, calls).SelectMany(_ => Allowed(at, buckets)).ToArray();

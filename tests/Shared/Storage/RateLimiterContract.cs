@@ -93,6 +93,44 @@ public abstract class RateLimiterContract
         Assert.False(rest[^1]);
     }
 
+    [Fact]
+    public async Task RefundAsync_ParallelRefundsBeyondWhatWasTaken_NeverMoreThanTheLimit()
+    {
+        var limiter = CreateLimiter();
+        var key = new RateLimitKey("login:x", FivePerHour);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.True((await Acquire(limiter, key)).Allowed);
+        }
+
+        // Twenty refunds at once for the two units taken: the bucket comes back whole, and no more than whole.
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => limiter.RefundAsync([key], Time.GetUtcNow(), ct))).Timeout();
+
+        var answers = new List<bool>();
+        for (var i = 0; i < 6; i++)
+        {
+            answers.Add((await Acquire(limiter, key)).Allowed);
+        }
+
+        Assert.Equal([true, true, true, true, true, false], answers);
+    }
+
+    [Fact]
+    public async Task RefundAsync_ParallelShedCalls_EachGivesBackItsOwnUnit()
+    {
+        var limiter = CreateLimiter();
+        var key = new RateLimitKey("login:x", FivePerHour);
+        // Five calls allowed, all shed afterwards and refunded in parallel: the whole burst is there again.
+        var taken = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Acquire(limiter, key)));
+        Assert.All(taken, d => Assert.True(d.Allowed));
+        Assert.False((await Acquire(limiter, key)).Allowed);
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => limiter.RefundAsync([key], Time.GetUtcNow(), ct))).Timeout();
+
+        var again = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Acquire(limiter, key)));
+
+        Assert.Equal(5, again.Count(d => d.Allowed));
+    }
+
     protected Task<RateLimitDecision> Acquire(IRateLimiter limiter, params RateLimitKey[] keys) =>
         limiter.TryAcquireAsync(keys, Time.GetUtcNow(), ct).Timeout();
 }

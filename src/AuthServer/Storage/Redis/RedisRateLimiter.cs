@@ -46,6 +46,47 @@ public sealed class RedisRateLimiter(RedisConnection redis) : IRateLimiter
         return {1}
         """;
 
+    // ARGV: now (µs), then per bucket its emission interval (µs). Returns nothing.
+    // Mirrors Gcra.Refund: change one, change the other (the refund rows of GcraCases fail on a drift).
+    private const string RefundScript = """
+        local now = tonumber(ARGV[1])
+        for i = 1, #KEYS do
+          local tat = tonumber(redis.call('GET', KEYS[i]))
+          -- Gcra.Refund: absent or passed, the burst is already whole; nothing to give back or create.
+          if tat and tat > now then
+            local newTat = tat - tonumber(ARGV[i + 1])
+            if newTat > now then
+              -- %.0f writes the integer in full, as in the acquire script; the expiry is garbage collection only.
+              redis.call('SET', KEYS[i], string.format('%.0f', newTat), 'PX', math.ceil((newTat - now) / 1000) + 1000)
+            else
+              -- Gcra.Refund: back at or below now the bucket is whole, the same as absent.
+              redis.call('DEL', KEYS[i])
+            end
+          end
+        end
+        return 0
+        """;
+
+    public async Task RefundAsync(IReadOnlyList<RateLimitKey> keys, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var redisKeys = new RedisKey[keys.Count];
+        var values = new RedisValue[1 + keys.Count];
+        values[0] = Gcra.Micros(now);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            // The same {rl} tag as the acquire: one slot, one script, every bucket or none.
+            redisKeys[i] = redis.Key("rl", keys[i].Key);
+            values[1 + i] = Gcra.IntervalMicros(keys[i].Rule);
+        }
+
+        await redis.ScriptAsync(RefundScript, redisKeys, values);
+    }
+
     public async Task<RateLimitDecision> TryAcquireAsync(IReadOnlyList<RateLimitKey> keys, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (keys.Count == 0)
