@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Common;
@@ -50,7 +51,8 @@ public sealed class AccessFlow(
         var userCodeHash = KeyedHash.ComputeHex(keys.CardLookupKey, "login:" + userCode.ToUpperInvariant());
         // The rate limits and the user-code index are sent together (one round trip); nothing is taken on the
         // user code's customer before the limits have allowed the call.
-        var limitedTask = ApplyLoginRateLimitsAsync(userCodeHash, caller, now, cancellationToken);
+        var buckets = LoginBuckets(userCodeHash, caller);
+        var limitedTask = ApplyLoginRateLimitsAsync(buckets, now, cancellationToken);
         var customerIdTask = customers.FindIdByUserCodeAsync(userCode, cancellationToken);
         await Task.WhenAll(limitedTask, customerIdTask);
         var limited = await limitedTask;
@@ -75,27 +77,47 @@ public sealed class AccessFlow(
         {
             // Blocked (or every try already under way): the same answer whatever the password, right or wrong,
             // after the same work as any failed login (one verify), and nothing counted.
-            await hasher.VerifyAsync(await dummyHash.Value, password, cancellationToken);
+            try
+            {
+                await hasher.VerifyAsync(await dummyHash.Value, password, cancellationToken);
+            }
+            catch (Exception ex) when (HashingRefusals.IsRefusal(ex))
+            {
+                // Shed by the gate before any hashing, and no password was evaluated: the units go back (see below).
+                await rateLimiter.RefundAsync(buckets, now, CancellationToken.None);
+                throw;
+            }
+
             audit.Record(new AuditEvent("access.login", start.Status == LoginTryStatus.Blocked ? "blocked" : "tries_under_way", caller.Channel, customer?.Id));
             return CredentialsBlocked();
         }
 
+        var evaluated = new StrongBox<bool>();
         try
         {
-            return await EvaluateLoginAsync(subject, tryId, start.FailedBefore, customer, credentials, password, caller, now, cancellationToken);
+            return await EvaluateLoginAsync(subject, tryId, start.FailedBefore, customer, credentials, password, caller, now, evaluated, cancellationToken);
         }
         catch (Exception ex) when (ex is OperationCanceledException || HashingRefusals.IsRefusal(ex))
         {
             // Nothing was evaluated, so the try goes back uncounted. Not cancellable; if the store cannot be
             // reached either, the try's lease runs out and it counts as a failure (fail closed).
-            await customers.ReleaseLoginAsync(subject, tryId, CancellationToken.None);
+            var release = customers.ReleaseLoginAsync(subject, tryId, CancellationToken.None);
+            // A call shed by the gate before any password was evaluated also gives back the rate-limit units it took,
+            // so that a customer who retries as RetryInfo advises is not answered RATE_LIMITED for calls that never ran.
+            // Why this gives an attacker no extra guesses: the refund happens only when no password (nor temporary
+            // password) was compared, so every evaluated guess stays counted. Not on a cancellation, whose verify may
+            // have run: the limits also bound the hashing a caller can cause. Sent with the release: one round trip.
+            var refund = HashingRefusals.IsRefusal(ex) && !evaluated.Value
+                ? rateLimiter.RefundAsync(buckets, now, CancellationToken.None)
+                : Task.CompletedTask;
+            await Task.WhenAll(release, refund);
             throw;
         }
     }
 
     private async Task<Outcome<LoginResult>> EvaluateLoginAsync(
         LoginSubject subject, string tryId, int failedBefore, Customers.CustomerRecord? customer, CredentialRecord? credentials, string password,
-        CallerContext caller, DateTimeOffset now, CancellationToken cancellationToken)
+        CallerContext caller, DateTimeOffset now, StrongBox<bool> evaluated, CancellationToken cancellationToken)
     {
         if (customer is null || credentials is null)
         {
@@ -107,6 +129,8 @@ public sealed class AccessFlow(
         var temporary = TemporaryPassword.Check(keys, credentials, password, now);
         if (temporary != TemporaryPasswordStatus.NotIssued)
         {
+            // The temporary password was compared: a refusal from here on is no reason to give the limits back.
+            evaluated.Value = true;
             // After a recovery only the temporary password opens anything, and only the change screen. It is
             // checked by HMAC; every failing answer still costs one verify, like any failed login.
             if (temporary == TemporaryPasswordStatus.Wrong)
@@ -149,6 +173,8 @@ public sealed class AccessFlow(
         // A customer imported without a password verifies against the dummy hash, and a stored hash with a
         // retired pepper costs a verify in the hasher: every failed login costs the same one verify.
         var verification = await hasher.VerifyAsync(credentials.PasswordHash ?? await dummyHash.Value, password, cancellationToken, LoginPriority(credentials));
+        // Verified: a refusal of the rehash after this is no reason to give the limits back.
+        evaluated.Value = true;
         if (verification == PasswordVerification.Failed || credentials.PasswordHash is null)
         {
             return await FailLoginAsync(subject, tryId, customer.Id, caller);
@@ -205,7 +231,7 @@ public sealed class AccessFlow(
         return CredentialsBlocked();
     }
 
-    private async Task<Failure?> ApplyLoginRateLimitsAsync(string userCodeHash, CallerContext caller, DateTimeOffset now, CancellationToken cancellationToken)
+    private List<RateLimitKey> LoginBuckets(string userCodeHash, CallerContext caller)
     {
         var o = loginLimits.Value;
         var buckets = new List<RateLimitKey>
@@ -218,6 +244,11 @@ public sealed class AccessFlow(
             buckets.Add(new("login:addr:" + caller.ClientAddress, o.PerClientAddress));
         }
 
+        return buckets;
+    }
+
+    private async Task<Failure?> ApplyLoginRateLimitsAsync(List<RateLimitKey> buckets, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var decision = await rateLimiter.TryAcquireAsync(buckets, now, cancellationToken);
         if (decision.Allowed)
         {
