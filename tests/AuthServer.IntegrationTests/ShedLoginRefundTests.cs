@@ -1,0 +1,133 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Passwords;
+using Recovery.V1;
+
+namespace Recovery.AuthServer.IntegrationTests;
+
+/// <summary>
+/// Issue 12: a login shed by the Argon2 gate gives back the rate-limit units it took, so a customer who retries as
+/// RetryInfo advises more times than the per-user-code limit (10 an hour, the shipped one) still logs in once there is
+/// room. The gate is held full of fresh work as in <see cref="HashingAdmissionTests"/> (one slot, a measured hash time
+/// of a second on the fake clock): a login passes the early paid-level check, takes its limits and its try, and is
+/// refused at its verify. Run once per storage provider by the sealed subclasses. Nothing depends on timings.
+/// </summary>
+public abstract class ShedLoginRefundTests : IntegrationTest
+{
+    // More shed calls than the per-user-code limit allows in the hour.
+    private const int Shed = 12;
+    private const string UnknownUserCode = "99999999";
+
+    private protected ShedLoginRefundTests(ServerOptions options)
+        : base(options with
+        {
+            DefaultRateLimits = true,
+            Settings = new Dictionary<string, string> { ["Passwords:Argon2:MaxConcurrency"] = "1" },
+        })
+    {
+    }
+
+    private Argon2Gate Gate => Factory.Services.GetRequiredService<Argon2Gate>();
+
+    [Fact]
+    public async Task Login_ShedMoreTimesThanTheUserCodeLimit_ThenAdmitted_LogsIn()
+    {
+        var maria = DemoCustomer.Maria;
+        var before = await CredentialsAsync(maria);
+        var held = await HoldGateAsync();
+        try
+        {
+            for (var i = 0; i < Shed; i++)
+            {
+                // Every call is answered by the gate, never RATE_LIMITED: the earlier shed calls took no unit.
+                (await RefusedAsync(() => Api.LoginAsync(maria.UserCode, maria.InitialPassword))).Is(StatusCode.ResourceExhausted, "HASHING_SATURATED");
+            }
+        }
+        finally
+        {
+            await held.ReleaseAsync();
+        }
+
+        Assert.Equal(before.FailedLogins, (await CredentialsAsync(maria)).FailedLogins);
+        Assert.Equal(LoginResponse.ResultOneofCase.Session, (await Api.LoginAsync(maria.UserCode, maria.InitialPassword)).ResultCase);
+    }
+
+    [Fact]
+    public async Task Login_UnknownUserCodeShedMoreTimesThanTheLimit_ThenAnsweredAsAnyWrongLogin()
+    {
+        var held = await HoldGateAsync();
+        try
+        {
+            for (var i = 0; i < Shed; i++)
+            {
+                (await RefusedAsync(() => Api.LoginAsync(UnknownUserCode, "Wrong#Password1"))).Is(StatusCode.ResourceExhausted, "HASHING_SATURATED");
+            }
+        }
+        finally
+        {
+            await held.ReleaseAsync();
+        }
+
+        (await RefusedAsync(() => Api.LoginAsync(UnknownUserCode, "Wrong#Password1"))).Is(StatusCode.Unauthenticated, "INVALID_CREDENTIALS");
+    }
+
+    [Fact]
+    public async Task Login_EvaluatedWrongPasswords_StillTakeTheLimit()
+    {
+        // The refund is no way around the limit: calls whose password was evaluated keep their units. Ten wrong guesses
+        // on one user code use the hour's ten (an unknown code answers as a real one, blocked after five); the
+        // eleventh is refused by the limit.
+        for (var i = 0; i < 10; i++)
+        {
+            var error = await RefusedAsync(() => Api.LoginAsync(UnknownUserCode, "Wrong#Password1"));
+            Assert.NotEqual("RATE_LIMITED", error.Reason);
+        }
+
+        var mark = Outbox.Count;
+        (await RefusedAsync(() => Api.LoginAsync(UnknownUserCode, "Wrong#Password1"))).Is(StatusCode.ResourceExhausted, "RATE_LIMITED");
+        Assert.Empty(Outbox.Since(mark));
+    }
+
+    /// <summary>
+    /// Measures a hash time of a second on the fake clock, then holds the gate's only slot and queues one fresh hash
+    /// behind it: fresh work is then predicted to wait 1.5 s (beyond the 0.5 s target), paid work 0.5 s (within it).
+    /// </summary>
+    private async Task<HeldGate> HoldGateAsync()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            await Gate.RunAsync(() =>
+            {
+                Time.Advance(TimeSpan.FromSeconds(1));
+                return true;
+            }, null, CancellationToken.None).WaitAsync(RecoveryApi.Timeout);
+        }
+
+        var held = new HeldGate();
+        held.Hashes.Add(Gate.RunAsync(() => held.Released.Wait(RecoveryApi.Timeout), null, CancellationToken.None));
+        var giveUp = DateTime.UtcNow + RecoveryApi.Timeout;
+        while (Gate.Running != 1)
+        {
+            Assert.True(DateTime.UtcNow < giveUp, "The gate never took the held hash.");
+            await Task.Delay(5);
+        }
+
+        held.Hashes.Add(Gate.RunAsync(() => true, null, CancellationToken.None, HashPriority.Fresh));
+        Assert.Equal(TimeSpan.FromSeconds(1.5), Gate.PredictedWait(HashPriority.Fresh));
+        return held;
+    }
+
+    private sealed class HeldGate
+    {
+        public ManualResetEventSlim Released { get; } = new();
+
+        public List<Task<bool>> Hashes { get; } = [];
+
+        public async Task ReleaseAsync()
+        {
+            Released.Set();
+            await Task.WhenAll(Hashes).WaitAsync(RecoveryApi.Timeout);
+        }
+    }
+}
