@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    --server-dll) server_dll=$2; shift 2 ;;
+    --server-dll) server_dll=$(realpath -m "$2"); shift 2 ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "run-ratios.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac

@@ -89,6 +89,33 @@ public abstract class ShedLoginRefundTests : IntegrationTest
         Assert.Empty(Outbox.Since(mark));
     }
 
+    [Fact]
+    public async Task Login_WrongTemporaryPasswordsWhileShed_EachCountedThenTheRightOneBlocked()
+    {
+        // A wrong temporary password is compared by HMAC before its cover verify, which the gate may shed; the right
+        // one needs no hash and is never shed. Were a shed wrong guess uncounted, a saturated gate would allow
+        // unlimited guesses past the five-try block. Each counts, so the right one comes too late.
+        var maria = DemoCustomer.Maria;
+        var temporary = await RecoverAsync(maria);
+        var before = await CredentialsAsync(maria);
+        var held = await HoldGateAsync();
+        try
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                (await RefusedAsync(() => Api.LoginAsync(maria.UserCode, "Wrong#Temporary" + i))).Is(StatusCode.ResourceExhausted, "HASHING_SATURATED");
+            }
+        }
+        finally
+        {
+            await held.ReleaseAsync();
+        }
+
+        var after = await CredentialsAsync(maria);
+        Assert.Equal((before.FailedLogins + 5, global::Recovery.AuthServer.Customers.CredentialState.Blocked), (after.FailedLogins, after.State));
+        (await RefusedAsync(() => Api.LoginAsync(maria.UserCode, temporary))).Is(StatusCode.PermissionDenied, "CREDENTIALS_BLOCKED");
+    }
+
     /// <summary>
     /// Measures a hash time of a second on the fake clock, then holds the gate's only slot and queues one fresh hash
     /// behind it: fresh work is then predicted to wait 1.5 s (beyond the 0.5 s target), paid work 0.5 s (within it).

@@ -135,7 +135,20 @@ public sealed class AccessFlow(
             // checked by HMAC; every failing answer still costs one verify, like any failed login.
             if (temporary == TemporaryPasswordStatus.Wrong)
             {
-                await hasher.VerifyAsync(await dummyHash.Value, password, cancellationToken);
+                try
+                {
+                    await hasher.VerifyAsync(await dummyHash.Value, password, cancellationToken);
+                }
+                catch (Exception ex) when (HashingRefusals.IsRefusal(ex))
+                {
+                    // The guess was compared (by HMAC) and is wrong, so it counts even though its cover verify was
+                    // shed: the right temporary password needs no hash and is never shed, so a saturated gate would
+                    // otherwise let wrong guesses go uncounted past the MaxFailedLogins block. The caller still sees
+                    // the gate's refusal, as an unknown user code or a real verify refused here would answer.
+                    await FailLoginAsync(subject, tryId, customer.Id, caller);
+                    throw;
+                }
+
                 return await FailLoginAsync(subject, tryId, customer.Id, caller);
             }
 
