@@ -27,7 +27,7 @@ public sealed class HashingAdmissionTests() : IntegrationTest(new ServerOptions(
     {
         var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
         var mariaBefore = await CredentialsAsync(DemoCustomer.Maria);
-        await using var held = await HoldGateAsync();
+        await using var held = await HeldGate.HoldAsync(Gate, Time);
 
         // Fresh work is refused at once with a delay from the queue, and takes nothing: a known customer's wrong
         // password and an unknown user code get the same answer, and Maria's failures are not counted.
@@ -57,7 +57,7 @@ public sealed class HashingAdmissionTests() : IntegrationTest(new ServerOptions(
         var (operation, code) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
         await Api.SignAsync(operation.OperationId, code);
         Assert.True((await CredentialsAsync(DemoCustomer.Seed)).FirstLoginPending);
-        await using var held = await HoldGateAsync();
+        await using var held = await HeldGate.HoldAsync(Gate, Time);
 
         (await RefusedAsync(() => Api.LoginAsync(UnknownUserCode, DemoCustomer.NewPassword))).Is(StatusCode.ResourceExhausted, "HASHING_SATURATED");
         var login = Api.LoginAsync(DemoCustomer.Seed.UserCode, DemoCustomer.NewPassword);
@@ -71,7 +71,7 @@ public sealed class HashingAdmissionTests() : IntegrationTest(new ServerOptions(
     [Fact]
     public async Task StartRecovery_PaidWorkBeyondTarget_RefusedBeforeAnythingIsSpent()
     {
-        await using var held = await HoldGateAsync(HashPriority.Paid);
+        await using var held = await HeldGate.HoldAsync(Gate, Time, HashPriority.Paid);
         var mark = Outbox.Count;
 
         var refused = await RefusedAsync(() => Api.StartAsync(DemoCustomer.Maria));
@@ -89,39 +89,13 @@ public sealed class HashingAdmissionTests() : IntegrationTest(new ServerOptions(
     {
         // A flood of logins must not keep customers from starting a recovery: only paid work counts against a new flow
         // (here predicted to wait 0.5 s, within the target).
-        await using var held = await HoldGateAsync(HashPriority.Fresh);
+        await using var held = await HeldGate.HoldAsync(Gate, Time, HashPriority.Fresh);
         var mark = Outbox.Count;
 
         await Api.StartAsync(DemoCustomer.Maria);
 
         Assert.Single(Outbox.Since(mark));
         await held.ReleaseAsync();
-    }
-
-    /// <summary>
-    /// Measures a hash time of a second on the fake clock, then holds the gate's only slot and queues one hash of
-    /// <paramref name="priority"/> behind it: work of that priority and below is then predicted to wait 1.5 s, beyond
-    /// the 0.5 s target, and work above it 0.5 s, within it.
-    /// </summary>
-    private async Task<HeldGate> HoldGateAsync(HashPriority priority = HashPriority.Fresh)
-    {
-        for (var i = 0; i < 4; i++)
-        {
-            await Gate.RunAsync(() =>
-            {
-                Time.Advance(TimeSpan.FromSeconds(1));
-                return true;
-            }, null, CancellationToken.None).WaitAsync(RecoveryApi.Timeout);
-        }
-
-        var held = new HeldGate();
-        held.Hashes.Add(Gate.RunAsync(() => held.Released.Wait(RecoveryApi.Timeout), null, CancellationToken.None));
-        await UntilAsync(() => Gate.Running == 1);
-        held.Hashes.Add(Gate.RunAsync(() => true, null, CancellationToken.None, priority));
-
-        Assert.Equal(TimeSpan.FromSeconds(1), Gate.AverageHashTime);
-        Assert.Equal(TimeSpan.FromSeconds(1.5), Gate.PredictedWait(priority));
-        return held;
     }
 
     private static async Task UntilAsync(Func<bool> condition)
@@ -131,25 +105,6 @@ public sealed class HashingAdmissionTests() : IntegrationTest(new ServerOptions(
         {
             Assert.True(DateTime.UtcNow < giveUp, "The gate never reached the expected state.");
             await Task.Delay(5);
-        }
-    }
-
-    private sealed class HeldGate : IAsyncDisposable
-    {
-        public ManualResetEventSlim Released { get; } = new();
-
-        public List<Task<bool>> Hashes { get; } = [];
-
-        public async Task ReleaseAsync()
-        {
-            Released.Set();
-            await Task.WhenAll(Hashes).WaitAsync(RecoveryApi.Timeout);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await ReleaseAsync();
-            Released.Dispose();
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Recovery.AuthServer.IntegrationTests;
 /// <summary>
 /// Issue 12: a login shed by the Argon2 gate gives back the rate-limit units it took, so a customer who retries as
 /// RetryInfo advises more times than the per-user-code limit (10 an hour, the shipped one) still logs in once there is
-/// room. The gate is held full of fresh work as in <see cref="HashingAdmissionTests"/> (one slot, a measured hash time
+/// room. The gate is held full of fresh work by <see cref="HeldGate"/> (one slot, a measured hash time
 /// of a second on the fake clock): a login passes the early paid-level check, takes its limits and its try, and is
 /// refused at its verify. Run once per storage provider by the sealed subclasses. Nothing depends on timings.
 /// </summary>
@@ -35,7 +35,7 @@ public abstract class ShedLoginRefundTests : IntegrationTest
     {
         var maria = DemoCustomer.Maria;
         var before = await CredentialsAsync(maria);
-        var held = await HoldGateAsync();
+        var held = await HeldGate.HoldAsync(Gate, Time);
         try
         {
             for (var i = 0; i < Shed; i++)
@@ -56,7 +56,7 @@ public abstract class ShedLoginRefundTests : IntegrationTest
     [Fact]
     public async Task Login_UnknownUserCodeShedMoreTimesThanTheLimit_ThenAnsweredAsAnyWrongLogin()
     {
-        var held = await HoldGateAsync();
+        var held = await HeldGate.HoldAsync(Gate, Time);
         try
         {
             for (var i = 0; i < Shed; i++)
@@ -98,7 +98,7 @@ public abstract class ShedLoginRefundTests : IntegrationTest
         var maria = DemoCustomer.Maria;
         var temporary = await RecoverAsync(maria);
         var before = await CredentialsAsync(maria);
-        var held = await HoldGateAsync();
+        var held = await HeldGate.HoldAsync(Gate, Time);
         try
         {
             for (var i = 0; i < 5; i++)
@@ -114,47 +114,5 @@ public abstract class ShedLoginRefundTests : IntegrationTest
         var after = await CredentialsAsync(maria);
         Assert.Equal((before.FailedLogins + 5, global::Recovery.AuthServer.Customers.CredentialState.Blocked), (after.FailedLogins, after.State));
         (await RefusedAsync(() => Api.LoginAsync(maria.UserCode, temporary))).Is(StatusCode.PermissionDenied, "CREDENTIALS_BLOCKED");
-    }
-
-    /// <summary>
-    /// Measures a hash time of a second on the fake clock, then holds the gate's only slot and queues one fresh hash
-    /// behind it: fresh work is then predicted to wait 1.5 s (beyond the 0.5 s target), paid work 0.5 s (within it).
-    /// </summary>
-    private async Task<HeldGate> HoldGateAsync()
-    {
-        for (var i = 0; i < 4; i++)
-        {
-            await Gate.RunAsync(() =>
-            {
-                Time.Advance(TimeSpan.FromSeconds(1));
-                return true;
-            }, null, CancellationToken.None).WaitAsync(RecoveryApi.Timeout);
-        }
-
-        var held = new HeldGate();
-        held.Hashes.Add(Gate.RunAsync(() => held.Released.Wait(RecoveryApi.Timeout), null, CancellationToken.None));
-        var giveUp = DateTime.UtcNow + RecoveryApi.Timeout;
-        while (Gate.Running != 1)
-        {
-            Assert.True(DateTime.UtcNow < giveUp, "The gate never took the held hash.");
-            await Task.Delay(5);
-        }
-
-        held.Hashes.Add(Gate.RunAsync(() => true, null, CancellationToken.None, HashPriority.Fresh));
-        Assert.Equal(TimeSpan.FromSeconds(1.5), Gate.PredictedWait(HashPriority.Fresh));
-        return held;
-    }
-
-    private sealed class HeldGate
-    {
-        public ManualResetEventSlim Released { get; } = new();
-
-        public List<Task<bool>> Hashes { get; } = [];
-
-        public async Task ReleaseAsync()
-        {
-            Released.Set();
-            await Task.WhenAll(Hashes).WaitAsync(RecoveryApi.Timeout);
-        }
     }
 }
