@@ -23,7 +23,7 @@ public sealed partial class ProductionStartTests
             ["Channels__Tokens__web__0"] = webToken,
         });
         using var grpc = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-        await WaitServingAsync(server, grpc);
+        await server.WaitServingAsync(grpc, StartTimeout);
         static CallOptions With(params (string Key, string Value)[] headers)
         {
             var metadata = new Metadata();
@@ -62,7 +62,7 @@ public sealed partial class ProductionStartTests
         badAgent.Is(StatusCode.InvalidArgument, "INVALID_FIELDS");
         Assert.Equal(["x-agent-id"], badAgent.Fields);
         streaming.Is(StatusCode.Unauthenticated, "ADMIN_TOKEN_INVALID");
-        await WaitServingAsync(server, grpc);
+        await server.WaitServingAsync(grpc, StartTimeout);
         Assert.DoesNotContain(webToken, server.Stdout + server.Stderr, StringComparison.Ordinal);
     }
 }

@@ -97,7 +97,7 @@ public sealed partial class ProductionStartTests
             ["Observability__Prometheus__Urls"] = $"http://127.0.0.1:{scrapePort}",
         });
         using var grpc = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-        await WaitServingAsync(server, grpc);
+        await server.WaitServingAsync(grpc, StartTimeout);
         using var http1 = new HttpClient();
         using var h2c = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
 
@@ -161,30 +161,6 @@ public sealed partial class ProductionStartTests
         }
 
         Assert.DoesNotMatch(StackFrame(), output);
-    }
-
-    private static async Task WaitServingAsync(ServerProcess server, GrpcChannel channel)
-    {
-        var client = new Health.HealthClient(channel);
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (true)
-        {
-            Assert.False(server.HasExited, server.Stdout + server.Stderr);
-            try
-            {
-                var reply = await client.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2)).ResponseAsync.WaitAsync(RecoveryApi.Timeout);
-                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
-                {
-                    return;
-                }
-            }
-            catch (global::Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)
-            {
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the server did not start: " + server.Stdout + server.Stderr);
-            await Task.Delay(200);
-        }
     }
 
     [GeneratedRegex(@"^\s+at \S", RegexOptions.Multiline)]

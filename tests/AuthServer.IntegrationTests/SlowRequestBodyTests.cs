@@ -32,7 +32,7 @@ public sealed class SlowRequestBodyTests
         });
         using var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = false };
         using var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = false });
-        await WaitServingAsync(server, channel);
+        await server.WaitServingAsync(channel, StartTimeout);
         using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(url), Timeout = StartTimeout };
 
         // An empty LoginRequest, whose frame lags: refused for its missing fields, with ErrorInfo.
@@ -69,29 +69,6 @@ public sealed class SlowRequestBodyTests
         : null;
 
     private static string Padded(string base64) => base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-
-    private static async Task WaitServingAsync(ServerProcess server, GrpcChannel channel)
-    {
-        var client = new Health.HealthClient(channel);
-        var giveUp = DateTime.UtcNow + StartTimeout;
-        while (true)
-        {
-            Assert.False(server.HasExited, server.Stdout + server.Stderr);
-            try
-            {
-                var reply = await client.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2)).ResponseAsync.WaitAsync(RecoveryApi.Timeout);
-                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
-                {
-                    return;
-                }
-            }
-            catch (RpcException) when (DateTime.UtcNow < giveUp)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-    }
 
     /// <summary>A body whose first byte goes at once and the rest after <paramref name="lag"/>.</summary>
     private sealed class LaggingContent(byte[] body, TimeSpan lag) : HttpContent

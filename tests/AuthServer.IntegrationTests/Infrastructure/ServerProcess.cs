@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 
@@ -89,6 +92,34 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     public bool HasExited => process.HasExited;
+
+    /// <summary>
+    /// Waits until the server answers its health check SERVING over <paramref name="channel"/>; fails with the process's
+    /// output if it exits first or is still not serving after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task WaitServingAsync(GrpcChannel channel, TimeSpan timeout)
+    {
+        var client = new Health.HealthClient(channel);
+        var giveUp = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            Assert.False(HasExited, Stdout + Stderr);
+            try
+            {
+                var reply = await client.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2)).ResponseAsync.WaitAsync(RecoveryApi.Timeout);
+                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return;
+                }
+            }
+            catch (RpcException) when (DateTime.UtcNow < giveUp)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < giveUp, "the server did not start: " + Stdout + Stderr);
+            await Task.Delay(200);
+        }
+    }
 
     public static int FreePort()
     {
