@@ -32,15 +32,7 @@ public sealed class BurstRetryTests : IntegrationTest
     public async Task Burst_ServerShedsEveryStepOnce_RetriesEachAfterTheAdvisedDelayAndCompletesEveryFlow()
     {
         shedding.Delay = TimeSpan.FromMilliseconds(200);
-        var json = Path.Combine(directory, "burst-shed.json");
-
-        var (exitCode, stdout, stderr) = await RunCliAsync(
-            "burst", "--customers", "4", "--concurrency", "2", "--dev-sink", SinkPath, "--json", json,
-            "--admin-token", SyntheticCustomer.DevAdminToken, "--anchor-seconds", "0.2", "--capacity-seconds", "0.2", "--argon2-samples", "2", "--no-input");
-
-        Assert.True(exitCode == 0, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
-        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
-        var root = report.RootElement;
+        var root = await RunBurstAsync("burst-shed.json", "--customers", "4", "--concurrency", "2");
         Assert.Equal(4, root.GetProperty("flows_completed").GetInt32());
         Assert.Equal(0, root.GetProperty("errors").GetInt32());
         Assert.Equal(0, root.GetProperty("flows_shed").GetInt32());
@@ -69,16 +61,8 @@ public sealed class BurstRetryTests : IntegrationTest
     public async Task Burst_ShedWithoutRetryInfo_GivesUpWithoutSendingItAgain()
     {
         shedding.WithRetryInfo = false;
-        var json = Path.Combine(directory, "burst-no-retry-info.json");
-
-        var (exitCode, stdout, stderr) = await RunCliAsync(
-            "burst", "--customers", "3", "--concurrency", "3", "--dev-sink", SinkPath, "--json", json,
-            "--admin-token", SyntheticCustomer.DevAdminToken, "--anchor-seconds", "0.2", "--capacity-seconds", "0.2", "--argon2-samples", "2", "--no-input");
-
         // Shedding is no error (exit 0), but nobody got in: each customer gave up at the first refusal.
-        Assert.True(exitCode == 0, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
-        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
-        var root = report.RootElement;
+        var root = await RunBurstAsync("burst-no-retry-info.json", "--customers", "3", "--concurrency", "3");
         Assert.Equal(0, root.GetProperty("flows_completed").GetInt32());
         Assert.Equal(3, root.GetProperty("flows_shed").GetInt32());
         Assert.Equal(0, root.GetProperty("retries").GetInt32());
@@ -91,18 +75,23 @@ public sealed class BurstRetryTests : IntegrationTest
     public async Task Burst_AdvisedDelayBeyondPatience_GivesUpWithoutSendingItAgain()
     {
         shedding.Delay = TimeSpan.FromSeconds(30);
-        var json = Path.Combine(directory, "burst-patience.json");
-
-        var (exitCode, stdout, stderr) = await RunCliAsync(
-            "burst", "--customers", "2", "--concurrency", "2", "--patience", "5", "--dev-sink", SinkPath, "--json", json,
-            "--admin-token", SyntheticCustomer.DevAdminToken, "--anchor-seconds", "0.2", "--capacity-seconds", "0.2", "--argon2-samples", "2", "--no-input");
-
-        Assert.True(exitCode == 0, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
-        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
-        var root = report.RootElement;
+        var root = await RunBurstAsync("burst-patience.json", "--customers", "2", "--concurrency", "2", "--patience", "5");
         Assert.Equal(2, root.GetProperty("flows_shed").GetInt32());
         Assert.Equal(0, root.GetProperty("retries").GetInt32());
         Assert.All(shedding.Seen.Values, attempts => Assert.Empty(attempts.Later));
+    }
+
+    /// <summary>Runs <c>burst</c> against the test server with short anchors; it must exit 0; returns its JSON report.</summary>
+    private async Task<JsonElement> RunBurstAsync(string reportName, params string[] options)
+    {
+        var json = Path.Combine(directory, reportName);
+        var (exitCode, stdout, stderr) = await RunCliAsync(
+            ["burst", .. options, "--dev-sink", SinkPath, "--json", json, "--admin-token", SyntheticCustomer.DevAdminToken,
+             "--anchor-seconds", "0.2", "--capacity-seconds", "0.2", "--argon2-samples", "2", "--no-input"]);
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        return report.RootElement.Clone();
     }
 
     public override async Task DisposeAsync()
