@@ -23,6 +23,10 @@ call() { buf curl --protocol grpc --http2-prior-knowledge --timeout 10s "${CALL_
 # a script running against real providers redefines them after sourcing this file.
 SINK=
 message_value() { sink_value "$SINK" "$1" "$2"; }
+# The sink's line count when the current walk began: a walk reads only the messages written after it, so that a
+# message still on its way through the outbox is waited for instead of an earlier walk's being taken for it.
+SINK_FROM=0
+sink_mark() { SINK_FROM=0; if [ -n "$SINK" ] && [ -f "$SINK" ]; then SINK_FROM=$(wc -l <"$SINK" | tr -d ' '); fi; }
 captcha_token() { echo dev-ok; }
 
 field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
@@ -41,14 +45,17 @@ wait_status() {
   return 1
 }
 
-# sink_value SINK TEMPLATE KEY: the last message of TEMPLATE, once the background dispatcher wrote it.
+# sink_value SINK TEMPLATE KEY: the last message of TEMPLATE written since the walk's sink_mark, once the background
+# dispatcher wrote it.
 sink_value() {
   for _ in $(seq 1 100); do
-    if [ -f "$1" ] && v=$(python3 - "$1" "$2" "$3" <<'PY'
+    if [ -f "$1" ] && v=$(python3 - "$1" "$2" "$3" "$SINK_FROM" <<'PY'
 import json, sys
-path, template, key = sys.argv[1:]
+path, template, key, skip = sys.argv[1:]
 found = None
-for line in open(path, encoding="utf-8"):
+for number, line in enumerate(open(path, encoding="utf-8")):
+    if number < int(skip):
+        continue
     line = line.strip()
     if line:
         m = json.loads(line)
@@ -70,7 +77,7 @@ expect() { if [ "$2" != "$3" ]; then echo "FAIL $1: expected '$3', got '$2'" >&2
 # customer, alternating between two servers (the same URL twice for one server), then a login with
 # the new password. Sets TEMPORARY for the caller.
 walk_seed_customer() {
-  SINK=$1
+  SINK=$1; sink_mark
   local a=$2 b=$3 new_password=$4
   local start recovery_id code confirm user_code login ticket meter change operation_id reference signing_code sign session
   start=$(call "$a" recovery.v1.RecoveryService/StartRecovery \
@@ -112,7 +119,7 @@ walk_seed_customer() {
 # operation by its reference on B, checks his card and gets a code on A, and the code signs on B. The
 # servers need a resend cooldown under a second (Otp__ResendCooldown=00:00:01). Sets PHONE_REFERENCE.
 walk_phone_path() {
-  SINK=$1
+  SINK=$1; sink_mark
   local a=$2 b=$3 settings=$4 new_password=$5
   local start temporary ticket change token lookup voice sign
   start=$(call "$a" recovery.v1.RecoveryService/StartRecovery \
