@@ -84,6 +84,22 @@ public sealed class AuthenticatorTests : IntegrationTest
     }
 
     [Fact]
+    public async Task EnrollAuthenticator_SessionEndedByARecovery_SessionInvalidPendingEnrolmentKeptAndNoSms()
+    {
+        var session = await SessionAsync();
+        await EnrollAsync(session);
+        var pending = (await Store.GetPendingAsync(Maria.Id, Time.GetUtcNow(), CancellationToken.None).WaitAsync(RecoveryApi.Timeout))!;
+        await RecoverAndLogInAsync(Maria);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var mark = Outbox.Count;
+
+        (await RefusedAsync(() => Api.EnrollAuthenticatorAsync(session))).Is(StatusCode.Unauthenticated, "SESSION_INVALID");
+
+        Assert.Equal(pending.Id, (await Store.GetPendingAsync(Maria.Id, Time.GetUtcNow(), CancellationToken.None).WaitAsync(RecoveryApi.Timeout))!.Id);
+        Assert.Empty(Outbox.Since(mark));
+    }
+
+    [Fact]
     public async Task ConfirmAuthenticator_WrongAppCode_CodeIncorrectSmsCodeNotSpentAndNothingChangedOrSent()
     {
         var session = await SessionAsync();

@@ -30,32 +30,48 @@ public sealed class AuthenticatorFlow(
 {
     public async Task<Outcome<AuthenticatorEnrollmentStarted>> EnrollAsync(string sessionToken, CallerContext caller, CancellationToken cancellationToken)
     {
-        if (await CustomerOfSessionAsync(sessionToken, _ => Task.FromResult(true), cancellationToken) is not { } holder)
+        // Three round trips on Redis: the session; its customer's profile and credentials with the enrolment's save; the
+        // code's challenge with its SMS.
+        if (await SessionAsync(sessionToken, cancellationToken) is not { } session)
         {
             audit.Record(new AuditEvent("access.enroll_authenticator", "session_invalid", caller.Channel));
             return SessionInvalid();
         }
 
-        var customer = holder.Customer;
-
+        // Before the save, which travels with the reads: an enrolment that could not send its SMS must not start.
         outbox.EnsureRoomFor(1);
 
         // Each enrolment sends an SMS: a session may start a new one only once the resend cooldown of the last
         // has passed. The store checks the cooldown and saves the new enrolment in one atomic step, so parallel
-        // enrolments cannot all pass the check (one SMS, not one per call).
+        // enrolments cannot all pass the check (one SMS, not one per call). That step also requires the credentials at
+        // the session's version: it is sent beside the reads that would tell a session ended by a recovery or a password
+        // change, so it must refuse such a session itself rather than replace the customer's pending enrolment.
         // Nothing changes for the customer yet: the enrolment is pending until the app's code and the SMS code prove it.
-        var (enrollment, allowedAt) = await authenticators.EnrollAsync(customer.Id, customer.UserCode, otpOptions.Value.ResendCooldown, cancellationToken);
-        if (enrollment is null)
+        var customerTask = customers.GetAsync(session.CustomerId, cancellationToken);
+        var credentialsTask = customers.GetCredentialsAsync(session.CustomerId, cancellationToken);
+        var enrolling = authenticators.EnrollAsync(session.CustomerId, UserCodeAsync(customerTask), otpOptions.Value.ResendCooldown, session.CredentialVersion, cancellationToken);
+        await Task.WhenAll(customerTask, credentialsTask, enrolling);
+        var (customer, credentials, (enrollment, save)) = (await customerTask, await credentialsTask, await enrolling);
+        if (customer is null || !SessionRules.IsAtVersion(session.CredentialVersion, credentials?.Version) || save.Status == PendingSaveStatus.StaleCredentials)
+        {
+            audit.Record(new AuditEvent("access.enroll_authenticator", "session_invalid", caller.Channel));
+            return SessionInvalid();
+        }
+
+        if (save.Status == PendingSaveStatus.TooSoon || enrollment is null)
         {
             audit.Record(new AuditEvent("access.enroll_authenticator", "too_soon", caller.Channel, customer.Id));
             return new Failure(FailureKind.ResourceExhausted, ErrorReasons.ResendTooSoon, "A new enrolment (and its SMS) can be requested a little later.")
             {
-                RetryAfter = allowedAt - time.GetUtcNow(),
+                RetryAfter = save.AllowedAt - time.GetUtcNow(),
             };
         }
 
-        var issued = await otp.IssueAsync(ChallengeId(enrollment.Id), Binding(customer.Id, enrollment.Id), TotpCode.Digits, deliverable: true, cancellationToken);
-        await outbox.EnqueueAsync(texts.AuthenticatorCodeSms(customer.Phone, issued.Code, otpOptions.Value.CodeLifetime, Languages.FromTag(customer.Language)), cancellationToken);
+        // The code's challenge and its SMS in one round trip (as StartRecovery sends its own): if the challenge's write
+        // fails, the SMS carries a code that verifies nothing and the call answers the failure.
+        var (issued, stored) = otp.Issue(ChallengeId(enrollment.Id), Binding(customer.Id, enrollment.Id), TotpCode.Digits, deliverable: true, cancellationToken);
+        var sending = outbox.EnqueueAsync(texts.AuthenticatorCodeSms(customer.Phone, issued.Code, otpOptions.Value.CodeLifetime, Languages.FromTag(customer.Language)), cancellationToken).AsTask();
+        await Task.WhenAll(stored, sending);
         audit.Record(new AuditEvent("access.enroll_authenticator", "pending", caller.Channel, customer.Id));
         return new AuthenticatorEnrollmentStarted(enrollment, Masking.Phone(customer.Phone));
     }
@@ -140,7 +156,7 @@ public sealed class AuthenticatorFlow(
     /// </summary>
     private async Task<(CustomerRecord Customer, T Alongside)?> CustomerOfSessionAsync<T>(string token, Func<string, Task<T>> alongside, CancellationToken cancellationToken)
     {
-        var session = await sessions.GetSessionAsync(SessionTokens.SessionHash(keys, token), time.GetUtcNow(), cancellationToken);
+        var session = await SessionAsync(token, cancellationToken);
         if (session is null)
         {
             return null;
@@ -156,6 +172,12 @@ public sealed class AuthenticatorFlow(
             ? (customer, await alongsideTask)
             : null;
     }
+
+    /// <summary>The session of <paramref name="token"/> if it is live (its credentials version is the caller's to check).</summary>
+    private Task<SessionRecord?> SessionAsync(string token, CancellationToken cancellationToken) =>
+        sessions.GetSessionAsync(SessionTokens.SessionHash(keys, token), time.GetUtcNow(), cancellationToken);
+
+    private static async Task<string?> UserCodeAsync(Task<CustomerRecord?> customer) => (await customer)?.UserCode;
 
     private static Failure SessionInvalid() =>
         new(FailureKind.Unauthenticated, ErrorReasons.SessionInvalid, "The session is unknown or has expired; log in again.");

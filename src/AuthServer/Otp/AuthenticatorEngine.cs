@@ -21,6 +21,21 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
     /// </summary>
     public async Task<(AuthenticatorEnrollment? Enrollment, DateTimeOffset AllowedAt)> EnrollAsync(string customerId, string accountName, TimeSpan cooldown, CancellationToken cancellationToken)
     {
+        var (enrollment, save) = await EnrollAsync(customerId, Task.FromResult<string?>(accountName), cooldown, null, cancellationToken);
+        return (enrollment, save.Status == PendingSaveStatus.TooSoon ? save.AllowedAt : time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// <see cref="EnrollAsync(string, string, TimeSpan, CancellationToken)"/> for a session opened at credentials version
+    /// <paramref name="credentialVersion"/>: the save (one atomic step) also requires the credentials at that version,
+    /// so that the caller can send it in the same round trip as its own reads of the customer. The otpauth URI's
+    /// account, <paramref name="accountName"/>, comes from one of those reads; the enrolment is returned only when saved
+    /// with an account to show (null: the customer is gone, and the caller refuses the session anyway).
+    /// </summary>
+    public async Task<(AuthenticatorEnrollment? Enrollment, PendingSave Save)> EnrollAsync(
+        string customerId, Task<string?> accountName, TimeSpan cooldown, long? credentialVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accountName);
         var o = options.Value;
         var now = time.GetUtcNow();
         var secret = new byte[SecretBytes];
@@ -36,13 +51,16 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
                 CreatedAt = now,
                 ExpiresAt = now + o.AuthenticatorEnrollmentLifetime,
             };
-            if (await store.SavePendingAsync(pending, cooldown, cancellationToken) is { } allowedAt)
+            var saving = store.SavePendingAsync(pending, cooldown, credentialVersion, cancellationToken);
+            await Task.WhenAll(saving, accountName);
+            var save = await saving;
+            if (save.Status != PendingSaveStatus.Saved || await accountName is not { } account)
             {
-                return (null, allowedAt);
+                return (null, save);
             }
 
             var base32 = Base32Encoding.ToString(secret).TrimEnd('=');
-            return (new AuthenticatorEnrollment(id, base32, OtpauthUri(o.TotpIssuer, accountName, base32), pending.ExpiresAt.Value), now);
+            return (new AuthenticatorEnrollment(id, base32, OtpauthUri(o.TotpIssuer, account, base32), pending.ExpiresAt.Value), save);
         }
         finally
         {

@@ -10,10 +10,16 @@ public interface IAuthenticatorStore
     /// <summary>
     /// Stores a pending enrolment, replacing any earlier pending one (the confirmed one stays until this is
     /// confirmed), unless an earlier one, still valid, was created less than <paramref name="cooldown"/> before
-    /// this one: then nothing changes and the answer is when a new one may be stored (null when stored).
+    /// this one: then nothing changes and the answer is TooSoon with when a new one may be stored.
     /// Check and save are one atomic step, so parallel enrolments cannot all pass the cooldown (each sends an SMS).
     /// </summary>
-    Task<DateTimeOffset?> SavePendingAsync(Authenticator pending, TimeSpan cooldown, CancellationToken cancellationToken);
+    /// <param name="credentialVersion">
+    /// When given, the save also requires the customer's credentials to be at this version (the one the caller's
+    /// session was opened at), else StaleCredentials and nothing changes: a session that a recovery or a password
+    /// change has ended must not replace the customer's enrolment even when its own read of the credentials is sent
+    /// in the same round trip as this save (on Redis the check is in the save's script, in the customer's slot).
+    /// </param>
+    Task<PendingSave> SavePendingAsync(Authenticator pending, TimeSpan cooldown, long? credentialVersion, CancellationToken cancellationToken);
 
     /// <summary>The pending enrolment, or null if none or lapsed at <paramref name="now"/>.</summary>
     Task<Authenticator?> GetPendingAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken);

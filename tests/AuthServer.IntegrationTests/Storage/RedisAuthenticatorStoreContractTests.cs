@@ -1,5 +1,7 @@
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Security;
 using Recovery.AuthServer.Storage.Redis;
 
 namespace Recovery.AuthServer.IntegrationTests.Storage;
@@ -8,11 +10,13 @@ public sealed class RedisAuthenticatorStoreContractTests(RedisServerFixture fixt
 {
     private readonly RedisStoreTest redis = new(fixture);
 
+    protected override ICustomerStore Customers => new RedisCustomerStore(redis.Connection, new SecretKeys(new byte[32], new byte[32], new byte[32]), new CryptoRandomSource());
+
     [Fact]
     public async Task Keys_UnderTheCustomersTag_PendingExpiresConfirmedIsDurable()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, CancellationToken.None).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, CancellationToken.None).Timeout();
 
         var (pendingKey, ttl) = Assert.Single(await redis.KeysAsync());
         Assert.Equal(redis.Connection.KeyPrefix + "{c:c-1}:authenticator:pending", pendingKey);

@@ -12,7 +12,7 @@ public class AuthenticatorEngineTests
     private const string Customer = "c-1";
 
     private readonly FakeTimeProvider time = TestClock.Create();
-    private readonly InMemoryAuthenticatorStore store = new();
+    private readonly InMemoryAuthenticatorStore store = new(new InMemoryCustomerStore());
     private readonly AuthenticatorEngine engine;
     private readonly CancellationToken ct = CancellationToken.None;
 

@@ -1,3 +1,4 @@
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Storage.InMemory;
 
@@ -5,5 +6,7 @@ namespace Recovery.AuthServer.UnitTests.Storage;
 
 public sealed class InMemoryAuthenticatorStoreContractTests : AuthenticatorStoreContract
 {
-    protected override IAuthenticatorStore CreateStore(TimeProvider time) => new InMemoryAuthenticatorStore();
+    protected override ICustomerStore Customers { get; } = new InMemoryCustomerStore();
+
+    protected override IAuthenticatorStore CreateStore(TimeProvider time) => new InMemoryAuthenticatorStore(Customers);
 }

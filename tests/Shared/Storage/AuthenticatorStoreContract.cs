@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.SharedTests.Customers;
 
 namespace Recovery.AuthServer.SharedTests.Storage;
 
@@ -12,6 +14,11 @@ public abstract class AuthenticatorStoreContract
     private readonly CancellationToken ct = CancellationToken.None;
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
+
+    private static readonly PendingSave Saved = new(PendingSaveStatus.Saved);
+
+    /// <summary>The customers the stores of <see cref="CreateStore"/> read credentials versions from.</summary>
+    protected abstract ICustomerStore Customers { get; }
 
     protected abstract IAuthenticatorStore CreateStore(TimeProvider time);
 
@@ -30,7 +37,7 @@ public abstract class AuthenticatorStoreContract
         var store = CreateStore(Time);
         var pending = Pending("e-1");
 
-        await store.SavePendingAsync(pending, TimeSpan.Zero, ct).Timeout();
+        await store.SavePendingAsync(pending, TimeSpan.Zero, null, ct).Timeout();
 
         var read = (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!;
         Assert.Equal(pending.ProtectedSecret, read.ProtectedSecret);
@@ -43,8 +50,8 @@ public abstract class AuthenticatorStoreContract
     public async Task SavePendingAsync_Again_ReplacesTheEarlierEnrolment()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
-        await store.SavePendingAsync(Pending("e-2"), TimeSpan.Zero, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-2"), TimeSpan.Zero, null, ct).Timeout();
 
         Assert.Equal("e-2", (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!.Id);
         Assert.Equal(VerifyStatus.NotFound, (await Confirm(store, "e-1", 100)).Status);
@@ -54,15 +61,15 @@ public abstract class AuthenticatorStoreContract
     public async Task SavePendingAsync_WithinTheCooldownOfAValidEarlierOne_RefusedWithWhenAndEarlierKept()
     {
         var store = CreateStore(Time);
-        Assert.Null(await store.SavePendingAsync(Pending("e-1"), TimeSpan.FromSeconds(30), ct).Timeout());
+        Assert.Equal(Saved, await store.SavePendingAsync(Pending("e-1"), TimeSpan.FromSeconds(30), null, ct).Timeout());
         Time.Advance(TimeSpan.FromSeconds(10));
 
-        var refused = await store.SavePendingAsync(Pending("e-2"), TimeSpan.FromSeconds(30), ct).Timeout();
+        var refused = await store.SavePendingAsync(Pending("e-2"), TimeSpan.FromSeconds(30), null, ct).Timeout();
 
-        Assert.Equal(Time.GetUtcNow() + TimeSpan.FromSeconds(20), refused);
+        Assert.Equal(new PendingSave(PendingSaveStatus.TooSoon, Time.GetUtcNow() + TimeSpan.FromSeconds(20)), refused);
         Assert.Equal("e-1", (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!.Id);
         Time.Advance(TimeSpan.FromSeconds(20));
-        Assert.Null(await store.SavePendingAsync(Pending("e-3"), TimeSpan.FromSeconds(30), ct).Timeout());
+        Assert.Equal(Saved, await store.SavePendingAsync(Pending("e-3"), TimeSpan.FromSeconds(30), null, ct).Timeout());
         Assert.Equal("e-3", (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!.Id);
     }
 
@@ -72,17 +79,36 @@ public abstract class AuthenticatorStoreContract
         var store = CreateStore(Time);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20)
-            .Select(i => Task.Run(() => store.SavePendingAsync(Pending($"e-{i}"), TimeSpan.FromSeconds(30), ct)))).Timeout();
+            .Select(i => Task.Run(() => store.SavePendingAsync(Pending($"e-{i}"), TimeSpan.FromSeconds(30), null, ct)))).Timeout();
 
-        Assert.Single(results, r => r is null);
-        Assert.All(results.Where(r => r is not null), r => Assert.Equal(Time.GetUtcNow() + TimeSpan.FromSeconds(30), r));
+        Assert.Single(results, r => r == Saved);
+        Assert.All(results.Where(r => r != Saved), r => Assert.Equal(new PendingSave(PendingSaveStatus.TooSoon, Time.GetUtcNow() + TimeSpan.FromSeconds(30)), r));
+    }
+
+    [Fact]
+    public async Task SavePendingAsync_CredentialsGoneOrAtAnotherVersion_StaleAndNothingChanged()
+    {
+        var store = CreateStore(Time);
+        var stale = new PendingSave(PendingSaveStatus.StaleCredentials);
+
+        Assert.Equal(stale, await store.SavePendingAsync(Pending("e-0"), TimeSpan.Zero, 0, ct).Timeout());
+        Assert.Null(await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout());
+
+        await Customers.AddIfAbsentAsync(SeedCustomerRecord.With(), new CredentialRecord { CustomerId = Customer, Version = 4 }, ct).Timeout();
+        Assert.Equal(Saved, await store.SavePendingAsync(Pending("e-1"), TimeSpan.FromSeconds(30), 4, ct).Timeout());
+
+        // Checked before the cooldown: a session that has ended learns nothing about the customer's enrolments.
+        Assert.Equal(stale, await store.SavePendingAsync(Pending("e-2"), TimeSpan.FromSeconds(30), 3, ct).Timeout());
+        Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(stale, await store.SavePendingAsync(Pending("e-3"), TimeSpan.FromSeconds(30), 3, ct).Timeout());
+        Assert.Equal("e-1", (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!.Id);
     }
 
     [Fact]
     public async Task ConfirmAsync_MatchedStep_ConfirmedWithThatStepUsedAndPendingGone()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
 
         Assert.Equal(VerifyStatus.Verified, (await Confirm(store, "e-1", 100)).Status);
 
@@ -96,9 +122,9 @@ public abstract class AuthenticatorStoreContract
     public async Task ConfirmAsync_NewEnrolment_ReplacesTheConfirmedOneOnlyWhenProven()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
         await Confirm(store, "e-1", 100);
-        await store.SavePendingAsync(Pending("e-2"), TimeSpan.Zero, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-2"), TimeSpan.Zero, null, ct).Timeout();
 
         Assert.Equal("e-1", (await store.GetConfirmedAsync(Customer, ct).Timeout())!.Id);
         await Confirm(store, "e-2", 200);
@@ -110,7 +136,7 @@ public abstract class AuthenticatorStoreContract
     public async Task ConfirmAsync_WrongCodes_CountDownThenDiscardOnceWithJustClosed()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
 
         Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 2), await Confirm(store, "e-1", null));
         Assert.Equal(new VerifyResult(VerifyStatus.Incorrect, 1), await Confirm(store, "e-1", null));
@@ -124,7 +150,7 @@ public abstract class AuthenticatorStoreContract
     public async Task ConfirmAsync_LapsedOrUnknown_NotFoundAndNothingConfirmed()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
 
         Assert.Equal(VerifyStatus.NotFound, (await store.ConfirmAsync("other", "e-1", 100, 3, Time.GetUtcNow(), ct).Timeout()).Status);
         Time.Advance(EnrolmentLifetime);
@@ -137,7 +163,7 @@ public abstract class AuthenticatorStoreContract
     {
         var store = CreateStore(Time);
         Assert.False(await store.TryUseStepAsync(Customer, "e-1", 101, ct).Timeout());
-        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
         await Confirm(store, "e-1", 100);
 
         Assert.False(await store.TryUseStepAsync(Customer, "e-1", 99, ct).Timeout());
@@ -151,7 +177,7 @@ public abstract class AuthenticatorStoreContract
     public async Task TryUseStepAsync_50ParallelSameStep_ExactlyOneAccepted()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
         await Confirm(store, "e-1", 100);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => store.TryUseStepAsync(Customer, "e-1", 101, ct).Timeout()))).Timeout();
@@ -163,7 +189,7 @@ public abstract class AuthenticatorStoreContract
     public async Task ConfirmAsync_50ParallelWrongCodes_DiscardedExactlyOnce()
     {
         var store = CreateStore(Time);
-        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => Confirm(store, "e-1", null)))).Timeout();
 

@@ -1,27 +1,37 @@
 using System.Collections.Concurrent;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Otp;
 
 namespace Recovery.AuthServer.Storage.InMemory;
 
 /// <summary>Authenticators in process memory; each change runs under the customer's entry lock, so it is atomic.</summary>
-public sealed class InMemoryAuthenticatorStore : IAuthenticatorStore
+/// <param name="customers">Read for the credentials version a save may require (<see cref="SavePendingAsync"/>).</param>
+public sealed class InMemoryAuthenticatorStore(ICustomerStore customers) : IAuthenticatorStore
 {
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
-    public Task<DateTimeOffset?> SavePendingAsync(Authenticator pending, TimeSpan cooldown, CancellationToken cancellationToken)
+    public async Task<PendingSave> SavePendingAsync(Authenticator pending, TimeSpan cooldown, long? credentialVersion, CancellationToken cancellationToken)
     {
+        // The version is read just before the entry lock, not under it (the credentials have locks of their own): a
+        // change landing between the two is one that lands just after the save, which the confirmation's own session
+        // check refuses. On Redis the check runs in the save's script.
+        if (credentialVersion is { } required && (await customers.GetCredentialsAsync(pending.CustomerId, cancellationToken))?.Version != required)
+        {
+            return new PendingSave(PendingSaveStatus.StaleCredentials);
+        }
+
         var entry = entries.GetOrAdd(pending.CustomerId, _ => new Entry());
         lock (entry)
         {
             if (entry.Pending is { } earlier && pending.CreatedAt < earlier.ExpiresAt && earlier.CreatedAt + cooldown > pending.CreatedAt)
             {
-                return Task.FromResult<DateTimeOffset?>(earlier.CreatedAt + cooldown);
+                return new PendingSave(PendingSaveStatus.TooSoon, earlier.CreatedAt + cooldown);
             }
 
             entry.Pending = pending;
         }
 
-        return Task.FromResult<DateTimeOffset?>(null);
+        return new PendingSave(PendingSaveStatus.Saved);
     }
 
     public Task<Authenticator?> GetPendingAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -16,10 +16,18 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
 
     private static readonly RedisValue[] Fields = ["id", "sec", "cat", "exp", "f", "step"];
 
-    // ARGV: id, ciphertext, created (µs), expiry (µs, or empty), failures, last used step, TTL (ms), cooldown (µs).
-    // Returns '' when saved, else when a new enrolment may be saved (µs): an earlier pending one, still
-    // valid, created less than the cooldown ago, stays.
+    // KEYS: pending, credentials (the customer's, same slot). ARGV: id, ciphertext, created (µs), expiry (µs, or
+    // empty), failures, last used step, TTL (ms), cooldown (µs), required credentials version (or empty).
+    // Returns '' when saved, 'stale' when the credentials are gone or at another version (a session that a recovery or a
+    // password change ended; the version is only ever raised, and 'ver' absent is version 0 as RedisCustomerStore reads
+    // it), else when a new enrolment may be saved (µs): an earlier pending one, still valid, created less than the
+    // cooldown ago, stays.
     private const string SavePendingScript = """
+        if ARGV[9] ~= '' then
+          if redis.call('EXISTS', KEYS[2]) == 0 or tonumber(redis.call('HGET', KEYS[2], 'ver') or '0') ~= tonumber(ARGV[9]) then
+            return 'stale'
+          end
+        end
         local p = redis.call('HMGET', KEYS[1], 'cat', 'exp')
         local now = tonumber(ARGV[3])
         local cat, exp = tonumber(p[1]), tonumber(p[2])
@@ -65,10 +73,10 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
         return 1
         """;
 
-    public async Task<DateTimeOffset?> SavePendingAsync(Authenticator pending, TimeSpan cooldown, CancellationToken cancellationToken)
+    public async Task<PendingSave> SavePendingAsync(Authenticator pending, TimeSpan cooldown, long? credentialVersion, CancellationToken cancellationToken)
     {
         var ttl = RedisTime.TtlMilliseconds(pending.ExpiresAt ?? time.GetUtcNow(), time.GetUtcNow(), PendingMargin);
-        var result = (string?)await redis.ScriptAsync(SavePendingScript, [PendingKey(pending.CustomerId)],
+        var result = (string?)await redis.ScriptAsync(SavePendingScript, [PendingKey(pending.CustomerId), CredentialsKey(pending.CustomerId)],
         [
             pending.Id,
             pending.ProtectedSecret,
@@ -78,8 +86,14 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
             pending.LastUsedStep,
             ttl,
             (long)(cooldown.Ticks / TimeSpan.TicksPerMicrosecond),
+            credentialVersion is { } v ? v : string.Empty,
         ]);
-        return string.IsNullOrEmpty(result) ? null : RedisTime.FromMicros(long.Parse(result, System.Globalization.CultureInfo.InvariantCulture));
+        return result switch
+        {
+            null or "" => new PendingSave(PendingSaveStatus.Saved),
+            "stale" => new PendingSave(PendingSaveStatus.StaleCredentials),
+            _ => new PendingSave(PendingSaveStatus.TooSoon, RedisTime.FromMicros(long.Parse(result, System.Globalization.CultureInfo.InvariantCulture))),
+        };
     }
 
     public async Task<Authenticator?> GetPendingAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -109,6 +123,8 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
     private RedisKey PendingKey(string customerId) => redis.Key("c:" + customerId, "authenticator:pending");
 
     private RedisKey ConfirmedKey(string customerId) => redis.Key("c:" + customerId, "authenticator");
+
+    private RedisKey CredentialsKey(string customerId) => RedisCustomerStore.CredentialsKey(redis, customerId);
 
     private static Authenticator? Read(string customerId, RedisValue[] v) =>
         v[0].IsNull

@@ -582,7 +582,10 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
 
     private static long Ttl(LoginSubject subject) => subject.IsCustomer ? 0 : Math.Max(1, (long)subject.Lifetime.TotalMilliseconds);
 
-    private RedisKey CredKey(string customerId) => redis.Key(Tag(customerId), "cred");
+    private RedisKey CredKey(string customerId) => CredentialsKey(redis, customerId);
+
+    /// <summary>The credentials hash (its <c>ver</c> field), for another store's script that checks the version in the customer's slot.</summary>
+    internal static RedisKey CredentialsKey(RedisConnection redis, string customerId) => redis.Key(Tag(customerId), "cred");
 
     private RedisKey HistoryKey(string customerId) => redis.Key(Tag(customerId), "history");
 
