@@ -20,8 +20,10 @@ public sealed record Notification(
 
     /// <summary>
     /// A message enqueued for a decoy (an unknown card, a blocked procedure) so that the flow does the same work
-    /// as for a customer: stored and encrypted alike, then dropped by the dispatcher unsent. The flag travels inside
-    /// the sealed message, so the outbox's keys and sizes do not show it.
+    /// as for a customer: rendered, sealed, checked for room and refused by a full outbox alike, then discarded by the
+    /// outbox instead of stored (on Redis within the same script, with the same commands: RedisOutboxScripts.Enqueue),
+    /// so that decoys take neither the outbox's room nor the dispatcher's time. A decoy stored by an earlier version
+    /// carries the flag inside its sealed payload, and the dispatcher drops it unsent.
     /// </summary>
     public bool Decoy { get; init; }
 

@@ -75,7 +75,9 @@ public sealed partial class NotificationDispatcher(
             return;
         }
 
-        // A decoy was enqueued only so that a decoy recovery costs what a real one costs: it is never sent, counted or capped.
+        // A decoy was enqueued only so that a decoy recovery costs what a real one costs: it is never sent, counted or
+        // capped. The outboxes no longer store decoys; one stored by an earlier version (still queued after an upgrade)
+        // is dropped here.
         if (notification.Decoy)
         {
             await SettleAsync(() => queue.AcknowledgeAsync(message, CancellationToken.None));

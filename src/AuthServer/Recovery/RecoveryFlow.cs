@@ -102,7 +102,8 @@ public sealed partial class RecoveryFlow(
         // Anti-enumeration: an unknown card, a wrong expiry or document, or a customer whose recovery is
         // blocked all continue down the same path with a decoy recovery. The response has the same
         // shape and the same store calls are made in the same order (a decoy enqueues a message that the
-        // dispatcher drops); only the SMS is not sent. DecoyWorkTests counts them on both providers.
+        // outbox checks for room like any other, then discards); only the SMS is not sent. DecoyWorkTests counts
+        // them on both providers.
         var found = await finding;
         var customer = found?.Customer;
         var credentials = found?.Credentials;
@@ -117,7 +118,8 @@ public sealed partial class RecoveryFlow(
         var recoveryId = Tokens.New(random);
 
         // The challenge, the recovery and the message are independent writes: one round trip. A decoy enqueues a
-        // message too (dropped by the dispatcher), sealed like a real one: the same store calls in the same order.
+        // message too, sealed like a real one: the same store calls in the same order, and the same refusal when the
+        // outbox is full. The outbox then discards it instead of storing it for the dispatcher (Notification.Decoy).
         // Should the challenge fail to store while the message is queued, the SMS carries a code that verifies
         // nothing and the caller is told UNAVAILABLE (and starts again): nothing is opened by it.
         var (issued, challengeStored) = otp.Issue(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, deliverable: match, cancellationToken);
@@ -180,7 +182,7 @@ public sealed partial class RecoveryFlow(
             return CodeOutcomes.ForReissue(result, now, ErrorReasons.RecoveryNotOpen);
         }
 
-        // A decoy enqueues a message the dispatcher drops: the same store calls in the same order.
+        // A decoy enqueues a message the outbox discards after its room check: the same store calls in the same order.
         var customer = await reading;
         await outbox.EnqueueAsync(CodeSms(recovery.CustomerId is null ? null : customer?.Phone, issued.Code, Languages.FromTag(recovery.Language)), cancellationToken);
 
@@ -291,7 +293,8 @@ public sealed partial class RecoveryFlow(
 
     private const string DecoyCustomerId = "decoy";
 
-    // A well-formed Spanish mobile number of the usual length: only the dispatcher ever reads it, and drops the message.
+    // A well-formed Spanish mobile number of the usual length, so that a decoy renders and seals to the size of a real
+    // message; the outbox discards a decoy, so nothing ever sends to it.
     private const string DecoyPhone = "+34600000000";
 
     /// <summary>The recovery code SMS for <paramref name="phone"/>, or, with none, a decoy of the same shape that is never sent.</summary>

@@ -136,6 +136,47 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
     }
 
     [Fact]
+    public async Task EnqueueAsync_MoreDecoysThanTheCapacity_NothingStoredAndNothingForAnyReader()
+    {
+        var outbox = Outbox(capacity: 100);
+        for (var i = 0; i < 150; i++)
+        {
+            await outbox.EnqueueAsync(CodeSms() with { Decoy = true }, default).AsTask().WaitAsync(Timeout);
+        }
+
+        Assert.Empty(await KeysAsync());
+        Assert.Equal(0, outbox.Backlog);
+        Assert.True(outbox.HasRoomFor(25));
+        Assert.Null(await outbox.TryDequeueAsync().WaitAsync(Timeout));
+        Assert.Null(await Outbox(capacity: 100).TryDequeueAsync().WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_DecoyIntoAFullShardItsNodeBelievesHasRoom_RefusedByTheScriptLikeAMessage()
+    {
+        var outbox = Outbox(capacity: 100, shards: 1);
+        for (var i = 0; i < 100; i++)
+        {
+            await outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
+        }
+
+        // Nodes that have not heard of the backlog yet: their room check passes, so the script is what refuses.
+        var decoyNode = Outbox(capacity: 100, shards: 1);
+        var messageNode = Outbox(capacity: 100, shards: 1);
+        Assert.True(decoyNode.HasRoomFor(1) && messageNode.HasRoomFor(1));
+        var decoy = await Assert.ThrowsAsync<FailureException>(() => decoyNode.EnqueueAsync(CodeSms() with { Decoy = true }, default).AsTask().WaitAsync(Timeout));
+        var message = await Assert.ThrowsAsync<FailureException>(() => messageNode.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout));
+
+        Assert.Same(OutboxFull.Refusal, decoy.Failure);
+        Assert.Same(OutboxFull.Refusal, message.Failure);
+        Assert.Equal((100, 100), (decoyNode.Backlog, messageNode.Backlog));
+        Assert.Equal(100, await PendingAsync());
+        var keys = await KeysAsync();
+        Assert.Equal(100, keys.Count(k => k.Contains("}:m:", StringComparison.Ordinal)));
+        Assert.DoesNotContain(keys, k => k.Contains("scratch", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task EnqueueAsync_PairWithRoomForOne_QueuesNeitherAndAPairThatFitsLandsInOrder()
     {
         // One shard: the capacity is the shard's, and the order is the shard's list order.

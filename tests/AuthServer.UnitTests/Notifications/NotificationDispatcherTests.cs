@@ -64,7 +64,11 @@ public sealed class NotificationDispatcherTests
         using var run = new Dispatching(new NotificationOptions { SmsPerPhone = RateLimitRule.Of(1, TimeSpan.FromHours(24)) }, new CountingSender());
         var (outbox, sender, audit) = (run.Outbox, run.Sender, run.Audit);
 
-        await outbox.EnqueueAsync([Sms("+34600000000", "1") with { Decoy = true }, Sms("+34600000000", "2") with { Decoy = true }, Sms("+34600000000", "3")], CancellationToken.None);
+        // The outboxes discard a decoy given to them to enqueue; decoys queued by an earlier version (on Redis, after an
+        // upgrade) still reach the dispatcher. They come here through a hold, whose release queues what it holds as is.
+        await outbox.HoldAsync("change-1", "customer-1", [Sms("+34600000000", "1") with { Decoy = true }, Sms("+34600000000", "2") with { Decoy = true }, Sms("+34600000000", "3")], CancellationToken.None);
+        await outbox.ReleaseAsync("change-1", CancellationToken.None);
+        Assert.Equal(3, outbox.Reader.Count);
         await run.UntilAsync(async () =>
         {
             await sender.WaitForAsync(1);

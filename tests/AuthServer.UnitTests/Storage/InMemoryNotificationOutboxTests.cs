@@ -30,6 +30,37 @@ public class InMemoryNotificationOutboxTests
     }
 
     [Fact]
+    public async Task EnqueueAsync_MoreDecoysThanTheCapacity_NoneQueuedAndNoRoomTaken()
+    {
+        var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));
+        for (var i = 0; i < 150; i++)
+        {
+            await outbox.EnqueueAsync(Sms(i) with { Decoy = true }, CancellationToken.None);
+        }
+
+        Assert.Equal(0, outbox.Reader.Count);
+        Assert.Equal(0, outbox.Backlog);
+        Assert.True(outbox.HasRoomFor(100));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_DecoyIntoAFullOutbox_RefusedLikeAMessage()
+    {
+        var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));
+        for (var i = 0; i < 100; i++)
+        {
+            await outbox.EnqueueAsync(Sms(i), CancellationToken.None);
+        }
+
+        var decoy = await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync(Sms(100) with { Decoy = true }, CancellationToken.None).AsTask());
+        var message = await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync(Sms(101), CancellationToken.None).AsTask());
+
+        Assert.Same(OutboxFull.Refusal, decoy.Failure);
+        Assert.Same(OutboxFull.Refusal, message.Failure);
+        Assert.Equal(100, outbox.Reader.Count);
+    }
+
+    [Fact]
     public async Task HasRoomFor_AfterTheDispatcherReads_HasRoomAgain()
     {
         var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));

@@ -23,6 +23,8 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// <item><c>held</c> — sorted set of change ids whose messages are held, scored by when any node may settle them.</item>
 /// <item><c>h:&lt;changeId&gt;</c> — hash: <c>ids</c> the held message ids, <c>fence</c> the key deciding the change's outcome.</item>
 /// <item><c>heldn</c> — how many messages are held (they count against the capacity).</item>
+/// <item><c>scratch:ids</c>, <c>scratch:m</c> — a decoy's id and payload, written and deleted within its enqueue
+/// script (they never outlive it): a decoy costs Redis what a message does, and the dispatcher nothing.</item>
 /// </list>
 /// <para>
 /// A step's messages go to one shard, so its enqueue stays one all-or-none script (one round trip): the shard with the
@@ -116,14 +118,19 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         {
             tried |= 1 << s;
             var shard = shards[s];
-            var keys = new RedisKey[4 + n];
+            var keys = new RedisKey[6 + n];
             var values = new RedisValue[3 + (2 * n)];
             shard.Fill(keys, values, channelName);
+            keys[4] = shard.ScratchList;
+            keys[5] = shard.ScratchHash;
             values[2] = view.Capacity(s);
             for (var i = 0; i < n; i++)
             {
+                // A decoy is given an id and sealed like a message (the same work and the same sizes sent), but the
+                // script writes it to the shard's scratch keys and deletes them: it is never stored for delivery
+                // (RedisOutboxScripts.Enqueue).
                 var id = s.ToString(CultureInfo.InvariantCulture) + "." + Tokens.New(random);
-                keys[4 + i] = shard.MessageKey(id);
+                keys[6 + i] = notifications[i].Decoy ? shard.ScratchHash : shard.MessageKey(id);
                 values[3 + i] = id;
                 values[3 + n + i] = Seal(notifications[i], id);
             }
@@ -522,6 +529,12 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         public RedisKey MessageKey(string id) => MessagePrefix + id;
 
         public RedisKey HoldKey(string changeId) => redis.Key(tag, "h:" + changeId);
+
+        /// <summary>Where a decoy's id and payload are written, and deleted, within its enqueue script.</summary>
+        public RedisKey ScratchList => redis.Key(tag, "scratch:ids");
+
+        /// <inheritdoc cref="ScratchList"/>
+        public RedisKey ScratchHash => redis.Key(tag, "scratch:m");
 
         /// <summary>The four keys and two arguments every outbox script starts with.</summary>
         public void Fill(RedisKey[] keys, RedisValue[] values, string channel)

@@ -31,17 +31,28 @@ internal static class RedisOutboxScripts
     public const string Read = State + "return state(false)";
 
     /// <summary>
-    /// All or none, refused beyond the shard's capacity (ARGV[3]). KEYS[5..] are the messages' hashes; ARGV[4..] their
-    /// ids then their sealed payloads. Returns <c>ok, backlog, pending, deadline</c>.
+    /// All or none, refused beyond the shard's capacity (ARGV[3]). KEYS[5] the shard's scratch list and KEYS[6] its
+    /// scratch hash; KEYS[7..] the messages' hashes, where a decoy names the scratch hash instead of a hash of its own.
+    /// ARGV[4..] the ids then the sealed payloads. Returns <c>ok, backlog, pending, deadline</c>.
+    /// <para>
+    /// A decoy (a message enqueued only so that an unknown card costs what a known one does) takes the same room check
+    /// and the same writes, of the same sizes, as a message: its payload into the scratch hash, its id onto the scratch
+    /// list. Both scratch keys are then deleted, on every enqueue, a message's too (where they do not exist): one
+    /// script, one round trip and the same commands whatever the card (DecoyWorkTests compares redis-server's command
+    /// counts, RedisRoundTripTests the trips), but a decoy leaves nothing behind: no backlog, nothing for a dispatcher
+    /// to take, decrypt and drop. Refused alike: the room check comes first and does not look at what is enqueued.
+    /// </para>
     /// </summary>
     public const string Enqueue = State + """
-        local n = #KEYS - 4
+        local n = #KEYS - 6
         local s = state(false)
         if s[1] + n > tonumber(ARGV[3]) then return {0, s[1], s[2], s[3]} end
         for i = 1, n do
-          redis.call('HSET', KEYS[4 + i], 'p', ARGV[3 + n + i], 'c', 0)
-          redis.call('RPUSH', KEYS[1], ARGV[3 + i])
+          local m = KEYS[6 + i]
+          redis.call('HSET', m, 'p', ARGV[3 + n + i], 'c', 0)
+          if m == KEYS[6] then redis.call('RPUSH', KEYS[5], ARGV[3 + i]) else redis.call('RPUSH', KEYS[1], ARGV[3 + i]) end
         end
+        redis.call('DEL', KEYS[5], KEYS[6])
         s = state(true)
         return {1, s[1], s[2], s[3]}
         """;
