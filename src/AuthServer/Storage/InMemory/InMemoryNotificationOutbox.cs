@@ -88,14 +88,6 @@ public sealed class InMemoryNotificationOutbox(IOptions<NotificationOptions> opt
             heldCount -= notifications.Count;
             foreach (var notification in notifications)
             {
-                // A decoy takes the room check, and so the refusal of a full outbox, exactly like a message (a full
-                // outbox answers an unknown card as it answers a known one), but is not queued: nothing would ever
-                // send it, and the dispatcher's time and the outbox's room go to messages that are sent.
-                if (notification.Decoy)
-                {
-                    continue;
-                }
-
                 if (!queue.Writer.TryWrite(notification))
                 {
                     throw new InvalidOperationException("The outbox refused a write whose room was reserved.");
