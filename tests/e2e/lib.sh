@@ -1,7 +1,26 @@
 # Shared helpers of the end-to-end scripts (sourced, not run). Every server they start listens on a
 # free loopback port; every call is buf curl using server reflection only.
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# How long anything the scripts wait for (a server's health, a delivered message, a listening port) may take before
+# the script fails, saying what it waited for. Generous on purpose: CI machines are shared and slow, and a deadline
+# only costs time when something is really wrong. E2E_DEADLINE=120 gives a slower machine more.
+E2E_DEADLINE=${E2E_DEADLINE:-60}
+# The deadline of each RPC (buf curl --timeout, sent to the server as grpc-timeout).
+E2E_CALL_TIMEOUT=${E2E_CALL_TIMEOUT:-30s}
+
+# free_port: a free loopback port. The kernel may hand out a port it has just handed to an earlier call in this
+# script (every port it gave was closed again at once), so the ports already given are kept in $work/.ports (the
+# script's work directory, when it has one) and never given twice.
+free_port() {
+  local port record=${work:+$work/.ports}
+  for _ in $(seq 1 50); do
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    if [ -z "$record" ]; then echo "$port"; return 0; fi
+    if ! grep -qx "$port" "$record" 2>/dev/null; then echo "$port" >>"$record"; echo "$port"; return 0; fi
+  done
+  echo "FAIL no free loopback port not already given to this script" >&2
+  return 1
+}
 
 # start_server DLL URL LOG [VAR=value ...]: starts AuthServer in Development in the background; prints its pid.
 start_server() {
@@ -16,7 +35,7 @@ start_server() {
 CALL_HEADERS=()
 
 # call URL METHOD JSON [buf curl options, e.g. -H "name: value"]
-call() { buf curl --protocol grpc --http2-prior-knowledge --timeout 10s "${CALL_HEADERS[@]}" "${@:4}" -d "$3" "$1/$2"; }
+call() { buf curl --protocol grpc --http2-prior-knowledge --timeout "$E2E_CALL_TIMEOUT" "${CALL_HEADERS[@]}" "${@:4}" -d "$3" "$1/$2"; }
 
 # The walks below read what the customer's phone and mailbox received through message_value and answer
 # the captcha through captcha_token. By default both use Development's tools (the sink, the fixed token);
@@ -35,29 +54,32 @@ print(d)' "$1"; }
 
 health() { buf curl --protocol grpc --http2-prior-knowledge --timeout 5s "$1/grpc.health.v1.Health/Check" 2>/dev/null | field status 2>/dev/null; }
 
-# wait_status URL STATUS: up to 20 s for the health service to say STATUS.
+# wait_status URL STATUS: up to E2E_DEADLINE seconds for the health service to say STATUS.
 wait_status() {
-  for _ in $(seq 1 100); do
-    [ "$(health "$1")" = "$2" ] && return 0
+  local seen= until=$((SECONDS + E2E_DEADLINE))
+  while [ $SECONDS -lt $until ]; do
+    seen=$(health "$1") || seen=
+    [ "$seen" = "$2" ] && return 0
     sleep 0.2
   done
-  echo "FAIL $1 did not report $2" >&2
+  echo "FAIL $1 did not report $2 within $E2E_DEADLINE s (last answer: '${seen:-none}')" >&2
   return 1
 }
 
 # sink_value SINK TEMPLATE KEY: the last message of TEMPLATE written since the walk's sink_mark, once the background
-# dispatcher wrote it.
+# dispatcher wrote it (up to E2E_DEADLINE seconds). Only whole lines count: one the server is still writing is read at
+# the next look.
 sink_value() {
-  for _ in $(seq 1 100); do
+  local v until=$((SECONDS + E2E_DEADLINE))
+  while [ $SECONDS -lt $until ]; do
     if [ -f "$1" ] && v=$(python3 - "$1" "$2" "$3" "$SINK_FROM" <<'PY'
 import json, sys
 path, template, key, skip = sys.argv[1:]
 found = None
-for number, line in enumerate(open(path, encoding="utf-8")):
-    if number < int(skip):
-        continue
-    line = line.strip()
-    if line:
+with open(path, encoding="utf-8") as f:
+    for number, line in enumerate(f):
+        if number < int(skip) or not line.endswith("\n") or not line.strip():
+            continue
         m = json.loads(line)
         if m["template"] == template:
             found = m["values"][key]
@@ -68,7 +90,7 @@ PY
     ); then echo "$v"; return 0; fi
     sleep 0.1
   done
-  echo "no $2 message in the sink" >&2; return 1
+  echo "FAIL no $2 message in the sink $1 after line $SINK_FROM within $E2E_DEADLINE s" >&2; return 1
 }
 
 expect() { if [ "$2" != "$3" ]; then echo "FAIL $1: expected '$3', got '$2'" >&2; exit 1; fi; echo "ok   $1"; }

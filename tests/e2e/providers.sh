@@ -84,21 +84,23 @@ PY
   KANNEL_URL="http://127.0.0.1:$sendsms"
 }
 
-# wait_tcp PORT: up to 20 s for something to listen on 127.0.0.1:PORT.
+# wait_tcp PORT: up to E2E_DEADLINE seconds for something to listen on 127.0.0.1:PORT.
 wait_tcp() {
-  for _ in $(seq 1 100); do
+  local until=$((SECONDS + E2E_DEADLINE))
+  while [ $SECONDS -lt $until ]; do
     python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.5).close()' "$1" 2>/dev/null && return 0
     sleep 0.2
   done
-  echo "FAIL nothing listens on 127.0.0.1:$1" >&2
+  echo "FAIL nothing listens on 127.0.0.1:$1 after $E2E_DEADLINE s" >&2
   return 1
 }
 
 # delivered_value DIR TEMPLATE KEY: a value of the last message of TEMPLATE that reached the customer's
 # phone (DIR/sms.jsonl, through Kannel) or mailbox (DIR/mail, through SMTP), read from the text the
-# customer sees, as they would read it. Waits up to 20 s for the message to arrive.
+# customer sees, as they would read it. Waits up to E2E_DEADLINE seconds for the message to arrive.
 delivered_value() {
-  for _ in $(seq 1 100); do
+  local v until=$((SECONDS + E2E_DEADLINE))
+  while [ $SECONDS -lt $until ]; do
     if v=$("$DEBIAN_PYTHON" - "$1" "$2" "$3" <<'PY'
 import json, os, re, sys
 from email import policy
@@ -116,7 +118,9 @@ pattern = re.compile(patterns[(template, key)])
 texts = []
 sms = os.path.join(root, "sms.jsonl")
 if os.path.exists(sms):
-    texts += [json.loads(l)["text"] for l in open(sms, encoding="utf-8") if l.strip()]
+    # Whole lines only: one the recorder is still writing is read at the next look.
+    with open(sms, encoding="utf-8") as f:
+        texts += [json.loads(l)["text"] for l in f if l.endswith("\n") and l.strip()]
 new = os.path.join(root, "mail", "new")
 if os.path.isdir(new):
     for name in sorted(os.listdir(new), key=lambda n: (os.path.getmtime(os.path.join(new, n)), n)):
@@ -133,5 +137,5 @@ PY
     ); then echo "$v"; return 0; fi
     sleep 0.2
   done
-  echo "no $2 message delivered" >&2; return 1
+  echo "FAIL no $2 message delivered within $E2E_DEADLINE s" >&2; return 1
 }

@@ -24,7 +24,8 @@ cleanup() {
 trap cleanup EXIT
 
 # Start-up checks first: --help, and a Production start without secrets must refuse clearly.
-dotnet "$server_dll" --help | grep -q "Notifications:DevSink:Path" && echo "ok   --help lists the configuration"
+dotnet "$server_dll" --help | grep -q "Notifications:DevSink:Path" || { echo "FAIL --help does not list the configuration" >&2; exit 1; }
+echo "ok   --help lists the configuration"
 set +e
 ASPNETCORE_ENVIRONMENT=Production dotnet "$server_dll" --urls "http://127.0.0.1:0" \
   --contentRoot "$(cd "$(dirname "$server_dll")" && pwd)" >"$work/prod.log" 2>&1
@@ -47,14 +48,16 @@ user_code=10000001
 if call "$url" recovery.v1.AccessService/Login "{\"user_code\":\"$user_code\",\"password\":\"$temporary\"}" >/dev/null 2>"$work/err"; then
   echo "FAIL the temporary password still logs in" >&2; exit 1
 fi
-grep -q unauthenticated "$work/err" && echo "ok   the temporary password no longer works"
+grep -q unauthenticated "$work/err" || { cat "$work/err" >&2; echo "FAIL the temporary password was refused, but not as unauthenticated" >&2; exit 1; }
+echo "ok   the temporary password no longer works"
 echo "buf curl walk: all six steps passed"
 
 walk_phone_path "$sink" "$url" "$url" "$(dirname "$server_dll")/appsettings.Development.json" "$new_password"
 if call "$url" recovery.v1.CallCentreService/LookupOperation "{\"reference\":\"$PHONE_REFERENCE\"}" -H "x-agent-id: agente.0042" >/dev/null 2>"$work/err"; then
   echo "FAIL the call centre answered without its token" >&2; exit 1
 fi
-grep -q unauthenticated "$work/err" && echo "ok   phone path: no call-centre token, no answer"
+grep -q unauthenticated "$work/err" || { cat "$work/err" >&2; echo "FAIL the call centre refused a call without its token, but not as unauthenticated" >&2; exit 1; }
+echo "ok   phone path: no call-centre token, no answer"
 
 # TLS when a certificate is configured: a second process on https with a throwaway certificate, and
 # channel tokens, as production runs it: the channel's token travels in the TLS-protected headers.
@@ -68,11 +71,12 @@ if command -v openssl >/dev/null; then
     dotnet "$server_dll" --urls "https://127.0.0.1:$tls_port" --contentRoot "$(cd "$(dirname "$server_dll")" && pwd)" >"$work/tls.log" 2>&1 &
   tls_server=$!
   tls_status=""
-  for _ in $(seq 1 100); do
-    tls_status=$(buf curl --protocol grpc --insecure "https://127.0.0.1:$tls_port/grpc.health.v1.Health/Check" 2>/dev/null | field status 2>/dev/null) && break
+  until=$((SECONDS + E2E_DEADLINE))
+  while [ $SECONDS -lt $until ]; do
+    tls_status=$(buf curl --protocol grpc --insecure --timeout 5s "https://127.0.0.1:$tls_port/grpc.health.v1.Health/Check" 2>/dev/null | field status 2>/dev/null) && break
     sleep 0.2
   done
-  evaluate() { buf curl --protocol grpc --insecure --timeout 10s "$@" -d '{"password":"Nube#Verde!2031"}' "https://127.0.0.1:$tls_port/recovery.v1.AccessService/EvaluatePassword"; }
+  evaluate() { buf curl --protocol grpc --insecure --timeout "$E2E_CALL_TIMEOUT" "$@" -d '{"password":"Nube#Verde!2031"}' "https://127.0.0.1:$tls_port/recovery.v1.AccessService/EvaluatePassword"; }
   set +e
   evaluate >"$work/anon.out" 2>"$work/anon.err"
   anon_exit=$?
@@ -94,7 +98,7 @@ fi
 client_dll=$(dirname "$server_dll")/../../../../AuthClient/bin/Release/net10.0/AuthClient.dll
 if [ -f "$client_dll" ]; then
   dotnet "$client_dll" recover --server "$url" --card 5403751077331015 --expiry 08/28 --document X1234567L \
-    --new-password 'Lluvia#Sur!2032' --dev-sink "$sink" --no-input >"$work/client.log" 2>&1 || { cat "$work/client.log" >&2; echo "FAIL AuthClient recover" >&2; exit 1; }
+    --new-password 'Lluvia#Sur!2032' --dev-sink "$sink" --sink-timeout "$E2E_DEADLINE" --no-input >"$work/client.log" 2>&1 || { cat "$work/client.log" >&2; echo "FAIL AuthClient recover" >&2; exit 1; }
   grep -q "acabado en 032" "$work/client.log" || { cat "$work/client.log" >&2; echo "FAIL AuthClient output lacks the phone's last digits" >&2; exit 1; }
   echo "ok   AuthClient recover walked the Mastercard customer (phone ending 032)"
 fi

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
@@ -13,6 +15,7 @@ public sealed class DevSinkNotificationSender : INotificationSender, IDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Mutex? acrossProcesses;
     private readonly string path;
 
     public DevSinkNotificationSender(IOptions<NotificationOptions> options, IHostEnvironment environment)
@@ -26,11 +29,14 @@ public sealed class DevSinkNotificationSender : INotificationSender, IDisposable
                 $"Notifications:DevSink:Path is set, but the development sink writes codes in clear and runs only in Development, not in {environment.EnvironmentName}.");
         }
 
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        var fullPath = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(fullPath);
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
+
+        acrossProcesses = SinkMutex(fullPath);
     }
 
     public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
@@ -46,11 +52,12 @@ public sealed class DevSinkNotificationSender : INotificationSender, IDisposable
             },
             Json) + "\n";
 
-        // One writer at a time, one write per line, so readers never see interleaved lines.
+        // One writer at a time, one write per line, so readers never see interleaved lines. The semaphore orders this
+        // sender's own writes without blocking a thread; the mutex orders them against every other sender on the file.
         await gate.WaitAsync(cancellationToken);
         try
         {
-            await File.AppendAllTextAsync(path, line, cancellationToken);
+            AppendAlone(line);
         }
         finally
         {
@@ -58,5 +65,56 @@ public sealed class DevSinkNotificationSender : INotificationSender, IDisposable
         }
     }
 
-    public void Dispose() => gate.Dispose();
+    public void Dispose()
+    {
+        gate.Dispose();
+        acrossProcesses?.Dispose();
+    }
+
+    /// <summary>
+    /// A machine-wide mutex named after the file, or null where the platform offers none. Several nodes may share one
+    /// sink (tests/e2e/two-nodes-on-redis.sh does), and .NET appends at the length it saw on opening the file, not with
+    /// O_APPEND: two processes appending at once write over each other's line, and a message is lost.
+    /// </summary>
+    private static Mutex? SinkMutex(string fullPath)
+    {
+        var name = @"Global\recovery-devsink-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(fullPath)))[..32];
+        try
+        {
+            return new Mutex(initiallyOwned: false, name);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or WaitHandleCannotBeOpenedException or PlatformNotSupportedException)
+        {
+            // A development convenience must not stop the server: without the mutex, only this process's writes are ordered.
+            return null;
+        }
+    }
+
+    // Synchronous on purpose: a mutex is released by the thread that took it, so the write must not await in between.
+    private void AppendAlone(string line)
+    {
+        if (acrossProcesses is null)
+        {
+            File.AppendAllText(path, line);
+            return;
+        }
+
+        try
+        {
+            acrossProcesses.WaitOne();
+        }
+        catch (AbandonedMutexException)
+        {
+            // A process died holding it; the mutex is ours now and its last line, if cut, is skipped by every reader.
+        }
+
+        try
+        {
+            File.AppendAllText(path, line);
+        }
+        finally
+        {
+            acrossProcesses.ReleaseMutex();
+        }
+    }
 }

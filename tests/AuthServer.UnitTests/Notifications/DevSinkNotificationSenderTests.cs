@@ -79,6 +79,28 @@ public sealed class DevSinkNotificationSenderTests : IDisposable
         Assert.Equal(40, codes.Count);
     }
 
+    [Fact]
+    public async Task SendAsync_TwoSendersOnOneFileInParallel_NoLineLostOrTorn()
+    {
+        // Two nodes of one test (tests/e2e/two-nodes-on-redis.sh) append to one sink: each sender's own lock does not
+        // order the other's writes, and .NET appends at the length it saw on opening, not with O_APPEND.
+        using var first = Sender();
+        using var second = Sender();
+
+        await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(
+            () => (i % 2 == 0 ? first : second).SendAsync(NotificationTexts.Shipped.RecoveryCodeSms("+34612345331", i.ToString("000000", System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(5), Language.Spanish), ct),
+            ct)));
+
+        var lines = await File.ReadAllLinesAsync(SinkPath, ct);
+        var codes = lines.Select(l =>
+        {
+            using var doc = JsonDocument.Parse(l);
+            return doc.RootElement.GetProperty("values").GetProperty("code").GetString();
+        }).ToHashSet();
+        Assert.Equal(400, lines.Length);
+        Assert.Equal(400, codes.Count);
+    }
+
     [Theory]
     [InlineData("Production")]
     [InlineData("Staging")]
