@@ -5,52 +5,57 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n== %s ==\n' "$*"; }
+# Each step says how long the run has taken so far, so a slow CI log shows where the time went.
+step() { printf '\n== %s == (%d s)\n' "$*" "$SECONDS"; }
+
+# apt_install PACKAGE...: one apt-get update and one install for every missing package. A fresh CI machine often
+# has apt busy at boot (unattended upgrades): wait for its lock instead of failing, retry a flaky mirror, and say
+# what failed and where to look.
+apt_install() {
+  local apt=(apt-get -qq -o Acquire::Retries=3 -o DPkg::Lock::Timeout=300)
+  echo "installing with apt-get: $*"
+  if ! "${apt[@]}" update >/dev/null || ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y "$@" >/dev/null; then
+    echo "apt-get could not install $* (its errors are above): check this machine's package mirror (/etc/apt/sources.list*) and network, or install them before running the tests" >&2
+    exit 1
+  fi
+}
 
 step "tools"
 export PATH="$PWD/.tools/node_modules/.bin:$PATH"
+command -v node >/dev/null && command -v npm >/dev/null || { echo "node and npm are needed (buf, and the ALTCHA compatibility tests' altcha-lib)" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "python3 is needed by the end-to-end walk" >&2; exit 1; }
 # altcha-lib: the independent ALTCHA implementation the captcha compatibility tests run with node
 # (tests/AuthServer.IntegrationTests/Altcha); a missing one fails those tests, it never skips them.
 if ! command -v buf >/dev/null 2>&1 || [ ! -f .tools/node_modules/altcha-lib/dist/esm/v1/index.js ]; then
-  npm install --silent --no-audit --no-fund --prefix .tools @bufbuild/buf@1.75.0 altcha-lib@2.8.0 >/dev/null
+  # Errors only (not --silent, which hides them too): a registry that cannot be reached must say so.
+  npm install --no-audit --no-fund --loglevel=error --prefix .tools @bufbuild/buf@1.75.0 altcha-lib@2.8.0 >/dev/null || {
+    echo "npm could not install @bufbuild/buf@1.75.0 and altcha-lib@2.8.0 into .tools from $(npm config get registry 2>/dev/null || echo 'its registry') (its errors are above)" >&2
+    exit 1
+  }
 fi
 buf --version
-command -v node >/dev/null || { echo "node is needed by the ALTCHA compatibility tests" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "python3 is needed by the end-to-end walk" >&2; exit 1; }
-# The Redis tests start their own redis-server processes on free loopback ports; they need the binary.
-if ! command -v redis-server >/dev/null 2>&1; then
+
+# Debian packages whose servers the tests start themselves on free loopback ports: redis-server (the Redis
+# tests), python3-aiosmtpd for Debian's /usr/bin/python3 (the SMTP tests: a pyenv or venv python3 earlier on PATH
+# does not see the Debian package), Kannel's bearerbox and smsbox (the SMS tests).
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+command -v bearerbox >/dev/null 2>&1 || [ -x /usr/sbin/bearerbox ] || missing+=(kannel)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-    # The package starts a system service on 6379; the tests do not use it.
-    (systemctl stop redis-server || service redis-server stop || true) >/dev/null 2>&1
+    apt_install "${missing[@]}"
+    # The packages may start their own services (redis on 6379, the Kannel gateway); the tests use neither.
+    for package in "${missing[@]}"; do
+      case $package in redis-server|kannel) (systemctl stop "$package" || service "$package" stop || true) >/dev/null 2>&1 ;; esac
+    done
   else
-    echo "redis-server is needed: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)" >&2
+    echo "missing: ${missing[*]}. Install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}; macOS: brew install redis for redis-server)" >&2
     exit 1
   fi
 fi
 redis-server --version
-# The SMTP tests start their own aiosmtpd with Debian's /usr/bin/python3 (a pyenv or venv python3
-# earlier on PATH does not see the Debian package).
-if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null
-  else
-    echo "python3-aiosmtpd is needed: install it (Debian/Ubuntu: sudo apt-get install python3-aiosmtpd)" >&2
-    exit 1
-  fi
-fi
 /usr/bin/python3 -c 'import aiosmtpd; print("aiosmtpd", aiosmtpd.__version__)'
-# The SMS tests start their own Kannel (bearerbox + smsbox, loopback SMSC) on free loopback ports.
-if ! command -v bearerbox >/dev/null 2>&1 && ! [ -x /usr/sbin/bearerbox ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kannel >/dev/null
-    # The package may start its own gateway service; the tests do not use it.
-    (systemctl stop kannel || service kannel stop || true) >/dev/null 2>&1
-  else
-    echo "Kannel is needed: install it (Debian/Ubuntu: sudo apt-get install kannel)" >&2
-    exit 1
-  fi
-fi
 export PATH="$PATH:/usr/sbin"
 dpkg-query -W kannel 2>/dev/null || true
 
