@@ -11,6 +11,7 @@ using Recovery.AuthServer.Passwords;
 using Recovery.AuthServer.RateLimiting;
 using Recovery.AuthServer.Security;
 using Recovery.AuthServer.Sessions;
+using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.Access;
 
@@ -293,13 +294,52 @@ public sealed class AccessFlow(
 
     public async Task<Outcome<OperationView>> ChangePasswordAsync(ChangePasswordCommand command, CancellationToken cancellationToken)
     {
-        if (await CustomerOfTicketAsync(command.Ticket, cancellationToken) is not { } holder)
+        var ticket = await sessions.TouchTicketAsync(SessionTokens.TicketHash(keys, command.Ticket), time.GetUtcNow(), cancellationToken);
+        if (ticket is null)
         {
             audit.Record(new AuditEvent("access.change_password", "ticket_invalid", command.Caller.Channel));
             return TicketInvalid();
         }
 
-        var (customer, credentials) = holder;
+        // Three round trips on a remote store where there were four (RedisRoundTripTests): the operation's reference is
+        // reserved beside the read of the customer, so that the operation, its code and the SMS that carries both go
+        // together at the end. A live ticket is needed to reserve one, and every path that opens nothing gives it back
+        // (the refusals below, with their own last step where they have one; a failure, after it).
+        var reserving = operations.ReserveAsync(options.Value.OperationLifetime, cancellationToken);
+        var holding = CustomerAtVersionAsync(ticket, cancellationToken);
+        await Task.WhenAll(reserving, holding);
+        var reservation = await reserving;
+        var release = new ReleaseOnce(() => operations.ReleaseAsync(reservation));
+        Outcome<OperationView> outcome;
+        try
+        {
+            outcome = await ChangePasswordAsync(command, await holding, reservation, release, cancellationToken);
+        }
+        catch
+        {
+            await release.AfterFailureAsync();
+            throw;
+        }
+
+        if (!outcome.IsSuccess)
+        {
+            await release.RunAsync();
+        }
+
+        return outcome;
+    }
+
+    private async Task<Outcome<OperationView>> ChangePasswordAsync(
+        ChangePasswordCommand command, (Customers.CustomerRecord Customer, CredentialRecord Credentials)? holder, OperationReservation reservation,
+        ReleaseOnce release, CancellationToken cancellationToken)
+    {
+        if (holder is null)
+        {
+            audit.Record(new AuditEvent("access.change_password", "ticket_invalid", command.Caller.Channel));
+            return TicketInvalid();
+        }
+
+        var (customer, credentials) = holder.Value;
 
         outbox.EnsureRoomFor(1);
 
@@ -321,11 +361,12 @@ public sealed class AccessFlow(
             // says this failure will block, the revocation travels with it (one round trip, not two); only a
             // parallel call that moved the count meanwhile makes the prediction miss, and then the ticket is revoked
             // after the count (blocked) or was revoked early (the customer logs in again with the temporary password).
+            // The reservation goes back in the same round trip.
             var ticketHash = SessionTokens.TicketHash(keys, command.Ticket);
             var blocking = credentials.FailedLogins + 1 >= options.Value.MaxFailedLogins;
             var counted = CountFailureAsync(customer.Id, command.Caller, "access.change_password");
             var revoked = blocking ? sessions.RevokeTicketAsync(ticketHash, cancellationToken) : Task.CompletedTask;
-            await Task.WhenAll(counted, revoked);
+            await Task.WhenAll(counted, revoked, release.RunAsync());
             var failure = await counted;
             if (failure.Reason == ErrorReasons.CredentialsBlocked)
             {
@@ -351,9 +392,12 @@ public sealed class AccessFlow(
 
         var pendingHash = checkedHash.Value;
         var language = LanguageFor(command, customer);
-        var (operation, issued) = await operations.OpenPasswordChangeAsync(
-            customer.Id, customer.Phone, credentials.Version, pendingHash, language, SessionTokens.TicketHash(keys, command.Ticket), options.Value.OperationLifetime, cancellationToken);
-        await outbox.EnqueueAsync(texts.OperationCodeSms(customer.Phone, issued.Code, operation.Description, operation.Reference, language), cancellationToken);
+        var (operation, issued, stored) = await operations.OpenReservedPasswordChangeAsync(
+            reservation, customer.Id, customer.Phone, credentials.Version, pendingHash, language, SessionTokens.TicketHash(keys, command.Ticket), cancellationToken);
+        // The operation is opened from here on: a failure of these writes must not give its reference back.
+        release.Disarm();
+        var queued = outbox.EnqueueAsync(texts.OperationCodeSms(customer.Phone, issued.Code, operation.Description, operation.Reference, language), cancellationToken).AsTask();
+        await Task.WhenAll(stored, queued);
 
         audit.Record(new AuditEvent("access.change_password", "operation_opened", command.Caller.Channel, customer.Id, operation.Reference));
         return new OperationView(operation.Id, operation.Reference, operation.Description, operation.PhoneLastDigits, issued.ExpiresAt, issued.ResendAvailableAt, operation.State);
@@ -560,11 +604,11 @@ public sealed class AccessFlow(
     private async Task<(Customers.CustomerRecord Customer, CredentialRecord Credentials)?> CustomerOfTicketAsync(string ticket, CancellationToken cancellationToken)
     {
         var record = await sessions.TouchTicketAsync(SessionTokens.TicketHash(keys, ticket), time.GetUtcNow(), cancellationToken);
-        if (record is null)
-        {
-            return null;
-        }
+        return record is null ? null : await CustomerAtVersionAsync(record, cancellationToken);
+    }
 
+    private async Task<(Customers.CustomerRecord Customer, CredentialRecord Credentials)?> CustomerAtVersionAsync(ChangeTicket record, CancellationToken cancellationToken)
+    {
         // The profile and the credentials are read together (one round trip); the profile is used only if the
         // ticket is still at the credentials' version (SessionRules.IsAtVersion).
         var customerTask = customers.GetAsync(record.CustomerId, cancellationToken);
@@ -621,4 +665,36 @@ public sealed class AccessFlow(
 
     private static Failure TicketInvalid() =>
         new(FailureKind.Unauthenticated, ErrorReasons.ChangeTicketInvalid, "The change ticket is unknown or has expired; log in again.");
+
+    /// <summary>Gives a reservation back at most once, and not at all once its operation is opened.</summary>
+    private sealed class ReleaseOnce(Func<Task> release)
+    {
+        private bool done;
+
+        public Task RunAsync()
+        {
+            if (done)
+            {
+                return Task.CompletedTask;
+            }
+
+            done = true;
+            return release();
+        }
+
+        public void Disarm() => done = true;
+
+        /// <summary>On a failure, whose exception is the answer: a store that cannot be reached leaves the reservation to its expiry, nothing more.</summary>
+        public async Task AfterFailureAsync()
+        {
+            try
+            {
+                await RunAsync();
+            }
+            catch (StorageUnavailableException)
+            {
+                // The failure being handled is the answer; the reference stays reserved until its expiry, and then is free.
+            }
+        }
+    }
 }

@@ -5,6 +5,22 @@ public interface IOperationStore
     /// <summary>Stores the operation if its reference is free among open operations; false if taken.</summary>
     Task<bool> TryCreateAsync(OperationRecord operation, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reserves <paramref name="reference"/> for an operation not written yet, until <paramref name="expiresAt"/>, by the
+    /// rule of <see cref="TryCreateAsync"/> (refused while an open, unexpired holder has it; its own holder may reserve it
+    /// again). Until <see cref="CreateReservedAsync"/> writes the record, the reference leads to no operation.
+    /// </summary>
+    Task<bool> TryReserveReferenceAsync(string reference, string operationId, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Writes an operation whose reference <see cref="TryReserveReferenceAsync"/> reserved for it (only if absent).</summary>
+    Task CreateReservedAsync(OperationRecord operation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives back a reference reserved for an operation that will never be written, so that it is free at once; nothing
+    /// if another operation holds it. Never for a written operation: that one's reference is released by its completion.
+    /// </summary>
+    Task ReleaseReferenceAsync(string reference, string operationId, CancellationToken cancellationToken);
+
     Task<OperationRecord?> GetAsync(string operationId, CancellationToken cancellationToken);
 
     Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken);

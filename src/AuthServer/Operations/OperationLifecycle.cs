@@ -43,23 +43,10 @@ public sealed class OperationLifecycle(
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var description = NotificationTemplates.PasswordChangeDescription(language);
         for (var attempt = 0; attempt < ReferenceDraws; attempt++)
         {
-            var record = new OperationRecord
-            {
-                Id = Tokens.New(random),
-                Reference = (10_000_000 + random.NextInt32(90_000_000)).ToString(CultureInfo.InvariantCulture),
-                CustomerId = customerId,
-                Description = description,
-                PhoneLastDigits = Masking.PhoneLastDigits(phone),
-                PendingPasswordHash = pendingPasswordHash,
-                CredentialVersion = credentialVersion,
-                TicketHash = ticketHash,
-                Language = language.Tag(),
-                CreatedAt = now,
-                ExpiresAt = now + lifetime,
-            };
+            var record = NewPasswordChange(
+                Tokens.New(random), DrawReference(), customerId, phone, credentialVersion, pendingPasswordHash, language, ticketHash, now, now + lifetime);
             // The code's challenge is written together with the operation (one round trip): under an id drawn at
             // random, so if the reference is refused (taken meanwhile) it is bound to an operation that never
             // existed, can never verify, and expires unread.
@@ -74,6 +61,52 @@ public sealed class OperationLifecycle(
 
         throw new InvalidOperationException("Could not allocate a free operation reference.");
     }
+
+    /// <summary>
+    /// Draws the id and the reference of a password change about to be opened and reserves the reference, so that the
+    /// operation, its code and the SMS that carries both can later go together (<see cref="OpenReservedPasswordChangeAsync"/>).
+    /// A caller sends this beside its own reads (one round trip) and gives the reservation back on every path that opens
+    /// nothing (<see cref="ReleaseAsync"/>). The operation's lifetime starts now.
+    /// </summary>
+    public async Task<OperationReservation> ReserveAsync(TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var id = Tokens.New(random);
+        var reference = DrawReference();
+        var reserved = await operations.TryReserveReferenceAsync(reference, id, now + lifetime, cancellationToken);
+        return new OperationReservation(id, reference, now, now + lifetime, reserved);
+    }
+
+    /// <summary>
+    /// Opens the signature of a password change under <paramref name="reservation"/>: the record and its code's challenge
+    /// are written, and the clear code is handed back at once with those writes under way (<c>Stored</c>), so that the
+    /// SMS that carries it can travel with them; the caller awaits <c>Stored</c> before it answers. When the reference
+    /// was found taken (rare), references are drawn again as <see cref="OpenPasswordChangeAsync"/> does, and the writes
+    /// are done when this returns.
+    /// </summary>
+    public async Task<(OperationRecord Operation, IssuedCode Code, Task Stored)> OpenReservedPasswordChangeAsync(
+        OperationReservation reservation, string customerId, string phone, long credentialVersion, string pendingPasswordHash, Language language,
+        string ticketHash, CancellationToken cancellationToken)
+    {
+        if (!reservation.Reserved)
+        {
+            var (opened, issued) = await OpenPasswordChangeAsync(
+                customerId, phone, credentialVersion, pendingPasswordHash, language, ticketHash, reservation.ExpiresAt - reservation.CreatedAt, cancellationToken);
+            return (opened, issued, Task.CompletedTask);
+        }
+
+        var record = NewPasswordChange(
+            reservation.Id, reservation.Reference, customerId, phone, credentialVersion, pendingPasswordHash, language, ticketHash, reservation.CreatedAt, reservation.ExpiresAt);
+        // The reference already names this id, so nothing can refuse the record: the code may go out beside it. If a
+        // write fails, the SMS carries a code that verifies nothing and the caller's answer is the failure.
+        var written = operations.CreateReservedAsync(record, cancellationToken);
+        var (code, stored) = otp.Issue(ChallengeId(record.Id), Binding(record), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
+        return (record, code, Task.WhenAll(written, stored));
+    }
+
+    /// <summary>Gives back a reservation whose operation will not be opened, so that its reference is free at once (not cancellable).</summary>
+    public Task ReleaseAsync(OperationReservation reservation) =>
+        reservation.Reserved ? operations.ReleaseReferenceAsync(reservation.Reference, reservation.Id, CancellationToken.None) : Task.CompletedTask;
 
     /// <summary>The operation by id if it can still be signed; OPERATION_NOT_FOUND or OPERATION_NOT_PENDING (with its state) otherwise.</summary>
     public async Task<Outcome<OperationRecord>> PendingAsync(string operationId, CancellationToken cancellationToken)
@@ -255,6 +288,25 @@ public sealed class OperationLifecycle(
     /// </summary>
     public Task<CardCheckTake> TakeCardCheckAsync(OperationRecord op, int max, CancellationToken cancellationToken) =>
         operations.TryTakeCardCheckAsync(op.Id, max, cancellationToken);
+
+    private string DrawReference() => (10_000_000 + random.NextInt32(90_000_000)).ToString(CultureInfo.InvariantCulture);
+
+    private static OperationRecord NewPasswordChange(
+        string id, string reference, string customerId, string phone, long credentialVersion, string pendingPasswordHash, Language language, string ticketHash,
+        DateTimeOffset createdAt, DateTimeOffset expiresAt) => new()
+        {
+            Id = id,
+            Reference = reference,
+            CustomerId = customerId,
+            Description = NotificationTemplates.PasswordChangeDescription(language),
+            PhoneLastDigits = Masking.PhoneLastDigits(phone),
+            PendingPasswordHash = pendingPasswordHash,
+            CredentialVersion = credentialVersion,
+            TicketHash = ticketHash,
+            Language = language.Tag(),
+            CreatedAt = createdAt,
+            ExpiresAt = expiresAt,
+        };
 
     /// <summary>OPERATION_NOT_PENDING, naming the state the operation is in.</summary>
     public static Failure NotPending(OperationState state) =>

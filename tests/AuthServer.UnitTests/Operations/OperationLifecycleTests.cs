@@ -97,6 +97,50 @@ public sealed class OperationLifecycleTests
     }
 
     [Fact]
+    public async Task OpenReservedPasswordChangeAsync_FreeReference_OpenedUnderTheReservationWithALifetimeFromIt()
+    {
+        var reservation = await lifecycle.ReserveAsync(Lifetime, ct);
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        var (op, code, stored) = await OpenReservedAsync(reservation);
+        await stored;
+
+        Assert.True(reservation.Reserved);
+        Assert.Equal((reservation.Id, "23522111"), (op.Id, op.Reference));
+        Assert.Equal((TestClock.Start, TestClock.Start + Lifetime), (op.CreatedAt, op.ExpiresAt));
+        Assert.Equal(op, await operations.FindByReferenceAsync("23522111", ct));
+        Assert.Equal(VerifyStatus.Verified, (await lifecycle.VerifyCodeAsync(op, code.Code, otherFactorEnrolled: false, ct)).Status);
+    }
+
+    [Fact]
+    public async Task OpenReservedPasswordChangeAsync_ReferenceTakenWhenReserved_DrawsAnother()
+    {
+        var (first, _) = await OpenAsync();
+
+        var reservation = await lifecycle.ReserveAsync(Lifetime, ct);
+        var (second, _, stored) = await OpenReservedAsync(reservation);
+        await stored;
+
+        Assert.False(reservation.Reserved);
+        Assert.Equal("10000001", second.Reference);
+        Assert.Equal(first.Id, (await operations.FindByReferenceAsync("23522111", ct))!.Id);
+        Assert.Equal(second.Id, (await operations.FindByReferenceAsync("10000001", ct))!.Id);
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_ReservationNotOpened_ReferenceFreeForTheNextOperation()
+    {
+        var reservation = await lifecycle.ReserveAsync(Lifetime, ct);
+
+        await lifecycle.ReleaseAsync(reservation);
+        var (op, _) = await OpenAsync();
+
+        Assert.Equal("23522111", op.Reference);
+        Assert.Equal(op.Id, (await operations.FindByReferenceAsync("23522111", ct))!.Id);
+        Assert.Null(await operations.GetAsync(reservation.Id, ct));
+    }
+
+    [Fact]
     public async Task VerifyCodeAsync_OperationContentChangedAfterIssue_CodeDoesNotSignIt()
     {
         var (op, code) = await OpenAsync();
@@ -283,6 +327,9 @@ public sealed class OperationLifecycleTests
         Assert.NotEqual(VerifyStatus.Verified, (await lifecycle.VerifyCodeAsync(op, first.Code, otherFactorEnrolled: false, ct)).Status);
         Assert.Equal(VerifyStatus.Verified, (await lifecycle.VerifyCodeAsync(op, second.Code, otherFactorEnrolled: false, ct)).Status);
     }
+
+    private Task<(OperationRecord Operation, IssuedCode Code, Task Stored)> OpenReservedAsync(OperationReservation reservation) =>
+        lifecycle.OpenReservedPasswordChangeAsync(reservation, CustomerId, "+34612345032", 1, NewHash, Language.Spanish, "ticket-hash", ct);
 
     private Task<(OperationRecord Operation, IssuedCode Code)> OpenAsync(OperationLifecycle? on = null) =>
         (on ?? lifecycle).OpenPasswordChangeAsync(CustomerId, "+34612345032", 1, NewHash, Language.Spanish, "ticket-hash", Lifetime, ct);

@@ -78,6 +78,89 @@ public abstract class OperationStoreContract
     }
 
     [Fact]
+    public async Task TryReserveReferenceAsync_FreeReference_HeldAgainstOthersAndLeadsToNoOperationUntilWritten()
+    {
+        var store = CreateStore(Time);
+        var op = Operation("op-1");
+
+        Assert.True(await store.TryReserveReferenceAsync(Reference, "op-1", op.ExpiresAt, ct).Timeout());
+
+        Assert.Null(await store.FindByReferenceAsync(Reference, ct).Timeout());
+        Assert.False(await store.TryCreateAsync(Operation("op-2"), ct).Timeout());
+        Assert.False(await store.TryReserveReferenceAsync(Reference, "op-2", op.ExpiresAt, ct).Timeout());
+        Assert.Null(await store.GetAsync("op-2", ct).Timeout());
+
+        await store.CreateReservedAsync(op, ct).Timeout();
+
+        Assert.Equal(op, await store.GetAsync("op-1", ct).Timeout());
+        Assert.Equal(op, await store.FindByReferenceAsync(Reference, ct).Timeout());
+    }
+
+    [Fact]
+    public async Task TryReserveReferenceAsync_SameHolderAgain_StillItsOwn()
+    {
+        var store = CreateStore(Time);
+        Assert.True(await store.TryReserveReferenceAsync(Reference, "op-1", Time.GetUtcNow() + Lifetime, ct).Timeout());
+
+        Assert.True(await store.TryReserveReferenceAsync(Reference, "op-1", Time.GetUtcNow() + Lifetime, ct).Timeout());
+        Assert.True(await store.TryCreateAsync(Operation("op-1"), ct).Timeout());
+        Assert.False(await store.TryReserveReferenceAsync(Reference, "op-2", Time.GetUtcNow() + Lifetime, ct).Timeout());
+    }
+
+    [Fact]
+    public async Task TryReserveReferenceAsync_ReservationPastItsExpiry_Reused()
+    {
+        var store = CreateStore(Time);
+        await store.TryReserveReferenceAsync(Reference, "op-1", Time.GetUtcNow() + Lifetime, ct).Timeout();
+        Time.Advance(Lifetime - TimeSpan.FromSeconds(1));
+        Assert.False(await store.TryCreateAsync(Operation("op-2"), ct).Timeout());
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(await store.TryCreateAsync(Operation("op-3"), ct).Timeout());
+        Assert.Equal("op-3", (await store.FindByReferenceAsync(Reference, ct).Timeout())!.Id);
+    }
+
+    [Fact]
+    public async Task ReleaseReferenceAsync_ItsHolder_FreeAtOnce()
+    {
+        var store = CreateStore(Time);
+        await store.TryReserveReferenceAsync(Reference, "op-1", Time.GetUtcNow() + Lifetime, ct).Timeout();
+
+        await store.ReleaseReferenceAsync(Reference, "op-1", ct).Timeout();
+
+        Assert.True(await store.TryCreateAsync(Operation("op-2"), ct).Timeout());
+        Assert.Equal("op-2", (await store.FindByReferenceAsync(Reference, ct).Timeout())!.Id);
+    }
+
+    [Fact]
+    public async Task ReleaseReferenceAsync_NotItsHolder_ChangesNothing()
+    {
+        var store = CreateStore(Time);
+        var op = Operation("op-1");
+        await store.TryCreateAsync(op, ct).Timeout();
+
+        await store.ReleaseReferenceAsync(Reference, "op-2", ct).Timeout();
+
+        Assert.False(await store.TryCreateAsync(Operation("op-3"), ct).Timeout());
+        Assert.Null(await store.GetAsync("op-3", ct).Timeout());
+        Assert.Equal(op, await store.FindByReferenceAsync(Reference, ct).Timeout());
+    }
+
+    [Fact]
+    public async Task TryReserveReferenceAsync_50ParallelWithOneReference_ExactlyOneWins()
+    {
+        var store = CreateStore(Time);
+        await store.GetAsync("warm-up", ct).Timeout(); // connect once before the race, not 50 times inside it
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            Task.Run(() => store.TryReserveReferenceAsync(Reference, "op-" + i, Time.GetUtcNow() + Lifetime, ct).Timeout()))).Timeout();
+
+        var winner = Assert.Single(Enumerable.Range(0, 50), i => results[i]);
+        await store.CreateReservedAsync(Operation("op-" + winner), ct).Timeout();
+        Assert.Equal("op-" + winner, (await store.FindByReferenceAsync(Reference, ct).Timeout())!.Id);
+    }
+
+    [Fact]
     public async Task TryCompleteAsync_OnlyFromPending()
     {
         var store = CreateStore(Time);

@@ -10,7 +10,9 @@ namespace Recovery.AuthServer.Storage.InMemory;
 public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
 {
     private readonly ConcurrentDictionary<string, OperationRecord> operations = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> byReference = new(StringComparer.Ordinal);
+    // Who holds each reference, as on Redis: a reservation may come before its operation is written, and is closed when
+    // the operation completes or the reservation is given back.
+    private readonly ConcurrentDictionary<string, ReferenceHold> byReference = new(StringComparer.Ordinal);
     private readonly ExpirySweeper sweeper = new(time);
     private readonly ExpirySweeper referenceSweeper = new(time);
     private readonly Lock gate = new();
@@ -20,24 +22,42 @@ public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
 
     public Task<bool> TryCreateAsync(OperationRecord operation, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         lock (gate)
         {
-            sweeper.Sweep(operations, o => o.ExpiresAt);
-
-            // A reference whose operation was swept, or closed, or is past its end holds nothing: without
-            // this the reference map grew by one entry per operation ever opened.
-            referenceSweeper.Sweep(byReference, id => operations.TryGetValue(id, out var o) && o.State == OperationState.Pending ? o.ExpiresAt : DateTimeOffset.MinValue);
-
-            if (!OperationRules.IsReferenceFree(HoldOf(operation.Reference), operation.Id, now))
+            if (!Reserve(operation.Reference, operation.Id, operation.ExpiresAt))
             {
                 return Task.FromResult(false);
             }
 
             // Written only if absent, as on Redis: a retried create changes nothing it already made.
             operations.TryAdd(operation.Id, operation);
-            byReference[operation.Reference] = operation.Id;
             return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> TryReserveReferenceAsync(string reference, string operationId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(Reserve(reference, operationId, expiresAt));
+        }
+    }
+
+    public Task CreateReservedAsync(OperationRecord operation, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            operations.TryAdd(operation.Id, operation);
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task ReleaseReferenceAsync(string reference, string operationId, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            Release(reference, operationId);
+            return Task.CompletedTask;
         }
     }
 
@@ -45,7 +65,7 @@ public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
         Task.FromResult(operations.GetValueOrDefault(operationId));
 
     public Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken) =>
-        Task.FromResult(byReference.TryGetValue(reference, out var id) ? operations.GetValueOrDefault(id) : null);
+        Task.FromResult(byReference.TryGetValue(reference, out var hold) ? operations.GetValueOrDefault(hold.OperationId) : null);
 
     public Task<CardCheckTake> TryTakeCardCheckAsync(string operationId, int max, CancellationToken cancellationToken)
     {
@@ -77,12 +97,35 @@ public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
             }
 
             operations[operationId] = current with { State = state };
+            Release(current.Reference, operationId);
             return Task.FromResult(true);
         }
     }
 
-    private ReferenceHold? HoldOf(string reference) =>
-        byReference.TryGetValue(reference, out var holder) && operations.TryGetValue(holder, out var held)
-            ? new ReferenceHold(holder, held.State == OperationState.Pending, held.ExpiresAt)
-            : null;
+    // Under the lock. Mirrors the Redis reservation script: OperationRules.IsReferenceFree, then this operation holds it.
+    private bool Reserve(string reference, string operationId, DateTimeOffset expiresAt)
+    {
+        sweeper.Sweep(operations, o => o.ExpiresAt);
+
+        // A reference whose holder was closed or is past its end holds nothing: without this the reference map grew by
+        // one entry per operation ever opened.
+        referenceSweeper.Sweep(byReference, h => h.Open ? h.ExpiresAt : DateTimeOffset.MinValue);
+
+        if (!OperationRules.IsReferenceFree(byReference.GetValueOrDefault(reference), operationId, time.GetUtcNow()))
+        {
+            return false;
+        }
+
+        byReference[reference] = new ReferenceHold(operationId, Open: true, expiresAt);
+        return true;
+    }
+
+    // Under the lock. Mirrors the Redis release script: closed only if it still names this operation.
+    private void Release(string reference, string operationId)
+    {
+        if (byReference.TryGetValue(reference, out var hold) && hold.OperationId == operationId)
+        {
+            byReference[reference] = hold with { Open = false };
+        }
+    }
 }

@@ -24,6 +24,10 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// that operation. A lost second step only keeps the reference taken until its expiry; the next
 /// completion attempt of the same operation repairs it.</item>
 /// </list>
+/// The reservation may also come first, alone (<see cref="TryReserveReferenceAsync"/>), and the record later
+/// (<see cref="CreateReservedAsync"/>): until then the reference leads to no operation, and a reservation whose record is
+/// never written is given back (<see cref="ReleaseReferenceAsync"/>) or, if that is lost too, holds the reference until
+/// its expiry, nothing more.
 /// </remarks>
 public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time) : IOperationStore
 {
@@ -80,30 +84,34 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
 
     public async Task<bool> TryCreateAsync(OperationRecord operation, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var ttl = RedisTime.TtlMilliseconds(operation.ExpiresAt, now, Retention);
         // Both steps are sent together (one round trip). Redis runs them in the order sent (the reservation first)
         // on one node; on Cluster they may run in either order, which the order in the remarks does not need: until
         // the reservation names it, a record is reached by no one but the caller, who has not yet been answered.
-        var reserved = redis.ScriptAsync(ReserveScript, [ReferenceKey(operation.Reference)],
-            [operation.Id, RedisTime.ToMicros(operation.ExpiresAt), RedisTime.ToMicros(now), ttl]);
-        var written = redis.ScriptAsync(WriteScript, [OperationKey(operation.Id)],
-            [JsonSerializer.Serialize(operation), operation.State.ToString(), operation.Reference, ttl]);
+        var reserved = ReserveAsync(operation.Reference, operation.Id, operation.ExpiresAt);
+        var written = WriteAsync(operation);
         await Task.WhenAll(reserved, written);
-        if ((long)await reserved == 1)
+        if (await reserved)
         {
             return true;
         }
 
         // The reference is another open operation's: the record written now under this (random, never answered) id
         // goes, so that no pending operation claims a reference it does not hold.
-        if ((long)await written == 1)
+        if (await written)
         {
             await redis.ExecuteAsync(db => db.KeyDeleteAsync(OperationKey(operation.Id)));
         }
 
         return false;
     }
+
+    public Task<bool> TryReserveReferenceAsync(string reference, string operationId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        ReserveAsync(reference, operationId, expiresAt);
+
+    public Task CreateReservedAsync(OperationRecord operation, CancellationToken cancellationToken) => WriteAsync(operation);
+
+    public Task ReleaseReferenceAsync(string reference, string operationId, CancellationToken cancellationToken) =>
+        redis.ScriptAsync(ReleaseScript, [ReferenceKey(reference)], [operationId]);
 
     public async Task<OperationRecord?> GetAsync(string operationId, CancellationToken cancellationToken)
     {
@@ -150,6 +158,18 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
 
         return (long)r[0] == 1;
     }
+
+    private async Task<bool> ReserveAsync(string reference, string operationId, DateTimeOffset expiresAt)
+    {
+        var now = time.GetUtcNow();
+        return (long)await redis.ScriptAsync(ReserveScript, [ReferenceKey(reference)],
+            [operationId, RedisTime.ToMicros(expiresAt), RedisTime.ToMicros(now), RedisTime.TtlMilliseconds(expiresAt, now, Retention)]) == 1;
+    }
+
+    // 1 if written now, 0 if it was there.
+    private async Task<bool> WriteAsync(OperationRecord operation) =>
+        (long)await redis.ScriptAsync(WriteScript, [OperationKey(operation.Id)],
+            [JsonSerializer.Serialize(operation), operation.State.ToString(), operation.Reference, RedisTime.TtlMilliseconds(operation.ExpiresAt, time.GetUtcNow(), Retention)]) == 1;
 
     private RedisKey OperationKey(string id) => redis.Key("op:" + id, "operation");
 
