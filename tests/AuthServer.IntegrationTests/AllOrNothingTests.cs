@@ -4,6 +4,7 @@ using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Sessions;
 using Recovery.V1;
@@ -113,6 +114,27 @@ public abstract class AllOrNothingTests : IntegrationTest
         var error = await RefusedAsync(() => Api.CancelAsync(operation.OperationId));
         error.Is(StatusCode.FailedPrecondition, "OPERATION_NOT_PENDING");
         Assert.Equal("SIGNED", error.Metadata["state"]);
+    }
+
+    [Fact]
+    public async Task SignOperation_AgainAfterACommitWhoseStateWasNotRecorded_NotPendingSignedNothingSentAndNoTryKept()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
+        var (operation, code) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        Faults.Arm("IOperationStore.TryCompleteAsync:before", args => args.Length < 2 || args[1] is not StoredOperationState state || state == StoredOperationState.Signed);
+        (await RefusedAsync(() => Api.SignAsync(operation.OperationId, code))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
+        var mark = Outbox.Count;
+
+        // The record still reads pending: the check that its change applied, sent beside the wrong-code take, answers.
+        var error = await RefusedAsync(() => Api.SignAsync(operation.OperationId, code));
+
+        error.Is(StatusCode.FailedPrecondition, "OPERATION_NOT_PENDING");
+        Assert.Equal("SIGNED", error.Metadata["state"]);
+        Assert.Empty(Outbox.Since(mark));
+
+        // The unit that try took was given back: the customer's signing budget holds no entry, not even a pending one.
+        var ledger = Factory.Services.GetRequiredService<IWrongCodeLedger>();
+        Assert.True((await ledger.TakeAsync(["sg:" + Maria.Id], "probe", 1, TimeSpan.FromDays(1), Time.GetUtcNow(), CancellationToken.None)).Granted);
     }
 
     [Fact]

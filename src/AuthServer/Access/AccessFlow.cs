@@ -20,6 +20,7 @@ public sealed class AccessFlow(
     ICustomerStore customers,
     ISessionStore sessions,
     OperationLifecycle operations,
+    OperationPasswordChange passwordChange,
     IPasswordHasher hasher,
     PasswordPolicy policy,
     WrongCodeBudget wrongCodes,
@@ -442,7 +443,9 @@ public sealed class AccessFlow(
 
     public async Task<Outcome<OperationState>> SignAsync(string operationId, string code, CallerContext caller, CancellationToken cancellationToken)
     {
-        var operation = await operations.PendingAsync(operationId, cancellationToken);
+        // The operation as recorded (one round trip); whether its change applied meanwhile is asked beside the
+        // wrong-code take below.
+        var operation = await operations.PendingAsRecordedAsync(operationId, cancellationToken);
         if (!operation.IsSuccess)
         {
             return operation.Failure;
@@ -452,6 +455,13 @@ public sealed class AccessFlow(
 
         // Checked before the code is consumed: the e-mail of success must fit.
         outbox.EnsureRoomFor(1);
+
+        // One round trip for the wrong-code take and three reads that evaluate nothing: whether the change applied
+        // although the operation reads pending (then nothing is evaluated and the unit taken meanwhile is given back),
+        // the customer's authenticator, and the profile the e-mail of success goes to.
+        var applied = operations.AppliedMeanwhileAsync(op, cancellationToken);
+        var authenticator = authenticators.GetConfirmedAsync(op.CustomerId, cancellationToken);
+        var profile = customers.GetAsync(op.CustomerId, cancellationToken);
 
         // Either kind of code signs: the SMS code bound to this operation, or a current code of the
         // customer's confirmed authenticator app. A TOTP code is not bound to the operation (see
@@ -466,7 +476,7 @@ public sealed class AccessFlow(
             otpOptions.Value.MaxWrongSigningCodes,
             async () =>
             {
-                totp = await authenticators.UseAsync(op.CustomerId, code, cancellationToken);
+                totp = await authenticators.UseAsync(await authenticator, code, cancellationToken);
                 if (totp == TotpUse.Replayed)
                 {
                     // Not counted as a failure: a replay proves knowledge of a past code, not a guess, and
@@ -481,7 +491,16 @@ public sealed class AccessFlow(
                     : await operations.VerifyCodeAsync(op, code, otherFactorEnrolled: totp == TotpUse.Incorrect, cancellationToken);
             },
             () => operations.CodeSettledAsync(op, cancellationToken),
-            cancellationToken);
+            cancellationToken,
+            result => AlongsideSettleAsync(op, result, profile),
+            applied);
+        await Task.WhenAll(authenticator, profile);
+        if (attempt.Refused)
+        {
+            audit.Record(new AuditEvent("access.sign", "signed_meanwhile", caller.Channel, op.CustomerId, op.Reference));
+            return OperationLifecycle.NotPending(OperationState.Signed);
+        }
+
         if (totp == TotpUse.Replayed)
         {
             audit.Record(new AuditEvent("access.sign", "totp_replayed", caller.Channel, op.CustomerId, op.Reference));
@@ -499,25 +518,40 @@ public sealed class AccessFlow(
                 return CodeOutcomes.ForVerify(new VerifyResult(VerifyStatus.Closed), "code", ErrorReasons.OperationBlocked);
             }
 
-            if (result.JustClosed)
-            {
-                await operations.ExpireAsync(op, cancellationToken);
-            }
-
             audit.Record(new AuditEvent("access.sign", result.Status.ToString(), caller.Channel, op.CustomerId, op.Reference));
             return CodeOutcomes.ForVerify(result, "code", ErrorReasons.OperationBlocked);
         }
 
-        var committed = await operations.CommitAsync(op, policy.Options.HistoryDepth);
+        // The e-mail is held already (beside the settle); the commit, then its release beside the operation's Signed
+        // state and the end of the change ticket that opened it (the version bump has ended it already; this
+        // deletes it).
+        var committed = await operations.CommitHeldAsync(op, policy.Options.HistoryDepth, () => sessions.RevokeTicketAsync(op.TicketHash, CancellationToken.None));
         if (!committed)
         {
             audit.Record(new AuditEvent("access.sign", "stale", caller.Channel, op.CustomerId, op.Reference));
             return new Failure(FailureKind.FailedPrecondition, ErrorReasons.OperationStale, "The credentials changed after this operation was opened.");
         }
 
-        await sessions.RevokeTicketAsync(op.TicketHash, CancellationToken.None);
         audit.Record(new AuditEvent("access.sign", totp == TotpUse.Accepted ? "password_changed_totp" : "password_changed", caller.Channel, op.CustomerId, op.Reference));
         return OperationState.Signed;
+    }
+
+    /// <summary>
+    /// What a signature's evaluated code sends beside the wrong-code ledger's settle (one round trip): a right code's
+    /// e-mail held (the first half of the all-or-nothing change, never before the code is known to be right), or a
+    /// code that has just burned the operation's challenge recording the operation expired.
+    /// </summary>
+    private async Task AlongsideSettleAsync(OperationRecord op, VerifyResult result, Task<Customers.CustomerRecord?> profile)
+    {
+        if (result.Status == VerifyStatus.Verified)
+        {
+            var customer = await profile ?? throw new InvalidOperationException("The operation's customer is gone.");
+            await passwordChange.HoldAsync(op, customer);
+        }
+        else if (result.JustClosed)
+        {
+            await operations.ExpireAsync(op, cancellationToken: CancellationToken.None);
+        }
     }
 
     public async Task<Outcome<OperationState>> CancelAsync(string operationId, CallerContext caller, CancellationToken cancellationToken)

@@ -15,19 +15,31 @@ public sealed class OperationPasswordChange(ICustomerStore customers, Credential
     public async Task<bool> ApplyAsync(OperationRecord op, int historyDepth)
     {
         var customer = await customers.GetAsync(op.CustomerId, CancellationToken.None) ?? throw new InvalidOperationException("The operation's customer is gone.");
+        await HoldAsync(op, customer);
+        return await ApplyHeldAsync(op, historyDepth, alongsideRelease: null);
+    }
 
+    /// <summary>
+    /// The first half of <see cref="ApplyAsync"/> on its own: holds the e-mail that announces the change, for a caller
+    /// that sends it beside other work (SignOperation: beside the wrong-code ledger's settle, once the code is known to
+    /// be right); the change then goes through <see cref="ApplyHeldAsync"/>. A hold never settled is settled by a
+    /// dispatcher after Notifications:HoldTimeout (dropped: its change never applied).
+    /// </summary>
+    public Task HoldAsync(OperationRecord op, CustomerRecord customer) =>
+        changes.HoldAsync(ChangeId(op), op.CustomerId, [texts.PasswordChangedEmail(customer.Email, customer.DisplayName, Languages.FromTag(op.Language))]);
+
+    public Task<bool> ApplyHeldAsync(OperationRecord op, int historyDepth, Func<Task>? alongsideRelease) =>
         // All or nothing (docs/architecture.md): the password and its e-mail go together. The version
         // check makes an operation opened before any other change (another signed operation, a new
         // recovery) impossible to apply afterwards; the version bump ends every other session and
         // change ticket of the customer. The authenticator app stays: the customer proved both the
         // temporary password and this signature, and the e-mail says so.
-        return await changes.ApplyAsync(
+        changes.ApplyHeldAsync(
             op.CustomerId,
             ChangeId(op),
-            [texts.PasswordChangedEmail(customer.Email, customer.DisplayName, Languages.FromTag(op.Language))],
             ct => customers.CommitPasswordAsync(op.CustomerId, op.PendingPasswordHash, op.CredentialVersion, historyDepth, ChangeId(op), ct),
-            applied => applied);
-    }
+            applied => applied,
+            alongsideRelease);
 
     /// <remarks>
     /// Settling cannot harm an operation another change overtook: it could never apply anyway, and the

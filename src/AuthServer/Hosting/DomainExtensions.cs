@@ -65,7 +65,8 @@ public static class DomainExtensions
         services.AddSingleton<AuditMetrics>();
         services.AddSingleton<IAuditLog, LoggingAuditLog>();
         services.AddSingleton<Customers.CredentialChanges>();
-        services.AddSingleton<Operations.IOperationChange, Access.OperationPasswordChange>();
+        services.AddSingleton<Access.OperationPasswordChange>();
+        services.AddSingleton<Operations.IOperationChange>(sp => sp.GetRequiredService<Access.OperationPasswordChange>());
         services.AddSingleton<Operations.OperationLifecycle>();
         services.AddSingleton<RecoveryFlow>();
         services.AddSingleton<AccessFlow>();

@@ -17,6 +17,13 @@ public interface IOperationChange
     Task<bool> ApplyAsync(OperationRecord op, int historyDepth);
 
     /// <summary>
+    /// <see cref="ApplyAsync"/> for a change whose messages the flow that knows them has already held beside its own
+    /// work; <paramref name="alongsideRelease"/>, when given, runs beside the release of an applied change (one round
+    /// trip for both on a remote store). Not cancellable once started.
+    /// </summary>
+    Task<bool> ApplyHeldAsync(OperationRecord op, int historyDepth, Func<Task>? alongsideRelease);
+
+    /// <summary>
     /// Whether the change applied although the operation still reads pending (the store failed after the
     /// commit): the credentials moved on from the operation's version and the change is recorded applied.
     /// Settles the change as a side effect (see <see cref="SettleAsync"/>).

@@ -122,6 +122,40 @@ public sealed class OperationLifecycle(
     }
 
     /// <summary>
+    /// <see cref="PendingAsync"/> without the check of whether the operation's change applied although its state was not
+    /// recorded: the record alone (one round trip), found pending and unexpired; OPERATION_NOT_FOUND or
+    /// OPERATION_NOT_PENDING (with its real state) otherwise. The caller sends <see cref="AppliedMeanwhileAsync"/>
+    /// beside its next step and acts on the operation only if that says false.
+    /// </summary>
+    public async Task<Outcome<OperationRecord>> PendingAsRecordedAsync(string operationId, CancellationToken cancellationToken)
+    {
+        var op = await operations.GetAsync(operationId, cancellationToken);
+        if (op is null)
+        {
+            return new Failure(FailureKind.NotFound, ErrorReasons.OperationNotFound, "No operation has that id.");
+        }
+
+        return op.State == OperationState.Pending && op.ExpiresAt > time.GetUtcNow() ? op : NotPending(await CurrentStateAsync(op, cancellationToken));
+    }
+
+    /// <summary>
+    /// Whether the change of an operation recorded pending has applied all the same (the store failed after its commit,
+    /// or a parallel signature is recording it): then it is recorded Signed, and the operation must be answered
+    /// <c>NotPending(Signed)</c>. One round trip when it has not (the credentials' version is read).
+    /// </summary>
+    public async Task<bool> AppliedMeanwhileAsync(OperationRecord op, CancellationToken cancellationToken)
+    {
+        if (!await changes.WasAppliedAsync(op, cancellationToken))
+        {
+            return false;
+        }
+
+        // As in CurrentStateAsync: not cancellable, the commit already applied.
+        await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>
     /// As <see cref="PendingAsync"/>, with <paramref name="alongside"/> run on the operation as read in the same
     /// round trip as the check of whether its change already applied (the pending answer then costs one round trip
     /// less). Only for work that is harmless on an operation whose change did apply: the commit follows the use of
@@ -254,6 +288,27 @@ public sealed class OperationLifecycle(
         // After the commit, nothing may be cancelled: if recording the state fails, the next read of the
         // operation finds it from the credentials (see CurrentStateAsync).
         await operations.TryCompleteAsync(op.Id, committed ? OperationState.Signed : OperationState.Expired, CancellationToken.None);
+        return committed;
+    }
+
+    /// <summary>
+    /// <see cref="CommitAsync"/> for a verified operation whose e-mail the flow has already held
+    /// (<see cref="IOperationChange.ApplyHeldAsync"/>): on an applied change the operation is recorded Signed beside the
+    /// release of its e-mail, with <paramref name="alongside"/> (one round trip for all on a remote store). Recording
+    /// Signed only once the commit has answered keeps a refused (stale) commit from ever reading signed; if the record
+    /// fails, the next read finds the change from the credentials (<see cref="CurrentStateAsync"/>). Not cancellable.
+    /// </summary>
+    public async Task<bool> CommitHeldAsync(OperationRecord op, int historyDepth, Func<Task>? alongside)
+    {
+        var committed = await changes.ApplyHeldAsync(
+            op,
+            historyDepth,
+            () => Task.WhenAll(operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None), alongside?.Invoke() ?? Task.CompletedTask));
+        if (!committed)
+        {
+            await operations.TryCompleteAsync(op.Id, OperationState.Expired, CancellationToken.None);
+        }
+
         return committed;
     }
 

@@ -95,9 +95,24 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
         await store.GetConfirmedAsync(customerId, cancellationToken) is not null;
 
     /// <summary>Checks <paramref name="code"/> as a TOTP code of the customer's confirmed authenticator and, if it is one, uses its step.</summary>
-    public async Task<TotpUse> UseAsync(string customerId, string code, CancellationToken cancellationToken)
+    public async Task<TotpUse> UseAsync(string customerId, string code, CancellationToken cancellationToken) =>
+        await UseAsync(await store.GetConfirmedAsync(customerId, cancellationToken), code, cancellationToken);
+
+    /// <summary>
+    /// The customer's confirmed authenticator as stored (its secret sealed), or null: read on its own so that a caller
+    /// can send the read beside other work (one round trip) and evaluate a code later with
+    /// <see cref="UseAsync(Authenticator?, string, CancellationToken)"/>. Reading evaluates nothing.
+    /// </summary>
+    public Task<Authenticator?> GetConfirmedAsync(string customerId, CancellationToken cancellationToken) =>
+        store.GetConfirmedAsync(customerId, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="UseAsync(string, string, CancellationToken)"/> with the authenticator already read by
+    /// <see cref="GetConfirmedAsync"/>. The use of the step is still one atomic check-and-set on the stored
+    /// authenticator: one replaced or removed since the read uses nothing.
+    /// </summary>
+    public async Task<TotpUse> UseAsync(Authenticator? authenticator, string code, CancellationToken cancellationToken)
     {
-        var authenticator = await store.GetConfirmedAsync(customerId, cancellationToken);
         if (authenticator is null)
         {
             return TotpUse.NotEnrolled;
@@ -109,7 +124,7 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
             return TotpUse.Incorrect;
         }
 
-        return await store.TryUseStepAsync(customerId, authenticator.Id, step, cancellationToken) ? TotpUse.Accepted : TotpUse.Replayed;
+        return await store.TryUseStepAsync(authenticator.CustomerId, authenticator.Id, step, cancellationToken) ? TotpUse.Accepted : TotpUse.Replayed;
     }
 
     private long FindStep(Authenticator authenticator, string code, DateTimeOffset now)
