@@ -94,8 +94,8 @@ public abstract class AllOrNothingTests : IntegrationTest
 
     [Theory]
     [InlineData("ICustomerStore.CommitPasswordAsync:after")]
-    [InlineData("IOperationStore.TryCompleteAsync:before")]
-    [InlineData("IOperationStore.TryCompleteAsync:after")]
+    [InlineData("IOperationStore.TryCompleteSignedAsync:before")]
+    [InlineData("IOperationStore.TryCompleteSignedAsync:after")]
     public async Task SignOperation_FailsAfterTheCommit_PasswordInForceEmailSentAndOperationSigned(string point)
     {
         var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
@@ -121,7 +121,7 @@ public abstract class AllOrNothingTests : IntegrationTest
     {
         var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
         var (operation, code) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
-        Faults.Arm("IOperationStore.TryCompleteAsync:before", args => args.Length < 2 || args[1] is not StoredOperationState state || state == StoredOperationState.Signed);
+        Faults.Arm("IOperationStore.TryCompleteSignedAsync:before");
         (await RefusedAsync(() => Api.SignAsync(operation.OperationId, code))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
         var mark = Outbox.Count;
 

@@ -34,9 +34,9 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
     private const int ConfirmAuthenticatorTrips = 7;
 
     // The operation, then the wrong-code take (with the check that its change has not applied, the authenticator and
-    // the profile beside it), the code, the settle with the e-mail held, the commit, the release with the Signed state
-    // and the ticket, then the reference's release (docs/performance.md).
-    private const int SignOperationTrips = 7;
+    // the profile beside it), the code, the settle with the e-mail held, the commit, then the release with the Signed
+    // state, the reference and the ticket (docs/performance.md).
+    private const int SignOperationTrips = 6;
 
     // The operation, the take with its reads, the code, the settle.
     private const int SignOperationWrongCodeTrips = 4;

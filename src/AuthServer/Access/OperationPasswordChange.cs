@@ -12,17 +12,10 @@ namespace Recovery.AuthServer.Access;
 /// </summary>
 public sealed class OperationPasswordChange(ICustomerStore customers, CredentialChanges changes, NotificationTexts texts) : IOperationChange
 {
-    public async Task<bool> ApplyAsync(OperationRecord op, int historyDepth)
-    {
-        var customer = await customers.GetAsync(op.CustomerId, CancellationToken.None) ?? throw new InvalidOperationException("The operation's customer is gone.");
-        await HoldAsync(op, customer);
-        return await ApplyHeldAsync(op, historyDepth, alongsideRelease: null);
-    }
-
     /// <summary>
-    /// The first half of <see cref="ApplyAsync"/> on its own: holds the e-mail that announces the change, for a caller
-    /// that sends it beside other work (SignOperation: beside the wrong-code ledger's settle, once the code is known to
-    /// be right); the change then goes through <see cref="ApplyHeldAsync"/>. A hold never settled is settled by a
+    /// Holds the e-mail that announces the change (the first half of the all-or-nothing change), for a caller that sends
+    /// it beside other work (SignOperation: beside the wrong-code ledger's settle, once the code is known to be right);
+    /// the change then goes through <see cref="ApplyHeldAsync"/>. A hold never settled is settled by a
     /// dispatcher after Notifications:HoldTimeout (dropped: its change never applied).
     /// </summary>
     public Task HoldAsync(OperationRecord op, CustomerRecord customer) =>

@@ -11,15 +11,10 @@ public interface IOperationChange
 {
     /// <summary>
     /// Applies the operation's change against the credentials version it was opened at, with the message that
-    /// announces it, all or nothing; false if the credentials changed since (nothing applied, nothing sent).
-    /// Not cancellable once started.
-    /// </summary>
-    Task<bool> ApplyAsync(OperationRecord op, int historyDepth);
-
-    /// <summary>
-    /// <see cref="ApplyAsync"/> for a change whose messages the flow that knows them has already held beside its own
-    /// work; <paramref name="alongsideRelease"/>, when given, runs beside the release of an applied change (one round
-    /// trip for both on a remote store). Not cancellable once started.
+    /// announces it, all or nothing; false if the credentials changed since (nothing applied, nothing sent). The message
+    /// is held already by the flow that knows it (SignOperation holds it beside its own work, once the code is known
+    /// to be right); <paramref name="alongsideRelease"/>, when given, runs beside the release of an applied change (one
+    /// round trip for both on a remote store). Not cancellable once started.
     /// </summary>
     Task<bool> ApplyHeldAsync(OperationRecord op, int historyDepth, Func<Task>? alongsideRelease);
 

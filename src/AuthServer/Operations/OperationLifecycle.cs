@@ -277,24 +277,10 @@ public sealed class OperationLifecycle(
     }
 
     /// <summary>
-    /// Applies a verified operation's change with its message, all or nothing (<see cref="IOperationChange"/>),
-    /// and records the operation Signed; false (and the operation recorded Expired) if the credentials changed
-    /// after it was opened. Not cancellable: the code is already consumed.
-    /// </summary>
-    public async Task<bool> CommitAsync(OperationRecord op, int historyDepth)
-    {
-        var committed = await changes.ApplyAsync(op, historyDepth);
-
-        // After the commit, nothing may be cancelled: if recording the state fails, the next read of the
-        // operation finds it from the credentials (see CurrentStateAsync).
-        await operations.TryCompleteAsync(op.Id, committed ? OperationState.Signed : OperationState.Expired, CancellationToken.None);
-        return committed;
-    }
-
-    /// <summary>
-    /// <see cref="CommitAsync"/> for a verified operation whose e-mail the flow has already held
-    /// (<see cref="IOperationChange.ApplyHeldAsync"/>): on an applied change the operation is recorded Signed beside the
-    /// release of its e-mail, with <paramref name="alongside"/> (one round trip for all on a remote store). Recording
+    /// Applies a verified operation's change, whose e-mail the flow has already held, all or nothing
+    /// (<see cref="IOperationChange.ApplyHeldAsync"/>), and records the operation Signed; false (and the operation recorded
+    /// Expired) if the credentials changed after it was opened. On an applied change the operation is recorded Signed beside
+    /// the release of its e-mail, with <paramref name="alongside"/> (one round trip for all on a remote store). Recording
     /// Signed only once the commit has answered keeps a refused (stale) commit from ever reading signed; if the record
     /// fails, the next read finds the change from the credentials (<see cref="CurrentStateAsync"/>). Not cancellable.
     /// </summary>
@@ -303,7 +289,7 @@ public sealed class OperationLifecycle(
         var committed = await changes.ApplyHeldAsync(
             op,
             historyDepth,
-            () => Task.WhenAll(operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None), alongside?.Invoke() ?? Task.CompletedTask));
+            () => Task.WhenAll(operations.TryCompleteSignedAsync(op, CancellationToken.None), alongside?.Invoke() ?? Task.CompletedTask));
         if (!committed)
         {
             await operations.TryCompleteAsync(op.Id, OperationState.Expired, CancellationToken.None);

@@ -36,6 +36,7 @@ public sealed class OperationLifecycleTests
     private readonly InMemoryNotificationOutbox outbox = new(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));
     private readonly ScriptedRandom draws = new(FirstDraw, FirstDraw, SecondDraw);
     private readonly OperationLifecycle lifecycle;
+    private readonly OperationPasswordChange change;
 
     public OperationLifecycleTests()
     {
@@ -43,7 +44,8 @@ public sealed class OperationLifecycleTests
         var codes = new ScriptedRandom(123456, 234567, 345678);
         var otp = new OtpEngine(new InMemoryChallengeStore(time), new OtpCodeGenerator(codes), TestKeys.Create(), codes, Options.Create(new OtpOptions()), time);
         var changes = new CredentialChanges(customers, outbox, NullLogger<CredentialChanges>.Instance);
-        lifecycle = new OperationLifecycle(operations, new OperationPasswordChange(customers, changes, NotificationTexts.Shipped), otp, Options.Create(new OtpOptions()), draws, time);
+        change = new OperationPasswordChange(customers, changes, NotificationTexts.Shipped);
+        lifecycle = new OperationLifecycle(operations, change, otp, Options.Create(new OtpOptions()), draws, time);
         customers.AddIfAbsentAsync(
             new CustomerRecord { Id = CustomerId, UserCode = "U1", DisplayName = "ANA", Email = "ana@example.es", Phone = "+34612345032", DocumentId = "12345678Z" },
             new CredentialRecord { CustomerId = CustomerId, PasswordHash = OldHash, Version = 1 },
@@ -241,30 +243,36 @@ public sealed class OperationLifecycleTests
     }
 
     [Fact]
-    public async Task CommitAsync_CurrentVersion_PasswordInForceEmailQueuedAndSigned()
+    public async Task CommitHeldAsync_CurrentVersion_PasswordInForceEmailQueuedSignedAndAlongsideRun()
     {
         var (op, _) = await OpenAsync();
+        await change.HoldAsync(op, (await customers.GetAsync(CustomerId, ct))!);
+        var alongside = false;
 
-        Assert.True(await lifecycle.CommitAsync(op, HistoryDepth));
+        Assert.True(await lifecycle.CommitHeldAsync(op, HistoryDepth, () => Task.FromResult(alongside = true)));
 
         var credentials = (await customers.GetCredentialsAsync(CustomerId, ct))!;
         Assert.Equal(NewHash, credentials.PasswordHash);
         Assert.Equal(2, credentials.Version);
         Assert.Equal(1, outbox.Backlog);
         Assert.Equal(OperationState.Signed, (await operations.GetAsync(op.Id, ct))!.State);
+        Assert.True(alongside);
     }
 
     [Fact]
-    public async Task CommitAsync_CredentialsChangedAfterOpening_FalseRecordedExpiredAndNothingSent()
+    public async Task CommitHeldAsync_CredentialsChangedAfterOpening_FalseRecordedExpiredNothingSentAndAlongsideNotRun()
     {
         var (op, _) = await OpenAsync();
+        await change.HoldAsync(op, (await customers.GetAsync(CustomerId, ct))!);
         Assert.True(await customers.CommitPasswordAsync(CustomerId, OldHash + "x", 1, HistoryDepth, "other-change", ct));
+        var alongside = false;
 
-        Assert.False(await lifecycle.CommitAsync(op, HistoryDepth));
+        Assert.False(await lifecycle.CommitHeldAsync(op, HistoryDepth, () => Task.FromResult(alongside = true)));
 
         Assert.Equal(OldHash + "x", (await customers.GetCredentialsAsync(CustomerId, ct))!.PasswordHash);
         Assert.Equal(0, outbox.Backlog);
         Assert.Equal(OperationState.Expired, (await operations.GetAsync(op.Id, ct))!.State);
+        Assert.False(alongside);
     }
 
     [Fact]
