@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Grpc.Net.Client;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
@@ -45,6 +46,31 @@ public sealed class RedisClusterFlowTests(RedisClusterFixture cluster) : IClassF
 
         Assert.Equal(OperationState.Signed, (await a.Api.SignAsync(operation.OperationId, signing)).State);
         Assert.Equal(LoginResponse.ResultOneofCase.Session, (await b.Api.LoginAsync(seed.UserCode, DemoCustomer.NewPassword)).ResultCase);
+    }
+
+    [Fact]
+    public async Task AuthenticatorEnrolment_OnClusterHoppingBetweenTwoNodes_WrongThenRightSmsCodeConfirmsAndEmails()
+    {
+        // The enrolment's save checks the credentials, and its SMS code's step (ledger, challenge, enrolment) is one
+        // script: on Cluster every one of those keys must be in the customer's slot.
+        var prefix = RedisServerFixture.UniquePrefix();
+        var a = StartNode(prefix);
+        var b = StartNode(prefix);
+        var maria = DemoCustomer.Maria;
+
+        var session = (await a.Api.LoginAsync(maria.UserCode, maria.InitialPassword)).Session.Token;
+        var mark = b.Factory.Outbox.Count;
+        var enrolled = await b.Api.EnrollAuthenticatorAsync(session);
+        var smsCode = b.Factory.Outbox.Single(mark, NotificationTemplates.AuthenticatorCode).Values["code"];
+        var appCode = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(enrolled.Secret)).ComputeTotp(a.Factory.Time.GetUtcNow().UtcDateTime);
+        var wrong = ((int.Parse(smsCode, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => a.Api.ConfirmAuthenticatorAsync(session, appCode, wrong));
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        mark = b.Factory.Outbox.Count;
+        await b.Api.ConfirmAuthenticatorAsync(session, appCode, smsCode);
+
+        Assert.Equal(maria.Email, b.Factory.Outbox.Single(mark, NotificationTemplates.AuthenticatorAdded).To);
     }
 
     private (RecoveryServerFactory Factory, RecoveryApi Api) StartNode(string prefix)

@@ -163,7 +163,7 @@ public abstract class WrongCodeBudgetTests : IAsyncLifetime
                 transcript.Add(await ReasonAsync(() => Next().Api.ConfirmAuthenticatorAsync(session, AppCode(enrolled), Other(smsCode))));
             }
 
-            evaluated += await TotalFailuresAsync("authn:" + await PendingEnrollmentIdAsync());
+            evaluated += await TotalFailuresAsync("{c:" + Maria.Id + "}authn:" + await PendingEnrollmentIdAsync());
             Advance(TimeSpan.FromSeconds(30));
         }
 
@@ -172,7 +172,7 @@ public abstract class WrongCodeBudgetTests : IAsyncLifetime
 
         var (lastEnrolled, lastCode) = await EnrollAsync(session);
         Assert.Equal("AUTHENTICATOR_NOT_PENDING", await ReasonAsync(() => Next().Api.ConfirmAuthenticatorAsync(session, AppCode(lastEnrolled), lastCode)));
-        Assert.Equal(0, await TotalFailuresAsync("authn:" + await PendingEnrollmentIdAsync()));
+        Assert.Equal(0, await TotalFailuresAsync("{c:" + Maria.Id + "}authn:" + await PendingEnrollmentIdAsync()));
     }
 
     private async Task<Attack> AttackRecoveriesForADayAsync((string Card, string Expiry, string Document) card)

@@ -20,7 +20,6 @@ public sealed class AuthenticatorFlow(
     ISessionStore sessions,
     AuthenticatorEngine authenticators,
     OtpEngine otp,
-    WrongCodeBudget wrongCodes,
     INotificationOutbox outbox,
     NotificationTexts texts,
     IAuditLog audit,
@@ -69,7 +68,7 @@ public sealed class AuthenticatorFlow(
 
         // The code's challenge and its SMS in one round trip (as StartRecovery sends its own): if the challenge's write
         // fails, the SMS carries a code that verifies nothing and the call answers the failure.
-        var (issued, stored) = otp.Issue(ChallengeId(enrollment.Id), Binding(customer.Id, enrollment.Id), TotpCode.Digits, deliverable: true, cancellationToken);
+        var (issued, stored) = otp.Issue(ChallengeId(customer.Id, enrollment.Id), Binding(customer.Id, enrollment.Id), TotpCode.Digits, deliverable: true, cancellationToken);
         var sending = outbox.EnqueueAsync(texts.AuthenticatorCodeSms(customer.Phone, issued.Code, otpOptions.Value.CodeLifetime, Languages.FromTag(customer.Language)), cancellationToken).AsTask();
         await Task.WhenAll(stored, sending);
         audit.Record(new AuditEvent("access.enroll_authenticator", "pending", caller.Channel, customer.Id));
@@ -108,18 +107,22 @@ public sealed class AuthenticatorFlow(
         }
 
         // SMS codes also count per customer over every enrolment: re-enrolling gives a new code with tries of its own,
-        // never new ones for the customer. The try is taken before the code is evaluated.
-        var attempt = await wrongCodes.TryAsync(
-            ["en:" + customer.Id],
+        // never new ones for the customer. The try is taken before the code is evaluated, then settled, and the enrolment
+        // confirmed only with a right code: one atomic step in the customer's slot (one round trip on Redis), the
+        // challenge and the customer's ledger scope both carrying the customer's tag.
+        var (attempt, result) = await authenticators.ConfirmWithSmsCodeAsync(
+            pending,
+            step.Value,
+            ChallengeId(customer.Id, pending.Id),
+            otp.PresentedMac(Binding(customer.Id, pending.Id), smsCode),
+            otp.Limits,
+            EnrollmentCodesScope(customer.Id),
             otpOptions.Value.MaxWrongEnrollmentCodes,
-            () => otp.VerifyAsync(ChallengeId(pending.Id), Binding(customer.Id, pending.Id), smsCode, cancellationToken),
-            () => otp.SettledAsync(ChallengeId(pending.Id), otherFactorEnrolled: false, cancellationToken),
             cancellationToken);
         var sms = attempt.Result;
         if (attempt.Exhausted || attempt.JustFilled)
         {
-            // This enrolment's code is dead, and the next enrolments' too until a try frees up.
-            await otp.CloseAsync(ChallengeId(pending.Id), cancellationToken);
+            // This enrolment's code is dead (the step closed it), and the next enrolments' too until a try frees up.
             audit.Record(new AuditEvent("access.confirm_authenticator", attempt.Exhausted ? "wrong_codes_exhausted" : "wrong_codes_filled", caller.Channel, customer.Id));
             return CodeOutcomes.ForVerify(new VerifyResult(VerifyStatus.Closed), "sms_code", ErrorReasons.AuthenticatorNotPending);
         }
@@ -130,9 +133,8 @@ public sealed class AuthenticatorFlow(
             return sms.Status == VerifyStatus.NotFound ? NotPending() : CodeOutcomes.ForVerify(sms, "sms_code", ErrorReasons.AuthenticatorNotPending);
         }
 
-        var result = await authenticators.CompleteAsync(pending, step, cancellationToken);
-        audit.Record(new AuditEvent("access.confirm_authenticator", result.Status.ToString(), caller.Channel, customer.Id));
-        if (result.Status != VerifyStatus.Verified)
+        audit.Record(new AuditEvent("access.confirm_authenticator", (result?.Status ?? VerifyStatus.NotFound).ToString(), caller.Channel, customer.Id));
+        if (result?.Status != VerifyStatus.Verified)
         {
             // Replaced by a newer enrolment between the checks: this one no longer exists.
             return NotPending();
@@ -143,7 +145,12 @@ public sealed class AuthenticatorFlow(
         return time.GetUtcNow();
     }
 
-    private static string ChallengeId(string enrollmentId) => "authn:" + enrollmentId;
+    // Both open with the customer's hash tag, so that on Redis the challenge and the ledger scope sit in the customer's
+    // slot beside the enrolment (the SMS-code step is one script there). The customer id is already in the customer's
+    // keys; neither reaches a caller.
+    private static string ChallengeId(string customerId, string enrollmentId) => "{c:" + customerId + "}authn:" + enrollmentId;
+
+    private static string EnrollmentCodesScope(string customerId) => "{c:" + customerId + "}en";
 
     private static byte[] Binding(string customerId, string enrollmentId) => OtpEngine.Binding("authenticator-enrollment", customerId, enrollmentId);
 

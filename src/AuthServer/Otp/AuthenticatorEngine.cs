@@ -91,6 +91,37 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
     public Task<VerifyResult> CompleteAsync(Authenticator pending, long? matchedStep, CancellationToken cancellationToken) =>
         store.ConfirmAsync(pending.CustomerId, pending.Id, matchedStep, options.Value.MaxFailuresPerChallenge, time.GetUtcNow(), cancellationToken);
 
+    /// <summary>
+    /// With a right app code (<paramref name="matchedStep"/>), the enrolment's SMS code as one atomic step: the try taken
+    /// from the customer's <paramref name="scope"/> (at most <paramref name="wrongCodeLimit"/> wrong codes in
+    /// <see cref="OtpOptions.WrongCodeWindow"/>) before the code (its MAC, <paramref name="presentedMac"/>) is evaluated
+    /// against <paramref name="challengeId"/>, then settled, and only with a right code the enrolment confirmed (see
+    /// <see cref="IAuthenticatorStore.ConfirmWithSmsCodeAsync"/>).
+    /// </summary>
+    public Task<(CodeTry Sms, VerifyResult? Enrolment)> ConfirmWithSmsCodeAsync(
+        Authenticator pending, long matchedStep, string challengeId, byte[] presentedMac, ChallengeLimits limits, string scope, int wrongCodeLimit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        var o = options.Value;
+        return store.ConfirmWithSmsCodeAsync(
+            new EnrollmentSmsCode
+            {
+                CustomerId = pending.CustomerId,
+                EnrollmentId = pending.Id,
+                MatchedStep = matchedStep,
+                MaxEnrollmentFailures = o.MaxFailuresPerChallenge,
+                ChallengeId = challengeId,
+                PresentedMac = presentedMac,
+                Limits = limits,
+                Scope = scope,
+                Token = Tokens.New(random),
+                WrongCodeLimit = wrongCodeLimit,
+                Window = o.WrongCodeWindow,
+                Now = time.GetUtcNow(),
+            },
+            cancellationToken);
+    }
+
     public async Task<bool> HasConfirmedAsync(string customerId, CancellationToken cancellationToken) =>
         await store.GetConfirmedAsync(customerId, cancellationToken) is not null;
 

@@ -35,6 +35,17 @@ public interface IAuthenticatorStore
     Task<VerifyResult> ConfirmAsync(string customerId, string enrollmentId, long? matchedStep, int maxFailures, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The SMS-code half of a confirmation whose app code was right, as one atomic step (one Lua script in the
+    /// customer's slot on Redis): what <see cref="WrongCodeBudget.TryAsync"/> does with the ledger and the challenge,
+    /// then <see cref="ConfirmAsync"/> with the matched step. The try is taken from <see cref="EnrollmentSmsCode.Scope"/>
+    /// before the code is evaluated: when the scope is full nothing is evaluated and the challenge is closed
+    /// (Exhausted). Otherwise the code is verified against the challenge, the try settled (kept only when counted,
+    /// closing the challenge when it fills the scope: JustFilled), and only with a verified code is the enrolment
+    /// confirmed (Enrolment: Verified, or NotFound when a newer enrolment replaced it meanwhile; null when not tried).
+    /// </summary>
+    Task<(CodeTry Sms, VerifyResult? Enrolment)> ConfirmWithSmsCodeAsync(EnrollmentSmsCode code, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records <paramref name="timeStep"/> as used if it is later than the last used step of the confirmed
     /// authenticator <paramref name="authenticatorId"/>; false (nothing changed) for a replay or if that
     /// authenticator is no longer the confirmed one.

@@ -49,6 +49,15 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
     public Task<VerifyResult> VerifyAsync(string challengeId, byte[] binding, string code, CancellationToken cancellationToken, bool otherFactorEnrolled = false) =>
         store.VerifyAsync(challengeId, Mac(binding, code), time.GetUtcNow(), limits, cancellationToken, otherFactorEnrolled);
 
+    /// <summary>
+    /// The MAC a store compares with the challenge's, for a caller that verifies the code inside a larger atomic step
+    /// (<see cref="IAuthenticatorStore.ConfirmWithSmsCodeAsync"/>). It reveals nothing of the code without the key.
+    /// </summary>
+    public byte[] PresentedMac(byte[] binding, string code) => Mac(binding, code);
+
+    /// <summary>The limits this engine's challenges are verified under.</summary>
+    public ChallengeLimits Limits => limits;
+
     /// <summary>Ends the challenge because another factor (a TOTP code) signed instead of its SMS code.</summary>
     public Task<VerifyResult> AcceptOtherFactorAsync(string challengeId, CancellationToken cancellationToken) =>
         store.AcceptOtherFactorAsync(challengeId, cancellationToken);

@@ -10,6 +10,8 @@ public sealed class RedisAuthenticatorStoreContractTests(RedisServerFixture fixt
 {
     private readonly RedisStoreTest redis = new(fixture);
 
+    protected override IChallengeStore Challenges => new RedisChallengeStore(redis.Connection, Time);
+
     protected override ICustomerStore Customers => new RedisCustomerStore(redis.Connection, new SecretKeys(new byte[32], new byte[32], new byte[32]), new CryptoRandomSource());
 
     [Fact]

@@ -7,12 +7,12 @@ using Recovery.AuthServer.UnitTests.TestSupport;
 
 namespace Recovery.AuthServer.UnitTests.Otp;
 
-public class AuthenticatorEngineTests
+public sealed class AuthenticatorEngineTests : IDisposable
 {
     private const string Customer = "c-1";
 
     private readonly FakeTimeProvider time = TestClock.Create();
-    private readonly InMemoryAuthenticatorStore store = new(new InMemoryCustomerStore());
+    private readonly InMemoryAuthenticatorStore store;
     private readonly AuthenticatorEngine engine;
     private readonly CancellationToken ct = CancellationToken.None;
 
@@ -21,6 +21,7 @@ public class AuthenticatorEngineTests
         // Seeded: secrets and clock are fixed, so every code here is the same on every run and no
         // test can meet a chance collision of codes (1 in 10^6) on one run but not another.
         var random = new SeededRandom(7);
+        store = new InMemoryAuthenticatorStore(new InMemoryCustomerStore(), new InMemoryChallengeStore(time), new InMemoryWrongCodeLedger());
         engine = new AuthenticatorEngine(store, new AuthenticatorSecretProtector(TestKeys.Create(), random), random, Options.Create(new OtpOptions()), time);
     }
 
@@ -187,4 +188,6 @@ public class AuthenticatorEngineTests
         new Totp(Base32Encoding.ToBytes(enrollment.Secret)).ComputeTotp(at.UtcDateTime);
 
     private static string Other(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
+    public void Dispose() => store.Dispose();
 }

@@ -6,7 +6,13 @@ namespace Recovery.AuthServer.UnitTests.Storage;
 
 public sealed class InMemoryAuthenticatorStoreContractTests : AuthenticatorStoreContract
 {
+    public InMemoryAuthenticatorStoreContractTests() => Challenges = new InMemoryChallengeStore(Time);
+
     protected override ICustomerStore Customers { get; } = new InMemoryCustomerStore();
 
-    protected override IAuthenticatorStore CreateStore(TimeProvider time) => new InMemoryAuthenticatorStore(Customers);
+    protected override IChallengeStore Challenges { get; }
+
+    private InMemoryWrongCodeLedger Ledger { get; } = new();
+
+    protected override IAuthenticatorStore CreateStore(TimeProvider time) => new InMemoryAuthenticatorStore(Customers, Challenges, Ledger);
 }

@@ -20,6 +20,9 @@ public abstract class AuthenticatorStoreContract
     /// <summary>The customers the stores of <see cref="CreateStore"/> read credentials versions from.</summary>
     protected abstract ICustomerStore Customers { get; }
 
+    /// <summary>The challenges of the same provider (the enrolment's SMS code).</summary>
+    protected abstract IChallengeStore Challenges { get; }
+
     protected abstract IAuthenticatorStore CreateStore(TimeProvider time);
 
     protected Authenticator Pending(string id) => new()
@@ -197,6 +200,91 @@ public abstract class AuthenticatorStoreContract
         Assert.Equal(2, results.Count(r => r.Status == VerifyStatus.Incorrect));
         Assert.Equal(47, results.Count(r => r.Status == VerifyStatus.NotFound));
     }
+
+    [Fact]
+    public async Task ConfirmWithSmsCodeAsync_WrongThenRightCode_CountedThenConfirmedWithThatStep()
+    {
+        var store = CreateStore(Time);
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
+        await IssueSmsCodeAsync("e-1");
+
+        var (wrong, notTried) = await SmsCodeAsync(store, "e-1", WrongMac, limit: 10, "t-1");
+        var (right, enrolment) = await SmsCodeAsync(store, "e-1", RightMac, limit: 10, "t-2");
+
+        Assert.Equal(new CodeTry(new VerifyResult(VerifyStatus.Incorrect, 2, Counted: true)), wrong);
+        Assert.Null(notTried);
+        Assert.Equal(new CodeTry(new VerifyResult(VerifyStatus.Verified)), right);
+        Assert.Equal(VerifyStatus.Verified, enrolment?.Status);
+        Assert.Equal(("e-1", 100L), ((await store.GetConfirmedAsync(Customer, ct).Timeout())!.Id, (await store.GetConfirmedAsync(Customer, ct).Timeout())!.LastUsedStep));
+        Assert.Null(await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout());
+        Assert.Equal(ChallengeState.Used, (await Challenges.GetAsync(SmsChallengeId("e-1"), ct).Timeout())!.State);
+    }
+
+    [Fact]
+    public async Task ConfirmWithSmsCodeAsync_TheWrongCodeThatFillsTheScope_JustFilledThenTheRightCodeEvaluatesNothing()
+    {
+        var store = CreateStore(Time);
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
+        await IssueSmsCodeAsync("e-1");
+
+        var (filling, _) = await SmsCodeAsync(store, "e-1", WrongMac, limit: 1, "t-1");
+        var (refused, enrolment) = await SmsCodeAsync(store, "e-1", RightMac, limit: 1, "t-2");
+
+        Assert.True(filling.JustFilled);
+        Assert.Equal(Time.GetUtcNow() + Window, filling.FullUntil);
+        Assert.Equal(new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: Time.GetUtcNow() + Window), refused);
+        Assert.Null(enrolment);
+        var challenge = (await Challenges.GetAsync(SmsChallengeId("e-1"), ct).Timeout())!;
+        Assert.Equal((ChallengeState.Closed, 1), (challenge.State, challenge.TotalFailures));
+        Assert.Null(await store.GetConfirmedAsync(Customer, ct).Timeout());
+        Assert.Equal("e-1", (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!.Id);
+    }
+
+    [Fact]
+    public async Task ConfirmWithSmsCodeAsync_EnrolmentReplacedMeanwhile_CodeUsedButNothingConfirmed()
+    {
+        var store = CreateStore(Time);
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
+        await IssueSmsCodeAsync("e-1");
+        await store.SavePendingAsync(Pending("e-2"), TimeSpan.Zero, null, ct).Timeout();
+
+        var (sms, enrolment) = await SmsCodeAsync(store, "e-1", RightMac, limit: 10, "t-1");
+
+        Assert.Equal(VerifyStatus.Verified, sms.Result.Status);
+        Assert.Equal(VerifyStatus.NotFound, enrolment?.Status);
+        Assert.Null(await store.GetConfirmedAsync(Customer, ct).Timeout());
+        Assert.Equal("e-2", (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!.Id);
+    }
+
+    private static readonly byte[] RightMac = [.. Enumerable.Repeat((byte)7, 32)];
+    private static readonly byte[] WrongMac = [.. Enumerable.Repeat((byte)8, 32)];
+    private static readonly TimeSpan Window = TimeSpan.FromHours(24);
+    private static readonly ChallengeLimits Limits = new(3, 5, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), 3);
+
+    // As AuthenticatorFlow names them: under the customer's tag, so that on Redis they share the enrolment's slot.
+    private static string SmsChallengeId(string enrollmentId) => "{c:" + Customer + "}authn:" + enrollmentId;
+
+    private Task IssueSmsCodeAsync(string enrollmentId) =>
+        Challenges.CreateAsync(ChallengeRules.Issue(SmsChallengeId(enrollmentId), RightMac, Time.GetUtcNow(), Limits), ct).Timeout();
+
+    private Task<(CodeTry Sms, VerifyResult? Enrolment)> SmsCodeAsync(IAuthenticatorStore store, string enrollmentId, byte[] mac, int limit, string token) =>
+        store.ConfirmWithSmsCodeAsync(
+            new EnrollmentSmsCode
+            {
+                CustomerId = Customer,
+                EnrollmentId = enrollmentId,
+                MatchedStep = 100,
+                MaxEnrollmentFailures = 3,
+                ChallengeId = SmsChallengeId(enrollmentId),
+                PresentedMac = mac,
+                Limits = Limits,
+                Scope = "{c:" + Customer + "}en",
+                Token = token,
+                WrongCodeLimit = limit,
+                Window = Window,
+                Now = Time.GetUtcNow(),
+            },
+            ct).Timeout();
 
     private Task<VerifyResult> Confirm(IAuthenticatorStore store, string enrollmentId, long? step) =>
         store.ConfirmAsync(Customer, enrollmentId, step, 3, Time.GetUtcNow(), ct).Timeout();

@@ -6,9 +6,15 @@ namespace Recovery.AuthServer.Storage.InMemory;
 
 /// <summary>Authenticators in process memory; each change runs under the customer's entry lock, so it is atomic.</summary>
 /// <param name="customers">Read for the credentials version a save may require (<see cref="SavePendingAsync"/>).</param>
-public sealed class InMemoryAuthenticatorStore(ICustomerStore customers) : IAuthenticatorStore
+/// <param name="challenges">The challenges of enrolment SMS codes (<see cref="ConfirmWithSmsCodeAsync"/>).</param>
+/// <param name="ledger">The wrong-code ledger their tries are taken from.</param>
+public sealed class InMemoryAuthenticatorStore(ICustomerStore customers, IChallengeStore challenges, IWrongCodeLedger ledger) : IAuthenticatorStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+
+    // One SMS-code step at a time on this node, so that the take, the code, the settle and the confirmation are one
+    // atomic step as the Redis script is (a try is never seen pending by another). In memory a step takes microseconds.
+    private readonly SemaphoreSlim smsCodeSteps = new(1, 1);
 
     public async Task<PendingSave> SavePendingAsync(Authenticator pending, TimeSpan cooldown, long? credentialVersion, CancellationToken cancellationToken)
     {
@@ -94,6 +100,39 @@ public sealed class InMemoryAuthenticatorStore(ICustomerStore customers) : IAuth
         }
     }
 
+    public async Task<(CodeTry Sms, VerifyResult? Enrolment)> ConfirmWithSmsCodeAsync(EnrollmentSmsCode code, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        await smsCodeSteps.WaitAsync(cancellationToken);
+        try
+        {
+            // Not cancellable once begun, as on Redis where the script runs whole.
+            var none = CancellationToken.None;
+            var take = await ledger.TakeAsync([code.Scope], code.Token, code.WrongCodeLimit, code.Window, code.Now, none);
+            if (!take.Granted)
+            {
+                await challenges.CloseAsync(code.ChallengeId, none);
+                return (new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: take.FreesAt), null);
+            }
+
+            var sms = await challenges.VerifyAsync(code.ChallengeId, code.PresentedMac, code.Now, code.Limits, none);
+            var settled = await ledger.SettleAsync([code.Scope], code.Token, sms.Counted, code.WrongCodeLimit, code.Window, code.Now, none);
+            if (settled.JustFilled)
+            {
+                await challenges.CloseAsync(code.ChallengeId, none);
+            }
+
+            var enrolment = sms.Status == VerifyStatus.Verified
+                ? await ConfirmAsync(code.CustomerId, code.EnrollmentId, code.MatchedStep, code.MaxEnrollmentFailures, code.Now, none)
+                : (VerifyResult?)null;
+            return (new CodeTry(sms, JustFilled: settled.JustFilled, FullUntil: settled.FullUntil), enrolment);
+        }
+        finally
+        {
+            smsCodeSteps.Release();
+        }
+    }
+
     public Task<bool> TryUseStepAsync(string customerId, string authenticatorId, long timeStep, CancellationToken cancellationToken)
     {
         if (!entries.TryGetValue(customerId, out var entry))
@@ -112,6 +151,8 @@ public sealed class InMemoryAuthenticatorStore(ICustomerStore customers) : IAuth
             return Task.FromResult(true);
         }
     }
+
+    public void Dispose() => smsCodeSteps.Dispose();
 
     private sealed class Entry
     {

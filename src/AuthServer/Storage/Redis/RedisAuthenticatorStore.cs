@@ -40,28 +40,68 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
         return ''
         """;
 
+    // IAuthenticatorStore.ConfirmAsync, as a Lua function that the SMS-code step composes. step: the matched step, or
+    // '' for a wrong app code; max: failures that discard; now (µs). Returns {status, attempts remaining, just closed (1/0)}.
+    private const string ConfirmFunction = """
+        local function authenticator_confirm(pendingKey, confirmedKey, id, step, max, now)
+          local p = redis.call('HMGET', pendingKey, 'id', 'exp', 'f')
+          local exp = tonumber(p[2])
+          if p[1] ~= id or not exp or not (now < exp) then return {'NotFound', 0, 0} end
+          if step ~= '' then
+            -- The enrolment becomes the authenticator, replacing any earlier one, with the proving step used.
+            redis.call('RENAME', pendingKey, confirmedKey)
+            redis.call('PERSIST', confirmedKey)
+            redis.call('HDEL', confirmedKey, 'exp')
+            redis.call('HSET', confirmedKey, 'f', 0, 'step', step)
+            return {'Verified', 0, 0}
+          end
+          local f = tonumber(p[3]) + 1
+          if f >= max then
+            redis.call('DEL', pendingKey)
+            return {'Closed', 0, 1}
+          end
+          redis.call('HSET', pendingKey, 'f', f)
+          return {'Incorrect', max - f, 0}
+        end
+
+        """;
+
     // KEYS: pending, confirmed. ARGV: enrolment id, matched step (or empty), max failures, now (µs).
-    // Returns {status, attempts remaining, just closed (1/0)}.
-    private const string ConfirmScript = """
-        local p = redis.call('HMGET', KEYS[1], 'id', 'exp', 'f')
-        local exp = tonumber(p[2])
-        if p[1] ~= ARGV[1] or not exp or not (tonumber(ARGV[4]) < exp) then return {'NotFound', 0, 0} end
-        if ARGV[2] ~= '' then
-          -- The enrolment becomes the authenticator, replacing any earlier one, with the proving step used.
-          redis.call('RENAME', KEYS[1], KEYS[2])
-          redis.call('PERSIST', KEYS[2])
-          redis.call('HDEL', KEYS[2], 'exp')
-          redis.call('HSET', KEYS[2], 'f', 0, 'step', ARGV[2])
-          return {'Verified', 0, 0}
+    private const string ConfirmScript = ConfirmFunction + """
+        return authenticator_confirm(KEYS[1], KEYS[2], ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]))
+        """;
+
+    // The SMS-code half of a confirmation (IAuthenticatorStore.ConfirmWithSmsCodeAsync): WrongCodeBudget.TryAsync's take,
+    // evaluation and settle, then the confirmation, in one script. Every key is in the customer's slot (the ledger scope
+    // and the challenge id carry the customer's tag), so on Cluster it is one node's atomic step and the try is never
+    // seen pending by another: no busy wait, no pending entry left behind by a node that dies.
+    // KEYS: pending, confirmed, the ledger scope, the challenge.
+    // ARGV: enrolment id, matched step, max enrolment failures, now (µs), presented MAC, max attempts per code, max total
+    // failures, window (µs), pending timeout (µs), wrong-code limit, token.
+    // Returns {'exhausted', frees at (µs)} or {'tried', status, attempts remaining, just closed, counted, just filled,
+    // full until (µs), enrolment status ('' when not tried), its attempts remaining, its just closed}.
+    private const string ConfirmWithSmsCodeScript =
+        RedisWrongCodeLedger.TakeFunction + RedisWrongCodeLedger.SettleFunction + RedisChallengeStore.VerifyFunction +
+        RedisChallengeStore.CloseFunction + ConfirmFunction + """
+        local now = tonumber(ARGV[4])
+        local window, staleBefore, limit = tonumber(ARGV[8]), now - tonumber(ARGV[9]), tonumber(ARGV[10])
+        -- WrongCodeBudget.TryAsync: the try is taken before the code is evaluated; a full scope evaluates nothing, and
+        -- the code is dead (AuthenticatorFlow closes it on Exhausted).
+        local take = wrong_code_take({KEYS[3]}, now, window, staleBefore, limit, ARGV[11])
+        if take[1] ~= 1 then
+          challenge_close(KEYS[4])
+          return {'exhausted', take[3]}
         end
-        local f = tonumber(p[3]) + 1
-        local max = tonumber(ARGV[3])
-        if f >= max then
-          redis.call('DEL', KEYS[1])
-          return {'Closed', 0, 1}
-        end
-        redis.call('HSET', KEYS[1], 'f', f)
-        return {'Incorrect', max - f, 0}
+        local v = challenge_verify(KEYS[4], ARGV[5], now, tonumber(ARGV[6]), tonumber(ARGV[7]), false)
+        local counted = v[4] == 1
+        -- WrongCodeBudget.TryAsync: kept as a wrong code only when counted; the one that fills the scope closes the code.
+        local s = wrong_code_settle({KEYS[3]}, now, window, staleBefore, limit, ARGV[11], counted)
+        if s[1] == 1 then challenge_close(KEYS[4]) end
+        local e = {'', 0, 0}
+        if v[1] == 'Verified' then e = authenticator_confirm(KEYS[1], KEYS[2], ARGV[1], ARGV[2], tonumber(ARGV[3]), now) end
+        local c = 0
+        if counted then c = 1 end
+        return {'tried', v[1], v[2], v[3], c, s[1], s[2], e[1], e[2], e[3]}
         """;
 
     // ARGV: authenticator id, time step. A replay or an earlier step changes nothing.
@@ -115,6 +155,42 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
             RedisTime.ToMicros(now),
         ]))!;
         return new VerifyResult(Enum.Parse<VerifyStatus>((string)r[0]!), (int)r[1], (int)r[2] == 1);
+    }
+
+    public async Task<(CodeTry Sms, VerifyResult? Enrolment)> ConfirmWithSmsCodeAsync(EnrollmentSmsCode code, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        var r = (RedisResult[])(await redis.ScriptAsync(
+            ConfirmWithSmsCodeScript,
+            [
+                PendingKey(code.CustomerId),
+                ConfirmedKey(code.CustomerId),
+                RedisWrongCodeLedger.ScopeKey(redis, code.Scope),
+                RedisChallengeStore.ChallengeKey(redis, code.ChallengeId),
+            ],
+            [
+                code.EnrollmentId,
+                code.MatchedStep,
+                code.MaxEnrollmentFailures,
+                RedisTime.ToMicros(code.Now),
+                code.PresentedMac,
+                code.Limits.MaxAttemptsPerCode,
+                code.Limits.MaxTotalFailures,
+                code.Window.Ticks / TimeSpan.TicksPerMicrosecond,
+                WrongCodeRules.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
+                code.WrongCodeLimit,
+                code.Token,
+            ]))!;
+        if ((string)r[0]! == "exhausted")
+        {
+            return (new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: RedisTime.FromMicros((long)r[1])), null);
+        }
+
+        var sms = new VerifyResult(Enum.Parse<VerifyStatus>((string)r[1]!), (int)r[2], (int)r[3] == 1, (int)r[4] == 1);
+        var fullUntil = (long)r[6];
+        var tried = new CodeTry(sms, JustFilled: (int)r[5] == 1, FullUntil: fullUntil == 0 ? null : RedisTime.FromMicros(fullUntil));
+        var enrolment = (string)r[7]! is { Length: > 0 } status ? new VerifyResult(Enum.Parse<VerifyStatus>(status), (int)r[8], (int)r[9] == 1) : (VerifyResult?)null;
+        return (tried, enrolment);
     }
 
     public async Task<bool> TryUseStepAsync(string customerId, string authenticatorId, long timeStep, CancellationToken cancellationToken) =>

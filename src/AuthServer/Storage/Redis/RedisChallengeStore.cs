@@ -27,51 +27,56 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         return 1
         """;
 
-    // ChallengeRules.Verify.
-    // ARGV: presented MAC, now (µs), max attempts per code, max total failures, count while inactive (1/0).
+    // ChallengeRules.Verify, as a Lua function that other scripts of one slot compose (RedisAuthenticatorConfirmationStore).
+    // mac: the presented MAC; now (µs); countInactive: true or false.
     // Returns {status, attempts remaining, just closed (1/0), counted (1/0)}.
-    private const string VerifyScript = """
-        local c = redis.call('HMGET', KEYS[1], 'st', 'exp', 'mac', 'cf', 'tf')
-        local st = c[1]
-        -- Verify: the switch on the state (no challenge, used, closed).
-        if not st then return {'NotFound', 0, 0} end
-        if st == 'Used' then return {'AlreadyUsed', 0, 0} end
-        if st == 'Closed' then return {'Closed', 0, 0} end
-        local usable = st == 'Active' and tonumber(ARGV[2]) < tonumber(c[2])
-        local countInactive = ARGV[5] == '1'
-        -- Verify: a dead code evaluates and counts nothing.
-        if not usable and not countInactive then
-          if st == 'Burned' then return {'Burned', 0, 0} end
-          return {'Expired', 0, 0}
+    internal const string VerifyFunction = """
+        local function challenge_verify(key, mac, now, maxAttempts, maxTotal, countInactive)
+          local c = redis.call('HMGET', key, 'st', 'exp', 'mac', 'cf', 'tf')
+          local st = c[1]
+          -- Verify: the switch on the state (no challenge, used, closed).
+          if not st then return {'NotFound', 0, 0} end
+          if st == 'Used' then return {'AlreadyUsed', 0, 0} end
+          if st == 'Closed' then return {'Closed', 0, 0} end
+          local usable = st == 'Active' and now < tonumber(c[2])
+          -- Verify: a dead code evaluates and counts nothing.
+          if not usable and not countInactive then
+            if st == 'Burned' then return {'Burned', 0, 0} end
+            return {'Expired', 0, 0}
+          end
+          -- A plain comparison, not a constant-time one (Lua has none). Its timing can only tell how many
+          -- leading bytes of two HMACs under the server's secret key agree; without that key an attacker
+          -- cannot choose a code whose HMAC shares a prefix, so the timing reveals nothing about the code.
+          -- It is always made, even when the code cannot win, so the work does not depend on the state.
+          local equal = c[3] == mac
+          -- Verify: a right code on a usable challenge marks it used.
+          if usable and equal then
+            redis.call('HSET', key, 'st', 'Used')
+            return {'Verified', 0, 0}
+          end
+          local cf = tonumber(c[4])
+          if usable then cf = cf + 1 end
+          local tf = tonumber(c[5]) + 1
+          -- Verify: the try that reaches the total closes the challenge (JustClosed once).
+          if tf >= maxTotal then
+            redis.call('HSET', key, 'cf', cf, 'tf', tf, 'st', 'Closed')
+            return {'Closed', 0, 1, 1}
+          end
+          -- Verify: otherwise counted; the code burns at its own limit.
+          local burned = st == 'Burned' or (usable and cf >= maxAttempts)
+          local newState = 'Active'
+          if burned then newState = 'Burned' end
+          redis.call('HSET', key, 'cf', cf, 'tf', tf, 'st', newState)
+          if countInactive then return {'Incorrect', maxTotal - tf, 0, 1} end
+          if burned then return {'Burned', 0, 0, 1} end
+          return {'Incorrect', math.min(maxAttempts - cf, maxTotal - tf), 0, 1}
         end
-        -- A plain comparison, not a constant-time one (Lua has none). Its timing can only tell how many
-        -- leading bytes of two HMACs under the server's secret key agree; without that key an attacker
-        -- cannot choose a code whose HMAC shares a prefix, so the timing reveals nothing about the code.
-        -- It is always made, even when the code cannot win, so the work does not depend on the state.
-        local equal = c[3] == ARGV[1]
-        -- Verify: a right code on a usable challenge marks it used.
-        if usable and equal then
-          redis.call('HSET', KEYS[1], 'st', 'Used')
-          return {'Verified', 0, 0}
-        end
-        local maxAttempts = tonumber(ARGV[3])
-        local maxTotal = tonumber(ARGV[4])
-        local cf = tonumber(c[4])
-        if usable then cf = cf + 1 end
-        local tf = tonumber(c[5]) + 1
-        -- Verify: the try that reaches the total closes the challenge (JustClosed once).
-        if tf >= maxTotal then
-          redis.call('HSET', KEYS[1], 'cf', cf, 'tf', tf, 'st', 'Closed')
-          return {'Closed', 0, 1, 1}
-        end
-        -- Verify: otherwise counted; the code burns at its own limit.
-        local burned = st == 'Burned' or (usable and cf >= maxAttempts)
-        local newState = 'Active'
-        if burned then newState = 'Burned' end
-        redis.call('HSET', KEYS[1], 'cf', cf, 'tf', tf, 'st', newState)
-        if countInactive then return {'Incorrect', maxTotal - tf, 0, 1} end
-        if burned then return {'Burned', 0, 0, 1} end
-        return {'Incorrect', math.min(maxAttempts - cf, maxTotal - tf), 0, 1}
+
+        """;
+
+    // ARGV: presented MAC, now (µs), max attempts per code, max total failures, count while inactive (1/0).
+    private const string VerifyScript = VerifyFunction + """
+        return challenge_verify(KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] == '1')
         """;
 
     // ChallengeRules.AcceptOtherFactor.
@@ -111,14 +116,21 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         return r
         """;
 
-    // ChallengeRules.Close.
-    private const string CloseScript = """
-        local st = redis.call('HGET', KEYS[1], 'st')
-        if not st then return 1 end
-        if st == 'Used' then return 0 end
-        if st == 'Closed' then return 1 end
-        redis.call('HSET', KEYS[1], 'st', 'Closed')
-        return 1
+    // ChallengeRules.Close, as a Lua function (see VerifyFunction). Returns 0 when a code was already accepted, else 1.
+    internal const string CloseFunction = """
+        local function challenge_close(key)
+          local st = redis.call('HGET', key, 'st')
+          if not st then return 1 end
+          if st == 'Used' then return 0 end
+          if st == 'Closed' then return 1 end
+          redis.call('HSET', key, 'st', 'Closed')
+          return 1
+        end
+
+        """;
+
+    private const string CloseScript = CloseFunction + """
+        return challenge_close(KEYS[1])
         """;
 
     public async Task CreateAsync(Challenge challenge, CancellationToken cancellationToken)
@@ -187,7 +199,15 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
     public async Task<bool> CloseAsync(string id, CancellationToken cancellationToken) =>
         (long)await redis.ScriptAsync(CloseScript, [Key(id)], []) == 1;
 
-    private RedisKey Key(string id) => redis.Key("ch:" + id, "challenge");
+    private RedisKey Key(string id) => ChallengeKey(redis, id);
+
+    /// <summary>
+    /// A challenge's hash: under its own tag <c>{ch:&lt;id&gt;}</c>, except an id that opens with a hash tag
+    /// (<c>{c:&lt;customerId&gt;}authn:&lt;enrolment&gt;</c>, an enrolment's SMS code), kept under that tag so that a
+    /// script of the customer's slot can verify it with the customer's other keys.
+    /// </summary>
+    internal static RedisKey ChallengeKey(RedisConnection redis, string id) =>
+        id.StartsWith('{') ? (RedisKey)(redis.KeyPrefix + id + ":challenge") : redis.Key("ch:" + id, "challenge");
 
     private static Challenge? Read(string id, RedisValue[] v) =>
         v[6].IsNull

@@ -1,0 +1,39 @@
+namespace Recovery.AuthServer.Otp;
+
+/// <summary>
+/// An enrolment's SMS code presented with a right app code, with all that
+/// <see cref="IAuthenticatorStore.ConfirmWithSmsCodeAsync"/> needs to take the wrong-code try, evaluate the code,
+/// settle the try and confirm the enrolment in one atomic step. On Redis that step is one script in the customer's
+/// slot, so <see cref="ChallengeId"/> and <see cref="Scope"/> open with the customer's hash tag <c>{c:&lt;customerId&gt;}</c>.
+/// </summary>
+public sealed record EnrollmentSmsCode
+{
+    public required string CustomerId { get; init; }
+
+    public required string EnrollmentId { get; init; }
+
+    /// <summary>The time step the app's code matched (<see cref="AuthenticatorEngine.MatchPending"/>), used once confirmed.</summary>
+    public required long MatchedStep { get; init; }
+
+    /// <summary>Wrong app codes that discard the enrolment (as in <see cref="IAuthenticatorStore.ConfirmAsync"/>).</summary>
+    public required int MaxEnrollmentFailures { get; init; }
+
+    public required string ChallengeId { get; init; }
+
+    /// <summary>The MAC of the presented SMS code under the enrolment's binding (never the code).</summary>
+    public required byte[] PresentedMac { get; init; }
+
+    public required ChallengeLimits Limits { get; init; }
+
+    /// <summary>The wrong-code ledger's scope of the customer's enrolment codes.</summary>
+    public required string Scope { get; init; }
+
+    /// <summary>The try's random token in the ledger.</summary>
+    public required string Token { get; init; }
+
+    public required int WrongCodeLimit { get; init; }
+
+    public required TimeSpan Window { get; init; }
+
+    public required DateTimeOffset Now { get; init; }
+}
