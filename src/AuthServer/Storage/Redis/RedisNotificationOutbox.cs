@@ -426,7 +426,7 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
 
             try
             {
-                var notification = JsonSerializer.Deserialize<Notification>(plaintext)!;
+                var notification = JsonSerializer.Deserialize(plaintext, RedisNotificationJsonContext.Default.Notification)!;
                 return new QueuedNotification(id, notification, (int)(long)result[5]);
             }
             finally
@@ -491,7 +491,7 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
 
     private byte[] Seal(Notification notification, string id)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(notification);
+        var json = JsonSerializer.SerializeToUtf8Bytes(notification, RedisNotificationJsonContext.Default.Notification);
         try
         {
             return box.Protect(json, Associated(id));
@@ -510,31 +510,48 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     [LoggerMessage(Level = LogLevel.Error, Message = "A queued notification could not be decrypted (tampered with, or sealed under another Secrets:CodeKey); dropped")]
     private partial void LogUnreadable();
 
-    /// <summary>The keys of one shard, under its own hash tag.</summary>
-    private sealed class Shard(RedisConnection redis, int number)
+    /// <summary>The keys of one shard, under its own hash tag; the fixed ones built once, not on every script.</summary>
+    private sealed class Shard
     {
-        // Shard 0 keeps the tag of the single-slot outbox: what an older version queued is read after an upgrade.
-        private readonly string tag = number == 0 ? "outbox" : "outbox:" + number.ToString(CultureInfo.InvariantCulture);
+        private readonly RedisConnection redis;
+        private readonly int number;
+        private readonly string tag;
 
-        public RedisKey Pending => redis.Key(tag, "pending");
+        public Shard(RedisConnection redis, int number)
+        {
+            this.redis = redis;
+            this.number = number;
 
-        public RedisKey Leases => redis.Key(tag, "leases");
+            // Shard 0 keeps the tag of the single-slot outbox: what an older version queued is read after an upgrade.
+            tag = number == 0 ? "outbox" : "outbox:" + number.ToString(CultureInfo.InvariantCulture);
+            Pending = redis.Key(tag, "pending");
+            Leases = redis.Key(tag, "leases");
+            Held = redis.Key(tag, "held");
+            HeldCount = redis.Key(tag, "heldn");
+            MessagePrefix = redis.Key(tag, "m:").ToString();
+            ScratchList = redis.Key(tag, "scratch:ids");
+            ScratchHash = redis.Key(tag, "scratch:m");
+        }
 
-        public RedisKey Held => redis.Key(tag, "held");
+        public RedisKey Pending { get; }
 
-        public RedisKey HeldCount => redis.Key(tag, "heldn");
+        public RedisKey Leases { get; }
 
-        public string MessagePrefix => redis.Key(tag, "m:").ToString();
+        public RedisKey Held { get; }
+
+        public RedisKey HeldCount { get; }
+
+        public string MessagePrefix { get; }
+
+        /// <summary>Where a decoy's id and payload are written, and deleted, within its enqueue script.</summary>
+        public RedisKey ScratchList { get; }
+
+        /// <inheritdoc cref="ScratchList"/>
+        public RedisKey ScratchHash { get; }
 
         public RedisKey MessageKey(string id) => MessagePrefix + id;
 
         public RedisKey HoldKey(string changeId) => redis.Key(tag, "h:" + changeId);
-
-        /// <summary>Where a decoy's id and payload are written, and deleted, within its enqueue script.</summary>
-        public RedisKey ScratchList => redis.Key(tag, "scratch:ids");
-
-        /// <inheritdoc cref="ScratchList"/>
-        public RedisKey ScratchHash => redis.Key(tag, "scratch:m");
 
         /// <summary>The four keys and two arguments every outbox script starts with.</summary>
         public void Fill(RedisKey[] keys, RedisValue[] values, string channel)
