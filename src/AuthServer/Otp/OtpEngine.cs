@@ -51,7 +51,7 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
 
     /// <summary>
     /// The MAC a store compares with the challenge's, for a caller that verifies the code inside a larger atomic step
-    /// (<see cref="IAuthenticatorStore.ConfirmWithSmsCodeAsync"/>). It reveals nothing of the code without the key.
+    /// (<see cref="IAuthenticatorStore.ConfirmWithSmsCodeAsync"/>, a recovery's code try <c>IRecoveryStore.TryCodeAsync</c>). It reveals nothing of the code without the key.
     /// </summary>
     public byte[] PresentedMac(byte[] binding, string code) => Mac(binding, code);
 

@@ -9,7 +9,7 @@ public interface IRecoveryStore
     Task SetStateAsync(string recoveryId, RecoveryState state, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Blocks recoveries with this card (keyed hash) for an escalating period; returns until when.
+    /// Blocks recoveries with this card (keyed hash, grouped with its document: see RecoveryFlow) for an escalating period; returns until when.
     /// Kept per card so that a decoy and a real recovery are blocked alike. With <paramref name="atLeastUntil"/> the
     /// block lasts at least until then (until the card's wrong codes leave their window), whatever the escalation says.
     /// </summary>
@@ -17,4 +17,11 @@ public interface IRecoveryStore
 
     /// <summary>Until when recoveries with this card are blocked, or null if they are not.</summary>
     Task<DateTimeOffset?> GetCardBlockAsync(string cardHash, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A try at a recovery's code in one atomic step (see <see cref="RecoveryCodeTry"/>): nothing is evaluated when the
+    /// card is blocked or a scope is full, and no parallel try can slip between the take and the settle. The challenge
+    /// is the one <see cref="Otp.IChallengeStore"/> created, the block the one <see cref="BlockCardAsync"/> writes.
+    /// </summary>
+    Task<RecoveryCodeTried> TryCodeAsync(RecoveryCodeTry codeTry, CancellationToken cancellationToken);
 }

@@ -24,7 +24,6 @@ public sealed partial class RecoveryFlow(
     ICustomerStore customers,
     IRecoveryStore recoveries,
     OtpEngine otp,
-    WrongCodeBudget wrongCodes,
     IOptions<OtpOptions> otpOptions,
     TemporaryPasswordGenerator temporaryPasswords,
     IOptions<PasswordPolicyOptions> passwordPolicy,
@@ -91,7 +90,7 @@ public sealed partial class RecoveryFlow(
         // looking at them) and costs Redis a read, not a trip.
         var limiting = ApplyRateLimitsAsync(panHash, documentHash, command.Caller, now, cancellationToken);
         var finding = customers.FindByCardWithCredentialsAsync(panHash, cancellationToken);
-        var blocking = recoveries.GetCardBlockAsync(panHash, now, cancellationToken);
+        var blocking = recoveries.GetCardBlockAsync(CardOf(panHash, documentHash), now, cancellationToken);
         await Task.WhenAll(limiting, finding, blocking);
         if (await limiting is { } limited)
         {
@@ -122,7 +121,7 @@ public sealed partial class RecoveryFlow(
         // outbox is full. The outbox then discards it instead of storing it for the dispatcher (Notification.Decoy).
         // Should the challenge fail to store while the message is queued, the SMS carries a code that verifies
         // nothing and the caller is told UNAVAILABLE (and starts again): nothing is opened by it.
-        var (issued, challengeStored) = otp.Issue(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, deliverable: match, cancellationToken);
+        var (issued, challengeStored) = otp.Issue(ChallengeId(recoveryId, panHash, documentHash), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, deliverable: match, cancellationToken);
         var created = recoveries.CreateAsync(
             new RecoveryRecord
             {
@@ -166,8 +165,8 @@ public sealed partial class RecoveryFlow(
         // the answer is "blocked". That gives nobody anything (no code of a blocked card's recovery can be confirmed,
         // and a customer whose block ends starts a new recovery), where waiting would cost every resend a round trip.
         var now = time.GetUtcNow();
-        var blocking = recoveries.GetCardBlockAsync(recovery.CardHash, now, cancellationToken);
-        var reissuing = otp.ReissueAsync(ChallengeId(recoveryId), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, recovery.CustomerId is not null, cancellationToken);
+        var blocking = recoveries.GetCardBlockAsync(CardOf(recovery), now, cancellationToken);
+        var reissuing = otp.ReissueAsync(ChallengeId(recovery), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, recovery.CustomerId is not null, cancellationToken);
         var reading = customers.GetAsync(recovery.CustomerId ?? DecoyCustomerId, cancellationToken);
         await Task.WhenAll(blocking, reissuing, reading);
         if (await blocking is not null)
@@ -201,48 +200,34 @@ public sealed partial class RecoveryFlow(
         // Checked before the code is consumed: the two messages of success must fit.
         outbox.EnsureRoomFor(2);
 
-        // A block on the card stops every recovery opened with it, including ones opened before the
-        // block, so extra open recoveries give no extra guesses. Decoys are blocked alike. The block is read beside the
-        // wrong-code ledger's take (which gives its unit back when the card is blocked), and the customer whose
-        // messages a right code sends beside both (a decoy reads one that does not exist): one round trip.
-        var blocking = IsCardBlockedAsync(recovery.CardHash, cancellationToken);
-        var reading = customers.GetAsync(recovery.CustomerId ?? DecoyCustomerId, cancellationToken);
-        var changeId = Customers.CredentialChanges.OfRecovery(recoveryId);
-        var language = Languages.FromTag(recovery.Language);
+        // The card's block, the wrong-code take, the code and the settle are one step of the store (one script on keys of
+        // one slot on Redis: the recovery's group, GroupedId), so a wrong code costs two round trips and parallel tries
+        // cannot slip between a take and its settle. A block on the card stops every recovery opened with it and its
+        // document, including ones opened before the block, so extra open recoveries give no extra guesses; wrong codes
+        // count per card and per document over every recovery (a new recovery brings new tries of its own, never new
+        // ones for the card), and the try is taken before the code is evaluated: decoys alike. The customer whose
+        // messages a right code sends is read beside it (a decoy reads one that does not exist).
         var now = time.GetUtcNow();
-        var expiresAt = now + options.Value.TemporaryPasswordLifetime;
-        string? temporaryPassword = null;
-
-        // The first half of the all-or-nothing change below: a right code's messages are held beside the wrong-code
-        // ledger's settle (one round trip), never before the code is known to be right.
-        async Task HoldIfVerifiedAsync(VerifyResult result)
-        {
-            if (result.Status != VerifyStatus.Verified)
+        var o = otpOptions.Value;
+        var trying = recoveries.TryCodeAsync(
+            new RecoveryCodeTry
             {
-                return;
-            }
-
-            // Only a delivered code can verify, so a verified recovery always has a customer.
-            var holder = await reading ?? throw new InvalidOperationException("The recovery's customer is gone.");
-            temporaryPassword = temporaryPasswords.Next();
-            await changes.HoldAsync(changeId, holder.Id,
-            [
-                texts.UserCodeEmail(holder.Email, holder.DisplayName, holder.UserCode, language),
-                texts.TemporaryPasswordSms(holder.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language),
-            ]);
-        }
-
-        // Wrong codes also count per card and per document over every recovery (a new recovery brings new tries of
-        // its own, never new ones for the card): the try is taken before the code is evaluated, for decoys alike.
-        var attempt = await wrongCodes.TryAsync(
-            WrongCodeScopes(recovery),
-            otpOptions.Value.MaxWrongRecoveryCodes,
-            () => otp.VerifyAsync(ChallengeId(recoveryId), Binding(recoveryId), code, cancellationToken),
-            () => otp.SettledAsync(ChallengeId(recoveryId), otherFactorEnrolled: false, cancellationToken),
-            cancellationToken,
-            HoldIfVerifiedAsync,
-            blocking);
-        var customer = await reading;
+                ChallengeId = ChallengeId(recovery),
+                PresentedMac = otp.PresentedMac(Binding(recoveryId), code),
+                Limits = otp.Limits,
+                Card = CardOf(recovery),
+                Scopes = WrongCodeScopes(recovery),
+                WrongCodeLimit = o.MaxWrongRecoveryCodes,
+                WrongCodeWindow = o.WrongCodeWindow,
+                Token = Tokens.New(random),
+                Now = now,
+                FirstBlock = options.Value.FirstBlock,
+                MaxBlock = options.Value.MaxBlock,
+            },
+            cancellationToken);
+        var reading = customers.GetAsync(recovery.CustomerId ?? DecoyCustomerId, cancellationToken);
+        await Task.WhenAll(trying, reading);
+        var (attempt, cardBlockedUntil) = await trying;
         if (attempt.Refused)
         {
             audit.Record(new AuditEvent("recovery.confirm", "card_blocked", caller.Channel, recovery.CustomerId, recoveryId));
@@ -256,30 +241,49 @@ public sealed partial class RecoveryFlow(
         }
 
         var result = attempt.Result;
+        if (result.Status == VerifyStatus.NotFound)
+        {
+            // The record outlived its challenge (or the challenge was kept elsewhere by an older version): nothing to
+            // confirm, and the try's unit was given back.
+            audit.Record(new AuditEvent("recovery.confirm", "challenge_not_found", caller.Channel, recovery.CustomerId, recoveryId));
+            return NotFound();
+        }
+
         if (result.Status != VerifyStatus.Verified)
         {
             audit.Record(new AuditEvent("recovery.confirm", result.Status.ToString(), caller.Channel, recovery.CustomerId, recoveryId));
-            if (result.JustClosed || attempt.JustFilled)
+            if (cardBlockedUntil is { } cardUntil)
             {
-                // A filled budget blocks the card (and the customer) until a try frees up, so that no new recovery
-                // sends a code that could not be confirmed.
-                await BlockAsync(recovery, caller, attempt.FullUntil, cancellationToken);
+                // The try closed the challenge or filled the budget, and the store blocked the card with it: the customer
+                // is blocked too until a try frees up, so that no new recovery sends a code that could not be confirmed.
+                await BlockAsync(recovery, caller, cardUntil, attempt.FullUntil, cancellationToken);
             }
 
             return attempt.JustFilled ? Blocked() : CodeOutcomes.ForVerify(result, "code", ErrorReasons.RecoveryBlocked);
         }
 
-        var customerId = customer!.Id;
+        // Only a delivered code can verify, so a verified recovery always has a customer.
+        var customer = await reading ?? throw new InvalidOperationException("The recovery's customer is gone.");
+        var customerId = customer.Id;
+        var changeId = Customers.CredentialChanges.OfRecovery(recoveryId);
+        var language = Languages.FromTag(recovery.Language);
+        var expiresAt = now + options.Value.TemporaryPasswordLifetime;
+        var temporaryPassword = temporaryPasswords.Next();
 
         // All or nothing (docs/architecture.md): the credentials change (old password retired, temporary
         // one installed, other sessions and tickets ended by the version bump) and
         // both messages go together or not at all. A user code without its temporary password (or the
         // reverse) opens nothing, and a restore without its messages would leave the customer with no
         // password at all.
+        await changes.HoldAsync(changeId, customerId,
+        [
+            texts.UserCodeEmail(customer.Email, customer.DisplayName, customer.UserCode, language),
+            texts.TemporaryPasswordSms(customer.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language),
+        ]);
         await changes.ApplyHeldAsync(
             customerId,
             changeId,
-            ct => customers.RestoreWithTemporaryPasswordAsync(customerId, TemporaryPassword.Mac(keys, temporaryPassword!), expiresAt,
+            ct => customers.RestoreWithTemporaryPasswordAsync(customerId, TemporaryPassword.Mac(keys, temporaryPassword), expiresAt,
                 passwordPolicy.Value.HistoryDepth, changeId, ct),
             _ => true,
 
@@ -303,11 +307,32 @@ public sealed partial class RecoveryFlow(
             ? texts.RecoveryCodeSms(DecoyPhone, code, otpOptions.Value.CodeLifetime, language) with { Decoy = true }
             : texts.RecoveryCodeSms(phone, code, otpOptions.Value.CodeLifetime, language);
 
-    private static string ChallengeId(string recoveryId) => "rec:" + recoveryId;
+    // A recovery's group (GroupedId): its document, or its card for a record from before documents were kept. Its
+    // challenge, its card's block and the wrong-code counts of its card and document are kept together, so that one try
+    // is one atomic step of the store (one script on Redis Cluster). Grouping by document keeps the document's budget
+    // shared by every card of the customer (who has one document), and the card's budget and block whole for every
+    // recovery that could send a code (only one with the card's own document can). A card tried with other documents
+    // counts and blocks per document: those recoveries are decoys whose codes verify nothing (docs/security.md).
+    private static string Group(string cardHash, string? documentHash) => documentHash is null ? "k:" + cardHash : "d:" + documentHash;
+
+    private static string ChallengeId(string recoveryId, string cardHash, string? documentHash) =>
+        GroupedId.Of("rec:" + recoveryId, Group(cardHash, documentHash));
+
+    /// <summary>The id of <paramref name="recovery"/>'s challenge (tests read the challenge by it).</summary>
+    internal static string ChallengeId(RecoveryRecord recovery) => ChallengeId(recovery.Id, recovery.CardHash, recovery.DocumentHash);
+
+    private static string CardOf(string cardHash, string? documentHash) => GroupedId.Of(cardHash, Group(cardHash, documentHash));
+
+    private static string CardOf(RecoveryRecord recovery) => CardOf(recovery.CardHash, recovery.DocumentHash);
 
     // Keyed hashes only. A record from before documents were kept counts per card alone.
-    private static string[] WrongCodeScopes(RecoveryRecord recovery) =>
-        recovery.DocumentHash is { } document ? ["rc:" + recovery.CardHash, "rd:" + document] : ["rc:" + recovery.CardHash];
+    private static string[] WrongCodeScopes(RecoveryRecord recovery)
+    {
+        var group = Group(recovery.CardHash, recovery.DocumentHash);
+        return recovery.DocumentHash is { } document
+            ? [GroupedId.Of("rc:" + recovery.CardHash, group), GroupedId.Of("rd:" + document, group)]
+            : [GroupedId.Of("rc:" + recovery.CardHash, group)];
+    }
 
     private static byte[] Binding(string recoveryId) => OtpEngine.Binding("recovery", recoveryId);
 
@@ -321,16 +346,14 @@ public sealed partial class RecoveryFlow(
         new(FailureKind.FailedPrecondition, ErrorReasons.RecoveryNotOpen, "This recovery is already finished.");
 
     // Blocks the recovery procedure, never the login: someone holding a stolen card must not be able
-    // to lock the real customer out of online banking by typing wrong codes.
-    private async Task BlockAsync(RecoveryRecord recovery, CallerContext caller, DateTimeOffset? atLeastUntil, CancellationToken cancellationToken)
+    // to lock the real customer out of online banking by typing wrong codes. The card was blocked by the try itself
+    // (until cardUntil); the recovery's state and the customer's block are independent writes, sent together.
+    private async Task BlockAsync(RecoveryRecord recovery, CallerContext caller, DateTimeOffset cardUntil, DateTimeOffset? atLeastUntil, CancellationToken cancellationToken)
     {
-        // Three independent writes, sent together: one round trip.
         var now = time.GetUtcNow();
         var stateSet = recoveries.SetStateAsync(recovery.Id, RecoveryState.Blocked, cancellationToken);
-        var cardBlocked = recoveries.BlockCardAsync(recovery.CardHash, now, options.Value.FirstBlock, options.Value.MaxBlock, cancellationToken, atLeastUntil);
         var customerBlocked = BlockCustomerAsync(recovery.CustomerId, now, atLeastUntil, cancellationToken);
-        await Task.WhenAll(stateSet, cardBlocked, customerBlocked);
-        var cardUntil = await cardBlocked;
+        await Task.WhenAll(stateSet, customerBlocked);
         if (recovery.CustomerId is null)
         {
             audit.Record(new AuditEvent("recovery.blocked", "decoy_card", caller.Channel, null, recovery.Id, $"until {cardUntil:O}"));
@@ -361,9 +384,6 @@ public sealed partial class RecoveryFlow(
 
         return null;
     }
-
-    private async Task<bool> IsCardBlockedAsync(string cardHash, CancellationToken cancellationToken) =>
-        await recoveries.GetCardBlockAsync(cardHash, time.GetUtcNow(), cancellationToken) is not null;
 
     private async Task<Failure?> ApplyRateLimitsAsync(string panHash, string documentHash, CallerContext caller, DateTimeOffset now, CancellationToken cancellationToken)
     {

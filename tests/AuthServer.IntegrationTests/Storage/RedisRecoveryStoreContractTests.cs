@@ -1,4 +1,5 @@
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
+using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Storage.Redis;
 
@@ -9,6 +10,8 @@ public sealed class RedisRecoveryStoreContractTests(RedisServerFixture fixture) 
     private readonly RedisStoreTest redis = new(fixture);
 
     protected override IRecoveryStore CreateStore(TimeProvider time) => new RedisRecoveryStore(redis.Connection, time);
+
+    protected override IChallengeStore CreateChallengeStore(TimeProvider time) => new RedisChallengeStore(redis.Connection, time);
 
     [Fact]
     public async Task Keys_RecoveryAndCardBlock_ExpireAfterTheirLogicalLifetimePlusMargin()

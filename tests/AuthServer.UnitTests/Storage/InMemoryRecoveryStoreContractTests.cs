@@ -1,3 +1,4 @@
+using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Storage.InMemory;
 
@@ -5,5 +6,8 @@ namespace Recovery.AuthServer.UnitTests.Storage;
 
 public sealed class InMemoryRecoveryStoreContractTests : RecoveryStoreContract
 {
-    protected override IRecoveryStore CreateStore(TimeProvider time) => new InMemoryRecoveryStore(time);
+    protected override IRecoveryStore CreateStore(TimeProvider time) =>
+        new InMemoryRecoveryStore(time, (InMemoryChallengeStore)Challenges, new InMemoryWrongCodeLedger());
+
+    protected override IChallengeStore CreateChallengeStore(TimeProvider time) => new InMemoryChallengeStore(time);
 }

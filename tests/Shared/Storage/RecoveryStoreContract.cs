@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Customers;
+using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Recovery;
 
 namespace Recovery.AuthServer.SharedTests.Storage;
@@ -11,8 +13,13 @@ public abstract class RecoveryStoreContract
     protected static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
     protected static readonly string CardHash = StoreContractSecrets.PanHash;
 
+    private static readonly ChallengeLimits Limits = new(MaxAttemptsPerCode: 10, MaxTotalFailures: 10, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), MaxResends: 3);
+    private static readonly byte[] RightMac = [.. Enumerable.Repeat((byte)7, 32)];
+    private static readonly byte[] WrongMac = [.. Enumerable.Repeat((byte)9, 32)];
+
     private readonly object storeGate = new();
     private IRecoveryStore? store;
+    private IChallengeStore? challenges;
 
     protected FakeTimeProvider Time { get; } = new(Start);
 
@@ -31,7 +38,21 @@ public abstract class RecoveryStoreContract
 
     protected static CancellationToken Ct => CancellationToken.None;
 
+    /// <summary>The provider's challenge store, the one <see cref="IRecoveryStore.TryCodeAsync"/> of <see cref="Store"/> evaluates.</summary>
+    protected IChallengeStore Challenges
+    {
+        get
+        {
+            lock (storeGate)
+            {
+                return challenges ??= CreateChallengeStore(Time);
+            }
+        }
+    }
+
     protected abstract IRecoveryStore CreateStore(TimeProvider time);
+
+    protected abstract IChallengeStore CreateChallengeStore(TimeProvider time);
 
     protected RecoveryRecord Recovery(string id, string? customerId = "c-1") => new()
     {
@@ -137,4 +158,78 @@ public abstract class RecoveryStoreContract
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => Start + RecoveryBlock.Duration(i, first, max)), results.Order());
     }
+
+    [Fact]
+    public async Task TryCodeAsync_RightCode_VerifiedOnceAndNothingCountedOrBlocked()
+    {
+        await Challenges.CreateAsync(ChallengeRules.Issue(Grouped("rec:r-1"), RightMac, Time.GetUtcNow(), Limits), Ct).Within();
+
+        var right = await Store.TryCodeAsync(Try(RightMac, limit: 1), Ct).Within();
+        var again = await Store.TryCodeAsync(Try(RightMac, limit: 1), Ct).Within();
+
+        Assert.Equal(new RecoveryCodeTried(new CodeTry(new VerifyResult(VerifyStatus.Verified)), null), right);
+
+        // The right code gave its unit back (a limit of one would otherwise refuse the next try), and was single use.
+        Assert.Equal(VerifyStatus.AlreadyUsed, again.Try.Result.Status);
+        Assert.False(again.Try.Exhausted);
+        Assert.Null(await Store.GetCardBlockAsync(Grouped(CardHash), Time.GetUtcNow(), Ct).Within());
+    }
+
+    [Fact]
+    public async Task TryCodeAsync_BlockedCard_RefusedWithNothingTakenOrEvaluated()
+    {
+        await Challenges.CreateAsync(ChallengeRules.Issue(Grouped("rec:r-1"), RightMac, Time.GetUtcNow(), Limits), Ct).Within();
+        await Store.BlockCardAsync(Grouped(CardHash), Time.GetUtcNow(), TimeSpan.FromMinutes(1), TimeSpan.FromDays(1), Ct).Within();
+
+        var refused = await Store.TryCodeAsync(Try(RightMac, limit: 1), Ct).Within();
+
+        Assert.Equal(new RecoveryCodeTried(new CodeTry(new VerifyResult(VerifyStatus.Closed), Refused: true), null), refused);
+        Assert.Equal(ChallengeState.Active, (await Challenges.GetAsync(Grouped("rec:r-1"), Ct).Within())!.State);
+
+        // Once the block ends the right code still verifies: the refused try took no unit (the limit is one).
+        Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(VerifyStatus.Verified, (await Store.TryCodeAsync(Try(RightMac, limit: 1), Ct).Within()).Try.Result.Status);
+    }
+
+    [Fact]
+    public async Task TryCodeAsync_WrongCodeThatFillsTheBudget_BlocksTheCardUntilATryFreesThenAnotherCardIsExhausted()
+    {
+        await Challenges.CreateAsync(ChallengeRules.Issue(Grouped("rec:r-1"), RightMac, Time.GetUtcNow(), Limits), Ct).Within();
+        var window = TimeSpan.FromHours(24);
+
+        var first = await Store.TryCodeAsync(Try(WrongMac, limit: 2, window), Ct).Within();
+        var second = await Store.TryCodeAsync(Try(WrongMac, limit: 2, window), Ct).Within();
+
+        Assert.Equal(new RecoveryCodeTried(new CodeTry(new VerifyResult(VerifyStatus.Incorrect, 9, Counted: true)), null), first);
+        Assert.Equal(VerifyStatus.Incorrect, second.Try.Result.Status);
+        Assert.True(second.Try.JustFilled);
+        Assert.Equal(Start + window, second.Try.FullUntil);
+
+        // The card is blocked at least until the first wrong code leaves the window (more than the first block's hour).
+        Assert.Equal(Start + window, second.CardBlockedUntil);
+        Assert.Equal(Start + window, await Store.GetCardBlockAsync(Grouped(CardHash), Time.GetUtcNow(), Ct).Within());
+        Assert.True((await Store.TryCodeAsync(Try(RightMac, limit: 2, window), Ct).Within()).Try.Refused);
+
+        // Another card of the same document is not blocked, but the document's budget is full: nothing evaluated.
+        var other = await Store.TryCodeAsync(Try(RightMac, limit: 2, window) with { Card = Grouped("card-b"), Scopes = [Grouped("rc:card-b"), Grouped("rd:doc")] }, Ct).Within();
+        Assert.Equal(new RecoveryCodeTried(new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: Start + window), null), other);
+        Assert.Equal(2, (await Challenges.GetAsync(Grouped("rec:r-1"), Ct).Within())!.TotalFailures);
+    }
+
+    private static string Grouped(string id) => GroupedId.Of(id, "d:doc");
+
+    private RecoveryCodeTry Try(byte[] mac, int limit, TimeSpan? window = null) => new()
+    {
+        ChallengeId = Grouped("rec:r-1"),
+        PresentedMac = mac,
+        Limits = Limits,
+        Card = Grouped(CardHash),
+        Scopes = [Grouped("rc:" + CardHash), Grouped("rd:doc")],
+        WrongCodeLimit = limit,
+        WrongCodeWindow = window ?? TimeSpan.FromHours(24),
+        Token = Guid.NewGuid().ToString("N"),
+        Now = Time.GetUtcNow(),
+        FirstBlock = TimeSpan.FromHours(1),
+        MaxBlock = TimeSpan.FromDays(30),
+    };
 }

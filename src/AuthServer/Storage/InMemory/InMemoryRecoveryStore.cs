@@ -1,11 +1,18 @@
 using System.Collections.Concurrent;
 using Recovery.AuthServer.Customers;
+using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Recovery;
 
 namespace Recovery.AuthServer.Storage.InMemory;
 
-public sealed class InMemoryRecoveryStore(TimeProvider time) : IRecoveryStore
+/// <param name="challenges">The challenges <see cref="TryCodeAsync"/> evaluates (the provider's one challenge store).</param>
+/// <param name="ledger">The wrong-code ledger <see cref="TryCodeAsync"/> takes from (the provider's one ledger).</param>
+public sealed class InMemoryRecoveryStore(TimeProvider time, InMemoryChallengeStore? challenges = null, InMemoryWrongCodeLedger? ledger = null) : IRecoveryStore
 {
+    // One try at a time: the take, the evaluation, the settle and the block of one try are one step, as the Redis
+    // provider's one script is.
+    private readonly Lock tries = new();
+
     private readonly ConcurrentDictionary<string, RecoveryRecord> recoveries = new(StringComparer.Ordinal);
     private readonly ExpirySweeper sweeper = new(time);
     private readonly ConcurrentDictionary<string, CardBlock> cardBlocks = new(StringComparer.Ordinal);
@@ -45,6 +52,37 @@ public sealed class InMemoryRecoveryStore(TimeProvider time) : IRecoveryStore
 
     public Task<DateTimeOffset?> GetCardBlockAsync(string cardHash, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult(cardBlocks.TryGetValue(cardHash, out var b) && b.Until > now ? b.Until : (DateTimeOffset?)null);
+
+    public Task<RecoveryCodeTried> TryCodeAsync(RecoveryCodeTry codeTry, CancellationToken cancellationToken)
+    {
+        if (challenges is null || ledger is null)
+        {
+            throw new InvalidOperationException("This recovery store was made without the challenge store and ledger a code try needs.");
+        }
+
+        var t = codeTry;
+        lock (tries)
+        {
+            // The stores below are in memory: each answers at once, so nothing here waits while holding the lock.
+            if (cardBlocks.TryGetValue(t.Card, out var block) && block.Until > t.Now)
+            {
+                return Task.FromResult(new RecoveryCodeTried(new CodeTry(new VerifyResult(VerifyStatus.Closed), Refused: true), null));
+            }
+
+            var take = ledger.TakeAsync(t.Scopes, t.Token, t.WrongCodeLimit, t.WrongCodeWindow, t.Now, cancellationToken).GetAwaiter().GetResult();
+            if (!take.Granted)
+            {
+                return Task.FromResult(new RecoveryCodeTried(new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: take.FreesAt), null));
+            }
+
+            var result = challenges.VerifyAsync(t.ChallengeId, t.PresentedMac, t.Now, t.Limits, cancellationToken).GetAwaiter().GetResult();
+            var settled = ledger.SettleAsync(t.Scopes, t.Token, result.Counted, t.WrongCodeLimit, t.WrongCodeWindow, t.Now, cancellationToken).GetAwaiter().GetResult();
+            DateTimeOffset? cardUntil = result.JustClosed || settled.JustFilled
+                ? BlockCardAsync(t.Card, t.Now, t.FirstBlock, t.MaxBlock, cancellationToken, settled.FullUntil).GetAwaiter().GetResult()
+                : null;
+            return Task.FromResult(new RecoveryCodeTried(new CodeTry(result, JustFilled: settled.JustFilled, FullUntil: settled.FullUntil), cardUntil));
+        }
+    }
 
     public Task SetStateAsync(string recoveryId, RecoveryState state, CancellationToken cancellationToken)
     {

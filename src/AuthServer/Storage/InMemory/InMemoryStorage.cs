@@ -29,11 +29,14 @@ public static class InMemoryStorage
         services.AddSingleton<ISessionStore, InMemorySessionStore>();
 
         // Challenges, authenticators, operations and references, rate limits.
-        services.AddSingleton<IChallengeStore, InMemoryChallengeStore>();
+        // The challenges and the ledger are also the recovery store's (its code try is one step over the three).
+        services.AddSingleton<InMemoryChallengeStore>();
+        services.AddSingleton<IChallengeStore>(sp => sp.GetRequiredService<InMemoryChallengeStore>());
         services.AddSingleton<IAuthenticatorStore, InMemoryAuthenticatorStore>();
         services.AddSingleton<IOperationStore, InMemoryOperationStore>();
         services.AddSingleton<IRateLimiter, InMemoryRateLimiter>();
-        services.AddSingleton<IWrongCodeLedger, InMemoryWrongCodeLedger>();
+        services.AddSingleton<InMemoryWrongCodeLedger>();
+        services.AddSingleton<IWrongCodeLedger>(sp => sp.GetRequiredService<InMemoryWrongCodeLedger>());
 
         // Idempotency keys of retried calls and used captcha tokens: this node only, as is everything here.
         services.AddSingleton<IIdempotencyStore, InMemoryIdempotencyStore>();

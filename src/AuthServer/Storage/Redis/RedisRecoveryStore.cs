@@ -1,5 +1,7 @@
 using System.Globalization;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Customers;
+using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Recovery;
 using StackExchange.Redis;
 
@@ -10,7 +12,9 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// store is given; the TTL (logical expiry plus <see cref="TtlMargin"/>) only collects the garbage.
 /// <list type="bullet">
 /// <item><c>{r:id}:recovery</c> — hash: <c>cid</c> (absent for a decoy), <c>card</c> and <c>doc</c> (keyed hashes), <c>lang</c>, <c>chan</c>, <c>created</c>, <c>expires</c>, <c>state</c></item>
-/// <item><c>{k:cardHash}:block</c> — hash: <c>until</c>, <c>count</c></item>
+/// <item><c>{k:cardHash}:block</c> — hash: <c>until</c>, <c>count</c>; <c>{group}:kb:cardHash</c> for a card grouped with
+/// its document (<see cref="GroupedId"/>), in the slot of the group's challenges and wrong-code counts, so that
+/// <see cref="TryCodeAsync"/> is one script</item>
 /// </list>
 /// </summary>
 public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time) : IRecoveryStore
@@ -33,18 +37,56 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
         return 1
         """;
 
-    // ARGV: now, first block, max block, retention, at least until (0: none) (ms). Mirrors RecoveryBlock.Escalate
-    // through the shared escalate() of RedisBlockEscalation. The count outlives the block by the retention
-    // (RecoveryBlock.CountRetention), so a card blocked again soon after gets a longer block.
-    private const string BlockCardScript = $"""
+    // blockCard(key, now, first block, max block, retention, at least until (0: none)), times and spans in ms. Mirrors
+    // RecoveryBlock.Escalate through the shared escalate() of RedisBlockEscalation. The count outlives the block by the
+    // retention (RecoveryBlock.CountRetention), so a card blocked again soon after gets a longer block.
+    private const string BlockCardFunction = $"""
         {RedisBlockEscalation.Lua}
-        local now = tonumber(ARGV[1])
-        local untilNumber, count = escalate(tonumber(redis.call('HGET', KEYS[1], 'count') or '0'), now, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5]))
-        local untilMs = string.format('%.0f', untilNumber)
-        redis.call('HSET', KEYS[1], 'until', untilMs, 'count', count)
-        redis.call('PEXPIRE', KEYS[1], string.format('%.0f', untilNumber - now + tonumber(ARGV[4])))
-        return untilMs
+        local function blockCard(key, now, first, max, retention, atLeast)
+          local untilNumber, count = escalate(tonumber(redis.call('HGET', key, 'count') or '0'), now, first, max, atLeast)
+          local untilMs = string.format('%.0f', untilNumber)
+          redis.call('HSET', key, 'until', untilMs, 'count', count)
+          redis.call('PEXPIRE', key, string.format('%.0f', untilNumber - now + retention))
+          return untilMs
+        end
         """;
+
+    // ARGV: now, first block, max block, retention, at least until (0: none) (ms).
+    private const string BlockCardScript = BlockCardFunction +
+        "\nreturn blockCard(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]))";
+
+    // IRecoveryStore.TryCodeAsync: the existing rule mirrors composed into one step on keys of one slot (the recovery's
+    // group). KEYS: the card's block, the challenge, then the wrong-code scopes. ARGV: [1] now (ms), [2] now (µs),
+    // [3] window (µs), [4] pending timeout (µs), [5] limit, [6] token, [7] presented MAC, [8] max attempts per code,
+    // [9] max total failures, [10] first block (ms), [11] max block (ms), [12] block count retention (ms).
+    // Returns {'Refused'}, {'Exhausted', frees at (µs)} or {'Tried', status, attempts remaining, just closed, counted,
+    // just filled, full until (µs, 0: none), card blocked until (ms, '0': not blocked by this try)}.
+    private const string TryCodeScript = BlockCardFunction + "\n" + RedisWrongCodeLedger.TakeFunction + "\n" + RedisWrongCodeLedger.SettleFunction + "\n" +
+        RedisChallengeStore.VerifyFunction + "\n" + """
+        local now = tonumber(ARGV[1])
+        -- GetCardBlockAsync: a blocked card takes no try and evaluates nothing.
+        local blockedUntil = redis.call('HGET', KEYS[1], 'until')
+        if blockedUntil and tonumber(blockedUntil) > now then return {'Refused'} end
+        local scopes = {}
+        for i = 3, #KEYS do scopes[#scopes + 1] = KEYS[i] end
+        local nowMicros, window, limit, token = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5]), ARGV[6]
+        local staleBefore = nowMicros - tonumber(ARGV[4])
+        -- WrongCodeRules.Take: the unit is taken before the code is evaluated; a full scope evaluates nothing.
+        local taken = wrong_code_take(scopes, nowMicros, window, staleBefore, limit, token)
+        if taken[1] == 0 then return {'Exhausted', taken[3]} end
+        -- ChallengeRules.Verify (a recovery's code has no other factor: nothing counts while the code is dead).
+        local v = challenge_verify(KEYS[2], ARGV[7], nowMicros, tonumber(ARGV[8]), tonumber(ARGV[9]), false)
+        -- WrongCodeRules.Settle: kept as a wrong code only when the code was evaluated and wrong.
+        local s = wrong_code_settle(scopes, nowMicros, window, staleBefore, limit, token, v[4] == 1)
+        -- RecoveryFlow.ConfirmAsync: the try that closes the challenge or fills a scope blocks the card (BlockCardAsync),
+        -- at least until the full scope frees a try.
+        local cardUntil = '0'
+        if v[3] == 1 or s[1] == 1 then
+          cardUntil = blockCard(KEYS[1], now, tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), math.floor(tonumber(s[2]) / 1000))
+        end
+        return {'Tried', v[1], v[2] or 0, v[3] or 0, v[4] or 0, s[1], s[2], cardUntil}
+        """;
+
 
     public async Task CreateAsync(RecoveryRecord recovery, CancellationToken cancellationToken)
     {
@@ -112,6 +154,48 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
         return Time((string)until!);
     }
 
+    public async Task<RecoveryCodeTried> TryCodeAsync(RecoveryCodeTry codeTry, CancellationToken cancellationToken)
+    {
+        var t = codeTry;
+        var keys = new RedisKey[2 + t.Scopes.Count];
+        keys[0] = BlockKey(t.Card);
+        keys[1] = RedisChallengeStore.ChallengeKey(redis, t.ChallengeId);
+        for (var i = 0; i < t.Scopes.Count; i++)
+        {
+            keys[2 + i] = RedisWrongCodeLedger.ScopeKey(redis, t.Scopes[i]);
+        }
+
+        var r = (RedisResult[])(await redis.ScriptAsync(TryCodeScript, keys,
+        [
+            t.Now.ToUnixTimeMilliseconds(),
+            RedisTime.ToMicros(t.Now),
+            t.WrongCodeWindow.Ticks / TimeSpan.TicksPerMicrosecond,
+            WrongCodeRules.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
+            t.WrongCodeLimit,
+            t.Token,
+            t.PresentedMac,
+            t.Limits.MaxAttemptsPerCode,
+            t.Limits.MaxTotalFailures,
+            Ms(t.FirstBlock),
+            Ms(t.MaxBlock),
+            Ms(RecoveryBlock.CountRetention(t.MaxBlock)),
+        ]))!;
+        switch ((string)r[0]!)
+        {
+            case "Refused":
+                return new RecoveryCodeTried(new CodeTry(new VerifyResult(VerifyStatus.Closed), Refused: true), null);
+            case "Exhausted":
+                return new RecoveryCodeTried(new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: RedisTime.FromMicros((long)r[1])), null);
+        }
+
+        var result = new VerifyResult(Enum.Parse<VerifyStatus>((string)r[1]!), (int)r[2], (int)r[3] == 1, (int)r[4] == 1);
+        var fullUntil = (long)r[6];
+        var cardUntil = (string)r[7]!;
+        return new RecoveryCodeTried(
+            new CodeTry(result, JustFilled: (long)r[5] == 1, FullUntil: fullUntil == 0 ? null : RedisTime.FromMicros(fullUntil)),
+            cardUntil == "0" ? null : Time(cardUntil));
+    }
+
     public async Task<DateTimeOffset?> GetCardBlockAsync(string cardHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var until = await redis.ExecuteAsync(db => db.HashGetAsync(BlockKey(cardHash), "until"));
@@ -127,5 +211,8 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
 
     private RedisKey RecoveryKey(string recoveryId) => redis.Key("r:" + recoveryId, "recovery");
 
-    private RedisKey BlockKey(string cardHash) => redis.Key("k:" + cardHash, "block");
+    // A card grouped with its recovery's document (GroupedId) is blocked in the group's slot, beside its challenges and
+    // wrong-code counts; an ungrouped one in the card's own slot.
+    private RedisKey BlockKey(string cardHash) =>
+        GroupedId.TrySplit(cardHash, out var card, out var group) ? redis.Key(group, "kb:" + card) : redis.Key("k:" + cardHash, "block");
 }
