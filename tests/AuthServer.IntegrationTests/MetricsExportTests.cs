@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 
@@ -12,7 +11,7 @@ namespace Recovery.AuthServer.IntegrationTests;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xUnit disposes it through IAsyncLifetime.DisposeAsync.")]
 public sealed class MetricsExportTests : IntegrationTest
 {
-    private static readonly int Port = FreePort();
+    private static readonly int Port = LoopbackPorts.Free();
 
     private readonly HttpListener receiver = new();
 
@@ -61,12 +60,5 @@ public sealed class MetricsExportTests : IntegrationTest
     {
         await base.DisposeAsync();
         receiver.Close();
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

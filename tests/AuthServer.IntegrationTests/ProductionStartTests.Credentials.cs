@@ -16,7 +16,7 @@ public sealed partial class ProductionStartTests
     public async Task Start_CredentialsRefusedOverKestrel_GrpcStatusesWithErrorInfoAndStillServing()
     {
         var webToken = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
-        var grpcPort = ServerProcess.FreePort();
+        var grpcPort = LoopbackPorts.Free();
         await using var server = ServerProcess.Start($"http://127.0.0.1:{grpcPort}", new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",

@@ -18,7 +18,7 @@ public sealed partial class ProductionStartTests
     [Fact]
     public async Task Start_ProductionWithMissingAndInvalidKeys_EveryProblemOneLineExitCodeTwoNoStackTrace()
     {
-        var grpcPort = ServerProcess.FreePort();
+        var grpcPort = LoopbackPorts.Free();
         await using var server = ServerProcess.Start($"http://127.0.0.1:{grpcPort}", new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -64,7 +64,7 @@ public sealed partial class ProductionStartTests
     {
         // The reproduction: the server used to start with these, although RateLimitRule's attributes say
         // 1–1,000,000 calls and a period of at least 1 s (nested options were not validated).
-        await using var server = ServerProcess.Start($"http://127.0.0.1:{ServerProcess.FreePort()}", new Dictionary<string, string>
+        await using var server = ServerProcess.Start($"http://127.0.0.1:{LoopbackPorts.Free()}", new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["RateLimits__PerCard__Limit"] = "5000000",
@@ -89,8 +89,8 @@ public sealed partial class ProductionStartTests
     [Fact]
     public async Task Start_PrometheusUrlsSet_ScrapeAnswersOnItsPortAndTheGrpcPortDoesNot()
     {
-        var grpcPort = ServerProcess.FreePort();
-        var scrapePort = ServerProcess.FreePort();
+        var grpcPort = LoopbackPorts.Free();
+        var scrapePort = LoopbackPorts.Free();
         await using var server = ServerProcess.Start($"http://127.0.0.1:{grpcPort}", new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -119,7 +119,7 @@ public sealed partial class ProductionStartTests
         using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var scrapePort = ((IPEndPoint)taken.LocalEndpoint).Port;
-        await using var server = ServerProcess.Start($"http://127.0.0.1:{ServerProcess.FreePort()}", new Dictionary<string, string>
+        await using var server = ServerProcess.Start($"http://127.0.0.1:{LoopbackPorts.Free()}", new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Observability__Prometheus__Urls"] = $"http://127.0.0.1:{scrapePort}",
@@ -138,7 +138,7 @@ public sealed partial class ProductionStartTests
     public async Task Start_ProductionWithTheTestsCheapArgon2Profile_RefusedOneLinePerKeyExitCodeTwo()
     {
         // The cost the in-process test servers hash at (TestArgon2Profile) must never reach a real deployment.
-        await using var server = ServerProcess.Start($"http://127.0.0.1:{ServerProcess.FreePort()}", new Dictionary<string, string>
+        await using var server = ServerProcess.Start($"http://127.0.0.1:{LoopbackPorts.Free()}", new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Passwords__Argon2__MemoryKib"] = TestArgon2Profile.MemoryKib,

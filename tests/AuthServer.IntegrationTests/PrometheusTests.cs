@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 
 namespace Recovery.AuthServer.IntegrationTests;
@@ -11,7 +10,7 @@ namespace Recovery.AuthServer.IntegrationTests;
 /// </summary>
 public sealed class PrometheusTests : IntegrationTest
 {
-    private static readonly int ScrapePort = FreePort();
+    private static readonly int ScrapePort = LoopbackPorts.Free();
 
     public PrometheusTests()
         : base(new ServerOptions(Settings: new Dictionary<string, string>
@@ -55,12 +54,5 @@ public sealed class PrometheusTests : IntegrationTest
 
         Assert.Equal(HttpStatusCode.NotFound, onGrpc.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, otherPath.StatusCode);
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

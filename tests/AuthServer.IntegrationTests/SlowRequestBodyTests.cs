@@ -25,7 +25,7 @@ public sealed class SlowRequestBodyTests
     [Fact]
     public async Task Login_BodyArrivesLate_ExplicitStatusWithErrorInfoAndTheConnectionLives()
     {
-        var url = $"http://127.0.0.1:{ServerProcess.FreePort()}";
+        var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         await using var server = ServerProcess.Start(url, new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",

@@ -84,7 +84,7 @@ public sealed class TracingTests : SecretWalkTest, IClassFixture<RedisServerFixt
     {
         // What an SMS gateway call looks like (Kannel's sendsms takes its password, the phone and the text in the query).
         using var gateway = new HttpListener();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         gateway.Prefixes.Add($"http://127.0.0.1:{port}/");
         gateway.Start();
         var answer = Task.Run(async () =>
@@ -144,12 +144,5 @@ public sealed class TracingTests : SecretWalkTest, IClassFixture<RedisServerFixt
         var text = receiver.Text("/v1/traces");
         Assert.Contains(expected, text, StringComparison.Ordinal);
         return text;
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

@@ -32,11 +32,11 @@ public sealed class KannelGateway : IAsyncDisposable
         this.routedBack = routedBack;
     }
 
-    public int SendSmsPort { get; } = LoopbackHttpServer.FreePort();
+    public int SendSmsPort { get; } = LoopbackPorts.Free();
 
-    public int AdminPort { get; } = LoopbackHttpServer.FreePort();
+    public int AdminPort { get; } = LoopbackPorts.Free();
 
-    public int SmsboxPort { get; } = LoopbackHttpServer.FreePort();
+    public int SmsboxPort { get; } = LoopbackPorts.Free();
 
     /// <summary>The provider's <c>BaseUrl</c>.</summary>
     public string BaseUrl => $"http://127.0.0.1:{SendSmsPort}";

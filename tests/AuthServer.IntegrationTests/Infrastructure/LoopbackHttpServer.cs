@@ -27,7 +27,7 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     public static async Task<LoopbackHttpServer> StartAsync(RequestDelegate handler, int? port = null)
     {
-        var server = new LoopbackHttpServer(port ?? FreePort(), handler);
+        var server = new LoopbackHttpServer(port ?? LoopbackPorts.Free(), handler);
         await server.StartAgainAsync();
         return server;
     }
@@ -60,11 +60,4 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());
-
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

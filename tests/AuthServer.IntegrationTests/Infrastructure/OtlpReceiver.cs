@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
@@ -17,7 +16,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public OtlpReceiver()
     {
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         listener.Start();
         loop = Task.Run(ReceiveAsync);
@@ -68,12 +67,5 @@ internal sealed class OtlpReceiver : IAsyncDisposable
             context.Response.StatusCode = 200;
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

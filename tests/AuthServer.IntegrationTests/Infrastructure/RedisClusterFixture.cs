@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 
@@ -26,7 +24,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         for (var i = 0; i < Masters; i++)
         {
             // The cluster bus gets its own free port: port + 10000 (the default) may be taken or out of range.
-            var (port, bus) = (FreePort(), FreePort());
+            var (port, bus) = (LoopbackPorts.Free(), LoopbackPorts.Free());
             var directory = Directory.CreateTempSubdirectory("recovery-cluster-").FullName;
             nodes.Add((Start("redis-server",
                 "--port", Str(port), "--cluster-port", Str(bus), "--bind", "127.0.0.1", "--dir", directory,
@@ -126,11 +124,4 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     }
 
     private static string Str(int port) => port.ToString(CultureInfo.InvariantCulture);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

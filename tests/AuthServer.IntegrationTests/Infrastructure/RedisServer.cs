@@ -32,7 +32,7 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(bool persistent = false)
     {
         var directory = persistent ? Directory.CreateTempSubdirectory("recovery-redis-").FullName : null;
-        var server = new RedisServer(FreePort(), directory);
+        var server = new RedisServer(LoopbackPorts.Free(), directory);
         await server.StartAgainAsync();
         return server;
     }
@@ -125,12 +125,5 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         throw new TimeoutException($"redis-server on port {Port} did not answer within {timeout}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

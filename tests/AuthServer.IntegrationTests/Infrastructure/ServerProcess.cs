@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -119,13 +117,6 @@ internal sealed class ServerProcess : IAsyncDisposable
             Assert.True(DateTime.UtcNow < giveUp, "the server did not start: " + Stdout + Stderr);
             await Task.Delay(200);
         }
-    }
-
-    public static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -54,15 +52,8 @@ internal sealed class SiteverifyServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A loopback URL where nothing listens: a connection to it is refused.</summary>
-    public static Uri Refusing()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/siteverify");
-    }
+    /// <summary>A loopback URL where nothing listens (no other server of these tests is given its port): a connection to it is refused.</summary>
+    public static Uri Refusing() => new($"http://127.0.0.1:{LoopbackPorts.Free()}/siteverify");
 
     /// <summary>Registers a token the widget produced; the provider answers <paramref name="answerJson"/> for it.</summary>
     public string Issue(string answerJson)

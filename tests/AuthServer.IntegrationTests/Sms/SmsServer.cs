@@ -31,7 +31,7 @@ internal sealed class SmsServer : IAsyncDisposable
     /// <param name="providers">Each provider's settings below <c>Notifications:Sms:Providers:i</c>, in failover order.</param>
     public static SmsServer Start(IReadOnlyList<IReadOnlyDictionary<string, string>> providers, IReadOnlyDictionary<string, string>? settings = null, (string Configuration, string KeyPrefix)? redis = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
-        var reportPort = LoopbackHttpServer.FreePort();
+        var reportPort = LoopbackPorts.Free();
         var all = new Dictionary<string, string>
         {
             ["Notifications:Sms:DeliveryReports:Urls"] = $"http://127.0.0.1:{reportPort}",

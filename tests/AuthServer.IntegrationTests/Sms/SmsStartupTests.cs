@@ -16,7 +16,7 @@ public sealed partial class SmsStartupTests
         taken.Start();
         var reportPort = ((IPEndPoint)taken.LocalEndpoint).Port;
         const string secret = "kannel-password-do-not-print";
-        await using var bad = ServerProcess.Start($"http://127.0.0.1:{ServerProcess.FreePort()}", new Dictionary<string, string>
+        await using var bad = ServerProcess.Start($"http://127.0.0.1:{LoopbackPorts.Free()}", new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Notifications__Sms__Providers__0__Name"] = "gw",
@@ -42,7 +42,7 @@ public sealed partial class SmsStartupTests
         Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
         Assert.DoesNotMatch(StackFrame(), output);
 
-        await using var busy = ServerProcess.Start($"http://127.0.0.1:{ServerProcess.FreePort()}", new Dictionary<string, string>
+        await using var busy = ServerProcess.Start($"http://127.0.0.1:{LoopbackPorts.Free()}", new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Notifications__Sms__DeliveryReports__Urls"] = $"http://127.0.0.1:{reportPort}",

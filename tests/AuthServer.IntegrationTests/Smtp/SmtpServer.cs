@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using MimeKit;
+using Recovery.AuthServer.IntegrationTests.Infrastructure;
 
 namespace Recovery.AuthServer.IntegrationTests.Smtp;
 
@@ -42,7 +41,7 @@ internal sealed class SmtpServer : IAsyncDisposable
         }
 
         var directory = Directory.CreateTempSubdirectory("recovery-smtp-").FullName;
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var info = new ProcessStartInfo(Python)
         {
             RedirectStandardOutput = true,
@@ -153,12 +152,5 @@ internal sealed class SmtpServer : IAsyncDisposable
             root.GetProperty("tls").GetBoolean(),
             root.GetProperty("login").GetString(),
             MimeMessage.Load(Path.ChangeExtension(jsonPath, ".eml")));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
