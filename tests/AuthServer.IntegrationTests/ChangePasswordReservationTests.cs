@@ -3,6 +3,7 @@ using Grpc.Core;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.Otp;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests;
@@ -149,6 +150,15 @@ public abstract class ChangePasswordReservationTests : IntegrationTest
 
             public Task<CardCheckTake> TryTakeCardCheckAsync(string operationId, int max, CancellationToken cancellationToken) =>
                 inner.TryTakeCardCheckAsync(operationId, max, cancellationToken);
+
+            public Task<string?> FindIdByReferenceAsync(string reference, CancellationToken cancellationToken) => inner.FindIdByReferenceAsync(reference, cancellationToken);
+
+            public Task<(CardCheckTake Take, ReissueResult? Reissue)> TryTakeCardCheckAndReissueAsync(
+                string operationId, int max, string challengeId, ChallengeReissue? reissue, CancellationToken cancellationToken) =>
+                inner.TryTakeCardCheckAndReissueAsync(operationId, max, challengeId, reissue, cancellationToken);
+
+            public Task<CodeClosure> CloseCodeAndCompleteAsync(string operationId, string challengeId, Operations.OperationState state, CancellationToken cancellationToken) =>
+                inner.CloseCodeAndCompleteAsync(operationId, challengeId, state, cancellationToken);
 
             public Task<bool> TryCompleteAsync(string operationId, Operations.OperationState state, CancellationToken cancellationToken) =>
                 inner.TryCompleteAsync(operationId, state, cancellationToken);

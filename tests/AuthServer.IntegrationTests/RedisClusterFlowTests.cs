@@ -73,6 +73,38 @@ public sealed class RedisClusterFlowTests(RedisClusterFixture cluster) : IClassF
         Assert.Equal(maria.Email, b.Factory.Outbox.Single(mark, NotificationTemplates.AuthenticatorAdded).To);
     }
 
+    [Fact]
+    public async Task VoiceCodeThenCancel_OnCluster_TheOperationsOneSlotScriptsRun()
+    {
+        var prefix = RedisServerFixture.UniquePrefix();
+        var a = StartNode(prefix);
+        var b = StartNode(prefix);
+        var seed = DemoCustomer.Seed;
+
+        var mark = a.Factory.Outbox.Count;
+        var started = await a.Api.StartAsync(seed);
+        var code = a.Factory.Outbox.Single(mark, NotificationTemplates.RecoveryCode).Values["code"];
+        mark = a.Factory.Outbox.Count;
+        await a.Api.ConfirmAsync(started.RecoveryId, code);
+        var temporary = a.Factory.Outbox.Single(mark, NotificationTemplates.RecoveryTemporaryPassword).Values["temporary_password"];
+        var ticket = (await a.Api.LoginAsync(seed.UserCode, temporary)).PasswordChangeRequired.ChangeTicket;
+        var operation = (await a.Api.ChangePasswordAsync(ticket, temporary, DemoCustomer.NewPassword)).Operation;
+        b.Factory.Time.Advance(TimeSpan.FromSeconds(30));
+
+        // The card check and the reissue are one script, the code's close and the cancel another: each on the
+        // operation's slot, or Cluster would refuse them (CROSSSLOT).
+        var agent = new CallCentreService.CallCentreServiceClient(b.Api.Channel);
+        var voice = await RecoveryApi.CallAsync(agent.IssueOperationCodeByVoiceAsync(
+            new IssueOperationCodeByVoiceRequest { Reference = operation.Reference, CardNumber = seed.Card, CardExpiry = seed.Expiry },
+            new global::Grpc.Core.CallOptions(new global::Grpc.Core.Metadata { { "authorization", "Bearer " + CallCentreToken }, { "x-agent-id", "agente.0042" } }, DateTime.UtcNow + RecoveryApi.Deadline)));
+        Assert.Equal(6, voice.Code.Length);
+
+        Assert.Equal(OperationState.Cancelled, (await a.Api.CancelAsync(operation.OperationId)).State);
+    }
+
+    /// <summary>The published development token of appsettings.Development.json.</summary>
+    private const string CallCentreToken = "REVWRUxPUE1FTlQtY2FsbC1jZW50cmUtdG9rZW4tbm90LWEtc2VjcmV0LTAx";
+
     private (RecoveryServerFactory Factory, RecoveryApi Api) StartNode(string prefix)
     {
         var factory = new RecoveryServerFactory(new ServerOptions(Redis: (cluster.Configuration, prefix)));

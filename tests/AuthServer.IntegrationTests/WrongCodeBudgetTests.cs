@@ -133,7 +133,7 @@ public abstract class WrongCodeBudgetTests : IAsyncLifetime
                 transcript.Add(await ReasonAsync(() => Next().Api.SignAsync(operation.OperationId, Other(resent))));
             }
 
-            evaluated += await TotalFailuresAsync("op:" + operation.OperationId);
+            evaluated += await TotalFailuresAsync(OperationChallengeId(operation.OperationId));
             await ReasonAsync(() => Next().Api.CancelAsync(operation.OperationId));
         }
 
@@ -143,7 +143,7 @@ public abstract class WrongCodeBudgetTests : IAsyncLifetime
         // For the rest of the window no code signs for this customer, the right one included.
         var (last, right) = await OpenChangeAsync(ticket, temporary);
         Assert.Equal("OPERATION_BLOCKED", await ReasonAsync(() => Next().Api.SignAsync(last.OperationId, right)));
-        Assert.Equal(0, await TotalFailuresAsync("op:" + last.OperationId));
+        Assert.Equal(0, await TotalFailuresAsync(OperationChallengeId(last.OperationId)));
         Assert.Equal(LoginResponse.ResultOneofCase.PasswordChangeRequired, (await Next().Api.LoginAsync(Maria.UserCode, temporary)).ResultCase);
     }
 
@@ -273,6 +273,8 @@ public abstract class WrongCodeBudgetTests : IAsyncLifetime
     }
 
     // Each evaluated wrong code adds exactly one to its challenge's total; a try that is not evaluated adds nothing.
+    private static string OperationChallengeId(string operationId) => Operations.OperationLifecycle.ChallengeId(operationId);
+
     private async Task<int> TotalFailuresAsync(string challengeId)
     {
         var store = nodes[0].Factory.Services.GetRequiredService<IChallengeStore>();

@@ -556,16 +556,17 @@ public sealed class AccessFlow(
 
     public async Task<Outcome<OperationState>> CancelAsync(string operationId, CallerContext caller, CancellationToken cancellationToken)
     {
-        // The code is closed in the same round trip as the check that the operation is still pending (closing
-        // the used code of an operation whose change applied changes nothing).
-        var pending = await operations.PendingWithAsync(operationId, op => operations.CloseCodeAsync(op, cancellationToken), cancellationToken);
+        // The code is closed, and the operation cancelled with it (one step: the challenge is kept beside the
+        // operation), in the same round trip as the check that the operation is still pending: the used code of an
+        // operation whose change applied does not close, so nothing is cancelled. Then the reference is released.
+        var pending = await operations.PendingWithAsync(operationId, op => operations.CloseCodeAndCancelAsync(op, cancellationToken), cancellationToken);
         if (!pending.IsSuccess)
         {
             return pending.Failure;
         }
 
-        var (op, closed) = pending.Value;
-        var state = await operations.CancelAsync(op, closed, cancellationToken);
+        var (op, closure) = pending.Value;
+        var state = await operations.CancelAsync(op, closure, cancellationToken);
         if (state != OperationState.Cancelled)
         {
             return OperationLifecycle.NotPending(state);

@@ -65,25 +65,25 @@ public sealed class CallCentreFlow(
             return card.Failure;
         }
 
-        // Five round trips on a remote store where there were nine (RedisRoundTripTests): the caller's card is looked up
-        // beside the reference and the operation (two trips each, together), the operation's state beside its
-        // challenge, then the card check, then the reissue with the e-mail.
+        // Three round trips on a remote store where there were nine (RedisRoundTripTests): the caller's card is looked up
+        // beside the reference; the operation, its challenge and the card's customer are read together; then the check
+        // of whether its change applied, beside one step that takes the card check and (the card matching) reissues the
+        // code, and the e-mail.
         var panHash = cardLookup.HashOf(card.Value.Digits);
         var finding = customers.FindByCardAsync(panHash, cancellationToken);
-        var looking = operations.FindByReferenceAsync(reference, cancellationToken);
+        var looking = operations.FindByReferenceWithChallengeAsync(reference, cancellationToken);
         await Task.WhenAll(finding, looking);
-        var (op, holder) = (await looking, await finding);
+        var ((op, challenge), holder) = (await looking, await finding);
         if (op is null)
         {
             audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "not_found", Channel, Detail: Agent(agentId)));
             return NotFound();
         }
 
-        var (state, challenge) = await operations.StateAndChallengeAsync(op, cancellationToken);
-        if (state != OperationState.Pending)
+        if (await operations.EndedAsRecordedAsync(op, cancellationToken) is { } ended)
         {
             audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "not_pending", Channel, op.CustomerId, op.Reference, Agent(agentId)));
-            return OperationLifecycle.NotPending(state);
+            return OperationLifecycle.NotPending(ended);
         }
 
         // Refused before a card check is spent: a code that could not be issued anyway (cooldown, no
@@ -94,21 +94,52 @@ public sealed class CallCentreFlow(
             return CodeOutcomes.ForReissue(refusal, time.GetUtcNow(), ErrorReasons.OperationNotPending);
         }
 
+        // As the record read says (the step below decides atomically): no check left answers before anything is sent.
+        if (OperationRules.TakeCardCheck(op.CardChecksUsed, options.Value.CardChecksPerReference).Status == CardCheckTakeStatus.Exhausted)
+        {
+            audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "card_checks_exhausted", Channel, op.CustomerId, op.Reference, Agent(agentId)));
+            return ChecksExhausted();
+        }
+
         // The e-mail telling the customer a code was given by phone must fit before anything changes.
         outbox.EnsureRoomFor(1);
 
-        var take = await operations.TakeCardCheckAsync(op, options.Value.CardChecksPerReference, cancellationToken);
+        var matches = holder?.Id == op.CustomerId && CardOwnership.Holds(holder, panHash, card.Value.Expiry);
+
+        // The card check and the reissue are one step (a code is reissued only with a check taken, and only for the
+        // operation's customer's card), sent beside the check of whether the operation's change applied (a reissue of its
+        // used code refuses by itself, OperationLifecycle.PendingWithAsync) and, for a matching card, the e-mail (which
+        // holds no code). Checked just above on what was read, a reissue is refused only when a parallel call took the
+        // last card check or resend, or used the code, in between; the customer is then told of a code that was not
+        // given, which errs on the side a security notice should.
+        var pending = await operations.PendingWithAsync(
+            op,
+            async o =>
+            {
+                var step = operations.TakeCardCheckAndReissueAsync(o, options.Value.CardChecksPerReference, reissue: matches, cancellationToken);
+                var queued = matches
+                    ? outbox.EnqueueAsync(
+                        texts.OperationCodeByVoiceEmail(holder!.Email, holder.DisplayName, o.Description, o.Reference, Languages.FromTag(o.Language)),
+                        cancellationToken).AsTask()
+                    : Task.CompletedTask;
+                await Task.WhenAll(step, queued);
+                return await step;
+            },
+            cancellationToken);
+        if (!pending.IsSuccess)
+        {
+            audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "not_pending", Channel, op.CustomerId, op.Reference, Agent(agentId)));
+            return pending.Failure;
+        }
+
+        var (_, (take, result, issued)) = pending.Value;
         if (take.Status != CardCheckTakeStatus.Taken)
         {
             audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "card_checks_exhausted", Channel, op.CustomerId, op.Reference, Agent(agentId)));
-            return take.Status == CardCheckTakeStatus.NotFound
-                ? NotFound()
-                : new Failure(FailureKind.FailedPrecondition, ErrorReasons.CardChecksExhausted,
-                    "No card checks are left for this reference; the customer can still sign online or open a new operation.");
+            return take.Status == CardCheckTakeStatus.NotFound ? NotFound() : ChecksExhausted();
         }
 
         var remaining = options.Value.CardChecksPerReference - take.Used;
-        var matches = holder?.Id == op.CustomerId && CardOwnership.Holds(holder, panHash, card.Value.Expiry);
         if (!matches)
         {
             // One answer for an unknown card, another customer's card and a wrong expiry.
@@ -120,19 +151,12 @@ public sealed class CallCentreFlow(
             };
         }
 
-        // The e-mail (which holds no code) goes with the reissue. Checked just above, a reissue is refused only when a
-        // parallel call took the last resend in between; the customer is then told of a code that was not given, which
-        // errs on the side a security notice should.
-        var reissuing = operations.ReissueCodeAsync(op, cancellationToken);
-        var queued = outbox.EnqueueAsync(
-            texts.OperationCodeByVoiceEmail(holder!.Email, holder.DisplayName, op.Description, op.Reference, Languages.FromTag(op.Language)),
-            cancellationToken).AsTask();
-        await Task.WhenAll(reissuing, queued);
-        var (result, issued) = await reissuing;
         if (issued is null)
         {
-            audit.Record(new AuditEvent("callcentre.issue_code_by_voice", result.Status.ToString(), Channel, op.CustomerId, op.Reference, Agent(agentId)));
-            return CodeOutcomes.ForReissue(result, time.GetUtcNow(), ErrorReasons.OperationNotPending);
+            // A matching card with a check taken always tries the reissue: its refusal is the answer.
+            var refused = result ?? new ReissueResult(ReissueStatus.NotFound);
+            audit.Record(new AuditEvent("callcentre.issue_code_by_voice", refused.Status.ToString(), Channel, op.CustomerId, op.Reference, Agent(agentId)));
+            return CodeOutcomes.ForReissue(refused, time.GetUtcNow(), ErrorReasons.OperationNotPending);
         }
 
         audit.Record(new AuditEvent("callcentre.issue_code_by_voice", "code_issued", Channel, op.CustomerId, op.Reference, Agent(agentId)));
@@ -140,6 +164,10 @@ public sealed class CallCentreFlow(
     }
 
     private static string Agent(string agentId) => "agent=" + agentId;
+
+    private static Failure ChecksExhausted() =>
+        new(FailureKind.FailedPrecondition, ErrorReasons.CardChecksExhausted,
+            "No card checks are left for this reference; the customer can still sign online or open a new operation.");
 
     private static Failure NotFound() =>
         new(FailureKind.NotFound, ErrorReasons.OperationNotFound, "No operation has that reference.");

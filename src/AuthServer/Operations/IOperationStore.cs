@@ -1,3 +1,5 @@
+using Recovery.AuthServer.Otp;
+
 namespace Recovery.AuthServer.Operations;
 
 public interface IOperationStore
@@ -25,12 +27,32 @@ public interface IOperationStore
 
     Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken);
 
+    /// <summary>The id of the operation holding <paramref name="reference"/> (the open one, or the last to hold it), or null; the record may be gone.</summary>
+    Task<string?> FindIdByReferenceAsync(string reference, CancellationToken cancellationToken);
+
     /// <summary>
     /// Atomically takes one of the <paramref name="max"/> card checks of the call-centre path for the
     /// operation: Taken with the checks used so far (this one included), Exhausted when none is left, or
     /// NotFound. Taken before the card is compared, so parallel attempts can never check more cards.
     /// </summary>
     Task<CardCheckTake> TryTakeCardCheckAsync(string operationId, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes a card check as <see cref="TryTakeCardCheckAsync"/> does and, only when it is taken and
+    /// <paramref name="reissue"/> is given (the card matched), reissues the operation's code in the same atomic step
+    /// (ChallengeRules.Reissue on <paramref name="challengeId"/>, which is kept in the operation's group: OperationLifecycle.Group).
+    /// The reissue's answer is null when none was tried.
+    /// </summary>
+    Task<(CardCheckTake Take, ReissueResult? Reissue)> TryTakeCardCheckAndReissueAsync(
+        string operationId, int max, string challengeId, ChallengeReissue? reissue, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Closes the operation's code (ChallengeRules.Close on <paramref name="challengeId"/>, grouped with the operation)
+    /// and, only if it closed, completes the operation to <paramref name="state"/> as <see cref="TryCompleteAsync"/>
+    /// does (its reference released after), the close and the completion in one atomic step: a code already used
+    /// belongs to a signature, which decides the operation.
+    /// </summary>
+    Task<CodeClosure> CloseCodeAndCompleteAsync(string operationId, string challengeId, OperationState state, CancellationToken cancellationToken);
 
     /// <summary>Moves a pending operation to <paramref name="state"/>; false if it was no longer pending.</summary>
     Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken);

@@ -170,9 +170,16 @@ public sealed class OperationLifecycle(
             return new Failure(FailureKind.NotFound, ErrorReasons.OperationNotFound, "No operation has that id.");
         }
 
-        if (op.State != OperationState.Pending || op.ExpiresAt <= time.GetUtcNow())
+        return await PendingWithAsync(op, alongside, cancellationToken);
+    }
+
+    /// <summary><see cref="PendingWithAsync{T}(string, Func{OperationRecord, Task{T}}, CancellationToken)"/> on an operation already read.</summary>
+    public async Task<Outcome<(OperationRecord Operation, T Alongside)>> PendingWithAsync<T>(
+        OperationRecord op, Func<OperationRecord, Task<T>> alongside, CancellationToken cancellationToken)
+    {
+        if (await EndedAsRecordedAsync(op, cancellationToken) is { } ended)
         {
-            return NotPending(await CurrentStateAsync(op, cancellationToken));
+            return NotPending(ended);
         }
 
         var applied = changes.WasAppliedAsync(op, cancellationToken);
@@ -188,9 +195,37 @@ public sealed class OperationLifecycle(
         return (op, await work);
     }
 
-    /// <summary>Closes the operation's code (see <see cref="CancelAsync(OperationRecord, bool, CancellationToken)"/>); false if it was already used.</summary>
-    public Task<bool> CloseCodeAsync(OperationRecord op, CancellationToken cancellationToken) =>
-        otp.CloseAsync(ChallengeId(op.Id), cancellationToken);
+    /// <summary>
+    /// The state of an operation whose record already says it is no longer pending (or past its end, which is recorded
+    /// expired now); null for one recorded pending, whose change may still have applied unrecorded (see
+    /// <see cref="CurrentStateAsync"/>, which also checks that at the price of a round trip).
+    /// </summary>
+    public async Task<OperationState?> EndedAsRecordedAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        op.State != OperationState.Pending || op.ExpiresAt <= time.GetUtcNow() ? await CurrentStateAsync(op, cancellationToken) : null;
+
+    /// <summary>
+    /// The operation holding <paramref name="reference"/> (as <see cref="FindByReferenceAsync"/>) with its code's
+    /// challenge, the two read together once the reference is known (two round trips on a remote store); nulls for an
+    /// unknown reference.
+    /// </summary>
+    public async Task<(OperationRecord? Operation, Challenge? Challenge)> FindByReferenceWithChallengeAsync(string reference, CancellationToken cancellationToken)
+    {
+        // An unknown reference reads an operation that does not exist ("~", as the store's own lookup does), so that not
+        // finding costs what finding costs.
+        var id = await operations.FindIdByReferenceAsync(reference, cancellationToken);
+        var subject = id ?? Nobody.Id;
+        var op = operations.GetAsync(subject, cancellationToken);
+        var challenge = otp.GetAsync(ChallengeId(subject), cancellationToken);
+        await Task.WhenAll(op, challenge);
+        return id is not null && await op is { } found ? (found, await challenge) : (null, null);
+    }
+
+    /// <summary>
+    /// Closes the operation's code and, if it closed, records the operation Cancelled, in one atomic step (see
+    /// <see cref="CancelAsync(OperationRecord, CodeClosure, CancellationToken)"/> for what follows).
+    /// </summary>
+    public Task<CodeClosure> CloseCodeAndCancelAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        operations.CloseCodeAndCompleteAsync(op.Id, ChallengeId(op.Id), OperationState.Cancelled, cancellationToken);
 
     /// <summary>The operation holding <paramref name="reference"/> (the open one, or the last to hold it), or null.</summary>
     public Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken) =>
@@ -300,27 +335,35 @@ public sealed class OperationLifecycle(
 
     /// <summary>Cancels a pending operation: Cancelled, or the state it reached first (Signed if a signature got there before).</summary>
     public async Task<OperationState> CancelAsync(OperationRecord op, CancellationToken cancellationToken) =>
-        await CancelAsync(op, await CloseCodeAsync(op, cancellationToken), cancellationToken);
+        await CancelAsync(op, await CloseCodeAndCancelAsync(op, cancellationToken), cancellationToken);
 
-    /// <summary>Cancels a pending operation whose code <see cref="CloseCodeAsync"/> has closed (<paramref name="closed"/>) or found used.</summary>
-    public async Task<OperationState> CancelAsync(OperationRecord op, bool closed, CancellationToken cancellationToken)
+    /// <summary>Finishes the cancel of a pending operation after <see cref="CloseCodeAndCancelAsync"/> answered <paramref name="closure"/>.</summary>
+    public async Task<OperationState> CancelAsync(OperationRecord op, CodeClosure closure, CancellationToken cancellationToken)
     {
         // Closing the challenge first means a signature that already used the code is not undone by the
         // cancel. If its commit applied, the operation is signed. If it did not (the store failed
         // between the code and the commit), settling the change fences it off for good, and the cancel
         // proceeds: the operation ends cancelled, never signed behind the customer's back.
-        if (!closed && await changes.SettleAsync(op, cancellationToken))
+        if (!closure.Closed)
         {
-            await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
-            return OperationState.Signed;
+            if (await changes.SettleAsync(op, cancellationToken))
+            {
+                await operations.TryCompleteAsync(op.Id, OperationState.Signed, CancellationToken.None);
+                return OperationState.Signed;
+            }
+
+            if (await operations.TryCompleteAsync(op.Id, OperationState.Cancelled, cancellationToken))
+            {
+                return OperationState.Cancelled;
+            }
+        }
+        else if (closure.Completed)
+        {
+            return OperationState.Cancelled;
         }
 
-        if (!await operations.TryCompleteAsync(op.Id, OperationState.Cancelled, cancellationToken))
-        {
-            return (await operations.GetAsync(op.Id, cancellationToken))?.State ?? OperationState.Expired;
-        }
-
-        return OperationState.Cancelled;
+        // Completed meanwhile by someone else (an expiry, a signature's end): the state it reached.
+        return (await operations.GetAsync(op.Id, cancellationToken))?.State ?? OperationState.Expired;
     }
 
     /// <summary>
@@ -329,6 +372,19 @@ public sealed class OperationLifecycle(
     /// </summary>
     public Task<CardCheckTake> TakeCardCheckAsync(OperationRecord op, int max, CancellationToken cancellationToken) =>
         operations.TryTakeCardCheckAsync(op.Id, max, cancellationToken);
+
+    /// <summary>
+    /// Takes a card check (as <see cref="TakeCardCheckAsync"/>) and, when <paramref name="reissue"/> (the caller's card
+    /// matched) and the check was taken, reissues the operation's code in the same atomic step: no code without a
+    /// check, and one round trip on a remote store instead of two. The code is null when none was reissued.
+    /// </summary>
+    public async Task<(CardCheckTake Take, ReissueResult? Result, IssuedCode? Code)> TakeCardCheckAndReissueAsync(
+        OperationRecord op, int max, bool reissue, CancellationToken cancellationToken)
+    {
+        var (code, step) = otp.PrepareReissue(Binding(op), otpOptions.Value.SigningCodeDigits);
+        var (take, result) = await operations.TryTakeCardCheckAndReissueAsync(op.Id, max, ChallengeId(op.Id), reissue ? step : null, cancellationToken);
+        return (take, result, result is { } reissued ? otp.Reissued(code, reissued) : null);
+    }
 
     private string DrawReference() => (10_000_000 + random.NextInt32(90_000_000)).ToString(CultureInfo.InvariantCulture);
 
@@ -356,8 +412,17 @@ public sealed class OperationLifecycle(
             Metadata = new Dictionary<string, string> { ["state"] = state.ToString().ToUpperInvariant() },
         };
 
-    /// <summary>The SMS challenge of an operation (the call-centre path reissues the same one by voice).</summary>
-    private static string ChallengeId(string operationId) => "op:" + operationId;
+    /// <summary>
+    /// The group an operation's records are kept in: its record and its code's challenge, which the steps that close or
+    /// reissue the code together with a change to the operation touch at once (on Redis, the hash tag of one slot).
+    /// </summary>
+    public static string Group(string operationId) => "op:" + operationId;
+
+    /// <summary>
+    /// The SMS challenge of an operation (the call-centre path reissues the same one by voice), opening with its group's
+    /// hash tag so that a store that shards keeps it beside the operation (RedisChallengeStore.ChallengeKey).
+    /// </summary>
+    internal static string ChallengeId(string operationId) => "{" + Group(operationId) + "}code";
 
     /// <summary>
     /// What an operation's code is bound to (PSD2 dynamic linking): its id, customer, reference, the text the

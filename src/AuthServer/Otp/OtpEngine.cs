@@ -68,13 +68,30 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
         var code = generator.Next(digits);
         var mac = deliverable ? Mac(binding, code) : DecoyMac(binding);
         var result = await store.ReissueAsync(challengeId, mac, time.GetUtcNow(), limits, cancellationToken);
+        return (result, Reissued(code, result));
+    }
+
+    /// <summary>
+    /// A new (deliverable) code and the reissue that stores it, for a store step that reissues within a larger atomic
+    /// step (a call-centre card check and the code it pays for); <see cref="Reissued"/> turns that step's answer into the
+    /// code to hand out.
+    /// </summary>
+    public (string Code, ChallengeReissue Reissue) PrepareReissue(byte[] binding, int digits)
+    {
+        var code = generator.Next(digits);
+        return (code, new ChallengeReissue(Mac(binding, code), time.GetUtcNow(), limits));
+    }
+
+    /// <summary>The code to hand out when <paramref name="result"/> reissued it; null otherwise.</summary>
+    public IssuedCode? Reissued(string code, ReissueResult result)
+    {
         if (result.Status != ReissueStatus.Reissued || result.Challenge is null)
         {
-            return (result, null);
+            return null;
         }
 
         var c = result.Challenge;
-        return (result, new IssuedCode(code, c.ExpiresAt, c.ResendAvailableAt, ChallengeRules.ResendsRemaining(c, limits)));
+        return new IssuedCode(code, c.ExpiresAt, c.ResendAvailableAt, ChallengeRules.ResendsRemaining(c, limits));
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Storage.Redis;
 
 namespace Recovery.AuthServer.IntegrationTests.Storage;
@@ -38,7 +39,21 @@ public sealed class RedisOperationStoreContractTests(RedisServerFixture fixture)
         Assert.False(await store.TryCreateAsync(Operation("op-2"), CancellationToken.None).Timeout());
     }
 
+    [Fact]
+    public async Task CloseCodeAndCompleteAsync_TheOperationsChallenge_KeptInTheOperationsSlot()
+    {
+        await CreateStore(Time).TryCreateAsync(Operation("op-1"), CancellationToken.None).Timeout();
+        await CreateChallengeStore(Time).CreateAsync(ChallengeOf("op-1"), CancellationToken.None).Timeout();
+
+        Assert.Equal(new CodeClosure(true, true), await CreateStore(Time).CloseCodeAndCompleteAsync("op-1", ChallengeId("op-1"), OperationState.Cancelled, CancellationToken.None).Timeout());
+
+        // One hash tag, so that the one script touching both runs on Redis Cluster (RedisClusterFlowTests).
+        Assert.Contains(redis.Connection.KeyPrefix + "{op:op-1}code:challenge", (await redis.KeysAsync()).Keys);
+    }
+
     public void Dispose() => redis.Dispose();
 
     protected override IOperationStore CreateStore(TimeProvider time) => new RedisOperationStore(redis.Connection, time);
+
+    protected override IChallengeStore CreateChallengeStore(TimeProvider time) => new RedisChallengeStore(redis.Connection, time);
 }

@@ -40,9 +40,10 @@ public sealed class OperationLifecycleTests
 
     public OperationLifecycleTests()
     {
-        operations = new InMemoryOperationStore(time);
+        var challenges = new InMemoryChallengeStore(time);
+        operations = new InMemoryOperationStore(challenges, time);
         var codes = new ScriptedRandom(123456, 234567, 345678);
-        var otp = new OtpEngine(new InMemoryChallengeStore(time), new OtpCodeGenerator(codes), TestKeys.Create(), codes, Options.Create(new OtpOptions()), time);
+        var otp = new OtpEngine(challenges, new OtpCodeGenerator(codes), TestKeys.Create(), codes, Options.Create(new OtpOptions()), time);
         var changes = new CredentialChanges(customers, outbox, NullLogger<CredentialChanges>.Instance);
         change = new OperationPasswordChange(customers, changes, NotificationTexts.Shipped);
         lifecycle = new OperationLifecycle(operations, change, otp, Options.Create(new OtpOptions()), draws, time);

@@ -7,5 +7,5 @@ namespace Recovery.AuthServer.UnitTests.Storage;
 /// <summary>The operation rule table on the in-memory store: the store applies OperationRules under its lock.</summary>
 public sealed class InMemoryOperationRuleContractTests : OperationRuleContract
 {
-    protected override IOperationStore CreateStore(TimeProvider time) => new InMemoryOperationStore(time);
+    protected override IOperationStore CreateStore(TimeProvider time) => new InMemoryOperationStore(new InMemoryChallengeStore(time), time);
 }

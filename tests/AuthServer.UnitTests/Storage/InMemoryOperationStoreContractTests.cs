@@ -1,9 +1,15 @@
 using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Storage.InMemory;
 
 namespace Recovery.AuthServer.UnitTests.Storage;
 
 public sealed class InMemoryOperationStoreContractTests : OperationStoreContract
 {
-    protected override IOperationStore CreateStore(TimeProvider time) => new InMemoryOperationStore(time);
+    private InMemoryChallengeStore? challenges;
+
+    protected override IOperationStore CreateStore(TimeProvider time) => new InMemoryOperationStore(CreateChallengeStore(time), time);
+
+    // The one the operation store's code steps use.
+    protected override IChallengeStore CreateChallengeStore(TimeProvider time) => challenges ??= new InMemoryChallengeStore(time);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.SharedTests.Operations;
 
 namespace Recovery.AuthServer.SharedTests.Storage;
@@ -10,11 +11,24 @@ public abstract class OperationStoreContract
     protected const string Reference = "23522111";
     protected static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 
+    private static readonly byte[] OldMac = [1, 2, 3];
+    private static readonly byte[] NewMac = [4, 5, 6];
+    private static readonly ChallengeLimits Limits = ChallengeLimits.From(new OtpOptions());
+
     private readonly CancellationToken ct = CancellationToken.None;
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
 
     protected abstract IOperationStore CreateStore(TimeProvider time);
+
+    /// <summary>The challenge store the operation store's code steps (close, reissue) work on.</summary>
+    protected abstract IChallengeStore CreateChallengeStore(TimeProvider time);
+
+    /// <summary>An operation's challenge id as OperationLifecycle names it: in the operation's group.</summary>
+    protected static string ChallengeId(string operationId) => OperationLifecycle.ChallengeId(operationId);
+
+    protected Challenge ChallengeOf(string operationId, ChallengeState state = ChallengeState.Active) =>
+        ChallengeRules.Issue(ChallengeId(operationId), OldMac, Time.GetUtcNow(), Limits) with { State = state };
 
     protected OperationRecord Operation(string id, string reference = Reference) =>
         PendingOperation.Of(id, reference, Time.GetUtcNow(), Time.GetUtcNow() + Lifetime);
@@ -241,6 +255,111 @@ public abstract class OperationStoreContract
         Assert.Equal(new CardCheckTake(CardCheckTakeStatus.Exhausted, 3), await store.TryTakeCardCheckAsync("op-1", 3, ct).Timeout());
         Assert.Equal(3, (await store.FindByReferenceAsync(Reference, ct).Timeout())!.CardChecksUsed);
         Assert.Equal(CardCheckTakeStatus.NotFound, (await store.TryTakeCardCheckAsync("nope", 3, ct).Timeout()).Status);
+    }
+
+    [Fact]
+    public async Task CloseCodeAndCompleteAsync_ActiveCode_ClosedCompletedAndTheReferenceFree()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+        await CreateChallengeStore(Time).CreateAsync(ChallengeOf("op-1"), ct).Timeout();
+
+        Assert.Equal(new CodeClosure(Closed: true, Completed: true), await store.CloseCodeAndCompleteAsync("op-1", ChallengeId("op-1"), OperationState.Cancelled, ct).Timeout());
+
+        Assert.Equal(OperationState.Cancelled, (await store.GetAsync("op-1", ct).Timeout())!.State);
+        Assert.Equal(ChallengeState.Closed, (await CreateChallengeStore(Time).GetAsync(ChallengeId("op-1"), ct).Timeout())!.State);
+        Assert.True(await store.TryCreateAsync(Operation("op-2"), ct).Timeout());
+    }
+
+    [Fact]
+    public async Task CloseCodeAndCompleteAsync_CodeAlreadyUsed_NeitherClosedNorCompleted()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+        await CreateChallengeStore(Time).CreateAsync(ChallengeOf("op-1", ChallengeState.Used), ct).Timeout();
+
+        Assert.Equal(new CodeClosure(Closed: false, Completed: false), await store.CloseCodeAndCompleteAsync("op-1", ChallengeId("op-1"), OperationState.Cancelled, ct).Timeout());
+
+        Assert.Equal(OperationState.Pending, (await store.GetAsync("op-1", ct).Timeout())!.State);
+        Assert.Equal(ChallengeState.Used, (await CreateChallengeStore(Time).GetAsync(ChallengeId("op-1"), ct).Timeout())!.State);
+        Assert.False(await store.TryCreateAsync(Operation("op-2"), ct).Timeout());
+    }
+
+    [Fact]
+    public async Task CloseCodeAndCompleteAsync_OperationNoLongerPending_ClosedNotCompleted()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+        await CreateChallengeStore(Time).CreateAsync(ChallengeOf("op-1"), ct).Timeout();
+        await store.TryCompleteAsync("op-1", OperationState.Expired, ct).Timeout();
+
+        Assert.Equal(new CodeClosure(Closed: true, Completed: false), await store.CloseCodeAndCompleteAsync("op-1", ChallengeId("op-1"), OperationState.Cancelled, ct).Timeout());
+
+        Assert.Equal(OperationState.Expired, (await store.GetAsync("op-1", ct).Timeout())!.State);
+    }
+
+    [Fact]
+    public async Task TryTakeCardCheckAndReissueAsync_WithAReissue_CheckTakenAndTheCodeReissued()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+        await CreateChallengeStore(Time).CreateAsync(ChallengeOf("op-1"), ct).Timeout();
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        var (take, reissue) = await store.TryTakeCardCheckAndReissueAsync("op-1", 3, ChallengeId("op-1"), new ChallengeReissue(NewMac, Time.GetUtcNow(), Limits), ct).Timeout();
+
+        Assert.Equal(new CardCheckTake(CardCheckTakeStatus.Taken, 1), take);
+        Assert.Equal(ReissueStatus.Reissued, reissue!.Value.Status);
+        Assert.Equal(1, reissue.Value.Challenge!.Resends);
+        Assert.Equal(NewMac, (await CreateChallengeStore(Time).GetAsync(ChallengeId("op-1"), ct).Timeout())!.CodeMac);
+        Assert.Equal(1, (await store.GetAsync("op-1", ct).Timeout())!.CardChecksUsed);
+    }
+
+    [Fact]
+    public async Task TryTakeCardCheckAndReissueAsync_WithoutAReissue_CheckTakenAndTheCodeUnchanged()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+        await CreateChallengeStore(Time).CreateAsync(ChallengeOf("op-1"), ct).Timeout();
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        var (take, reissue) = await store.TryTakeCardCheckAndReissueAsync("op-1", 3, ChallengeId("op-1"), null, ct).Timeout();
+
+        Assert.Equal(new CardCheckTake(CardCheckTakeStatus.Taken, 1), take);
+        Assert.Null(reissue);
+        Assert.Equal(OldMac, (await CreateChallengeStore(Time).GetAsync(ChallengeId("op-1"), ct).Timeout())!.CodeMac);
+    }
+
+    [Fact]
+    public async Task TryTakeCardCheckAndReissueAsync_ChecksExhausted_NoCodeReissued()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+        await CreateChallengeStore(Time).CreateAsync(ChallengeOf("op-1"), ct).Timeout();
+        await store.TryTakeCardCheckAsync("op-1", 1, ct).Timeout();
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        var (take, reissue) = await store.TryTakeCardCheckAndReissueAsync("op-1", 1, ChallengeId("op-1"), new ChallengeReissue(NewMac, Time.GetUtcNow(), Limits), ct).Timeout();
+
+        Assert.Equal(new CardCheckTake(CardCheckTakeStatus.Exhausted, 1), take);
+        Assert.Null(reissue);
+        var challenge = (await CreateChallengeStore(Time).GetAsync(ChallengeId("op-1"), ct).Timeout())!;
+        Assert.Equal(OldMac, challenge.CodeMac);
+        Assert.Equal(0, challenge.Resends);
+    }
+
+    [Fact]
+    public async Task TryTakeCardCheckAndReissueAsync_ReissueTooSoon_CheckTakenAndTheRefusalAnswered()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+        await CreateChallengeStore(Time).CreateAsync(ChallengeOf("op-1"), ct).Timeout();
+
+        var (take, reissue) = await store.TryTakeCardCheckAndReissueAsync("op-1", 3, ChallengeId("op-1"), new ChallengeReissue(NewMac, Time.GetUtcNow(), Limits), ct).Timeout();
+
+        Assert.Equal(CardCheckTakeStatus.Taken, take.Status);
+        Assert.Equal(ReissueStatus.TooSoon, reissue!.Value.Status);
+        Assert.Equal(OldMac, (await CreateChallengeStore(Time).GetAsync(ChallengeId("op-1"), ct).Timeout())!.CodeMac);
     }
 
     [Fact]

@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
 using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.Otp;
 
 namespace Recovery.AuthServer.Storage.InMemory;
 
 /// <summary>
 /// Operations in memory. Every write (the sweeps included) runs under one lock and decides by
 /// <see cref="OperationRules"/>, the same functions the Redis store's scripts mirror; reads take no lock.
+/// The steps that also touch the operation's code run the challenge store's step right after (or before) the
+/// operation's, in the order the Redis script runs them: in one process nothing can fail between the two.
 /// </summary>
-public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
+public sealed class InMemoryOperationStore(IChallengeStore challenges, TimeProvider time) : IOperationStore
 {
     private readonly ConcurrentDictionary<string, OperationRecord> operations = new(StringComparer.Ordinal);
     // Who holds each reference, as on Redis: a reservation may come before its operation is written, and is closed when
@@ -64,6 +67,9 @@ public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
     public Task<OperationRecord?> GetAsync(string operationId, CancellationToken cancellationToken) =>
         Task.FromResult(operations.GetValueOrDefault(operationId));
 
+    public Task<string?> FindIdByReferenceAsync(string reference, CancellationToken cancellationToken) =>
+        Task.FromResult(byReference.TryGetValue(reference, out var hold) ? hold.OperationId : null);
+
     public Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken) =>
         Task.FromResult(byReference.TryGetValue(reference, out var hold) ? operations.GetValueOrDefault(hold.OperationId) : null);
 
@@ -84,6 +90,31 @@ public sealed class InMemoryOperationStore(TimeProvider time) : IOperationStore
 
             return Task.FromResult(take);
         }
+    }
+
+    public async Task<(CardCheckTake Take, ReissueResult? Reissue)> TryTakeCardCheckAndReissueAsync(
+        string operationId, int max, string challengeId, ChallengeReissue? reissue, CancellationToken cancellationToken)
+    {
+        var take = await TryTakeCardCheckAsync(operationId, max, cancellationToken);
+        if (take.Status != CardCheckTakeStatus.Taken || reissue is null)
+        {
+            return (take, null);
+        }
+
+        return (take, await challenges.ReissueAsync(challengeId, reissue.NewMac, reissue.Now, reissue.Limits, cancellationToken));
+    }
+
+    public async Task<CodeClosure> CloseCodeAndCompleteAsync(string operationId, string challengeId, OperationState state, CancellationToken cancellationToken)
+    {
+        OperationRules.ThrowIfNotFinal(state);
+
+        // A code already used belongs to a signature, which decides the operation.
+        if (!await challenges.CloseAsync(challengeId, cancellationToken))
+        {
+            return new CodeClosure(Closed: false, Completed: false);
+        }
+
+        return new CodeClosure(Closed: true, Completed: await TryCompleteAsync(operationId, state, cancellationToken));
     }
 
     public Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken)

@@ -89,31 +89,38 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         return 'Verified'
         """;
 
-    // ChallengeRules.Reissue, its checks in the same order.
-    // ARGV: new MAC, now (µs), max resends, new expiry (µs), TTL (ms), then for k = 1..max resends the next
-    // resend time (µs) after the k-th resend (escalating cooldowns are computed in .NET, not in Lua floats).
-    // Returns {status, mac, exp, rat, rs, cf, tf, st} with the fields after the step.
-    private const string ReissueScript = """
-        local c = redis.call('HMGET', KEYS[1], 'st', 'rs', 'rat')
-        local st = c[1]
-        if not st then return {'NotFound'} end
-        local status
-        if st == 'Used' or st == 'Closed' then
-          status = 'NotActive'
-        elseif tonumber(c[2]) >= tonumber(ARGV[3]) then
-          status = 'LimitReached'
-        elseif tonumber(ARGV[2]) < tonumber(c[3]) then
-          status = 'TooSoon'
-        else
-          local rs = tonumber(c[2]) + 1
-          redis.call('HSET', KEYS[1], 'mac', ARGV[1], 'exp', ARGV[4], 'rat', ARGV[5 + rs], 'rs', rs, 'cf', 0, 'st', 'Active')
-          redis.call('PEXPIRE', KEYS[1], ARGV[5])
-          status = 'Reissued'
+    // ChallengeRules.Reissue, its checks in the same order, as a Lua function (see VerifyFunction) that the call centre's
+    // card check composes (RedisOperationStore). a: new MAC, now (µs), max resends, new expiry (µs), TTL (ms), then for
+    // k = 1..max resends the next resend time (µs) after the k-th resend (escalating cooldowns are computed in .NET, not
+    // in Lua floats): ReissueArguments. Returns {status, mac, exp, rat, rs, cf, tf, st} with the fields after the step.
+    internal const string ReissueFunction = """
+        local function challenge_reissue(key, a)
+          local c = redis.call('HMGET', key, 'st', 'rs', 'rat')
+          local st = c[1]
+          if not st then return {'NotFound'} end
+          local status
+          if st == 'Used' or st == 'Closed' then
+            status = 'NotActive'
+          elseif tonumber(c[2]) >= tonumber(a[3]) then
+            status = 'LimitReached'
+          elseif tonumber(a[2]) < tonumber(c[3]) then
+            status = 'TooSoon'
+          else
+            local rs = tonumber(c[2]) + 1
+            redis.call('HSET', key, 'mac', a[1], 'exp', a[4], 'rat', a[5 + rs], 'rs', rs, 'cf', 0, 'st', 'Active')
+            redis.call('PEXPIRE', key, a[5])
+            status = 'Reissued'
+          end
+          local f = redis.call('HMGET', key, 'mac', 'exp', 'rat', 'rs', 'cf', 'tf', 'st')
+          local r = {status}
+          for i = 1, #f do r[i + 1] = f[i] end
+          return r
         end
-        local f = redis.call('HMGET', KEYS[1], 'mac', 'exp', 'rat', 'rs', 'cf', 'tf', 'st')
-        local r = {status}
-        for i = 1, #f do r[i + 1] = f[i] end
-        return r
+
+        """;
+
+    private const string ReissueScript = ReissueFunction + """
+        return challenge_reissue(KEYS[1], ARGV)
         """;
 
     // ChallengeRules.Close, as a Lua function (see VerifyFunction). Returns 0 when a code was already accepted, else 1.
@@ -178,10 +185,14 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         return new VerifyResult(Enum.Parse<VerifyStatus>(status));
     }
 
-    public async Task<ReissueResult> ReissueAsync(string id, byte[] newMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken)
+    public async Task<ReissueResult> ReissueAsync(string id, byte[] newMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken) =>
+        ReadReissue(id, (RedisResult[])(await redis.ScriptAsync(ReissueScript, [Key(id)], ReissueArguments(newMac, now, limits)))!);
+
+    /// <summary>The argument list <see cref="ReissueFunction"/> takes.</summary>
+    internal static RedisValue[] ReissueArguments(byte[] newMac, DateTimeOffset now, ChallengeLimits limits)
     {
         var expiresAt = now + limits.Lifetime;
-        var r = (RedisResult[])(await redis.ScriptAsync(ReissueScript, [Key(id)],
+        return
         [
             newMac,
             RedisTime.ToMicros(now),
@@ -189,7 +200,12 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
             RedisTime.ToMicros(expiresAt),
             RedisTime.TtlMilliseconds(expiresAt, now, Retention),
             .. Enumerable.Range(1, limits.MaxResends).Select(k => (RedisValue)RedisTime.ToMicros(now + limits.CooldownAfter(k))),
-        ]))!;
+        ];
+    }
+
+    /// <summary>The answer of <see cref="ReissueFunction"/> for challenge <paramref name="id"/>.</summary>
+    internal static ReissueResult ReadReissue(string id, RedisResult[] r)
+    {
         var status = Enum.Parse<ReissueStatus>((string)r[0]!);
         return status == ReissueStatus.NotFound
             ? new ReissueResult(status)
@@ -203,8 +219,8 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
 
     /// <summary>
     /// A challenge's hash: under its own tag <c>{ch:&lt;id&gt;}</c>, except an id that opens with a hash tag
-    /// (<c>{c:&lt;customerId&gt;}authn:&lt;enrolment&gt;</c>, an enrolment's SMS code), kept under that tag so that a
-    /// script of the customer's slot can verify it with the customer's other keys.
+    /// (<c>{c:&lt;customerId&gt;}authn:&lt;enrolment&gt;</c>, an enrolment's SMS code; <c>{op:&lt;id&gt;}code</c>, an
+    /// operation's), kept under that tag so that a script of that slot can use it with the slot's other keys.
     /// </summary>
     internal static RedisKey ChallengeKey(RedisConnection redis, string id) =>
         id.StartsWith('{') ? (RedisKey)(redis.KeyPrefix + id + ":challenge") : redis.Key("ch:" + id, "challenge");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.Otp;
 using StackExchange.Redis;
 
 namespace Recovery.AuthServer.Storage.Redis;
@@ -56,24 +57,58 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         return 0
         """;
 
-    // ARGV: new state (final: checked before the call, OperationRules.ThrowIfNotFinal). Mirrors
-    // OperationRules.CanComplete: only a pending operation completes. Returns {completed (1/0), reference or
-    // empty if no such operation}.
-    private const string CompleteScript = """
-        local c = redis.call('HMGET', KEYS[1], 'st', 'ref')
+    // Mirrors OperationRules.CanComplete as complete(key, state) (state final: checked before the call,
+    // OperationRules.ThrowIfNotFinal): only a pending operation completes. Returns {completed (1/0), reference or empty
+    // if no such operation}.
+    private const string CompleteFunction = """
+        local function complete(key, state)
+        local c = redis.call('HMGET', key, 'st', 'ref')
         if not c[1] then return {0, ''} end
         if c[1] ~= 'Pending' then return {0, c[2]} end
-        redis.call('HSET', KEYS[1], 'st', ARGV[1])
+        redis.call('HSET', key, 'st', state)
         return {1, c[2]}
+        end
         """;
 
-    // ARGV: max checks. Mirrors OperationRules.TakeCardCheck. Returns {status (1 taken, 0 exhausted, -1 no such
+    // ARGV: new state.
+    private const string CompleteScript = CompleteFunction + "\nreturn complete(KEYS[1], ARGV[1])";
+
+    // Mirrors OperationRules.TakeCardCheck as takecheck(key, max). Returns {status (1 taken, 0 exhausted, -1 no such
     // operation), checks used}.
-    private const string TakeCardCheckScript = """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
-        local used = tonumber(redis.call('HGET', KEYS[1], 'cc') or '0')
-        if used >= tonumber(ARGV[1]) then return {0, used} end
-        return {1, redis.call('HINCRBY', KEYS[1], 'cc', 1)}
+    private const string TakeCardCheckFunction = """
+        local function takecheck(key, max)
+        if redis.call('EXISTS', key) == 0 then return {-1, 0} end
+        local used = tonumber(redis.call('HGET', key, 'cc') or '0')
+        if used >= tonumber(max) then return {0, used} end
+        return {1, redis.call('HINCRBY', key, 'cc', 1)}
+        end
+        """;
+
+    // ARGV: max checks.
+    private const string TakeCardCheckScript = TakeCardCheckFunction + "\nreturn takecheck(KEYS[1], ARGV[1])";
+
+    // KEYS: the operation, its challenge (one slot: OperationLifecycle groups the challenge with the operation). ARGV:
+    // max checks, reissue (1/0), then RedisChallengeStore.ReissueFunction's arguments. The check is taken first
+    // (OperationRules.TakeCardCheck) and the code reissued (ChallengeRules.Reissue) only if it was taken and the card
+    // matched: no code without a check, and no check left half-spent by a failure between two steps.
+    private const string TakeCardCheckAndReissueScript = TakeCardCheckFunction + "\n" + RedisChallengeStore.ReissueFunction + """
+
+        local t = takecheck(KEYS[1], ARGV[1])
+        if t[1] ~= 1 or ARGV[2] ~= '1' then return {t[1], t[2]} end
+        local a = {}
+        for i = 3, #ARGV do a[i - 2] = ARGV[i] end
+        return {t[1], t[2], challenge_reissue(KEYS[2], a)}
+        """;
+
+    // KEYS: the operation, its challenge (one slot, as above). ARGV: the final state. ChallengeRules.Close first: a code
+    // already used belongs to a signature, which decides the operation, so nothing is completed; otherwise the
+    // operation completes (OperationRules.CanComplete) in the same step. Returns {closed (1/0), completed (1/0),
+    // reference or empty}.
+    private const string CloseCodeAndCompleteScript = RedisChallengeStore.CloseFunction + "\n" + CompleteFunction + """
+
+        if challenge_close(KEYS[2]) == 0 then return {0, 0, ''} end
+        local r = complete(KEYS[1], ARGV[1])
+        return {1, r[1], r[2]}
         """;
 
     // ARGV: operation id.
@@ -130,34 +165,42 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
     public async Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken)
     {
         // An unknown reference reads an operation that does not exist: two round trips either way.
-        var id = await redis.ExecuteAsync(db => db.HashGetAsync(ReferenceKey(reference), "id"));
-        var op = await GetAsync(id.IsNull ? "~" : (string)id!, cancellationToken);
-        return id.IsNull ? null : op;
+        var id = await FindIdByReferenceAsync(reference, cancellationToken);
+        var op = await GetAsync(id ?? "~", cancellationToken);
+        return id is null ? null : op;
     }
 
-    public async Task<CardCheckTake> TryTakeCardCheckAsync(string operationId, int max, CancellationToken cancellationToken)
+    public async Task<string?> FindIdByReferenceAsync(string reference, CancellationToken cancellationToken) =>
+        (string?)await redis.ExecuteAsync(db => db.HashGetAsync(ReferenceKey(reference), "id"));
+
+    public async Task<CardCheckTake> TryTakeCardCheckAsync(string operationId, int max, CancellationToken cancellationToken) =>
+        ReadTake((RedisResult[])(await redis.ScriptAsync(TakeCardCheckScript, [OperationKey(operationId)], [max]))!);
+
+    public async Task<(CardCheckTake Take, ReissueResult? Reissue)> TryTakeCardCheckAndReissueAsync(
+        string operationId, int max, string challengeId, ChallengeReissue? reissue, CancellationToken cancellationToken)
     {
-        var r = (RedisResult[])(await redis.ScriptAsync(TakeCardCheckScript, [OperationKey(operationId)], [max]))!;
-        var used = (int)(long)r[1];
-        return (long)r[0] switch
-        {
-            1 => new CardCheckTake(CardCheckTakeStatus.Taken, used),
-            0 => new CardCheckTake(CardCheckTakeStatus.Exhausted, used),
-            _ => new CardCheckTake(CardCheckTakeStatus.NotFound, 0),
-        };
+        RedisValue[] args = reissue is null
+            ? [max, 0]
+            : [max, 1, .. RedisChallengeStore.ReissueArguments(reissue.NewMac, reissue.Now, reissue.Limits)];
+        var r = (RedisResult[])(await redis.ScriptAsync(
+            TakeCardCheckAndReissueScript, [OperationKey(operationId), RedisChallengeStore.ChallengeKey(redis, challengeId)], args))!;
+        return (ReadTake(r), r.Length > 2 ? RedisChallengeStore.ReadReissue(challengeId, (RedisResult[])r[2]!) : null);
+    }
+
+    public async Task<CodeClosure> CloseCodeAndCompleteAsync(string operationId, string challengeId, OperationState state, CancellationToken cancellationToken)
+    {
+        OperationRules.ThrowIfNotFinal(state);
+        var r = (RedisResult[])(await redis.ScriptAsync(
+            CloseCodeAndCompleteScript, [OperationKey(operationId), RedisChallengeStore.ChallengeKey(redis, challengeId)], [state.ToString()]))!;
+        await ReleaseAfterCompletionAsync(operationId, (string)r[2]!);
+        return new CodeClosure((long)r[0] == 1, (long)r[1] == 1);
     }
 
     public async Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken)
     {
         OperationRules.ThrowIfNotFinal(state);
         var r = (RedisResult[])(await redis.ScriptAsync(CompleteScript, [OperationKey(operationId)], [state.ToString()]))!;
-        var reference = (string)r[1]!;
-        if (reference.Length > 0)
-        {
-            // Also when this call changed nothing: it repairs a release lost by an earlier completion.
-            await redis.ScriptAsync(ReleaseScript, [ReferenceKey(reference)], [operationId]);
-        }
-
+        await ReleaseAfterCompletionAsync(operationId, (string)r[1]!);
         return (long)r[0] == 1;
     }
 
@@ -171,6 +214,23 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         return (long)((RedisResult[])(await completing)!)[0] == 1;
     }
 
+    // After the completion's script, never with it (another slot; the remarks' order): also when the completion changed
+    // nothing, which repairs a release lost by an earlier completion.
+    private async Task ReleaseAfterCompletionAsync(string operationId, string reference)
+    {
+        if (reference.Length > 0)
+        {
+            await redis.ScriptAsync(ReleaseScript, [ReferenceKey(reference)], [operationId]);
+        }
+    }
+
+    private static CardCheckTake ReadTake(RedisResult[] r) => (long)r[0] switch
+    {
+        1 => new CardCheckTake(CardCheckTakeStatus.Taken, (int)(long)r[1]),
+        0 => new CardCheckTake(CardCheckTakeStatus.Exhausted, (int)(long)r[1]),
+        _ => new CardCheckTake(CardCheckTakeStatus.NotFound, 0),
+    };
+
     private async Task<bool> ReserveAsync(string reference, string operationId, DateTimeOffset expiresAt)
     {
         var now = time.GetUtcNow();
@@ -183,7 +243,8 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         (long)await redis.ScriptAsync(WriteScript, [OperationKey(operation.Id)],
             [JsonSerializer.Serialize(operation), operation.State.ToString(), operation.Reference, RedisTime.TtlMilliseconds(operation.ExpiresAt, time.GetUtcNow(), Retention)]) == 1;
 
-    private RedisKey OperationKey(string id) => redis.Key("op:" + id, "operation");
+    // In the operation's group (OperationLifecycle.Group), where its challenge is kept too.
+    private RedisKey OperationKey(string id) => redis.Key(OperationLifecycle.Group(id), "operation");
 
     private RedisKey ReferenceKey(string reference) => redis.Key("ref:" + reference, "reference");
 }
