@@ -1,6 +1,9 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
+using Recovery.AuthServer.Otp;
 using Recovery.V1;
 
 namespace Recovery.AuthServer.IntegrationTests;
@@ -33,6 +36,18 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
 
     // The operation, the take with its reads, the code, the settle.
     private const int SignOperationWrongCodeTrips = 4;
+
+    // As the right SMS code, with the app's time step used before the SMS challenge is ended (a replay must not end it).
+    private const int SignOperationTotpTrips = 7;
+
+    // The operation, the take with its reads, the time step refused as used, the settle.
+    private const int SignOperationReplayedTotpTrips = 4;
+
+    // The wrong code, then the operation ended: its code closed with its state (one script in its slot), then its reference.
+    private const int SignOperationFillingCodeTrips = 6;
+
+    // The operation, the take refused with its reads, then the operation ended as above.
+    private const int SignOperationBudgetSpentTrips = 4;
 
     private static readonly DemoCustomer Seed = DemoCustomer.Seed;
     private static readonly DemoCustomer Maria = DemoCustomer.Maria;
@@ -301,6 +316,68 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
     }
 
     [Fact]
+    public async Task SignOperation_RightTotpCode_NoMoreThanToday()
+    {
+        var enrolled = await ConfirmedAppAsync(Maria);
+        var (operation, _) = await OpenOperationAsync(Maria);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var state = OperationState.Unspecified;
+
+        var trips = await proxy.CountAsync(async () => state = (await Api.SignAsync(operation.OperationId, TotpNow(enrolled))).State);
+
+        Assert.Equal(OperationState.Signed, state);
+        AssertAtMost(trips, SignOperationTotpTrips);
+    }
+
+    [Fact]
+    public async Task SignOperation_ReplayedTotpCode_NoMoreThanToday()
+    {
+        var enrolled = await ConfirmedAppAsync(Maria);
+        var (operation, _) = await OpenOperationAsync(Maria);
+        var confirmCode = TotpNow(enrolled); // the step the confirmation used, still inside the window
+
+        AssertAtMost(await proxy.CountAsync(async () =>
+            (await RefusedAsync(() => Api.SignAsync(operation.OperationId, confirmCode))).Is(StatusCode.FailedPrecondition, "CODE_ALREADY_USED")),
+            SignOperationReplayedTotpTrips);
+    }
+
+    [Fact]
+    public async Task SignOperation_TheWrongCodeThatFillsTheBudgetAndTheNextCode_NoMoreThanToday()
+    {
+        var otp = Factory.Services.GetRequiredService<IOptions<OtpOptions>>().Value;
+        var (ticket, temporary) = await RecoverAndLogInAsync(Seed);
+        // A burned code evaluates no more tries: the next wrong code goes to a new operation.
+        var perOperation = Math.Min(otp.MaxAttemptsPerCode, otp.MaxFailuresPerChallenge);
+        var current = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var onCurrent = 0;
+        for (var wrong = 1; wrong < otp.MaxWrongSigningCodes; wrong++)
+        {
+            if (onCurrent == perOperation)
+            {
+                current = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+                onCurrent = 0;
+            }
+
+            onCurrent++;
+            await RefusedAsync(() => Api.SignAsync(current.Operation.OperationId, Other(current.Code)));
+        }
+
+        if (onCurrent == perOperation)
+        {
+            current = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        }
+
+        var filling = await proxy.CountAsync(async () =>
+            (await RefusedAsync(() => Api.SignAsync(current.Operation.OperationId, Other(current.Code)))).Is(StatusCode.FailedPrecondition, "OPERATION_BLOCKED"));
+        var next = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var spent = await proxy.CountAsync(async () =>
+            (await RefusedAsync(() => Api.SignAsync(next.Operation.OperationId, next.Code))).Is(StatusCode.FailedPrecondition, "OPERATION_BLOCKED"));
+
+        AssertAtMost(filling, SignOperationFillingCodeTrips);
+        AssertAtMost(spent, SignOperationBudgetSpentTrips);
+    }
+
+    [Fact]
     public async Task CancelOperation_PendingOperation_AtMostThree()
     {
         var (operation, _) = await OpenOperationAsync(Seed);
@@ -443,6 +520,21 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
         var smsCode = Outbox.Single(mark, NotificationTemplates.AuthenticatorCode).Values[CodeKey];
         return (session, new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(enrolled.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime), smsCode);
     }
+
+    /// <summary>The customer's authenticator app, enrolled and confirmed (with the time step of now used).</summary>
+    private async Task<EnrollAuthenticatorResponse> ConfirmedAppAsync(DemoCustomer customer)
+    {
+        var session = await SessionAsync(customer);
+        var mark = Outbox.Count;
+        var enrolled = await Api.EnrollAuthenticatorAsync(session);
+        var smsCode = Outbox.Single(mark, NotificationTemplates.AuthenticatorCode).Values[CodeKey];
+        await Api.ConfirmAuthenticatorAsync(session, TotpNow(enrolled), smsCode);
+        return enrolled;
+    }
+
+    // Otp.NET's own TOTP plays the customer's app.
+    private string TotpNow(EnrollAuthenticatorResponse enrolled) =>
+        new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(enrolled.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime);
 
     private async Task<string> SessionAsync(DemoCustomer customer)
     {

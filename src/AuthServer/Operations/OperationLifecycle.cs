@@ -304,12 +304,13 @@ public sealed class OperationLifecycle(
     public Task<bool> ExpireAsync(OperationRecord op, CancellationToken cancellationToken) =>
         operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
 
-    /// <summary>Ends the operation for good: its code closed first (no later try can sign it), then its state expired.</summary>
-    public async Task EndAsync(OperationRecord op, CancellationToken cancellationToken)
-    {
-        await otp.CloseAsync(ChallengeId(op.Id), cancellationToken);
-        await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
-    }
+    /// <summary>
+    /// Ends the operation for good: its code closed (no later try can sign it) and its state expired in one atomic step
+    /// (<see cref="IOperationStore.CloseCodeAndCompleteAsync"/>, the reference released after). A code already used
+    /// belongs to a signature under way, which decides the operation: then nothing is expired.
+    /// </summary>
+    public Task EndAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        operations.CloseCodeAndCompleteAsync(op.Id, ChallengeId(op.Id), OperationState.Expired, cancellationToken);
 
     /// <summary>
     /// Applies a verified operation's change, whose e-mail the flow has already held, all or nothing
