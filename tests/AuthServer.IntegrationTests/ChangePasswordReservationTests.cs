@@ -180,6 +180,8 @@ public abstract class ChangePasswordReservationTests : IntegrationTest
 
             public Task ReleaseAsync(string changeId, CancellationToken cancellationToken) => inner.ReleaseAsync(changeId, cancellationToken);
 
+            public Task ReleaseAnnouncedAsync(string changeId, CancellationToken cancellationToken) => inner.ReleaseAnnouncedAsync(changeId, cancellationToken);
+
             public Task DropAsync(string changeId, CancellationToken cancellationToken) => inner.DropAsync(changeId, cancellationToken);
         }
     }

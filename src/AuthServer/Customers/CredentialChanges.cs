@@ -90,6 +90,40 @@ public sealed partial class CredentialChanges(ICustomerStore customers, INotific
     }
 
     /// <summary>
+    /// <see cref="ApplyHeldAsync"/> for a change whose store step announces its own release
+    /// (<see cref="ICustomerStore.RestoreWithTemporaryPasswordAsync"/>): the release costs no round trip on a provider
+    /// whose dispatchers hear the announcement (<see cref="INotificationOutbox.ReleaseAnnouncedAsync"/>), and
+    /// <paramref name="alongsideChange"/> runs beside the change itself, so both take one round trip. It runs whether the
+    /// change applies or not, so it must be bookkeeping that is true either way once the change was tried (a recovery's
+    /// code is spent by then). Its failure is the caller's, after the messages were released.
+    /// </summary>
+    public async Task<T> ApplyHeldAnnouncedAsync<T>(
+        string customerId,
+        string changeId,
+        Func<CancellationToken, Task<T>> change,
+        Func<Task> alongsideChange)
+    {
+        var beside = RunAsync(alongsideChange);
+        T result;
+        try
+        {
+            result = await change(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The change may or may not have applied (a timeout after the store ran it): ask. What ran beside it is
+            // awaited (and its own failure dropped) so that nothing is left running unobserved.
+            await SettleQuietlyAsync(customerId, changeId);
+            await beside.ContinueWith(static _ => { }, TaskScheduler.Default);
+            throw;
+        }
+
+        await outbox.ReleaseAnnouncedAsync(changeId, CancellationToken.None);
+        await beside;
+        return result;
+    }
+
+    /// <summary>
     /// Whether change <paramref name="changeId"/> applied, deciding "dropped" if it had not (so it never
     /// can), with its held messages released or dropped to match.
     /// </summary>

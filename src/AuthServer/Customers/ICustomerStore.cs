@@ -62,6 +62,8 @@ public interface ICustomerStore
     /// a temporary one, all in one atomic step recorded as change <paramref name="changeId"/>. Returns the new version. Applying the same change
     /// again changes nothing and returns the version; a change already settled as dropped
     /// (<see cref="SettleChangeAsync"/>) throws <see cref="StorageUnavailableException"/>, having changed nothing.
+    /// An applied change is announced to the outbox's dispatchers where they listen (Redis), which release its held
+    /// messages (<see cref="CredentialChanges.ApplyHeldAnnouncedAsync"/>).
     /// </summary>
     Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, string changeId, CancellationToken cancellationToken);
 

@@ -37,6 +37,13 @@ public interface INotificationOutbox
     /// <summary>The change committed: its held messages become deliverable. Idempotent; nothing if none are held.</summary>
     Task ReleaseAsync(string changeId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The change committed and its own store step announced it (<c>ICustomerStore.RestoreWithTemporaryPasswordAsync</c>):
+    /// its held messages become deliverable. A provider whose dispatchers hear the announcement (Redis) has nothing left
+    /// to send, so the caller's round trip is saved; one without (in memory) releases them here. Idempotent.
+    /// </summary>
+    Task ReleaseAnnouncedAsync(string changeId, CancellationToken cancellationToken);
+
     /// <summary>The change did not commit: its held messages are deleted unsent. Idempotent.</summary>
     Task DropAsync(string changeId, CancellationToken cancellationToken);
 }

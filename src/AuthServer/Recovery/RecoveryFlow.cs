@@ -280,15 +280,14 @@ public sealed partial class RecoveryFlow(
             texts.UserCodeEmail(customer.Email, customer.DisplayName, customer.UserCode, language),
             texts.TemporaryPasswordSms(customer.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language),
         ]);
-        await changes.ApplyHeldAsync(
+        await changes.ApplyHeldAnnouncedAsync(
             customerId,
             changeId,
             ct => customers.RestoreWithTemporaryPasswordAsync(customerId, TemporaryPassword.Mac(keys, temporaryPassword), expiresAt,
                 passwordPolicy.Value.HistoryDepth, changeId, ct),
-            _ => true,
 
-            // Bookkeeping after the fact, beside the release: if it fails the customer is already restored and told,
-            // and the recovery's code is spent, so nothing more can be done with it either way.
+            // Bookkeeping beside the change: the recovery's code is spent whatever the change does, so nothing more can
+            // be done with it either way; if it fails after the change applied, the customer is restored and told.
             () => recoveries.SetStateAsync(recoveryId, RecoveryState.Completed, CancellationToken.None));
 
         audit.Record(new AuditEvent("recovery.confirm", "credentials_restored", caller.Channel, customerId, recoveryId));

@@ -88,6 +88,19 @@ internal sealed class RecordingOutbox(INotificationOutbox inner) : INotification
         }
     }
 
+    /// <summary>Recorded as a release: the change's announcement makes the held messages deliverable (on Redis a dispatcher sends them).</summary>
+    public async Task ReleaseAnnouncedAsync(string changeId, CancellationToken cancellationToken)
+    {
+        await inner.ReleaseAnnouncedAsync(changeId, cancellationToken);
+        lock (gate)
+        {
+            if (held.Remove(changeId, out var notifications))
+            {
+                recorded.AddRange(notifications);
+            }
+        }
+    }
+
     public async Task DropAsync(string changeId, CancellationToken cancellationToken)
     {
         await inner.DropAsync(changeId, cancellationToken);

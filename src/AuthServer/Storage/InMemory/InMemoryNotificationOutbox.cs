@@ -98,6 +98,9 @@ public sealed class InMemoryNotificationOutbox(IOptions<NotificationOptions> opt
         return Task.CompletedTask;
     }
 
+    // Nothing in memory hears a change's announcement: the flow's call is the release.
+    public Task ReleaseAnnouncedAsync(string changeId, CancellationToken cancellationToken) => ReleaseAsync(changeId, cancellationToken);
+
     public Task DropAsync(string changeId, CancellationToken cancellationToken)
     {
         lock (writers)

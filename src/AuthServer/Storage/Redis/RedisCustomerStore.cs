@@ -171,18 +171,24 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         end
         """;
 
-    // Mirrors CredentialRules.Restore, recording the change as applied in the same step.
-    // KEYS: cred, history, change. ARGV: depth, MAC (base64), expiry (Unix ms), change TTL (ms).
+    // Mirrors CredentialRules.Restore, recording the change as applied in the same step, and announcing it on the
+    // outbox's channel (ARGV[5], "settle <change id>") so that a dispatcher releases its held messages now: the flow
+    // need not send the release itself (RedisNotificationOutbox.ReleaseAnnouncedAsync).
+    // KEYS: cred, history, change. ARGV: depth, MAC (base64), expiry (Unix ms), change TTL (ms), channel, change id.
     // Returns the version, or -1 if the change was settled as dropped.
     private const string RestoreScript = $"""
         if redis.call('EXISTS', KEYS[1]) == 0 then return false end
         local done = redis.call('GET', KEYS[3])
-        if done == 'applied' then return tonumber(redis.call('HGET', KEYS[1], 'ver') or '0') end
+        if done == 'applied' then
+          redis.call('PUBLISH', ARGV[5], 'settle ' .. ARGV[6])
+          return tonumber(redis.call('HGET', KEYS[1], 'ver') or '0')
+        end
         if done then return -1 end
         {RetirePassword}
         redis.call('HDEL', KEYS[1], 'pw', 'fl')
         redis.call('HSET', KEYS[1], 'state', 'Active', 'failed', 0, 'tmp', ARGV[2], 'tmpexp', ARGV[3])
         redis.call('SET', KEYS[3], 'applied', 'PX', ARGV[4])
+        redis.call('PUBLISH', ARGV[5], 'settle ' .. ARGV[6])
         return redis.call('HINCRBY', KEYS[1], 'ver', 1)
         """;
 
@@ -463,7 +469,8 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         var version = (long)Known(await redis.ScriptAsync(
             RestoreScript,
             [CredKey(customerId), HistoryKey(customerId), ChangeKey(redis, customerId, changeId)],
-            [historyDepth, Convert.ToBase64String(temporaryPasswordMac), expiresAt.ToUnixTimeMilliseconds(), (long)ChangeMemory.TotalMilliseconds]));
+            [historyDepth, Convert.ToBase64String(temporaryPasswordMac), expiresAt.ToUnixTimeMilliseconds(), (long)ChangeMemory.TotalMilliseconds,
+                RedisNotificationOutbox.AnnounceChannel(redis), changeId]));
         if (version < 0)
         {
             throw new StorageUnavailableException("The change was settled as dropped before it could apply; nothing was changed.");

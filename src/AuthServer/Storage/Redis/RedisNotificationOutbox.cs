@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -74,7 +75,10 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     private readonly Shard[] shards;
     private readonly RedisOutboxShards view;
     private readonly string channelName;
+    private const string SettlePrefix = "settle ";
+
     private readonly SemaphoreSlim subscribing = new(1, 1);
+    private readonly ConcurrentQueue<string> announcedChanges = new();
     private ChannelMessageQueue? subscription;
     private ConnectionMultiplexer? subscribedOn;
     private DateTimeOffset nextSweep = DateTimeOffset.MinValue;
@@ -97,8 +101,7 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         shards = Enumerable.Range(0, count).Select(s => new Shard(redis, s)).ToArray();
         view = new RedisOutboxShards(count, options.Value.OutboxCapacity);
 
-        // Prefixed like the keys, so deployments (and tests) sharing a Redis never wake each other.
-        channelName = redis.KeyPrefix + "outbox:announce";
+        channelName = AnnounceChannel(redis);
     }
 
     /// <summary>
@@ -190,6 +193,18 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     public Task DropAsync(string changeId, CancellationToken cancellationToken) => SettleHoldAsync(ShardOfChange(changeId), changeId, release: false);
 
     /// <summary>
+    /// Nothing to send: the change's own script announced the release on the outbox's channel
+    /// (<see cref="RedisCustomerStore.RestoreWithTemporaryPasswordAsync"/>), and every node's reader that hears it settles
+    /// the hold against the change's fence (released, as it applied). A lost announcement leaves the hold to the
+    /// reader that settles it at its time (<see cref="NotificationOptions.HoldTimeout"/>), as for a node that died.
+    /// </summary>
+    public Task ReleaseAnnouncedAsync(string changeId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The channel every outbox script announces on, and a change's script announces its release on ("settle &lt;change id&gt;").</summary>
+    // Prefixed like the keys, so deployments (and tests) sharing a Redis never wake each other.
+    internal static string AnnounceChannel(RedisConnection redis) => redis.KeyPrefix + "outbox:announce";
+
+    /// <summary>
     /// Settles holds whose time has passed in every shard (their node died or stalled between the change and the
     /// release): asks the change's fence key whether it applied, deciding it dropped if not, then releases or deletes
     /// the messages to match. The reader runs it for a shard when the shard's announced hold deadline comes, and for
@@ -229,6 +244,12 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
             foreach (var s in view.TakeDue(now.ToUnixTimeMilliseconds()))
             {
                 await SettleAbandonedHoldsAsync(s);
+            }
+
+            // Changes that announced they applied: their held messages go now, not at the hold's time.
+            while (announcedChanges.TryDequeue(out var changeId))
+            {
+                await SettleAnnouncedAsync(changeId);
             }
 
             // A take reports how many messages are left in its shard, which marks the shard again if there are more:
@@ -359,6 +380,13 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     private void OnAnnounced(ChannelMessage message)
     {
         var text = (string?)message.Message;
+        if (text is not null && text.StartsWith(SettlePrefix, StringComparison.Ordinal))
+        {
+            announcedChanges.Enqueue(text[SettlePrefix.Length..]);
+            view.Signal();
+            return;
+        }
+
         var parts = text?.Split(' ');
         if (parts is [var s, var b, var p, var d] &&
             int.TryParse(s, CultureInfo.InvariantCulture, out var shard) &&
@@ -453,6 +481,25 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         }
 
         return settled;
+    }
+
+    // A change announced it applied: settle its hold now (the fence decides, as for an abandoned hold). Every node hears
+    // it and the first to run the settle does it; the others find the hold gone.
+    private async Task SettleAnnouncedAsync(string changeId)
+    {
+        var s = ShardOfChange(changeId);
+        var shard = shards[s];
+        var fence = await redis.ExecuteAsync(db => db.HashGetAsync(shard.HoldKey(changeId), "fence"));
+        if (fence.IsNull)
+        {
+            return;
+        }
+
+        var applied = (string?)await redis.ScriptAsync(RedisCustomerStore.SettleScript, [(string)fence!], [(long)RedisCustomerStore.ChangeMemory.TotalMilliseconds]) == "applied";
+        if (await SettleHoldAsync(s, changeId, applied) > 0 && applied)
+        {
+            view.MarkDirty(s);
+        }
     }
 
     private async Task<long> SettleHoldAsync(int s, string changeId, bool release)
