@@ -289,16 +289,21 @@ public sealed class OperationLifecycle(
         otp.ReissueAsync(ChallengeId(op.Id), Binding(op), otpOptions.Value.SigningCodeDigits, deliverable: true, cancellationToken);
 
     /// <summary>Verifies (and on success consumes) the operation's code; see <see cref="OtpEngine.VerifyAsync"/>.</summary>
-    public Task<VerifyResult> VerifyCodeAsync(OperationRecord op, string code, bool otherFactorEnrolled, CancellationToken cancellationToken) =>
-        otp.VerifyAsync(ChallengeId(op.Id), Binding(op), code, cancellationToken, otherFactorEnrolled);
+    public async Task<VerifyResult> VerifyCodeAsync(OperationRecord op, string code, bool otherFactorEnrolled, CancellationToken cancellationToken) =>
+        CodeGoneAsExpired(await otp.VerifyAsync(ChallengeId(op.Id), Binding(op), code, cancellationToken, otherFactorEnrolled));
 
     /// <summary>Ends the operation's challenge because another factor (an authenticator code) signed instead.</summary>
-    public Task<VerifyResult> AcceptOtherFactorAsync(OperationRecord op, CancellationToken cancellationToken) =>
-        otp.AcceptOtherFactorAsync(ChallengeId(op.Id), cancellationToken);
+    public async Task<VerifyResult> AcceptOtherFactorAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        CodeGoneAsExpired(await otp.AcceptOtherFactorAsync(ChallengeId(op.Id), cancellationToken));
+
+    // A pending operation whose challenge is gone (kept under another key by an earlier version, docs/operations.md, or
+    // lost with a store's data) accepts no code: answered as an expired code, counted as nothing, not as a program error.
+    private static VerifyResult CodeGoneAsExpired(VerifyResult result) =>
+        result.Status == VerifyStatus.NotFound ? new VerifyResult(VerifyStatus.Expired) : result;
 
     /// <summary>What a try at the operation's code would answer without evaluating one; see <see cref="OtpEngine.SettledAsync"/>.</summary>
-    public Task<VerifyResult?> CodeSettledAsync(OperationRecord op, CancellationToken cancellationToken) =>
-        otp.SettledAsync(ChallengeId(op.Id), otherFactorEnrolled: true, cancellationToken);
+    public async Task<VerifyResult?> CodeSettledAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        await otp.SettledAsync(ChallengeId(op.Id), otherFactorEnrolled: true, cancellationToken) is { } settled ? CodeGoneAsExpired(settled) : null;
 
     /// <summary>Records a pending operation expired (its code burned or closed); false if it was no longer pending.</summary>
     public Task<bool> ExpireAsync(OperationRecord op, CancellationToken cancellationToken) =>
