@@ -7,6 +7,10 @@ using Recovery.AuthServer.UnitTests.TestSupport;
 
 namespace Recovery.AuthServer.UnitTests.Otp;
 
+// Runs alone (TimingTests): a try that finds the budget busy gives up after WrongCodeBudget.MaxBusyWait of real time
+// (2 s), and with the whole suite beside it on a loaded machine the test thread was once held up 7 s between starting a
+// waiting try and checking that it still waited.
+[Collection(TimingTests.Name)]
 public class WrongCodeBudgetTests
 {
     private const int Limit = 2;
