@@ -4,6 +4,7 @@ using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
 using Recovery.Client;
 using Recovery.V1;
+using StackExchange.Redis;
 
 namespace Recovery.AuthServer.IntegrationTests;
 
@@ -18,6 +19,8 @@ public sealed class RedisAbandonedChangeTests : IntegrationTest, IClassFixture<R
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(20);
     private readonly string sinkPath;
+    private readonly RedisServer server;
+    private readonly string prefix;
 
     public RedisAbandonedChangeTests(RedisServerFixture fixture)
         : this(fixture, Path.Combine(Path.GetTempPath(), "abandoned-" + Guid.NewGuid().ToString("N") + ".jsonl"))
@@ -25,12 +28,19 @@ public sealed class RedisAbandonedChangeTests : IntegrationTest, IClassFixture<R
     }
 
     private RedisAbandonedChangeTests(RedisServerFixture fixture, string sinkPath)
+        : this(fixture, sinkPath, RedisServerFixture.UniquePrefix())
+    {
+    }
+
+    private RedisAbandonedChangeTests(RedisServerFixture fixture, string sinkPath, string prefix)
         : base(new ServerOptions(
             DevSinkPath: sinkPath,
-            Redis: (fixture.Server.Configuration, RedisServerFixture.UniquePrefix()),
+            Redis: (fixture.Server.Configuration, prefix),
             Services: ArmFaults))
     {
         this.sinkPath = sinkPath;
+        server = fixture.Server;
+        this.prefix = prefix;
     }
 
     [Theory]
@@ -48,6 +58,7 @@ public sealed class RedisAbandonedChangeTests : IntegrationTest, IClassFixture<R
 
         var sink = new DevSinkReader(sinkPath);
         var mark = sink.Mark();
+        await DispatcherListeningAsync();
 
         (await RefusedAsync(() => Api.ConfirmAsync(started.RecoveryId, code))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
         Assert.Equal(second is null ? [first] : [first, second], faults.Fired);
@@ -58,6 +69,20 @@ public sealed class RedisAbandonedChangeTests : IntegrationTest, IClassFixture<R
 
         Assert.Equal(DemoCustomer.Maria.UserCode, email.GetValue("user_code"));
         await AssertChangeRequiredAsync(DemoCustomer.Maria, sms.GetValue("temporary_password"));
+    }
+
+    // The node's dispatcher subscribes to the outbox's channel as it starts, beside the test's first calls: the change is
+    // made once it listens, so that its announcement cannot be missed on a slow machine (RedisUnheardChangeTests is that case).
+    private async Task DispatcherListeningAsync()
+    {
+        await using var connection = await server.ConnectAsync();
+        var channel = prefix + "outbox:announce";
+        var deadline = DateTime.UtcNow + DeliveryTimeout;
+        while ((long)((RedisResult[])(await connection.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel))!)[1] < 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The node's dispatcher never subscribed to " + channel);
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
     }
 
     public override async Task DisposeAsync()

@@ -235,10 +235,15 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
             var now = time.GetUtcNow();
             if (now >= nextSweep)
             {
-                // The safety net: look at every shard as if each had announced work and a due hold.
+                // The safety net: look at every shard as if each had announced work and a due hold, and for changes
+                // that applied without this node hearing it (it started or reconnected after their announcement).
                 nextSweep = now + options.Value.SweepInterval;
                 view.MarkAllDirty();
                 await SettleAbandonedHoldsAsync();
+                for (var s = 0; s < shards.Length; s++)
+                {
+                    await ReleaseAppliedHoldsAsync(s);
+                }
             }
 
             foreach (var s in view.TakeDue(now.ToUnixTimeMilliseconds()))
@@ -481,6 +486,24 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         }
 
         return settled;
+    }
+
+    // Holds whose change has applied, whatever their time: an announcement nobody heard (a subscription that was down,
+    // a reader that started after the change) costs a sweep's wait at most, not the hold's timeout. A plain read of the
+    // fence: a change that has not applied is left to its node, or to the hold's time, never decided here.
+    private async Task ReleaseAppliedHoldsAsync(int s)
+    {
+        var shard = shards[s];
+        var held = await redis.ExecuteAsync(db => db.SortedSetRangeByRankAsync(shard.Held, 0, 63));
+        foreach (var changeId in held)
+        {
+            var fence = await redis.ExecuteAsync(db => db.HashGetAsync(shard.HoldKey(changeId!), "fence"));
+            if (!fence.IsNull && await redis.ExecuteAsync(db => db.StringGetAsync((string)fence!)) == "applied" &&
+                await SettleHoldAsync(s, changeId!, release: true) > 0)
+            {
+                view.MarkDirty(s);
+            }
+        }
     }
 
     // A change announced it applied: settle its hold now (the fence decides, as for an abandoned hold). Every node hears
