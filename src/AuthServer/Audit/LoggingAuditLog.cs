@@ -14,8 +14,16 @@ public sealed partial class LoggingAuditLog(ILoggerFactory loggerFactory, TimePr
     public void Record(AuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        var e = auditEvent with { Time = time.GetUtcNow() };
-        Log(e.Action, e.Outcome, e.Channel, e.CustomerId ?? "-", e.SubjectId is null ? "-" : SubjectHash(keys, e.SubjectId), e.Detail ?? "-", e.Time);
+        var e = auditEvent;
+
+        // The subject's keyed hash is computed only for a line that will be written.
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var subject = e.SubjectId is null ? "-" : SubjectHash(keys, e.SubjectId);
+            var at = time.GetUtcNow();
+            Log(e.Action, e.Outcome, e.Channel, e.CustomerId ?? "-", subject, e.Detail ?? "-", at);
+        }
+
         metrics.StepAudited(e.Action, e.Outcome);
     }
 
@@ -29,7 +37,15 @@ public sealed partial class LoggingAuditLog(ILoggerFactory loggerFactory, TimePr
     public static string SubjectHash(SecretKeys keys, string subjectId)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        return "h:" + KeyedHash.ComputeHex(keys.CodeKey, "audit-subject:" + subjectId)[..32];
+        Span<byte> mac = stackalloc byte[32];
+        KeyedHash.ComputeInto(keys.CodeKey, "audit-subject:" + subjectId, mac);
+
+        // "h:" and the hex of the first 16 bytes, assembled on the stack: one string per audited step, not four.
+        Span<char> text = stackalloc char[2 + 32];
+        text[0] = 'h';
+        text[1] = ':';
+        Convert.TryToHexStringLower(mac[..16], text[2..], out _);
+        return new string(text);
     }
 
     [LoggerMessage(EventId = 9000, Level = LogLevel.Information,

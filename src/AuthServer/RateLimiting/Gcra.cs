@@ -42,19 +42,30 @@ public static class Gcra
         var newTats = new long[tats.Count];
         for (var i = 0; i < tats.Count; i++)
         {
-            // A bucket whose arrival time has passed is as good as empty: its burst is whole again.
-            var tat = Math.Max(tats[i] ?? nowMicros, nowMicros);
-            var newTat = tat + IntervalMicros(rules[i]);
-            var allowAt = newTat - PeriodMicros(rules[i]);
-            if (allowAt > nowMicros)
+            var wait = Step(tats[i], nowMicros, rules[i], out newTats[i]);
+            if (wait > 0)
             {
-                return GcraDecision.Refused(i, allowAt - nowMicros);
+                return GcraDecision.Refused(i, wait);
             }
-
-            newTats[i] = newTat;
         }
 
         return GcraDecision.Allowed(newTats);
+    }
+
+    /// <summary>
+    /// One bucket's part of <see cref="Acquire"/>: the bucket's new arrival time should the call be allowed, and how long
+    /// until this bucket would allow it (µs; 0 when it allows it now). <see cref="Acquire"/> is this step over every
+    /// bucket in order; the in-memory limiter runs the same loop on the stack under its lock, without the lists.
+    /// </summary>
+    public static long Step(long? tat, long nowMicros, RateLimitRule rule, out long newTat)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+
+        // A bucket whose arrival time has passed is as good as empty: its burst is whole again.
+        var start = Math.Max(tat ?? nowMicros, nowMicros);
+        newTat = start + IntervalMicros(rule);
+        var allowAt = newTat - PeriodMicros(rule);
+        return allowAt > nowMicros ? allowAt - nowMicros : 0;
     }
 
     /// <summary>

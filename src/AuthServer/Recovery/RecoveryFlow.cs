@@ -65,14 +65,14 @@ public sealed partial class RecoveryFlow(
 
         var card = cards.Validate(command.CardNumber, command.CardExpiry);
         var document = IdentityDocument.Normalize(command.DocumentId);
-        var violations = new List<FieldViolation>(card.Failure?.Violations ?? []);
-        if (document is null)
+        if (card.Failure is not null || document is null)
         {
-            violations.Add(new("document_id", "Must be a DNI or NIE with its check letter, or a passport number.", "DOCUMENT_INVALID"));
-        }
+            var violations = new List<FieldViolation>(card.Failure?.Violations ?? []);
+            if (document is null)
+            {
+                violations.Add(new("document_id", "Must be a DNI or NIE with its check letter, or a passport number.", "DOCUMENT_INVALID"));
+            }
 
-        if (violations.Count > 0)
-        {
             audit.Record(new AuditEvent("recovery.start", "invalid_fields", command.Caller.Channel));
             return Failure.Invalid(violations);
         }
@@ -387,15 +387,14 @@ public sealed partial class RecoveryFlow(
     private async Task<Failure?> ApplyRateLimitsAsync(string panHash, string documentHash, CallerContext caller, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var o = rateLimits.Value;
-        var buckets = new List<RateLimitKey>
+        var byAddress = caller.ClientAddress != CallerContext.Unknown.ClientAddress;
+        var buckets = new RateLimitKey[byAddress ? 4 : 3];
+        buckets[0] = new("start:card:" + panHash, o.PerCard);
+        buckets[1] = new("start:doc:" + documentHash, o.PerDocument);
+        buckets[2] = new("start:channel:" + caller.Channel, o.PerChannel);
+        if (byAddress)
         {
-            new("start:card:" + panHash, o.PerCard),
-            new("start:doc:" + documentHash, o.PerDocument),
-            new("start:channel:" + caller.Channel, o.PerChannel),
-        };
-        if (caller.ClientAddress != CallerContext.Unknown.ClientAddress)
-        {
-            buckets.Add(new("start:addr:" + caller.ClientAddress, o.PerClientAddress));
+            buckets[3] = new("start:addr:" + caller.ClientAddress, o.PerClientAddress);
         }
 
         var decision = await rateLimiter.TryAcquireAsync(buckets, now, cancellationToken);

@@ -8,12 +8,19 @@ public static class KeyedHash
 {
     public static byte[] Compute(byte[] key, string value)
     {
+        var mac = new byte[HMACSHA256.HashSizeInBytes];
+        ComputeInto(key, value, mac);
+        return mac;
+    }
+
+    /// <summary>HMAC-SHA256 of <paramref name="value"/> (UTF-8) into <paramref name="mac"/> (32 bytes), allocating nothing.</summary>
+    public static void ComputeInto(byte[] key, string value, Span<byte> mac)
+    {
         var byteCount = Encoding.UTF8.GetByteCount(value);
         Span<byte> buffer = byteCount <= 256 ? stackalloc byte[byteCount] : new byte[byteCount];
         Encoding.UTF8.GetBytes(value, buffer);
-        var mac = HMACSHA256.HashData(key, buffer);
+        HMACSHA256.HashData(key, buffer, mac);
         CryptographicOperations.ZeroMemory(buffer);
-        return mac;
     }
 
     /// <summary>HMAC-SHA256 of bytes under a label, so that one key can serve several purposes without collisions.</summary>
@@ -32,7 +39,13 @@ public static class KeyedHash
     }
 
     /// <summary>Hex form for use as a lookup key; one-way, so it reveals nothing of the input.</summary>
-    public static string ComputeHex(byte[] key, string value) => Convert.ToHexStringLower(Compute(key, value));
+    public static string ComputeHex(byte[] key, string value)
+    {
+        // The MAC stays on the stack: a card lookup, a document and an audit subject are hashed on every StartRecovery.
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        ComputeInto(key, value, mac);
+        return Convert.ToHexStringLower(mac);
+    }
 
     /// <summary>Constant-time comparison: the time taken does not depend on where the inputs differ.</summary>
     public static bool FixedTimeEquals(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => CryptographicOperations.FixedTimeEquals(a, b);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Recovery.AuthServer.Audit;
+using Recovery.AuthServer.Security;
 using Recovery.AuthServer.UnitTests.TestSupport;
 
 namespace Recovery.AuthServer.UnitTests.Audit;
@@ -38,5 +39,14 @@ public sealed class LoggingAuditLogTests
     public void SubjectHash_AnotherCodeKey_AnotherHash()
     {
         Assert.NotEqual(LoggingAuditLog.SubjectHash(TestKeys.Create(codeKey: 2), "40213877"), LoggingAuditLog.SubjectHash(TestKeys.Create(codeKey: 7), "40213877"));
+    }
+
+    [Fact]
+    public void SubjectHash_Id_HPrefixAndTheFirstHalfOfTheHexHmacUnderItsLabel()
+    {
+        // What docs/security.md tells an operator to recompute when searching the audit for one recovery: it must not move.
+        var keys = TestKeys.Create(codeKey: 3);
+
+        Assert.Equal("h:" + KeyedHash.ComputeHex(keys.CodeKey, "audit-subject:fbfTqKMAULe4WyFMcm31Pw")[..32], LoggingAuditLog.SubjectHash(keys, "fbfTqKMAULe4WyFMcm31Pw"));
     }
 }

@@ -30,4 +30,18 @@ public sealed class KeyedHashTests
     {
         Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(Key, "pan:4999990000000007"u8)), KeyedHash.ComputeHex(Key, "pan:4999990000000007"));
     }
+
+    [Theory]
+    [InlineData("pan:4999990000000007")]
+    [InlineData("doc:12345678Z")]
+    [InlineData("audit-subject:ñ")]
+    public void ComputeInto_String_TheSameMacAsCompute(string value)
+    {
+        Span<byte> mac = stackalloc byte[32];
+
+        KeyedHash.ComputeInto(Key, value, mac);
+
+        Assert.Equal(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes(value)), mac.ToArray());
+        Assert.Equal(KeyedHash.Compute(Key, value), mac.ToArray());
+    }
 }

@@ -22,6 +22,24 @@ public class TokensTests
     }
 
     [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(18)]
+    [InlineData(32)]
+    public void New_AnyLength_IsTheUnpaddedUrlSafeBase64OfTheRandomBytes(int bytes)
+    {
+        // Ids minted before and after Base64Url replaced the pad-trim-replace chain must be the same text. The bytes
+        // begin with groups of 63 and 62 ('/' and '+' in plain base64), which must become '_' and '-'.
+        var random = new Bytes([0xFF, 0xFF, 0xFF, 0xFB, 0xEF, 0xBE, .. Enumerable.Range(0, bytes - 6).Select(i => (byte)(i * 37))]);
+
+        var token = Tokens.New(random, bytes);
+
+        Assert.Equal(Convert.ToBase64String(random.Value).TrimEnd('=').Replace('+', '-').Replace('/', '_'), token);
+        Assert.Contains('-', token);
+        Assert.Contains('_', token);
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("short")]
@@ -31,5 +49,14 @@ public class TokensTests
     public void LooksValid_Junk_False(string? token)
     {
         Assert.False(Tokens.LooksValid(token));
+    }
+
+    private sealed class Bytes(byte[] value) : IRandomSource
+    {
+        public byte[] Value => value;
+
+        public int NextInt32(int maxExclusive) => throw new NotSupportedException();
+
+        public void Fill(Span<byte> buffer) => value.CopyTo(buffer);
     }
 }

@@ -121,4 +121,77 @@ public class InMemoryNotificationOutboxTests
         Assert.Equal(100, codes.Count);
         Assert.All(codes.Where(c => c % 2 == 0), even => Assert.Equal(even + 1, codes[codes.IndexOf(even) + 1]));
     }
+
+    [Fact]
+    public async Task EnqueueAsync_SinglesFromManyThreadsAtTheEdge_TakeExactlyTheRoomThereIs()
+    {
+        var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 50 }));
+
+        // 200 single messages (written without the writers' lock) race for room for 50.
+        var attempts = Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await outbox.EnqueueAsync(Sms(i), CancellationToken.None);
+                return true;
+            }
+            catch (FailureException ex) when (OutboxFull.Is(ex))
+            {
+                return false;
+            }
+        }));
+        var accepted = (await Task.WhenAll(attempts)).Count(ok => ok);
+
+        Assert.Equal(50, accepted);
+        Assert.Equal(50, outbox.Reader.Count);
+        Assert.Equal(50, outbox.Backlog);
+        Assert.False(outbox.HasRoomFor(1));
+    }
+
+    [Fact]
+    public async Task HoldAsync_HeldMessagesTakeRoomUntilDroppedOrReadAfterTheirRelease()
+    {
+        var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 4 }));
+        await outbox.EnqueueAsync(Sms(0), CancellationToken.None);
+        await outbox.HoldAsync("change-1", "c-1", [Sms(1), Sms(2)], CancellationToken.None);
+
+        // Held, not queued: the dispatcher sees one message, the room check sees three taken.
+        Assert.Equal(1, outbox.Reader.Count);
+        Assert.True(outbox.HasRoomFor(1));
+        Assert.False(outbox.HasRoomFor(2));
+        await Assert.ThrowsAsync<FailureException>(() => outbox.HoldAsync("change-2", "c-2", [Sms(3), Sms(4)], CancellationToken.None).AsTask());
+
+        await outbox.DropAsync("change-1", CancellationToken.None);
+        Assert.True(outbox.HasRoomFor(3));
+
+        await outbox.HoldAsync("change-3", "c-3", [Sms(5), Sms(6)], CancellationToken.None);
+        await outbox.ReleaseAsync("change-3", CancellationToken.None);
+        Assert.Equal(3, outbox.Reader.Count);
+        Assert.False(outbox.HasRoomFor(2));
+
+        // Read, a message gives its room back; the released pair follows the message queued before it.
+        var read = new List<string>();
+        while (outbox.Reader.TryRead(out var n))
+        {
+            read.Add(n.Values["code"]);
+        }
+
+        Assert.Equal(["000000", "000005", "000006"], read);
+        Assert.Equal(0, outbox.Backlog);
+        Assert.True(outbox.HasRoomFor(4));
+    }
+
+    [Fact]
+    public async Task DequeueAsync_GivesTheMessagesRoomBack()
+    {
+        var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 1 }));
+        await outbox.EnqueueAsync(Sms(7), CancellationToken.None);
+        Assert.False(outbox.HasRoomFor(1));
+
+        var taken = await outbox.DequeueAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("000007", taken.Notification.Values["code"]);
+        Assert.True(outbox.HasRoomFor(1));
+        Assert.Equal(0, outbox.Reader.Count);
+    }
 }

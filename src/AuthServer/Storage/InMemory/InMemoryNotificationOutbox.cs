@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Notifications;
@@ -5,51 +6,69 @@ using Recovery.AuthServer.Notifications;
 namespace Recovery.AuthServer.Storage.InMemory;
 
 /// <summary>
-/// The embedded outbox: a bounded in-process queue. It does not survive a restart; the Redis provider
-/// adds that. Flows check for room first; if a race fills it anyway, enqueuing throws the same refusal
-/// (having queued none of the call's messages) rather than silently dropping one.
+/// The embedded outbox: an in-process queue of at most <see cref="NotificationOptions.OutboxCapacity"/> messages. It
+/// does not survive a restart; the Redis provider adds that. Flows check for room first; if a race fills it anyway,
+/// enqueuing throws the same refusal (having queued none of the call's messages) rather than silently dropping one.
 /// </summary>
-public sealed class InMemoryNotificationOutbox(IOptions<NotificationOptions> options) : INotificationOutbox, INotificationOutboxReader
+/// <remarks>
+/// Room is one counter, taken atomically (compare-and-swap) before a message is written and given back when the
+/// dispatcher reads it: the messages queued, held for a credential change and deferred, so the capacity is never
+/// passed and a batch lands whole or not at all. Why not a lock and a bounded channel (as before): every StartRecovery
+/// enqueues one message (a decoy too), and under load the writers' lock, the bounded channel's own lock (taken again
+/// by every count) and the reader's wake-up inside them were the in-memory StartRecovery's most contended point. A
+/// single message is now written without a lock into a single-reader channel; a batch of several still takes the
+/// writers' lock so that its messages stay together, and the held changes keep it for their dictionary.
+/// </remarks>
+public sealed class InMemoryNotificationOutbox : INotificationOutbox, INotificationOutboxReader
 {
-    private readonly Channel<Notification> queue = Channel.CreateBounded<Notification>(
-        new BoundedChannelOptions(options.Value.OutboxCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
-
+    private readonly Channel<Notification> queue = Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly int capacity;
     private readonly Lock writers = new();
     private readonly Dictionary<string, IReadOnlyList<Notification>> held = new(StringComparer.Ordinal);
-    private int heldCount;
 
-    public ChannelReader<Notification> Reader => queue.Reader;
+    // Room taken: queued + held + deferred. Reserve adds to it against the capacity; a deferred or retried message (room
+    // it had a moment before) comes back without that check, as it did into the bounded channel.
+    private long reserved;
 
-    private long deferred;
+    // Of which in the channel (what the reader's Count says).
+    private long queued;
 
-    // Held messages are counted like deferred ones: their room is reserved, so releasing them can never find the queue full.
-    public bool HasRoomFor(int messages) =>
-        queue.Reader.Count + Interlocked.Read(ref deferred) + Volatile.Read(ref heldCount) + messages <= options.Value.OutboxCapacity;
+    public InMemoryNotificationOutbox(IOptions<NotificationOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        capacity = options.Value.OutboxCapacity;
+        Reader = new CountingReader(this);
+    }
 
-    public long Backlog => queue.Reader.Count + Interlocked.Read(ref deferred) + Volatile.Read(ref heldCount);
+    /// <summary>The queue as the dispatcher (and tests) read it: each message read gives its room back.</summary>
+    public ChannelReader<Notification> Reader { get; }
+
+    // Held and deferred messages are counted like queued ones: their room is reserved, so releasing them can never find
+    // the queue full.
+    public bool HasRoomFor(int messages) => Interlocked.Read(ref reserved) + messages <= capacity;
+
+    public long Backlog => Interlocked.Read(ref reserved);
 
     public ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
-        // Writers take turns so that the room checked is the room written into; the reader only ever
-        // makes more room, so every write below succeeds once the check has passed.
+        ArgumentNullException.ThrowIfNull(notifications);
+
+        // A decoy takes the room check, and so the refusal of a full outbox, exactly like a message (a full outbox
+        // answers an unknown card as it answers a known one), but is not queued: nothing would ever send it, and the
+        // dispatcher's time and the outbox's room go to messages that are sent. Its room is given back at once.
+        Reserve(notifications.Count);
+        if (notifications.Count == 1)
+        {
+            QueueOrGiveBack(notifications[0]);
+            return ValueTask.CompletedTask;
+        }
+
+        // Several messages of one call go in one after another, never interleaved with another batch's.
         lock (writers)
         {
-            this.EnsureRoomFor(notifications.Count);
-
             foreach (var notification in notifications)
             {
-                // A decoy takes the room check, and so the refusal of a full outbox, exactly like a message (a full
-                // outbox answers an unknown card as it answers a known one), but is not queued: nothing would ever
-                // send it, and the dispatcher's time and the outbox's room go to messages that are sent.
-                if (notification.Decoy)
-                {
-                    continue;
-                }
-
-                if (!queue.Writer.TryWrite(notification))
-                {
-                    throw new InvalidOperationException("The outbox refused a write it had room for.");
-                }
+                QueueOrGiveBack(notification);
             }
         }
 
@@ -67,10 +86,8 @@ public sealed class InMemoryNotificationOutbox(IOptions<NotificationOptions> opt
                 return ValueTask.CompletedTask;
             }
 
-            this.EnsureRoomFor(notifications.Count);
-
+            Reserve(notifications.Count);
             held[changeId] = notifications;
-            heldCount += notifications.Count;
         }
 
         return ValueTask.CompletedTask;
@@ -85,13 +102,10 @@ public sealed class InMemoryNotificationOutbox(IOptions<NotificationOptions> opt
                 return Task.CompletedTask;
             }
 
-            heldCount -= notifications.Count;
+            // Their room was reserved when they were held: from held to queued, the room taken stays the same.
             foreach (var notification in notifications)
             {
-                if (!queue.Writer.TryWrite(notification))
-                {
-                    throw new InvalidOperationException("The outbox refused a write whose room was reserved.");
-                }
+                Write(notification);
             }
         }
 
@@ -107,18 +121,17 @@ public sealed class InMemoryNotificationOutbox(IOptions<NotificationOptions> opt
         {
             if (held.Remove(changeId, out var notifications))
             {
-                heldCount -= notifications.Count;
+                Interlocked.Add(ref reserved, -notifications.Count);
             }
         }
 
         return Task.CompletedTask;
     }
 
-
     // A message put back (deferred) keeps its id: the SMS delivery record of a message is found by it.
     public async ValueTask<QueuedNotification> DequeueAsync(CancellationToken cancellationToken)
     {
-        var notification = await queue.Reader.ReadAsync(cancellationToken);
+        var notification = await Reader.ReadAsync(cancellationToken);
         return new(notification.MessageId is { Length: > 0 } id ? id : Guid.NewGuid().ToString("N"), notification with { MessageId = string.Empty }, 1);
     }
 
@@ -129,9 +142,11 @@ public sealed class InMemoryNotificationOutbox(IOptions<NotificationOptions> opt
     // if there is room so a host that keeps running (tests) still delivers it.
     public Task RetryAsync(QueuedNotification message, CancellationToken cancellationToken)
     {
-        lock (writers)
+        // What the bounded channel used to decide: the queue itself below its capacity.
+        if (Interlocked.Read(ref queued) < capacity)
         {
-            queue.Writer.TryWrite(message.Notification with { MessageId = message.Id });
+            Interlocked.Increment(ref reserved);
+            Write(message.Notification with { MessageId = message.Id });
         }
 
         return Task.CompletedTask;
@@ -141,19 +156,85 @@ public sealed class InMemoryNotificationOutbox(IOptions<NotificationOptions> opt
     // Real time on purpose: waiting for a provider to come back is pacing, not domain time.
     public Task DeferAsync(QueuedNotification message, TimeSpan delay, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref deferred);
+        Interlocked.Increment(ref reserved);
+
+        // From deferred to queued: the room taken stays the same.
         _ = Task.Delay(delay, CancellationToken.None).ContinueWith(
-            _ =>
-            {
-                lock (writers)
-                {
-                    Interlocked.Decrement(ref deferred);
-                    queue.Writer.TryWrite(message.Notification with { MessageId = message.Id });
-                }
-            },
+            _ => Write(message.Notification with { MessageId = message.Id }),
             CancellationToken.None,
             TaskContinuationOptions.None,
             TaskScheduler.Default);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Takes room for <paramref name="messages"/> or throws <see cref="OutboxFull"/>'s refusal having taken none.</summary>
+    private void Reserve(int messages)
+    {
+        var taken = Interlocked.Read(ref reserved);
+        while (true)
+        {
+            if (taken + messages > capacity)
+            {
+                throw OutboxFull.Exception();
+            }
+
+            var seen = Interlocked.CompareExchange(ref reserved, taken + messages, taken);
+            if (seen == taken)
+            {
+                return;
+            }
+
+            taken = seen;
+        }
+    }
+
+    private void QueueOrGiveBack(Notification notification)
+    {
+        if (notification.Decoy)
+        {
+            Interlocked.Decrement(ref reserved);
+        }
+        else
+        {
+            Write(notification);
+        }
+    }
+
+    // Counted before the write, so the reader never takes a message it has not been counted for.
+    private void Write(Notification notification)
+    {
+        Interlocked.Increment(ref queued);
+        if (!queue.Writer.TryWrite(notification))
+        {
+            throw new InvalidOperationException("The outbox refused a write whose room was reserved.");
+        }
+    }
+
+    /// <summary>The channel's reader, giving back a message's room as it is read.</summary>
+    private sealed class CountingReader(InMemoryNotificationOutbox outbox) : ChannelReader<Notification>
+    {
+        private readonly ChannelReader<Notification> inner = outbox.queue.Reader;
+
+        public override bool CanCount => true;
+
+        public override int Count => (int)Interlocked.Read(ref outbox.queued);
+
+        public override Task Completion => inner.Completion;
+
+        public override bool TryRead([MaybeNullWhen(false)] out Notification item)
+        {
+            if (!inner.TryRead(out item))
+            {
+                return false;
+            }
+
+            Interlocked.Decrement(ref outbox.queued);
+            Interlocked.Decrement(ref outbox.reserved);
+            return true;
+        }
+
+        public override bool TryPeek([MaybeNullWhen(false)] out Notification item) => inner.TryPeek(out item);
+
+        public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => inner.WaitToReadAsync(cancellationToken);
     }
 }
