@@ -48,7 +48,8 @@ public sealed partial class LoggingAuditLog(ILoggerFactory loggerFactory, TimePr
         return new string(text);
     }
 
-    [LoggerMessage(EventId = 9000, Level = LogLevel.Information,
+    // Record checks the level once itself (the subject's hash is only worth computing for a line that is written).
+    [LoggerMessage(EventId = 9000, Level = LogLevel.Information, SkipEnabledCheck = true,
         Message = "audit {Action} {Outcome} channel={Channel} customer={CustomerId} subject={SubjectId} detail={Detail} at={Time}")]
     private partial void Log(string action, string outcome, string channel, string customerId, string subjectId, string detail, DateTimeOffset time);
 }

@@ -148,7 +148,7 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
         binding.CopyTo(input);
         input[binding.Length] = 0;
         Encoding.ASCII.GetBytes(code, input[(binding.Length + 1)..]);
-        var mac = HMACSHA256.HashData(keys.CodeKey, input);
+        var mac = KeyedHash.Mac(keys.CodeKey, input);
         CryptographicOperations.ZeroMemory(input);
         return mac;
     }

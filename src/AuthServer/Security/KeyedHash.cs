@@ -19,22 +19,32 @@ public static class KeyedHash
         var byteCount = Encoding.UTF8.GetByteCount(value);
         Span<byte> buffer = byteCount <= 256 ? stackalloc byte[byteCount] : new byte[byteCount];
         Encoding.UTF8.GetBytes(value, buffer);
-        HMACSHA256.HashData(key, buffer, mac);
+        HmacContexts.Compute(key, buffer, mac);
         CryptographicOperations.ZeroMemory(buffer);
     }
 
     /// <summary>HMAC-SHA256 of bytes under a label, so that one key can serve several purposes without collisions.</summary>
     public static byte[] Compute(byte[] key, string label, ReadOnlySpan<byte> value)
     {
-        // label ‖ '\n' ‖ value in one buffer and a one-shot HMAC: an incremental one costs a native context per call.
+        // label ‖ '\n' ‖ value in one buffer and one HMAC on a context already keyed (HmacContexts).
         var labelLength = Encoding.UTF8.GetByteCount(label);
         var length = labelLength + 1 + value.Length;
         Span<byte> buffer = length <= 512 ? stackalloc byte[length] : new byte[length];
         Encoding.UTF8.GetBytes(label, buffer);
         buffer[labelLength] = (byte)'\n';
         value.CopyTo(buffer[(labelLength + 1)..]);
-        var mac = HMACSHA256.HashData(key, buffer);
+        var mac = new byte[HMACSHA256.HashSizeInBytes];
+        HmacContexts.Compute(key, buffer, mac);
         CryptographicOperations.ZeroMemory(buffer);
+        return mac;
+    }
+
+    /// <summary>HMAC-SHA256 of <paramref name="data"/> as it is (no label), on a context already keyed.</summary>
+    public static byte[] Mac(byte[] key, ReadOnlySpan<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var mac = new byte[HMACSHA256.HashSizeInBytes];
+        HmacContexts.Compute(key, data, mac);
         return mac;
     }
 

@@ -44,4 +44,54 @@ public sealed class KeyedHashTests
         Assert.Equal(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes(value)), mac.ToArray());
         Assert.Equal(KeyedHash.Compute(Key, value), mac.ToArray());
     }
+
+    [Fact]
+    public void Mac_Data_TheOneShotHmac()
+    {
+        var data = Enumerable.Range(0, 90).Select(i => (byte)(i * 3)).ToArray();
+
+        Assert.Equal(HMACSHA256.HashData(Key, data), KeyedHash.Mac(Key, data));
+        Assert.Equal(HMACSHA256.HashData(Key, data), KeyedHash.Mac(Key, data));
+    }
+
+    [Fact]
+    public void ComputeHex_MoreKeysThanAThreadKeeps_EachHashUnderItsOwnKey()
+    {
+        // Keyed contexts are kept a few per thread: cycling through more keys than that, in both orders, evicts and
+        // re-creates them, and every hash must still be the one-shot HMAC under the key it was asked for.
+        var keys = Enumerable.Range(0, 9).Select(k => Enumerable.Range(0, 32).Select(i => (byte)((k * 31) + i)).ToArray()).ToArray();
+        foreach (var key in keys.Concat(keys.Reverse()).Concat(keys))
+        {
+            Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(key, "doc:12345678Z"u8)), KeyedHash.ComputeHex(key, "doc:12345678Z"));
+        }
+    }
+
+    [Fact]
+    public void ComputeHex_KeyArrayChangedInPlace_HashesUnderTheNewBytes()
+    {
+        var key = Key.ToArray();
+        var before = KeyedHash.ComputeHex(key, "pan:4999990000000007");
+
+        key[0] ^= 0xFF;
+
+        Assert.NotEqual(before, KeyedHash.ComputeHex(key, "pan:4999990000000007"));
+        Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(key, "pan:4999990000000007"u8)), KeyedHash.ComputeHex(key, "pan:4999990000000007"));
+    }
+
+    [Fact]
+    public async Task ComputeHex_ManyThreadsAtOnce_EveryHashRight()
+    {
+        var otherKey = Enumerable.Range(100, 32).Select(i => (byte)i).ToArray();
+        var work = Enumerable.Range(0, 16).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                var key = (i + t) % 2 == 0 ? Key : otherKey;
+                var value = $"pan:{t}-{i}";
+                Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(value))), KeyedHash.ComputeHex(key, value));
+            }
+        }));
+
+        await Task.WhenAll(work).WaitAsync(TimeSpan.FromSeconds(60));
+    }
 }
