@@ -148,9 +148,9 @@ public sealed class AuthenticatorFlow(
     // Both open with the customer's hash tag, so that on Redis the challenge and the ledger scope sit in the customer's
     // slot beside the enrolment (the SMS-code step is one script there). The customer id is already in the customer's
     // keys; neither reaches a caller.
-    private static string ChallengeId(string customerId, string enrollmentId) => "{c:" + customerId + "}authn:" + enrollmentId;
+    private static string ChallengeId(string customerId, string enrollmentId) => GroupedId.Of("authn:" + enrollmentId, "c:" + customerId);
 
-    private static string EnrollmentCodesScope(string customerId) => "{c:" + customerId + "}en";
+    private static string EnrollmentCodesScope(string customerId) => GroupedId.Of("en", "c:" + customerId);
 
     private static byte[] Binding(string customerId, string enrollmentId) => OtpEngine.Binding("authenticator-enrollment", customerId, enrollmentId);
 

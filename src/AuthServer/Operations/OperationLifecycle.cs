@@ -428,7 +428,7 @@ public sealed class OperationLifecycle(
     /// The SMS challenge of an operation (the call-centre path reissues the same one by voice), opening with its group's
     /// hash tag so that a store that shards keeps it beside the operation (RedisChallengeStore.ChallengeKey).
     /// </summary>
-    internal static string ChallengeId(string operationId) => "{" + Group(operationId) + "}code";
+    internal static string ChallengeId(string operationId) => GroupedId.Of("code", Group(operationId));
 
     /// <summary>
     /// What an operation's code is bound to (PSD2 dynamic linking): its id, customer, reference, the text the
