@@ -31,16 +31,9 @@ public sealed class RedisClusterFlowTests(RedisClusterFixture cluster) : IClassF
         var b = StartNode(prefix);
         var seed = DemoCustomer.Seed;
 
-        var mark = a.Factory.Outbox.Count;
-        var started = await a.Api.StartAsync(seed);
-        var code = a.Factory.Outbox.Single(mark, NotificationTemplates.RecoveryCode).Values["code"];
-        mark = b.Factory.Outbox.Count;
-        var confirmed = await b.Api.ConfirmAsync(started.RecoveryId, code);
+        var (confirmed, temporary, ticket) = await RecoverAndLogInAsync(a, b, seed);
         Assert.Equal("+34 - 6*****331", confirmed.MaskedPhone);
-        var temporary = b.Factory.Outbox.Single(mark, NotificationTemplates.RecoveryTemporaryPassword).Values["temporary_password"];
-
-        var ticket = (await a.Api.LoginAsync(seed.UserCode, temporary)).PasswordChangeRequired.ChangeTicket;
-        mark = b.Factory.Outbox.Count;
+        var mark = b.Factory.Outbox.Count;
         var operation = (await b.Api.ChangePasswordAsync(ticket, temporary, DemoCustomer.NewPassword)).Operation;
         var signing = b.Factory.Outbox.Single(mark, NotificationTemplates.OperationCode).Values["code"];
 
@@ -81,13 +74,7 @@ public sealed class RedisClusterFlowTests(RedisClusterFixture cluster) : IClassF
         var b = StartNode(prefix);
         var seed = DemoCustomer.Seed;
 
-        var mark = a.Factory.Outbox.Count;
-        var started = await a.Api.StartAsync(seed);
-        var code = a.Factory.Outbox.Single(mark, NotificationTemplates.RecoveryCode).Values["code"];
-        mark = a.Factory.Outbox.Count;
-        await a.Api.ConfirmAsync(started.RecoveryId, code);
-        var temporary = a.Factory.Outbox.Single(mark, NotificationTemplates.RecoveryTemporaryPassword).Values["temporary_password"];
-        var ticket = (await a.Api.LoginAsync(seed.UserCode, temporary)).PasswordChangeRequired.ChangeTicket;
+        var (_, temporary, ticket) = await RecoverAndLogInAsync(a, a, seed);
         var operation = (await a.Api.ChangePasswordAsync(ticket, temporary, DemoCustomer.NewPassword)).Operation;
         b.Factory.Time.Advance(TimeSpan.FromSeconds(30));
 
@@ -104,6 +91,24 @@ public sealed class RedisClusterFlowTests(RedisClusterFixture cluster) : IClassF
 
     /// <summary>The published development token of appsettings.Development.json.</summary>
     private const string CallCentreToken = "REVWRUxPUE1FTlQtY2FsbC1jZW50cmUtdG9rZW4tbm90LWEtc2VjcmV0LTAx";
+
+    /// <summary>
+    /// Steps 1 to 4 for <paramref name="customer"/>: the recovery started on <paramref name="starts"/>, its code confirmed on
+    /// <paramref name="confirms"/> (each node's outbox holds the messages its calls enqueued), then a login with the
+    /// temporary password on <paramref name="starts"/>.
+    /// </summary>
+    private static async Task<(ConfirmRecoveryResponse Confirmed, string Temporary, string Ticket)> RecoverAndLogInAsync(
+        (RecoveryServerFactory Factory, RecoveryApi Api) starts, (RecoveryServerFactory Factory, RecoveryApi Api) confirms, DemoCustomer customer)
+    {
+        var mark = starts.Factory.Outbox.Count;
+        var started = await starts.Api.StartAsync(customer);
+        var code = starts.Factory.Outbox.Single(mark, NotificationTemplates.RecoveryCode).Values["code"];
+        mark = confirms.Factory.Outbox.Count;
+        var confirmed = await confirms.Api.ConfirmAsync(started.RecoveryId, code);
+        var temporary = confirms.Factory.Outbox.Single(mark, NotificationTemplates.RecoveryTemporaryPassword).Values["temporary_password"];
+        var ticket = (await starts.Api.LoginAsync(customer.UserCode, temporary)).PasswordChangeRequired.ChangeTicket;
+        return (confirmed, temporary, ticket);
+    }
 
     private (RecoveryServerFactory Factory, RecoveryApi Api) StartNode(string prefix)
     {
