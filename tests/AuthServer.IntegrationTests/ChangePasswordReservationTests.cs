@@ -157,8 +157,9 @@ public abstract class ChangePasswordReservationTests : IntegrationTest
                 string operationId, int max, string challengeId, ChallengeReissue? reissue, CancellationToken cancellationToken) =>
                 inner.TryTakeCardCheckAndReissueAsync(operationId, max, challengeId, reissue, cancellationToken);
 
-            public Task<CodeClosure> CloseCodeAndCompleteAsync(string operationId, string challengeId, Operations.OperationState state, CancellationToken cancellationToken) =>
-                inner.CloseCodeAndCompleteAsync(operationId, challengeId, state, cancellationToken);
+            public Task<CodeClosure> CloseCodeAndCompleteAsync(
+                string operationId, string challengeId, Operations.OperationState state, CancellationToken cancellationToken, bool releaseReference = true) =>
+                inner.CloseCodeAndCompleteAsync(operationId, challengeId, state, cancellationToken, releaseReference);
 
             public Task<bool> TryCompleteAsync(string operationId, Operations.OperationState state, CancellationToken cancellationToken) =>
                 inner.TryCompleteAsync(operationId, state, cancellationToken);

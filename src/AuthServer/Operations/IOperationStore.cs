@@ -52,7 +52,11 @@ public interface IOperationStore
     /// does (its reference released after), the close and the completion in one atomic step: a code already used
     /// belongs to a signature, which decides the operation.
     /// </summary>
-    Task<CodeClosure> CloseCodeAndCompleteAsync(string operationId, string challengeId, OperationState state, CancellationToken cancellationToken);
+    /// <param name="releaseReference">
+    /// False to keep the reference held until the operation's own expiry instead of releasing it after the completion
+    /// (a step that must not spend a round trip on it): the reference then stays taken for longer, never shared.
+    /// </param>
+    Task<CodeClosure> CloseCodeAndCompleteAsync(string operationId, string challengeId, OperationState state, CancellationToken cancellationToken, bool releaseReference = true);
 
     /// <summary>Moves a pending operation to <paramref name="state"/>; false if it was no longer pending.</summary>
     Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken);

@@ -272,6 +272,26 @@ public abstract class OperationStoreContract
     }
 
     [Fact]
+    public async Task CloseCodeAndCompleteAsync_WithoutReleasingTheReference_CompletedAndTheReferenceHeldUntilTheOperationsExpiry()
+    {
+        var store = CreateStore(Time);
+        await store.TryCreateAsync(Operation("op-1"), ct).Timeout();
+        await CreateChallengeStore(Time).CreateAsync(ChallengeOf("op-1"), ct).Timeout();
+
+        Assert.Equal(
+            new CodeClosure(Closed: true, Completed: true),
+            await store.CloseCodeAndCompleteAsync("op-1", ChallengeId("op-1"), OperationState.Expired, ct, releaseReference: false).Timeout());
+
+        Assert.Equal(OperationState.Expired, (await store.GetAsync("op-1", ct).Timeout())!.State);
+        Assert.Equal(ChallengeState.Closed, (await CreateChallengeStore(Time).GetAsync(ChallengeId("op-1"), ct).Timeout())!.State);
+        // Still held (and still leading to the ended operation) until the operation's own end, then free.
+        Assert.False(await store.TryCreateAsync(Operation("op-2"), ct).Timeout());
+        Assert.Equal("op-1", (await store.FindByReferenceAsync(Reference, ct).Timeout())!.Id);
+        Time.Advance(Lifetime);
+        Assert.True(await store.TryCreateAsync(Operation("op-3"), ct).Timeout());
+    }
+
+    [Fact]
     public async Task CloseCodeAndCompleteAsync_CodeAlreadyUsed_NeitherClosedNorCompleted()
     {
         var store = CreateStore(Time);

@@ -104,7 +104,8 @@ public sealed class InMemoryOperationStore(IChallengeStore challenges, TimeProvi
         return (take, await challenges.ReissueAsync(challengeId, reissue.NewMac, reissue.Now, reissue.Limits, cancellationToken));
     }
 
-    public async Task<CodeClosure> CloseCodeAndCompleteAsync(string operationId, string challengeId, OperationState state, CancellationToken cancellationToken)
+    public async Task<CodeClosure> CloseCodeAndCompleteAsync(
+        string operationId, string challengeId, OperationState state, CancellationToken cancellationToken, bool releaseReference = true)
     {
         OperationRules.ThrowIfNotFinal(state);
 
@@ -114,22 +115,31 @@ public sealed class InMemoryOperationStore(IChallengeStore challenges, TimeProvi
             return new CodeClosure(Closed: false, Completed: false);
         }
 
-        return new CodeClosure(Closed: true, Completed: await TryCompleteAsync(operationId, state, cancellationToken));
+        return new CodeClosure(Closed: true, Completed: Complete(operationId, state, releaseReference));
     }
 
     public Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken)
     {
         OperationRules.ThrowIfNotFinal(state);
+        return Task.FromResult(Complete(operationId, state, releaseReference: true));
+    }
+
+    private bool Complete(string operationId, OperationState state, bool releaseReference)
+    {
         lock (gate)
         {
             if (!operations.TryGetValue(operationId, out var current) || !OperationRules.CanComplete(current.State, state))
             {
-                return Task.FromResult(false);
+                return false;
             }
 
             operations[operationId] = current with { State = state };
-            Release(current.Reference, operationId);
-            return Task.FromResult(true);
+            if (releaseReference)
+            {
+                Release(current.Reference, operationId);
+            }
+
+            return true;
         }
     }
 

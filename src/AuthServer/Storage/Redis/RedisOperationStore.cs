@@ -187,12 +187,17 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         return (ReadTake(r), r.Length > 2 ? RedisChallengeStore.ReadReissue(challengeId, (RedisResult[])r[2]!) : null);
     }
 
-    public async Task<CodeClosure> CloseCodeAndCompleteAsync(string operationId, string challengeId, OperationState state, CancellationToken cancellationToken)
+    public async Task<CodeClosure> CloseCodeAndCompleteAsync(
+        string operationId, string challengeId, OperationState state, CancellationToken cancellationToken, bool releaseReference = true)
     {
         OperationRules.ThrowIfNotFinal(state);
         var r = (RedisResult[])(await redis.ScriptAsync(
             CloseCodeAndCompleteScript, [OperationKey(operationId), RedisChallengeStore.ChallengeKey(redis, challengeId)], [state.ToString()]))!;
-        await ReleaseAfterCompletionAsync(operationId, (string)r[2]!);
+        if (releaseReference)
+        {
+            await ReleaseAfterCompletionAsync(operationId, (string)r[2]!);
+        }
+
         return new CodeClosure((long)r[0] == 1, (long)r[1] == 1);
     }
 
