@@ -138,6 +138,69 @@ public abstract class AllOrNothingTests : IntegrationTest
     }
 
     [Fact]
+    public async Task ConfirmAuthenticator_FailsBeforeTheStep_NotConfirmedNothingSentAndTheSameCodesConfirmLater()
+    {
+        var (session, appCode, smsCode) = await EnrolledAsync();
+        Faults.Arm("IAuthenticatorStore.ConfirmWithSmsCodeAsync:before");
+        var mark = Outbox.Count;
+
+        (await RefusedAsync(() => Api.ConfirmAuthenticatorAsync(session, appCode, smsCode))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
+
+        // The e-mail held beside the step was dropped with the change the step never made.
+        Assert.Equal(["IAuthenticatorStore.ConfirmWithSmsCodeAsync:before"], Faults.Fired);
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Null(await Authenticators.GetConfirmedAsync(Maria.Id, CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
+
+        await Api.ConfirmAuthenticatorAsync(session, appCode, smsCode);
+        Assert.Equal(Maria.Email, Outbox.Single(mark, NotificationTemplates.AuthenticatorAdded).To);
+    }
+
+    [Fact]
+    public async Task ConfirmAuthenticator_FailsAfterTheStep_ConfirmedAndCustomerEmailed()
+    {
+        var (session, appCode, smsCode) = await EnrolledAsync();
+        Faults.Arm("IAuthenticatorStore.ConfirmWithSmsCodeAsync:after");
+        var mark = Outbox.Count;
+
+        (await RefusedAsync(() => Api.ConfirmAuthenticatorAsync(session, appCode, smsCode))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
+
+        // The step's own record of its change says it applied: the held e-mail goes.
+        Assert.Equal(["IAuthenticatorStore.ConfirmWithSmsCodeAsync:after"], Faults.Fired);
+        var email = Assert.Single(Outbox.Since(mark));
+        Assert.Equal((NotificationTemplates.AuthenticatorAdded, Maria.Email), (email.Template, email.To));
+        Assert.NotNull(await Authenticators.GetConfirmedAsync(Maria.Id, CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
+    }
+
+    [Fact]
+    public async Task ConfirmAuthenticator_HoldFailsBesideTheStep_ConfirmedAndTheEmailQueuedAfterIt()
+    {
+        var (session, appCode, smsCode) = await EnrolledAsync();
+        Faults.Arm("INotificationOutbox.HoldAsync:before");
+        var mark = Outbox.Count;
+
+        await Api.ConfirmAuthenticatorAsync(session, appCode, smsCode);
+
+        Assert.Equal(["INotificationOutbox.HoldAsync:before"], Faults.Fired);
+        var email = Assert.Single(Outbox.Since(mark));
+        Assert.Equal((NotificationTemplates.AuthenticatorAdded, Maria.Email), (email.Template, email.To));
+        Assert.NotNull(await Authenticators.GetConfirmedAsync(Maria.Id, CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
+    }
+
+    [Fact]
+    public async Task ConfirmAuthenticator_HoldFailsAndTheSmsCodeIsWrong_RefusedNothingQueuedAfterIt()
+    {
+        var (session, appCode, smsCode) = await EnrolledAsync();
+        Faults.Arm("INotificationOutbox.HoldAsync:before");
+        var mark = Outbox.Count;
+
+        (await RefusedAsync(() => Api.ConfirmAuthenticatorAsync(session, appCode, Other(smsCode)))).Is(StatusCode.InvalidArgument, "CODE_INCORRECT");
+
+        Assert.Equal(["INotificationOutbox.HoldAsync:before"], Faults.Fired);
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Null(await Authenticators.GetConfirmedAsync(Maria.Id, CancellationToken.None).WaitAsync(RecoveryApi.Timeout));
+    }
+
+    [Fact]
     public async Task ConfirmRecovery_SessionFromBefore_StopsWorking()
     {
         var session = (await Api.LoginAsync(Maria.UserCode, Maria.InitialPassword)).Session.Token;
@@ -173,12 +236,26 @@ public abstract class AllOrNothingTests : IntegrationTest
         (await RefusedAsync(() => Api.ChangePasswordAsync(other, temporary, DemoCustomer.OtherNewPassword))).Is(StatusCode.Unauthenticated, "CHANGE_TICKET_INVALID");
     }
 
+    private IAuthenticatorStore Authenticators => Factory.Services.GetRequiredService<IAuthenticatorStore>();
+
+    // Maria's session, enrolled: the current code of the new app and the SMS code sent for it.
+    private async Task<(string Session, string AppCode, string SmsCode)> EnrolledAsync()
+    {
+        var session = (await Api.LoginAsync(Maria.UserCode, Maria.InitialPassword)).Session.Token;
+        var mark = Outbox.Count;
+        var enrolled = await Api.EnrollAuthenticatorAsync(session);
+        var smsCode = Outbox.Single(mark, NotificationTemplates.AuthenticatorCode).Values[CodeKey];
+        var appCode = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(enrolled.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime);
+        return (session, appCode, smsCode);
+    }
+
     private static void Arm(IServiceCollection services, Faults faults)
     {
         services.AddSingleton(faults);
         RecoveryServerFactory.Decorate<ICustomerStore>(services, (inner, _) => faults.Wrap(inner));
         RecoveryServerFactory.Decorate<IRecoveryStore>(services, (inner, _) => faults.Wrap(inner));
         RecoveryServerFactory.Decorate<IOperationStore>(services, (inner, _) => faults.Wrap(inner));
+        RecoveryServerFactory.Decorate<IAuthenticatorStore>(services, (inner, _) => faults.Wrap(inner));
         RecoveryServerFactory.Decorate<INotificationOutbox>(services, (inner, _) => faults.Wrap(inner));
     }
 }

@@ -184,6 +184,8 @@ public abstract class ChangePasswordReservationTests : IntegrationTest
             public Task ReleaseAnnouncedAsync(string changeId, CancellationToken cancellationToken) => inner.ReleaseAnnouncedAsync(changeId, cancellationToken);
 
             public Task DropAsync(string changeId, CancellationToken cancellationToken) => inner.DropAsync(changeId, cancellationToken);
+
+            public Task DropAnnouncedAsync(string changeId, CancellationToken cancellationToken) => inner.DropAnnouncedAsync(changeId, cancellationToken);
         }
     }
 }

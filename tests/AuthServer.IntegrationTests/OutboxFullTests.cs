@@ -90,6 +90,21 @@ public sealed class OutboxFullTests : IntegrationTest
         Assert.Empty(Outbox.Since(mark));
     }
 
+    [Fact]
+    public async Task ConfirmAuthenticator_OutboxFilledForTheHoldBesideTheStep_ConfirmedAndTheEmailQueuedAfterIt()
+    {
+        var call = await ArrangeAsync("ConfirmAuthenticator");
+        var mark = Outbox.Count;
+
+        // The hold, sent beside the step, finds the outbox full; room is back when the step has confirmed.
+        valve.Mode = OutboxValve.State.RefusesOneWrite;
+        await call().WaitAsync(RecoveryApi.Timeout);
+
+        Assert.Equal(1, valve.Writes);
+        var email = Assert.Single(Outbox.Since(mark));
+        Assert.Equal((NotificationTemplates.AuthenticatorAdded, Maria.Email), (email.Template, email.To));
+    }
+
     private static async Task<Google.Rpc.Status> StatusOfAsync(Func<Task> call)
     {
         var ex = await Assert.ThrowsAsync<RpcException>(() => call().WaitAsync(RecoveryApi.Timeout));
@@ -196,6 +211,9 @@ public sealed class OutboxFullTests : IntegrationTest
             Open,
             Full,
             FillsAfterCheck,
+
+            /// <summary>Room when asked; the next write is refused, then the valve is open again.</summary>
+            RefusesOneWrite,
         }
 
         public State Mode
@@ -211,6 +229,13 @@ public sealed class OutboxFullTests : IntegrationTest
 
         private void Write()
         {
+            if (Mode == State.RefusesOneWrite)
+            {
+                Mode = State.Open;
+                Interlocked.Increment(ref writes);
+                throw OutboxFull.Exception();
+            }
+
             if (Mode != State.Open)
             {
                 Interlocked.Increment(ref writes);
@@ -225,7 +250,7 @@ public sealed class OutboxFullTests : IntegrationTest
             public bool HasRoomFor(int messages) => valve.Mode switch
             {
                 State.Full => false,
-                State.FillsAfterCheck => true,
+                State.FillsAfterCheck or State.RefusesOneWrite => true,
                 _ => inner.HasRoomFor(messages),
             };
 
@@ -246,6 +271,8 @@ public sealed class OutboxFullTests : IntegrationTest
             public Task ReleaseAnnouncedAsync(string changeId, CancellationToken cancellationToken) => inner.ReleaseAnnouncedAsync(changeId, cancellationToken);
 
             public Task DropAsync(string changeId, CancellationToken cancellationToken) => inner.DropAsync(changeId, cancellationToken);
+
+            public Task DropAnnouncedAsync(string changeId, CancellationToken cancellationToken) => inner.DropAnnouncedAsync(changeId, cancellationToken);
         }
     }
 }

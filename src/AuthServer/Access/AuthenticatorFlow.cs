@@ -21,6 +21,7 @@ public sealed class AuthenticatorFlow(
     AuthenticatorEngine authenticators,
     OtpEngine otp,
     INotificationOutbox outbox,
+    CredentialChanges changes,
     NotificationTexts texts,
     IAuditLog audit,
     SecretKeys keys,
@@ -110,15 +111,25 @@ public sealed class AuthenticatorFlow(
         // never new ones for the customer. The try is taken before the code is evaluated, then settled, and the enrolment
         // confirmed only with a right code: one atomic step in the customer's slot (one round trip on Redis), the
         // challenge and the customer's ledger scope both carrying the customer's tag.
-        var (attempt, result) = await authenticators.ConfirmWithSmsCodeAsync(
+        // The customer also hears of the new signing factor by e-mail, a channel neither the password nor the phone
+        // controls, sent if and only if the enrolment was confirmed: it is held beside the step, in the same round trip,
+        // under the try's change id; the step records that change applied (confirmed) or dropped (anything else) and
+        // announces it, which releases or deletes the e-mail with no round trip of the call's (docs/architecture.md,
+        // "All or nothing"). A hold refused by a full outbox costs one more trip only when the step confirmed.
+        var smsTry = authenticators.SmsCodeTry(
             pending,
             step.Value,
             ChallengeId(customer.Id, pending.Id),
             otp.PresentedMac(Binding(customer.Id, pending.Id), smsCode),
             otp.Limits,
             EnrollmentCodesScope(customer.Id),
-            otpOptions.Value.MaxWrongEnrollmentCodes,
-            cancellationToken);
+            otpOptions.Value.MaxWrongEnrollmentCodes);
+        var (attempt, result) = await changes.ApplyBesideHoldAsync(
+            customer.Id,
+            smsTry.ChangeId,
+            [texts.AuthenticatorAddedEmail(customer.Email, customer.DisplayName, Languages.FromTag(customer.Language))],
+            change => authenticators.ConfirmWithSmsCodeAsync(smsTry, change),
+            confirmed => confirmed.Enrolment?.Status == VerifyStatus.Verified);
         var sms = attempt.Result;
         if (attempt.Exhausted || attempt.JustFilled)
         {
@@ -136,12 +147,10 @@ public sealed class AuthenticatorFlow(
         audit.Record(new AuditEvent("access.confirm_authenticator", (result?.Status ?? VerifyStatus.NotFound).ToString(), caller.Channel, customer.Id));
         if (result?.Status != VerifyStatus.Verified)
         {
-            // Replaced by a newer enrolment between the checks: this one no longer exists.
+            // Replaced by a newer enrolment between the checks: this one no longer exists (and nothing was sent).
             return NotPending();
         }
 
-        // The customer also hears of the new signing factor by e-mail, a channel neither the password nor the phone controls.
-        await outbox.EnqueueAsync(texts.AuthenticatorAddedEmail(customer.Email, customer.DisplayName, Languages.FromTag(customer.Language)), cancellationToken);
         return time.GetUtcNow();
     }
 

@@ -124,6 +124,87 @@ public sealed partial class CredentialChanges(ICustomerStore customers, INotific
     }
 
     /// <summary>
+    /// <see cref="ApplyAsync"/> in one round trip, for a change whose store step records its own outcome, applied or
+    /// dropped, announces it (so that the release costs nothing: <see cref="INotificationOutbox.ReleaseAnnouncedAsync"/>,
+    /// <see cref="INotificationOutbox.DropAnnouncedAsync"/>) and refuses to apply once that change was settled: the
+    /// messages' hold is sent first and <paramref name="change"/> right behind it, without waiting for the hold's answer.
+    /// If the hold is refused (the outbox is full, or did not answer) and the change applied anyway, the messages are
+    /// queued after it: one more round trip on that path only, and a refusal of that queueing is the caller's answer.
+    /// A hold that failed without telling whether it ran (a timeout) may so leave the messages sent twice, never not at
+    /// all. <paramref name="alongsideChange"/>, when given, is sent beside the change and runs whether it applies or not
+    /// (as in <see cref="ApplyHeldAnnouncedAsync"/>); its failure is the caller's, after the messages were settled. Not
+    /// cancellable once started, as <see cref="ApplyAsync"/>.
+    /// </summary>
+    public async Task<T> ApplyBesideHoldAsync<T>(
+        string customerId,
+        string changeId,
+        IReadOnlyList<Notification> messages,
+        Func<CancellationToken, Task<T>> change,
+        Func<T, bool> applied,
+        Func<Task>? alongsideChange = null)
+    {
+        // Sent first: on one connection the hold reaches the store before the change. (On a Redis Cluster the two go to
+        // different nodes and may run in either order; the outbox's dispatchers settle the hold either way.)
+        var holding = TryHoldAsync(changeId, customerId, messages);
+        Task<T> changing;
+        try
+        {
+            changing = change(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // A delegate that throws before its first await fails like any other change.
+            changing = Task.FromException<T>(ex);
+        }
+
+        var beside = RunAsync(alongsideChange);
+        T result;
+        try
+        {
+            result = await changing;
+        }
+        catch (Exception)
+        {
+            // The change may or may not have applied (a timeout after the store ran it): its record decides, and the
+            // messages follow it, queued now if their hold had failed. What ran beside it is awaited (its own failure
+            // dropped) so that nothing is left running unobserved.
+            var refusedHold = await holding;
+            if (await SettleQuietlyAsync(customerId, changeId) == true && refusedHold is not null)
+            {
+                await EnqueueQuietlyAsync(messages);
+            }
+
+            await beside.ContinueWith(static _ => { }, TaskScheduler.Default);
+            throw;
+        }
+
+        if (await holding is null)
+        {
+            // The change's own step settled the hold (released or deleted by the dispatcher that hears it, on Redis).
+            await (applied(result)
+                ? outbox.ReleaseAnnouncedAsync(changeId, CancellationToken.None)
+                : outbox.DropAnnouncedAsync(changeId, CancellationToken.None));
+        }
+        else if (applied(result))
+        {
+            // Nothing held, and the change applied: its messages must still go.
+            try
+            {
+                await outbox.EnqueueAsync(messages, CancellationToken.None);
+            }
+            catch (FailureException ex)
+            {
+                LogMessagesLost(ex.Failure.Reason);
+                await beside.ContinueWith(static _ => { }, TaskScheduler.Default);
+                throw;
+            }
+        }
+
+        await beside;
+        return result;
+    }
+
+    /// <summary>
     /// Whether change <paramref name="changeId"/> applied, deciding "dropped" if it had not (so it never
     /// can), with its held messages released or dropped to match.
     /// </summary>
@@ -151,20 +232,52 @@ public sealed partial class CredentialChanges(ICustomerStore customers, INotific
         }
     }
 
-    private async Task SettleQuietlyAsync(string customerId, string changeId)
+    // The change's outcome, or null when it could not be settled now.
+    private async Task<bool?> SettleQuietlyAsync(string customerId, string changeId)
     {
         try
         {
-            await SettleAsync(customerId, changeId, CancellationToken.None);
+            return await SettleAsync(customerId, changeId, CancellationToken.None);
         }
         catch (FailureException ex)
         {
             // A refusal (the store did not answer, the outbox is full): the hold stays; a dispatcher settles it
             // after Notifications:HoldTimeout (Redis). The caller's own failure is what the client sees.
             LogLeftForDispatcher(ex.Failure.Reason);
+            return null;
+        }
+    }
+
+    // The hold's refusal, or null when the messages are held. Not thrown: the change sent behind it runs either way.
+    private async Task<FailureException?> TryHoldAsync(string changeId, string customerId, IReadOnlyList<Notification> messages)
+    {
+        try
+        {
+            await outbox.HoldAsync(changeId, customerId, messages, CancellationToken.None);
+            return null;
+        }
+        catch (FailureException ex)
+        {
+            return ex;
+        }
+    }
+
+    private async Task EnqueueQuietlyAsync(IReadOnlyList<Notification> messages)
+    {
+        try
+        {
+            await outbox.EnqueueAsync(messages, CancellationToken.None);
+        }
+        catch (FailureException ex)
+        {
+            // The caller's own failure is what the client sees; the change applied without its messages.
+            LogMessagesLost(ex.Failure.Reason);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A credential change could not be settled now ({Error}); its held messages are left for a dispatcher to settle")]
     private partial void LogLeftForDispatcher(string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A change applied but neither its hold nor the queueing of its messages succeeded ({Error}); its messages were not sent")]
+    private partial void LogMessagesLost(string error);
 }

@@ -46,4 +46,12 @@ public interface INotificationOutbox
 
     /// <summary>The change did not commit: its held messages are deleted unsent. Idempotent.</summary>
     Task DropAsync(string changeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The change was refused and its own store step recorded it as dropped and announced it (the enrolment's SMS-code
+    /// step, <c>IAuthenticatorStore.ConfirmWithSmsCodeAsync</c>): its held messages are deleted unsent. A provider whose
+    /// dispatchers hear the announcement (Redis) has nothing left to do, so the caller's round trip is saved; one
+    /// without (in memory) deletes them here. Idempotent.
+    /// </summary>
+    Task DropAnnouncedAsync(string changeId, CancellationToken cancellationToken);
 }

@@ -92,35 +92,43 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
         store.ConfirmAsync(pending.CustomerId, pending.Id, matchedStep, options.Value.MaxFailuresPerChallenge, time.GetUtcNow(), cancellationToken);
 
     /// <summary>
-    /// With a right app code (<paramref name="matchedStep"/>), the enrolment's SMS code as one atomic step: the try taken
-    /// from the customer's <paramref name="scope"/> (at most <paramref name="wrongCodeLimit"/> wrong codes in
-    /// <see cref="OtpOptions.WrongCodeWindow"/>) before the code (its MAC, <paramref name="presentedMac"/>) is evaluated
-    /// against <paramref name="challengeId"/>, then settled, and only with a right code the enrolment confirmed (see
-    /// <see cref="IAuthenticatorStore.ConfirmWithSmsCodeAsync"/>).
+    /// With a right app code (<paramref name="matchedStep"/>), the enrolment's SMS code as one try of
+    /// <see cref="ConfirmWithSmsCodeAsync"/>: the try's token in the customer's <paramref name="scope"/> (at most
+    /// <paramref name="wrongCodeLimit"/> wrong codes in <see cref="OtpOptions.WrongCodeWindow"/>), the code's MAC
+    /// (<paramref name="presentedMac"/>) for <paramref name="challengeId"/>, and the id of the change the try is, new for
+    /// each try (a wrong code settles its own as dropped), under which the caller holds the confirmation's e-mail first.
     /// </summary>
-    public Task<(CodeTry Sms, VerifyResult? Enrolment)> ConfirmWithSmsCodeAsync(
-        Authenticator pending, long matchedStep, string challengeId, byte[] presentedMac, ChallengeLimits limits, string scope, int wrongCodeLimit, CancellationToken cancellationToken)
+    public EnrollmentSmsCode SmsCodeTry(
+        Authenticator pending, long matchedStep, string challengeId, byte[] presentedMac, ChallengeLimits limits, string scope, int wrongCodeLimit)
     {
         ArgumentNullException.ThrowIfNull(pending);
         var o = options.Value;
-        return store.ConfirmWithSmsCodeAsync(
-            new EnrollmentSmsCode
-            {
-                CustomerId = pending.CustomerId,
-                EnrollmentId = pending.Id,
-                MatchedStep = matchedStep,
-                MaxEnrollmentFailures = o.MaxFailuresPerChallenge,
-                ChallengeId = challengeId,
-                PresentedMac = presentedMac,
-                Limits = limits,
-                Scope = scope,
-                Token = Tokens.New(random),
-                WrongCodeLimit = wrongCodeLimit,
-                Window = o.WrongCodeWindow,
-                Now = time.GetUtcNow(),
-            },
-            cancellationToken);
+        var token = Tokens.New(random);
+        return new EnrollmentSmsCode
+        {
+            CustomerId = pending.CustomerId,
+            EnrollmentId = pending.Id,
+            MatchedStep = matchedStep,
+            MaxEnrollmentFailures = o.MaxFailuresPerChallenge,
+            ChallengeId = challengeId,
+            PresentedMac = presentedMac,
+            Limits = limits,
+            Scope = scope,
+            Token = token,
+            WrongCodeLimit = wrongCodeLimit,
+            Window = o.WrongCodeWindow,
+            Now = time.GetUtcNow(),
+            ChangeId = "authn:" + pending.Id + ":" + token,
+        };
     }
+
+    /// <summary>
+    /// <paramref name="code"/> as one atomic step: the try taken before the code is evaluated, then settled, and only
+    /// with a right code the enrolment confirmed, the outcome recorded as the try's change (see
+    /// <see cref="IAuthenticatorStore.ConfirmWithSmsCodeAsync"/>).
+    /// </summary>
+    public Task<(CodeTry Sms, VerifyResult? Enrolment)> ConfirmWithSmsCodeAsync(EnrollmentSmsCode code, CancellationToken cancellationToken) =>
+        store.ConfirmWithSmsCodeAsync(code, cancellationToken);
 
     public async Task<bool> HasConfirmedAsync(string customerId, CancellationToken cancellationToken) =>
         await store.GetConfirmedAsync(customerId, cancellationToken) is not null;

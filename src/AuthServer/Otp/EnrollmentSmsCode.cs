@@ -36,4 +36,11 @@ public sealed record EnrollmentSmsCode
     public required TimeSpan Window { get; init; }
 
     public required DateTimeOffset Now { get; init; }
+
+    /// <summary>
+    /// The change this step is, one per try: the confirmation's e-mail is held under it beside the step, which records it
+    /// in the customer's slot as applied (the enrolment confirmed) or dropped (anything else) and refuses to run if it
+    /// was settled already (docs/architecture.md, "All or nothing").
+    /// </summary>
+    public required string ChangeId { get; init; }
 }

@@ -42,6 +42,11 @@ public interface IAuthenticatorStore
     /// (Exhausted). Otherwise the code is verified against the challenge, the try settled (kept only when counted,
     /// closing the challenge when it fills the scope: JustFilled), and only with a verified code is the enrolment
     /// confirmed (Enrolment: Verified, or NotFound when a newer enrolment replaced it meanwhile; null when not tried).
+    /// The same step records <see cref="EnrollmentSmsCode.ChangeId"/> in the customer's memory of changes (the fence that
+    /// <c>ICustomerStore.SettleChangeAsync</c> reads): applied when the enrolment was confirmed, dropped otherwise, and
+    /// announces it to the outbox's dispatchers, so that the e-mail held under that id is released or deleted without
+    /// another call. A change already settled (a dispatcher decided it dropped first) is refused: the step throws
+    /// <c>StorageUnavailableException</c> having changed nothing.
     /// </summary>
     Task<(CodeTry Sms, VerifyResult? Enrolment)> ConfirmWithSmsCodeAsync(EnrollmentSmsCode code, CancellationToken cancellationToken);
 

@@ -109,4 +109,14 @@ internal sealed class RecordingOutbox(INotificationOutbox inner) : INotification
             held.Remove(changeId);
         }
     }
+
+    /// <summary>Recorded as a drop: nothing of the change is sent (on Redis a dispatcher deletes the held messages).</summary>
+    public async Task DropAnnouncedAsync(string changeId, CancellationToken cancellationToken)
+    {
+        await inner.DropAnnouncedAsync(changeId, cancellationToken);
+        lock (gate)
+        {
+            held.Remove(changeId);
+        }
+    }
 }

@@ -8,11 +8,13 @@ public sealed class InMemoryAuthenticatorStoreContractTests : AuthenticatorStore
 {
     public InMemoryAuthenticatorStoreContractTests() => Challenges = new InMemoryChallengeStore(Time);
 
-    protected override ICustomerStore Customers { get; } = new InMemoryCustomerStore();
+    protected override ICustomerStore Customers => Store;
 
     protected override IChallengeStore Challenges { get; }
 
+    private InMemoryCustomerStore Store { get; } = new();
+
     private InMemoryWrongCodeLedger Ledger { get; } = new();
 
-    protected override IAuthenticatorStore CreateStore(TimeProvider time) => new InMemoryAuthenticatorStore(Customers, Challenges, Ledger);
+    protected override IAuthenticatorStore CreateStore(TimeProvider time) => new InMemoryAuthenticatorStore(Store, Challenges, Ledger);
 }

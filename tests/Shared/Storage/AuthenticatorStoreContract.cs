@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.SharedTests.Customers;
 
 namespace Recovery.AuthServer.SharedTests.Storage;
@@ -256,18 +257,80 @@ public abstract class AuthenticatorStoreContract
         Assert.Equal("e-2", (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!.Id);
     }
 
-    private static readonly byte[] RightMac = [.. Enumerable.Repeat((byte)7, 32)];
-    private static readonly byte[] WrongMac = [.. Enumerable.Repeat((byte)8, 32)];
+    [Fact]
+    public async Task ConfirmWithSmsCodeAsync_RightCode_RecordsItsChangeApplied()
+    {
+        var store = CreateStore(Time);
+        await Customers.AddIfAbsentAsync(SeedCustomerRecord.With(), new CredentialRecord { CustomerId = Customer }, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
+        await IssueSmsCodeAsync("e-1");
+
+        var (_, enrolment) = await SmsCodeAsync(store, "e-1", RightMac, limit: 10, "t-1", "chg-right");
+
+        Assert.Equal(VerifyStatus.Verified, enrolment?.Status);
+
+        // What a dispatcher settling the held e-mail asks: applied, so the e-mail goes.
+        Assert.True(await Customers.SettleChangeAsync(Customer, "chg-right", ct).Timeout());
+    }
+
+    [Fact]
+    public async Task ConfirmWithSmsCodeAsync_WrongCodeOrEnrolmentReplaced_RecordsItsChangeDroppedSoItCanNeverApply()
+    {
+        var store = CreateStore(Time);
+        await Customers.AddIfAbsentAsync(SeedCustomerRecord.With(), new CredentialRecord { CustomerId = Customer }, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
+        await IssueSmsCodeAsync("e-1");
+
+        await SmsCodeAsync(store, "e-1", WrongMac, limit: 10, "t-1", "chg-wrong");
+
+        // Settled by the step itself: the same change presented again, even with the right code, is refused and changes
+        // nothing; its dispatcher's settle finds it dropped.
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => SmsCodeAsync(store, "e-1", RightMac, limit: 10, "t-2", "chg-wrong"));
+        Assert.Null(await store.GetConfirmedAsync(Customer, ct).Timeout());
+        Assert.False(await Customers.SettleChangeAsync(Customer, "chg-wrong", ct).Timeout());
+
+        // A right code whose enrolment was replaced meanwhile confirms nothing: dropped too.
+        await store.SavePendingAsync(Pending("e-2"), TimeSpan.Zero, null, ct).Timeout();
+        var (sms, enrolment) = await SmsCodeAsync(store, "e-1", RightMac, limit: 10, "t-3", "chg-replaced");
+        Assert.Equal((VerifyStatus.Verified, VerifyStatus.NotFound), (sms.Result.Status, enrolment?.Status));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => SmsCodeAsync(store, "e-1", RightMac, limit: 10, "t-4", "chg-replaced"));
+    }
+
+    [Fact]
+    public async Task ConfirmWithSmsCodeAsync_ChangeSettledBeforeTheStep_RefusedWithNothingTakenEvaluatedOrConfirmed()
+    {
+        var store = CreateStore(Time);
+        await Customers.AddIfAbsentAsync(SeedCustomerRecord.With(), new CredentialRecord { CustomerId = Customer }, ct).Timeout();
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
+        await IssueSmsCodeAsync("e-1");
+
+        // A dispatcher settled the held e-mail first (the step came late): the change is decided dropped.
+        Assert.False(await Customers.SettleChangeAsync(Customer, "chg-late", ct).Timeout());
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => SmsCodeAsync(store, "e-1", RightMac, limit: 1, "t-1", "chg-late"));
+
+        Assert.Null(await store.GetConfirmedAsync(Customer, ct).Timeout());
+        Assert.Equal("e-1", (await store.GetPendingAsync(Customer, Time.GetUtcNow(), ct).Timeout())!.Id);
+        var challenge = (await Challenges.GetAsync(SmsChallengeId("e-1"), ct).Timeout())!;
+        Assert.Equal((ChallengeState.Active, 0), (challenge.State, challenge.TotalFailures));
+
+        // No try was taken from the scope (its limit is one): the next try, its own change, confirms.
+        var (_, enrolment) = await SmsCodeAsync(store, "e-1", RightMac, limit: 1, "t-2", "chg-next");
+        Assert.Equal(VerifyStatus.Verified, enrolment?.Status);
+    }
+
+    protected static readonly byte[] RightMac = [.. Enumerable.Repeat((byte)7, 32)];
+    protected static readonly byte[] WrongMac = [.. Enumerable.Repeat((byte)8, 32)];
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
     private static readonly ChallengeLimits Limits = new(3, 5, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), 3);
 
     // As AuthenticatorFlow names them: under the customer's tag, so that on Redis they share the enrolment's slot.
     private static string SmsChallengeId(string enrollmentId) => "{c:" + Customer + "}authn:" + enrollmentId;
 
-    private Task IssueSmsCodeAsync(string enrollmentId) =>
+    protected Task IssueSmsCodeAsync(string enrollmentId) =>
         Challenges.CreateAsync(ChallengeRules.Issue(SmsChallengeId(enrollmentId), RightMac, Time.GetUtcNow(), Limits), ct).Timeout();
 
-    private Task<(CodeTry Sms, VerifyResult? Enrolment)> SmsCodeAsync(IAuthenticatorStore store, string enrollmentId, byte[] mac, int limit, string token) =>
+    protected Task<(CodeTry Sms, VerifyResult? Enrolment)> SmsCodeAsync(IAuthenticatorStore store, string enrollmentId, byte[] mac, int limit, string token, string? changeId = null) =>
         store.ConfirmWithSmsCodeAsync(
             new EnrollmentSmsCode
             {
@@ -283,6 +346,7 @@ public abstract class AuthenticatorStoreContract
                 WrongCodeLimit = limit,
                 Window = Window,
                 Now = Time.GetUtcNow(),
+                ChangeId = changeId ?? "authn:" + enrollmentId + ":" + token,
             },
             ct).Timeout();
 

@@ -5,10 +5,13 @@ using Recovery.AuthServer.Otp;
 namespace Recovery.AuthServer.Storage.InMemory;
 
 /// <summary>Authenticators in process memory; each change runs under the customer's entry lock, so it is atomic.</summary>
-/// <param name="customers">Read for the credentials version a save may require (<see cref="SavePendingAsync"/>).</param>
+/// <param name="customers">
+/// Read for the credentials version a save may require (<see cref="SavePendingAsync"/>); its memory of changes holds the
+/// outcome of each SMS-code step (<see cref="ConfirmWithSmsCodeAsync"/>), as the Redis script writes the change's fence.
+/// </param>
 /// <param name="challenges">The challenges of enrolment SMS codes (<see cref="ConfirmWithSmsCodeAsync"/>).</param>
 /// <param name="ledger">The wrong-code ledger their tries are taken from.</param>
-public sealed class InMemoryAuthenticatorStore(ICustomerStore customers, IChallengeStore challenges, IWrongCodeLedger ledger) : IAuthenticatorStore, IDisposable
+public sealed class InMemoryAuthenticatorStore(InMemoryCustomerStore customers, IChallengeStore challenges, IWrongCodeLedger ledger) : IAuthenticatorStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
@@ -106,12 +109,20 @@ public sealed class InMemoryAuthenticatorStore(ICustomerStore customers, IChalle
         await smsCodeSteps.WaitAsync(cancellationToken);
         try
         {
+            // A change settled already is refused before anything is taken (the Redis script's fence). In memory nothing
+            // but the flow settles a change, after this step, so this only keeps the two providers' contract the same.
+            if (customers.IsChangeSettled(code.CustomerId, code.ChangeId))
+            {
+                throw new StorageUnavailableException("The change was settled as dropped before it could apply; nothing was changed.");
+            }
+
             // Not cancellable once begun, as on Redis where the script runs whole.
             var none = CancellationToken.None;
             var take = await ledger.TakeAsync([code.Scope], code.Token, code.WrongCodeLimit, code.Window, code.Now, none);
             if (!take.Granted)
             {
                 await challenges.CloseAsync(code.ChallengeId, none);
+                customers.RecordChange(code.CustomerId, code.ChangeId, applied: false);
                 return (new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: take.FreesAt), null);
             }
 
@@ -125,6 +136,7 @@ public sealed class InMemoryAuthenticatorStore(ICustomerStore customers, IChalle
             var enrolment = sms.Status == VerifyStatus.Verified
                 ? await ConfirmAsync(code.CustomerId, code.EnrollmentId, code.MatchedStep, code.MaxEnrollmentFailures, code.Now, none)
                 : (VerifyResult?)null;
+            customers.RecordChange(code.CustomerId, code.ChangeId, applied: enrolment?.Status == VerifyStatus.Verified);
             return (new CodeTry(sms, JustFilled: settled.JustFilled, FullUntil: settled.FullUntil), enrolment);
         }
         finally

@@ -137,6 +137,44 @@ public sealed class InMemoryCustomerStore : ICustomerStore
             return (c, applied);
         }));
 
+    /// <summary>
+    /// Whether change <paramref name="changeId"/> was settled already (applied or dropped), deciding nothing: a store step
+    /// that records its own change (the enrolment's SMS-code step, <see cref="InMemoryAuthenticatorStore"/>) refuses to run
+    /// as a change already settled, as its Redis script does on the fence key. False for an unknown customer.
+    /// </summary>
+    internal bool IsChangeSettled(string customerId, string changeId)
+    {
+        if (!credentialsById.TryGetValue(customerId, out var entry))
+        {
+            return false;
+        }
+
+        lock (entry)
+        {
+            return entry.Outcome(changeId) is not null;
+        }
+    }
+
+    /// <summary>
+    /// Records change <paramref name="changeId"/> as <paramref name="applied"/> or dropped unless it was settled already
+    /// (first writer wins, as <c>RedisCustomerStore.SettleScript</c>); what <see cref="SettleChangeAsync"/> then answers.
+    /// </summary>
+    internal void RecordChange(string customerId, string changeId, bool applied)
+    {
+        if (!credentialsById.TryGetValue(customerId, out var entry))
+        {
+            return;
+        }
+
+        lock (entry)
+        {
+            if (entry.Outcome(changeId) is null)
+            {
+                entry.Remember(changeId, applied);
+            }
+        }
+    }
+
     public Task<DateTimeOffset> BlockRecoveryAsync(string customerId, DateTimeOffset now, TimeSpan firstBlock, TimeSpan maxBlock, CancellationToken cancellationToken, DateTimeOffset? atLeastUntil = null) =>
         Task.FromResult(Update(customerId, c =>
         {

@@ -128,6 +128,9 @@ public sealed class InMemoryNotificationOutbox : INotificationOutbox, INotificat
         return Task.CompletedTask;
     }
 
+    // Nothing in memory hears a change's announcement: the flow's call is the drop.
+    public Task DropAnnouncedAsync(string changeId, CancellationToken cancellationToken) => DropAsync(changeId, cancellationToken);
+
     // A message put back (deferred) keeps its id: the SMS delivery record of a message is found by it.
     public async ValueTask<QueuedNotification> DequeueAsync(CancellationToken cancellationToken)
     {

@@ -24,7 +24,10 @@ public static class InMemoryStorage
         ArgumentNullException.ThrowIfNull(services);
 
         // Customers and credentials, recoveries and card blocks, change tickets and sessions.
-        services.AddSingleton<ICustomerStore, InMemoryCustomerStore>();
+        // The customers are also the authenticator store's: its SMS-code step records its change in their memory of
+        // changes (the fence), as the Redis script does in the customer's slot.
+        services.AddSingleton<InMemoryCustomerStore>();
+        services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<InMemoryCustomerStore>());
         services.AddSingleton<IRecoveryStore, InMemoryRecoveryStore>();
         services.AddSingleton<ISessionStore, InMemorySessionStore>();
 

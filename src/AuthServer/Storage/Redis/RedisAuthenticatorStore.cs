@@ -73,16 +73,28 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
 
     // The SMS-code half of a confirmation (IAuthenticatorStore.ConfirmWithSmsCodeAsync): WrongCodeBudget.TryAsync's take,
     // evaluation and settle, then the confirmation, in one script. Every key is in the customer's slot (the ledger scope
-    // and the challenge id carry the customer's tag), so on Cluster it is one node's atomic step and the try is never
-    // seen pending by another: no busy wait, no pending entry left behind by a node that dies.
-    // KEYS: pending, confirmed, the ledger scope, the challenge.
+    // and the challenge id carry the customer's tag, the change's fence is RedisCustomerStore.ChangeKey), so on Cluster it
+    // is one node's atomic step and the try is never seen pending by another: no busy wait, no pending entry left behind
+    // by a node that dies. The e-mail of a confirmation is held in the outbox beside this script (another slot): the
+    // script decides the change's fence, 'applied' iff it confirmed, and announces it on the outbox's channel
+    // ("settle <change id>", as RedisCustomerStore.RestoreScript does), so that a dispatcher releases or deletes the
+    // hold without the caller's round trip.
+    // KEYS: pending, confirmed, the ledger scope, the challenge, the change's fence.
     // ARGV: enrolment id, matched step, max enrolment failures, now (µs), presented MAC, max attempts per code, max total
-    // failures, window (µs), pending timeout (µs), wrong-code limit, token.
-    // Returns {'exhausted', frees at (µs)} or {'tried', status, attempts remaining, just closed, counted, just filled,
-    // full until (µs), enrolment status ('' when not tried), its attempts remaining, its just closed}.
+    // failures, window (µs), pending timeout (µs), wrong-code limit, token, fence TTL (ms), channel, change id.
+    // Returns {'settled'} (nothing done), {'exhausted', frees at (µs)} or {'tried', status, attempts remaining, just
+    // closed, counted, just filled, full until (µs), enrolment status ('' when not tried), its attempts remaining, its
+    // just closed}.
     private const string ConfirmWithSmsCodeScript =
         RedisWrongCodeLedger.TakeFunction + RedisWrongCodeLedger.SettleFunction + RedisChallengeStore.VerifyFunction +
         RedisChallengeStore.CloseFunction + ConfirmFunction + """
+        -- First writer wins (RedisCustomerStore.SettleScript): a dispatcher that settled the held e-mail before this step
+        -- ran decided the change dropped, and it must never apply after its e-mail was deleted. Nothing is taken either.
+        if redis.call('EXISTS', KEYS[5]) == 1 then return {'settled'} end
+        local function settle_change(outcome)
+          redis.call('SET', KEYS[5], outcome, 'PX', ARGV[12])
+          redis.call('PUBLISH', ARGV[13], 'settle ' .. ARGV[14])
+        end
         local now = tonumber(ARGV[4])
         local window, staleBefore, limit = tonumber(ARGV[8]), now - tonumber(ARGV[9]), tonumber(ARGV[10])
         -- WrongCodeBudget.TryAsync: the try is taken before the code is evaluated; a full scope evaluates nothing, and
@@ -90,6 +102,7 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
         local take = wrong_code_take({KEYS[3]}, now, window, staleBefore, limit, ARGV[11])
         if take[1] ~= 1 then
           challenge_close(KEYS[4])
+          settle_change('dropped')
           return {'exhausted', take[3]}
         end
         local v = challenge_verify(KEYS[4], ARGV[5], now, tonumber(ARGV[6]), tonumber(ARGV[7]), false)
@@ -99,6 +112,7 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
         if s[1] == 1 then challenge_close(KEYS[4]) end
         local e = {'', 0, 0}
         if v[1] == 'Verified' then e = authenticator_confirm(KEYS[1], KEYS[2], ARGV[1], ARGV[2], tonumber(ARGV[3]), now) end
+        if e[1] == 'Verified' then settle_change('applied') else settle_change('dropped') end
         local c = 0
         if counted then c = 1 end
         return {'tried', v[1], v[2], v[3], c, s[1], s[2], e[1], e[2], e[3]}
@@ -167,6 +181,7 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
                 ConfirmedKey(code.CustomerId),
                 RedisWrongCodeLedger.ScopeKey(redis, code.Scope),
                 RedisChallengeStore.ChallengeKey(redis, code.ChallengeId),
+                RedisCustomerStore.ChangeKey(redis, code.CustomerId, code.ChangeId),
             ],
             [
                 code.EnrollmentId,
@@ -180,7 +195,15 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
                 WrongCodeRules.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
                 code.WrongCodeLimit,
                 code.Token,
+                (long)RedisCustomerStore.ChangeMemory.TotalMilliseconds,
+                RedisNotificationOutbox.AnnounceChannel(redis),
+                code.ChangeId,
             ]))!;
+        if ((string)r[0]! == "settled")
+        {
+            throw new StorageUnavailableException("The change was settled as dropped before it could apply; nothing was changed.");
+        }
+
         if ((string)r[0]! == "exhausted")
         {
             return (new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: RedisTime.FromMicros((long)r[1])), null);

@@ -200,6 +200,14 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     /// </summary>
     public Task ReleaseAnnouncedAsync(string changeId, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Nothing to send: the change's own script recorded it as dropped and announced it on the outbox's channel
+    /// (<see cref="RedisAuthenticatorStore.ConfirmWithSmsCodeAsync"/>), and the reader that hears it settles the hold
+    /// against the change's fence (deleted, as it was dropped). A lost announcement leaves the hold to the reader that
+    /// settles it at its time (<see cref="NotificationOptions.HoldTimeout"/>), which reads the same fence.
+    /// </summary>
+    public Task DropAnnouncedAsync(string changeId, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>The channel every outbox script announces on, and a change's script announces its release on ("settle &lt;change id&gt;").</summary>
     // Prefixed like the keys, so deployments (and tests) sharing a Redis never wake each other.
     internal static string AnnounceChannel(RedisConnection redis) => redis.KeyPrefix + "outbox:announce";
