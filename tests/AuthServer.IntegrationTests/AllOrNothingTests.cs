@@ -71,7 +71,6 @@ public abstract class AllOrNothingTests : IntegrationTest
 
     [Theory]
     [InlineData("ICustomerStore.CommitPasswordAsync:before")]
-    [InlineData("INotificationOutbox.HoldAsync:before")]
     public async Task SignOperation_FailsBeforeTheCommit_PasswordUnchangedOperationPendingAndNothingSent(string point)
     {
         var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
@@ -114,6 +113,41 @@ public abstract class AllOrNothingTests : IntegrationTest
         var error = await RefusedAsync(() => Api.CancelAsync(operation.OperationId));
         error.Is(StatusCode.FailedPrecondition, "OPERATION_NOT_PENDING");
         Assert.Equal("SIGNED", error.Metadata["state"]);
+    }
+
+    [Fact]
+    public async Task SignOperation_HoldFailsBesideTheCommit_SignedPasswordInForceAndTheEmailQueuedAfterIt()
+    {
+        // The hold and the commit go in one round trip: a hold that failed does not stop the commit beside it, so the
+        // e-mail is queued after it.
+        var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
+        var (operation, code) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        Faults.Arm("INotificationOutbox.HoldAsync:before");
+        var mark = Outbox.Count;
+
+        Assert.Equal(OperationState.Signed, (await Api.SignAsync(operation.OperationId, code)).State);
+
+        Assert.Equal(["INotificationOutbox.HoldAsync:before"], Faults.Fired);
+        var email = Assert.Single(Outbox.Since(mark));
+        Assert.Equal((NotificationTemplates.PasswordChanged, Maria.Email), (email.Template, email.To));
+        Assert.Equal(LoginResponse.ResultOneofCase.Session, (await Api.LoginAsync(Maria.UserCode, DemoCustomer.NewPassword)).ResultCase);
+    }
+
+    [Fact]
+    public async Task SignOperation_HoldFailsAndTheCodeIsWrong_RefusedPasswordUnchangedNothingSent()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
+        var (operation, code) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var before = await CredentialsAsync(Maria);
+        Faults.Arm("INotificationOutbox.HoldAsync:before");
+        var mark = Outbox.Count;
+
+        (await RefusedAsync(() => Api.SignAsync(operation.OperationId, Other(code)))).Is(StatusCode.InvalidArgument, "CODE_INCORRECT");
+
+        // A wrong code holds nothing: the hold is sent only beside the commit of a right one.
+        Assert.Empty(Faults.Fired);
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Equal(before.Version, (await CredentialsAsync(Maria)).Version);
     }
 
     [Fact]

@@ -26,15 +26,15 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
     private const int ConfirmRecoveryTrips = 4;
 
     // The operation, then the wrong-code take (with the check that its change has not applied, the authenticator and
-    // the profile beside it), the code, the settle with the e-mail held, the commit, then the release with the Signed
-    // state, the reference and the ticket (docs/performance.md).
-    private const int SignOperationTrips = 6;
+    // the profile beside it), the code, the settle with the e-mail held and the commit beside it (whose script announces
+    // the release), then the Signed state with the reference and the ticket (docs/performance.md).
+    private const int SignOperationTrips = 5;
 
     // The operation, the take with its reads, the code, the settle.
     private const int SignOperationWrongCodeTrips = 4;
 
     // As the right SMS code, with the app's time step used before the SMS challenge is ended (a replay must not end it).
-    private const int SignOperationTotpTrips = 7;
+    private const int SignOperationTotpTrips = 6;
 
     // The operation, the take with its reads, the time step refused as used, the settle.
     private const int SignOperationReplayedTotpTrips = 4;

@@ -471,6 +471,7 @@ public sealed class AccessFlow(
         // cancel opens a new operation with tries of its own, never new ones for the customer. The try is taken
         // before either code is evaluated.
         var totp = TotpUse.NotEnrolled;
+        bool? committed = null;
         var attempt = await wrongCodes.TryAsync(
             ["sg:" + op.CustomerId],
             otpOptions.Value.MaxWrongSigningCodes,
@@ -492,7 +493,7 @@ public sealed class AccessFlow(
             },
             () => operations.CodeSettledAsync(op, cancellationToken),
             cancellationToken,
-            result => AlongsideSettleAsync(op, result, profile),
+            async result => committed = await AlongsideSettleAsync(op, result, profile),
             applied);
         await Task.WhenAll(authenticator, profile);
         if (attempt.Refused)
@@ -522,11 +523,9 @@ public sealed class AccessFlow(
             return CodeOutcomes.ForVerify(result, "code", ErrorReasons.OperationBlocked);
         }
 
-        // The e-mail is held already (beside the settle); the commit, then its release beside the operation's Signed
-        // state and the end of the change ticket that opened it (the version bump has ended it already; this
-        // deletes it).
-        var committed = await operations.CommitHeldAsync(op, policy.Options.HistoryDepth, () => sessions.RevokeTicketAsync(op.TicketHash, CancellationToken.None));
-        if (!committed)
+        // Committed already, beside the settle (with its e-mail held in the same round trip), and recorded Signed beside the
+        // end of the change ticket that opened it (the version bump has ended it already; this deletes it).
+        if (committed != true)
         {
             audit.Record(new AuditEvent("access.sign", "stale", caller.Channel, op.CustomerId, op.Reference));
             return new Failure(FailureKind.FailedPrecondition, ErrorReasons.OperationStale, "The credentials changed after this operation was opened.");
@@ -538,20 +537,25 @@ public sealed class AccessFlow(
 
     /// <summary>
     /// What a signature's evaluated code sends beside the wrong-code ledger's settle (one round trip): a right code's
-    /// e-mail held (the first half of the all-or-nothing change, never before the code is known to be right), or a
-    /// code that has just burned the operation's challenge recording the operation expired.
+    /// change, all or nothing with its e-mail held in that same round trip (never before the code is known to be right),
+    /// then the operation recorded Signed with the ticket's deletion; or a code that has just burned the operation's
+    /// challenge recording the operation expired. Whether the change applied, or null when none was tried.
     /// </summary>
-    private async Task AlongsideSettleAsync(OperationRecord op, VerifyResult result, Task<Customers.CustomerRecord?> profile)
+    private async Task<bool?> AlongsideSettleAsync(OperationRecord op, VerifyResult result, Task<Customers.CustomerRecord?> profile)
     {
         if (result.Status == VerifyStatus.Verified)
         {
             var customer = await profile ?? throw new InvalidOperationException("The operation's customer is gone.");
-            await passwordChange.HoldAsync(op, customer);
+            return await operations.CommitBesideHoldAsync(
+                op, policy.Options.HistoryDepth, passwordChange.EmailOf(op, customer), () => sessions.RevokeTicketAsync(op.TicketHash, CancellationToken.None));
         }
-        else if (result.JustClosed)
+
+        if (result.JustClosed)
         {
             await operations.ExpireAsync(op, cancellationToken: CancellationToken.None);
         }
+
+        return null;
     }
 
     public async Task<Outcome<OperationState>> CancelAsync(string operationId, CallerContext caller, CancellationToken cancellationToken)

@@ -12,27 +12,23 @@ namespace Recovery.AuthServer.Access;
 /// </summary>
 public sealed class OperationPasswordChange(ICustomerStore customers, CredentialChanges changes, NotificationTexts texts) : IOperationChange
 {
-    /// <summary>
-    /// Holds the e-mail that announces the change (the first half of the all-or-nothing change), for a caller that sends
-    /// it beside other work (SignOperation: beside the wrong-code ledger's settle, once the code is known to be right);
-    /// the change then goes through <see cref="ApplyHeldAsync"/>. A hold never settled is settled by a
-    /// dispatcher after Notifications:HoldTimeout (dropped: its change never applied).
-    /// </summary>
-    public Task HoldAsync(OperationRecord op, CustomerRecord customer) =>
-        changes.HoldAsync(ChangeId(op), op.CustomerId, [texts.PasswordChangedEmail(customer.Email, customer.DisplayName, Languages.FromTag(op.Language))]);
+    /// <summary>The e-mail that announces the operation's change to <paramref name="customer"/>.</summary>
+    public IReadOnlyList<Notification> EmailOf(OperationRecord op, CustomerRecord customer) =>
+        [texts.PasswordChangedEmail(customer.Email, customer.DisplayName, Languages.FromTag(op.Language))];
 
-    public Task<bool> ApplyHeldAsync(OperationRecord op, int historyDepth, Func<Task>? alongsideRelease) =>
-        // All or nothing (docs/architecture.md): the password and its e-mail go together. The version
+    public Task<bool> ApplyBesideHoldAsync(OperationRecord op, int historyDepth, IReadOnlyList<Notification> messages) =>
+        // All or nothing (docs/architecture.md): the password and its e-mail go together, the e-mail held in the same
+        // round trip as the commit, whose script announces its outcome to the outbox's dispatchers. The version
         // check makes an operation opened before any other change (another signed operation, a new
         // recovery) impossible to apply afterwards; the version bump ends every other session and
         // change ticket of the customer. The authenticator app stays: the customer proved both the
         // temporary password and this signature, and the e-mail says so.
-        changes.ApplyHeldAsync(
+        changes.ApplyBesideHoldAsync(
             op.CustomerId,
             ChangeId(op),
+            messages,
             ct => customers.CommitPasswordAsync(op.CustomerId, op.PendingPasswordHash, op.CredentialVersion, historyDepth, ChangeId(op), ct),
-            applied => applied,
-            alongsideRelease);
+            applied => applied);
 
     /// <remarks>
     /// Settling cannot harm an operation another change overtook: it could never apply anyway, and the

@@ -1,3 +1,5 @@
+using Recovery.AuthServer.Notifications;
+
 namespace Recovery.AuthServer.Operations;
 
 /// <summary>
@@ -10,13 +12,13 @@ namespace Recovery.AuthServer.Operations;
 public interface IOperationChange
 {
     /// <summary>
-    /// Applies the operation's change against the credentials version it was opened at, with the message that
-    /// announces it, all or nothing; false if the credentials changed since (nothing applied, nothing sent). The message
-    /// is held already by the flow that knows it (SignOperation holds it beside its own work, once the code is known
-    /// to be right); <paramref name="alongsideRelease"/>, when given, runs beside the release of an applied change (one
-    /// round trip for both on a remote store). Not cancellable once started.
+    /// Applies the operation's change against the credentials version it was opened at, with <paramref name="messages"/>
+    /// that announce it, all or nothing; false if the credentials changed since (nothing applied, nothing sent). The
+    /// messages are held and the change applied in the same round trip on a remote store, the hold sent first; the
+    /// change's own step announces its outcome, so neither release nor drop costs another (a hold refused beside a change
+    /// that applied is followed by the messages queued: they go whatever happens). Not cancellable once started.
     /// </summary>
-    Task<bool> ApplyHeldAsync(OperationRecord op, int historyDepth, Func<Task>? alongsideRelease);
+    Task<bool> ApplyBesideHoldAsync(OperationRecord op, int historyDepth, IReadOnlyList<Notification> messages);
 
     /// <summary>
     /// Whether the change applied although the operation still reads pending (the store failed after the

@@ -325,25 +325,24 @@ public sealed class OperationLifecycle(
         operations.CloseCodeAndCompleteAsync(op.Id, ChallengeId(op.Id), OperationState.Expired, cancellationToken, releaseReference: false);
 
     /// <summary>
-    /// Applies a verified operation's change, whose e-mail the flow has already held, all or nothing
-    /// (<see cref="IOperationChange.ApplyHeldAsync"/>), and records the operation Signed; false (and the operation recorded
-    /// Expired) if the credentials changed after it was opened. On an applied change the operation is recorded Signed beside
-    /// the release of its e-mail, with <paramref name="alongside"/> (one round trip for all on a remote store). Recording
-    /// Signed only once the commit has answered keeps a refused (stale) commit from ever reading signed; if the record
-    /// fails, the next read finds the change from the credentials (<see cref="CurrentStateAsync"/>). Not cancellable.
+    /// Applies a verified operation's change with <paramref name="messages"/>, all or nothing, the messages held in the
+    /// same round trip as the change (<see cref="IOperationChange.ApplyBesideHoldAsync"/>), and records the operation
+    /// Signed; false (and the operation recorded Expired) if the credentials changed after it was opened. On an applied
+    /// change the operation is recorded Signed with <paramref name="alongside"/> (one round trip for both on a remote
+    /// store). Recording Signed only once the commit has answered keeps a refused (stale) commit from ever reading signed;
+    /// if the record fails, the next read finds the change from the credentials (<see cref="CurrentStateAsync"/>). Not
+    /// cancellable.
     /// </summary>
-    public async Task<bool> CommitHeldAsync(OperationRecord op, int historyDepth, Func<Task>? alongside)
+    public async Task<bool> CommitBesideHoldAsync(OperationRecord op, int historyDepth, IReadOnlyList<Notification> messages, Func<Task>? alongside)
     {
-        var committed = await changes.ApplyHeldAsync(
-            op,
-            historyDepth,
-            () => Task.WhenAll(operations.TryCompleteSignedAsync(op, CancellationToken.None), alongside?.Invoke() ?? Task.CompletedTask));
-        if (!committed)
+        if (await changes.ApplyBesideHoldAsync(op, historyDepth, messages))
         {
-            await operations.TryCompleteAsync(op.Id, OperationState.Expired, CancellationToken.None);
+            await Task.WhenAll(operations.TryCompleteSignedAsync(op, CancellationToken.None), alongside?.Invoke() ?? Task.CompletedTask);
+            return true;
         }
 
-        return committed;
+        await operations.TryCompleteAsync(op.Id, OperationState.Expired, CancellationToken.None);
+        return false;
     }
 
     /// <summary>Cancels a pending operation: Cancelled, or the state it reached first (Signed if a signature got there before).</summary>

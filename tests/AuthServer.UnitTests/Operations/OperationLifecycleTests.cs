@@ -244,13 +244,13 @@ public sealed class OperationLifecycleTests
     }
 
     [Fact]
-    public async Task CommitHeldAsync_CurrentVersion_PasswordInForceEmailQueuedSignedAndAlongsideRun()
+    public async Task CommitBesideHoldAsync_CurrentVersion_PasswordInForceEmailQueuedSignedAndAlongsideRun()
     {
         var (op, _) = await OpenAsync();
-        await change.HoldAsync(op, (await customers.GetAsync(CustomerId, ct))!);
+        var email = change.EmailOf(op, (await customers.GetAsync(CustomerId, ct))!);
         var alongside = false;
 
-        Assert.True(await lifecycle.CommitHeldAsync(op, HistoryDepth, () => Task.FromResult(alongside = true)));
+        Assert.True(await lifecycle.CommitBesideHoldAsync(op, HistoryDepth, email, () => Task.FromResult(alongside = true)));
 
         var credentials = (await customers.GetCredentialsAsync(CustomerId, ct))!;
         Assert.Equal(NewHash, credentials.PasswordHash);
@@ -261,14 +261,14 @@ public sealed class OperationLifecycleTests
     }
 
     [Fact]
-    public async Task CommitHeldAsync_CredentialsChangedAfterOpening_FalseRecordedExpiredNothingSentAndAlongsideNotRun()
+    public async Task CommitBesideHoldAsync_CredentialsChangedAfterOpening_FalseRecordedExpiredNothingSentAndAlongsideNotRun()
     {
         var (op, _) = await OpenAsync();
-        await change.HoldAsync(op, (await customers.GetAsync(CustomerId, ct))!);
+        var email = change.EmailOf(op, (await customers.GetAsync(CustomerId, ct))!);
         Assert.True(await customers.CommitPasswordAsync(CustomerId, OldHash + "x", 1, HistoryDepth, "other-change", ct));
         var alongside = false;
 
-        Assert.False(await lifecycle.CommitHeldAsync(op, HistoryDepth, () => Task.FromResult(alongside = true)));
+        Assert.False(await lifecycle.CommitBesideHoldAsync(op, HistoryDepth, email, () => Task.FromResult(alongside = true)));
 
         Assert.Equal(OldHash + "x", (await customers.GetCredentialsAsync(CustomerId, ct))!.PasswordHash);
         Assert.Equal(0, outbox.Backlog);

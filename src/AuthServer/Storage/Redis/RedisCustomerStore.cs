@@ -192,21 +192,28 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         return redis.call('HINCRBY', KEYS[1], 'ver', 1)
         """;
 
-    // Mirrors CredentialRules.Commit, recording the change as applied in the same step.
-    // KEYS: cred, history, change. ARGV: depth, new PHC string, expected version, change TTL (ms).
-    // Returns 1 when in force (now or earlier), 0 when dropped or stale.
+    // Mirrors CredentialRules.Commit, recording the change as applied in the same step. Every answer is announced on the
+    // outbox's channel (ARGV[5], "settle <change id>"), as the restore's is: the hold sent beside this step is then
+    // settled by the dispatcher that hears it against the fence (released if applied; dropped otherwise, the fence then
+    // deciding "dropped": a stale change can never apply later), so the flow sends neither the release nor the drop
+    // (CredentialChanges.ApplyBesideHoldAsync). KEYS: cred, history, change. ARGV: depth, new PHC string, expected
+    // version, change TTL (ms), channel, change id. Returns 1 when in force (now or earlier), 0 when dropped or stale.
     private const string CommitScript = $"""
         if redis.call('EXISTS', KEYS[1]) == 0 then return false end
         local done = redis.call('GET', KEYS[3])
-        if done == 'applied' then return 1 end
-        if done then return 0 end
-        if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[3] then return 0 end
-        {RetirePassword}
-        redis.call('HSET', KEYS[1], 'pw', ARGV[2], 'state', 'Active', 'failed', 0, 'fl', 1)
-        redis.call('HDEL', KEYS[1], 'tmp', 'tmpexp')
-        redis.call('HINCRBY', KEYS[1], 'ver', 1)
-        redis.call('SET', KEYS[3], 'applied', 'PX', ARGV[4])
-        return 1
+        local result = 0
+        if done == 'applied' then
+          result = 1
+        elseif not done and redis.call('HGET', KEYS[1], 'ver') == ARGV[3] then
+          {RetirePassword}
+          redis.call('HSET', KEYS[1], 'pw', ARGV[2], 'state', 'Active', 'failed', 0, 'fl', 1)
+          redis.call('HDEL', KEYS[1], 'tmp', 'tmpexp')
+          redis.call('HINCRBY', KEYS[1], 'ver', 1)
+          redis.call('SET', KEYS[3], 'applied', 'PX', ARGV[4])
+          result = 1
+        end
+        redis.call('PUBLISH', ARGV[5], 'settle ' .. ARGV[6])
+        return result
         """;
 
     /// <summary>
@@ -485,7 +492,8 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         var committed = (int)Known(await redis.ScriptAsync(
             CommitScript,
             [CredKey(customerId), HistoryKey(customerId), ChangeKey(redis, customerId, changeId)],
-            [historyDepth, passwordHash, expectedVersion.ToString(CultureInfo.InvariantCulture), (long)ChangeMemory.TotalMilliseconds])) == 1;
+            [historyDepth, passwordHash, expectedVersion.ToString(CultureInfo.InvariantCulture), (long)ChangeMemory.TotalMilliseconds,
+                RedisNotificationOutbox.AnnounceChannel(redis), changeId])) == 1;
         if (committed)
         {
             await redis.WaitForReplicasAsync(CredKey(customerId));
