@@ -53,7 +53,10 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// customer's slot in the same script that applies it, and then the messages are released. If the node dies in
 /// between, any node's reader finds the hold past its time (the hold's deadline was announced) and settles it:
 /// <see cref="RedisCustomerStore.SettleScript"/> returns <c>applied</c>, or decides <c>dropped</c> so that the change
-/// can never apply later; the messages are released or deleted to match. A per-message lease rather than a processing
+/// can never apply later; the messages are released or deleted to match. A change that announces itself ("settle
+/// &lt;change id&gt;") is settled by the readers that hear it; a hold announces itself too ("held &lt;change id&gt;"), for a
+/// hold sent beside its change that reached its node after the change had announced (Cluster): the readers read its
+/// fence and settle it if the change is decided. A per-message lease rather than a processing
 /// list per node: a list per node can only be recovered by detecting that its node died, whereas a lease also frees a
 /// message held by a node that is alive but stuck. Delivery is at least once: a node that dies after a provider
 /// accepted a message but before acknowledging it leaves it to be sent again when its lease ends; the message id (the
@@ -76,9 +79,12 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     private readonly RedisOutboxShards view;
     private readonly string channelName;
     private const string SettlePrefix = "settle ";
+    private const string HeldPrefix = "held ";
 
     private readonly SemaphoreSlim subscribing = new(1, 1);
-    private readonly ConcurrentQueue<string> announcedChanges = new();
+    // Changes announced by their own script ("settle": decided, the fence settles them) or by their hold's ("held": the
+    // fence is only read, as the change may still be on its way).
+    private readonly ConcurrentQueue<(string ChangeId, bool Decided)> announcedChanges = new();
     private ChannelMessageQueue? subscription;
     private ConnectionMultiplexer? subscribedOn;
     private DateTimeOffset nextSweep = DateTimeOffset.MinValue;
@@ -259,10 +265,18 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
                 await SettleAbandonedHoldsAsync(s);
             }
 
-            // Changes that announced they applied: their held messages go now, not at the hold's time.
-            while (announcedChanges.TryDequeue(out var changeId))
+            // Changes that announced they applied: their held messages go now, not at the hold's time. A hold announced
+            // after its change (the two went in one pipeline to different nodes) goes as soon as it is heard.
+            while (announcedChanges.TryDequeue(out var announced))
             {
-                await SettleAnnouncedAsync(changeId);
+                if (announced.Decided)
+                {
+                    await SettleAnnouncedAsync(announced.ChangeId);
+                }
+                else
+                {
+                    await SettleHeldIfDecidedAsync(announced.ChangeId);
+                }
             }
 
             // A take reports how many messages are left in its shard, which marks the shard again if there are more:
@@ -345,6 +359,9 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         return dot > 0 && int.TryParse(id.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
     }
 
+    /// <summary>Where change <paramref name="changeId"/>'s hold is kept (tests look at it).</summary>
+    internal RedisKey HoldKeyOf(string changeId) => shards[ShardOfChange(changeId)].HoldKey(changeId);
+
     private int ShardOfChange(string changeId)
     {
         // FNV-1a: stable across processes and nodes (string.GetHashCode is randomised per process), so the node that
@@ -395,7 +412,14 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         var text = (string?)message.Message;
         if (text is not null && text.StartsWith(SettlePrefix, StringComparison.Ordinal))
         {
-            announcedChanges.Enqueue(text[SettlePrefix.Length..]);
+            announcedChanges.Enqueue((text[SettlePrefix.Length..], true));
+            view.Signal();
+            return;
+        }
+
+        if (text is not null && text.StartsWith(HeldPrefix, StringComparison.Ordinal))
+        {
+            announcedChanges.Enqueue((text[HeldPrefix.Length..], false));
             view.Signal();
             return;
         }
@@ -528,6 +552,26 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
 
         var applied = (string?)await redis.ScriptAsync(RedisCustomerStore.SettleScript, [(string)fence!], [(long)RedisCustomerStore.ChangeMemory.TotalMilliseconds]) == "applied";
         if (await SettleHoldAsync(s, changeId, applied) > 0 && applied)
+        {
+            view.MarkDirty(s);
+        }
+    }
+
+    // A new hold was announced. Its change is normally still to come (its own announcement settles it), but a change sent
+    // in the same pipeline may have run first on another node (Cluster) and announced to nobody's benefit: a plain read of
+    // the fence, never the deciding settle, which would drop a change about to apply. Undecided: left to the change's
+    // announcement, or to the hold's time.
+    private async Task SettleHeldIfDecidedAsync(string changeId)
+    {
+        var s = ShardOfChange(changeId);
+        var fence = await redis.ExecuteAsync(db => db.HashGetAsync(shards[s].HoldKey(changeId), "fence"));
+        if (fence.IsNull)
+        {
+            return;
+        }
+
+        var outcome = (string?)await redis.ExecuteAsync(db => db.StringGetAsync((string)fence!));
+        if (outcome is "applied" or "dropped" && await SettleHoldAsync(s, changeId, outcome == "applied") > 0 && outcome == "applied")
         {
             view.MarkDirty(s);
         }

@@ -122,6 +122,11 @@ internal static class RedisOutboxScripts
     /// KEYS[5] the change's hold, KEYS[6..] the messages' hashes. ARGV[3] the shard's capacity, ARGV[4] settle-after
     /// (ms), ARGV[5] the change id, ARGV[6] the fence key, ARGV[7] the message ids (space-separated), ARGV[8..] the
     /// sealed payloads. Holding the same change twice keeps the first hold. Returns <c>ok, backlog, pending, deadline</c>.
+    /// <para>
+    /// A new hold is also announced as <c>held &lt;change id&gt;</c>: a hold sent in one pipeline with its change
+    /// (CredentialChanges) goes to another node on Cluster, so the change's own <c>settle</c> announcement may come
+    /// first and find no hold; the readers that hear this one read the fence and settle a change already decided.
+    /// </para>
     /// </summary>
     public const string Hold = State + """
         if redis.call('EXISTS', KEYS[5]) == 1 then
@@ -138,6 +143,7 @@ internal static class RedisOutboxScripts
         redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
         redis.call('INCRBY', KEYS[4], n)
         s = state(true)
+        redis.call('PUBLISH', ARGV[1], 'held ' .. ARGV[5])
         return {1, s[1], s[2], s[3]}
         """;
 
