@@ -168,7 +168,7 @@ public abstract class AllOrNothingTests : IntegrationTest
 
         // The unit that try took was given back: the customer's signing budget holds no entry, not even a pending one.
         var ledger = Factory.Services.GetRequiredService<IWrongCodeLedger>();
-        Assert.True((await ledger.TakeAsync(["sg:" + Maria.Id], "probe", 1, TimeSpan.FromDays(1), Time.GetUtcNow(), CancellationToken.None)).Granted);
+        Assert.True((await ledger.TakeAsync([Access.AccessFlow.SigningScope(Maria.Id)], "probe", 1, TimeSpan.FromDays(1), Time.GetUtcNow(), CancellationToken.None)).Granted);
     }
 
     [Fact]

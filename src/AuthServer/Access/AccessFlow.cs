@@ -473,11 +473,12 @@ public sealed class AccessFlow(
         var totp = TotpUse.NotEnrolled;
         bool? committed = null;
         var attempt = await wrongCodes.TryAsync(
-            ["sg:" + op.CustomerId],
+            [SigningScope(op.CustomerId)],
             otpOptions.Value.MaxWrongSigningCodes,
-            async () =>
+            async unit =>
             {
-                totp = await authenticators.UseAsync(await authenticator, code, cancellationToken);
+                // A code that matches the app's time step gives the unit back in the step's own script (customer's slot).
+                totp = await authenticators.UseAsync(await authenticator, code, unit, cancellationToken);
                 if (totp == TotpUse.Replayed)
                 {
                     // Not counted as a failure: a replay proves knowledge of a past code, not a guess, and
@@ -534,6 +535,12 @@ public sealed class AccessFlow(
         audit.Record(new AuditEvent("access.sign", totp == TotpUse.Accepted ? "password_changed_totp" : "password_changed", caller.Channel, op.CustomerId, op.Reference));
         return OperationState.Signed;
     }
+
+    /// <summary>
+    /// The customer's signing budget (wrong SMS or app codes over every operation), kept in the customer's group beside the
+    /// authenticator, so that the use of an app code's time step gives a try's unit back in the same script.
+    /// </summary>
+    internal static string SigningScope(string customerId) => CustomerScopes.Of("sg", customerId);
 
     /// <summary>
     /// What a signature's evaluated code sends beside the wrong-code ledger's settle (one round trip): a right code's

@@ -150,7 +150,16 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
     /// <see cref="GetConfirmedAsync"/>. The use of the step is still one atomic check-and-set on the stored
     /// authenticator: one replaced or removed since the read uses nothing.
     /// </summary>
-    public async Task<TotpUse> UseAsync(Authenticator? authenticator, string code, CancellationToken cancellationToken)
+    public Task<TotpUse> UseAsync(Authenticator? authenticator, string code, CancellationToken cancellationToken) =>
+        UseAsync(authenticator, code, unit: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="UseAsync(Authenticator?, string, CancellationToken)"/>, for a code tried under the wrong-code
+    /// <paramref name="unit"/> (in the customer's group, <see cref="CustomerScopes"/>): a code that matches a time step,
+    /// used now or replayed, gives the unit back uncounted in the same atomic step as the step's use
+    /// (<see cref="IAuthenticatorStore.TryUseStepAndGiveBackAsync"/>); a code that matches none leaves it held.
+    /// </summary>
+    public async Task<TotpUse> UseAsync(Authenticator? authenticator, string code, WrongCodeUnit? unit, CancellationToken cancellationToken)
     {
         if (authenticator is null)
         {
@@ -163,7 +172,15 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
             return TotpUse.Incorrect;
         }
 
-        return await store.TryUseStepAsync(authenticator.CustomerId, authenticator.Id, step, cancellationToken) ? TotpUse.Accepted : TotpUse.Replayed;
+        if (unit is null)
+        {
+            return await store.TryUseStepAsync(authenticator.CustomerId, authenticator.Id, step, cancellationToken) ? TotpUse.Accepted : TotpUse.Replayed;
+        }
+
+        // Not cancellable: the step's use and the unit's return are one step, which a client hanging up must not split.
+        var used = await store.TryUseStepAndGiveBackAsync(authenticator.CustomerId, authenticator.Id, step, unit, time.GetUtcNow(), CancellationToken.None);
+        unit.MarkGivenBack();
+        return used ? TotpUse.Accepted : TotpUse.Replayed;
     }
 
     private long FindStep(Authenticator authenticator, string code, DateTimeOffset now)

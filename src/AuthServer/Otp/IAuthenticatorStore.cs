@@ -56,4 +56,12 @@ public interface IAuthenticatorStore
     /// authenticator is no longer the confirmed one.
     /// </summary>
     Task<bool> TryUseStepAsync(string customerId, string authenticatorId, long timeStep, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="TryUseStepAsync"/>, and <paramref name="unit"/> given back uncounted (WrongCodeRules.Settle, not counted)
+    /// in the same atomic step whether the step was used or refused as a replay: a code that matched a time step is
+    /// never a wrong code. The unit's scopes must be in the customer's group (<c>{c:&lt;customer id&gt;}…</c>,
+    /// <see cref="Common.GroupedId"/>), kept beside the authenticator (on Redis, one slot).
+    /// </summary>
+    Task<bool> TryUseStepAndGiveBackAsync(string customerId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -19,7 +19,11 @@ public sealed class WrongCodeBudget(IWrongCodeLedger ledger, IRandomSource rando
     private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(5);
 
     /// <param name="scopes">Keys that hold no secret in clear (keyed hashes, customer ids).</param>
-    /// <param name="evaluate">Evaluates the code; its <see cref="VerifyResult.Counted"/> decides whether the unit is kept.</param>
+    /// <param name="evaluate">
+    /// Evaluates the code; its <see cref="VerifyResult.Counted"/> decides whether the unit is kept. It is given the unit it
+    /// holds: an evaluation whose store step gives the unit back uncounted (<see cref="WrongCodeUnit.MarkGivenBack"/>)
+    /// saves the settle, and <paramref name="whileSettling"/> then runs alone.
+    /// </param>
     /// <param name="settled">What the challenge answers without evaluating anything, or null while a code could still win (see <see cref="OtpEngine.SettledAsync"/>).</param>
     /// <param name="whileSettling">
     /// Work that goes beside the ledger's settle once the code was evaluated (one round trip for both on a remote
@@ -33,7 +37,7 @@ public sealed class WrongCodeBudget(IWrongCodeLedger ledger, IRandomSource rando
     public async Task<CodeTry> TryAsync(
         IReadOnlyList<string> scopes,
         int limit,
-        Func<Task<VerifyResult>> evaluate,
+        Func<WrongCodeUnit, Task<VerifyResult>> evaluate,
         Func<Task<VerifyResult?>> settled,
         CancellationToken cancellationToken,
         Func<VerifyResult, Task>? whileSettling = null,
@@ -84,10 +88,11 @@ public sealed class WrongCodeBudget(IWrongCodeLedger ledger, IRandomSource rando
             await Task.Delay(BusyPoll, cancellationToken);
         }
 
+        var unit = new WrongCodeUnit(scopes, token, limit, window);
         VerifyResult result;
         try
         {
-            result = await evaluate();
+            result = await evaluate(unit);
         }
         catch
         {
@@ -95,6 +100,22 @@ public sealed class WrongCodeBudget(IWrongCodeLedger ledger, IRandomSource rando
             // cannot be reached either, the pending unit counts as wrong once it is older than the ledger's pending timeout.
             await SettleQuietlyAsync(scopes, token, limit, window);
             throw;
+        }
+
+        if (unit.GivenBack)
+        {
+            // Given back with the evaluation, in its store step: nothing left to settle, and nothing it could fill.
+            if (result.Counted)
+            {
+                throw new InvalidOperationException("A unit given back uncounted cannot hold a counted code.");
+            }
+
+            if (whileSettling is not null)
+            {
+                await whileSettling(result);
+            }
+
+            return new CodeTry(result);
         }
 
         // Not cancellable: a client that hangs up must neither escape the count nor leave a pending unit behind.

@@ -64,4 +64,6 @@ public sealed class RedisAuthenticatorStoreContractTests(RedisServerFixture fixt
     public void Dispose() => redis.Dispose();
 
     protected override IAuthenticatorStore CreateStore(TimeProvider time) => new RedisAuthenticatorStore(redis.Connection, time);
+
+    protected override IWrongCodeLedger Ledger => new RedisWrongCodeLedger(redis.Connection);
 }

@@ -14,7 +14,7 @@ public sealed class InMemoryAuthenticatorStoreContractTests : AuthenticatorStore
 
     private InMemoryCustomerStore Store { get; } = new();
 
-    private InMemoryWrongCodeLedger Ledger { get; } = new();
+    protected override IWrongCodeLedger Ledger { get; } = new InMemoryWrongCodeLedger();
 
     protected override IAuthenticatorStore CreateStore(TimeProvider time) => new InMemoryAuthenticatorStore(Store, Challenges, Ledger);
 }

@@ -26,6 +26,9 @@ public abstract class AuthenticatorStoreContract
 
     protected abstract IAuthenticatorStore CreateStore(TimeProvider time);
 
+    /// <summary>The wrong-code ledger of the same provider (the unit a TOTP step's use gives back).</summary>
+    protected abstract IWrongCodeLedger Ledger { get; }
+
     protected Authenticator Pending(string id) => new()
     {
         Id = id,
@@ -175,6 +178,34 @@ public abstract class AuthenticatorStoreContract
         Assert.False(await store.TryUseStepAsync(Customer, "e-1", 101, ct).Timeout());
         Assert.False(await store.TryUseStepAsync(Customer, "other", 102, ct).Timeout());
         Assert.Equal(101, (await store.GetConfirmedAsync(Customer, ct).Timeout())!.LastUsedStep);
+    }
+
+    [Fact]
+    public async Task TryUseStepAndGiveBackAsync_UsedThenReplayed_TheStepUsedOnceAndTheUnitGivenBackUncountedBothTimes()
+    {
+        var store = CreateStore(Time);
+        await store.SavePendingAsync(Pending("e-1"), TimeSpan.Zero, null, ct).Timeout();
+        await Confirm(store, "e-1", 100);
+        var scope = CustomerScopes.Of("sg", Customer);
+        var window = TimeSpan.FromHours(1);
+
+        // A limit of one: a unit still held (pending) or counted would refuse the next take.
+        Assert.True((await Ledger.TakeAsync([scope], "t-1", 1, window, Time.GetUtcNow(), ct).Timeout()).Granted);
+        Assert.True(await store.TryUseStepAndGiveBackAsync(Customer, "e-1", 101, new WrongCodeUnit([scope], "t-1", 1, window), Time.GetUtcNow(), ct).Timeout());
+        Assert.True((await Ledger.TakeAsync([scope], "t-2", 1, window, Time.GetUtcNow(), ct).Timeout()).Granted);
+        Assert.False(await store.TryUseStepAndGiveBackAsync(Customer, "e-1", 101, new WrongCodeUnit([scope], "t-2", 1, window), Time.GetUtcNow(), ct).Timeout());
+        Assert.True((await Ledger.TakeAsync([scope], "t-3", 1, window, Time.GetUtcNow(), ct).Timeout()).Granted);
+
+        Assert.Equal(101, (await store.GetConfirmedAsync(Customer, ct).Timeout())!.LastUsedStep);
+    }
+
+    [Fact]
+    public async Task TryUseStepAndGiveBackAsync_ScopeOutsideTheCustomersGroup_RefusedAsAProgramError()
+    {
+        var store = CreateStore(Time);
+
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            store.TryUseStepAndGiveBackAsync(Customer, "e-1", 101, new WrongCodeUnit(["sg:" + Customer], "t-1", 1, TimeSpan.FromHours(1)), Time.GetUtcNow(), ct));
     }
 
     [Fact]

@@ -164,6 +164,19 @@ public sealed class InMemoryAuthenticatorStore(InMemoryCustomerStore customers, 
         }
     }
 
+    public async Task<bool> TryUseStepAndGiveBackAsync(
+        string customerId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        CustomerScopes.ThrowUnlessIn(customerId, unit.Scopes);
+
+        // The step's use, then the unit given back, in the order the Redis script runs them: in one process nothing can
+        // fail between the two. Not cancellable once begun, as the script runs whole.
+        var used = await TryUseStepAsync(customerId, authenticatorId, timeStep, CancellationToken.None);
+        await ledger.SettleAsync(unit.Scopes, unit.Token, counted: false, unit.Limit, unit.Window, now, CancellationToken.None);
+        return used;
+    }
+
     public void Dispose() => smsCodeSteps.Dispose();
 
     private sealed class Entry

@@ -127,6 +127,24 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
         return 1
         """;
 
+    // UseStepScript, then WrongCodeBudget's settle of the try's unit, not counted, in one script of the customer's slot
+    // (the scopes carry the customer's tag): a code that matched a time step, used now or replayed, is no wrong code.
+    // KEYS: the authenticator, then the scopes. ARGV: authenticator id, time step, now, window, pending timeout (µs),
+    // limit, token. Returns 1 when the step was used now.
+    private const string UseStepAndGiveBackScript = RedisWrongCodeLedger.SettleFunction + """
+        local c = redis.call('HMGET', KEYS[1], 'id', 'step')
+        local used = 0
+        if c[1] == ARGV[1] and tonumber(ARGV[2]) > tonumber(c[2]) then
+          redis.call('HSET', KEYS[1], 'step', ARGV[2])
+          used = 1
+        end
+        local scopes = {}
+        for i = 2, #KEYS do scopes[i - 1] = KEYS[i] end
+        local now = tonumber(ARGV[3])
+        wrong_code_settle(scopes, now, tonumber(ARGV[4]), now - tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7], false)
+        return used
+        """;
+
     public async Task<PendingSave> SavePendingAsync(Authenticator pending, TimeSpan cooldown, long? credentialVersion, CancellationToken cancellationToken)
     {
         var ttl = RedisTime.TtlMilliseconds(pending.ExpiresAt ?? time.GetUtcNow(), time.GetUtcNow(), PendingMargin);
@@ -218,6 +236,24 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
 
     public async Task<bool> TryUseStepAsync(string customerId, string authenticatorId, long timeStep, CancellationToken cancellationToken) =>
         (long)await redis.ScriptAsync(UseStepScript, [ConfirmedKey(customerId)], [authenticatorId, timeStep]) == 1;
+
+    public async Task<bool> TryUseStepAndGiveBackAsync(
+        string customerId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        CustomerScopes.ThrowUnlessIn(customerId, unit.Scopes);
+        RedisKey[] keys = [ConfirmedKey(customerId), .. unit.Scopes.Select(s => RedisWrongCodeLedger.ScopeKey(redis, s))];
+        return (long)await redis.ScriptAsync(UseStepAndGiveBackScript, keys,
+        [
+            authenticatorId,
+            timeStep,
+            RedisTime.ToMicros(now),
+            unit.Window.Ticks / TimeSpan.TicksPerMicrosecond,
+            WrongCodeRules.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
+            unit.Limit,
+            unit.Token,
+        ]) == 1;
+    }
 
     private RedisKey PendingKey(string customerId) => redis.Key("c:" + customerId, "authenticator:pending");
 
