@@ -9,6 +9,7 @@ namespace Recovery.AuthServer.Security;
 /// independent key and none needs a new secret to configure. The associated data binds a ciphertext
 /// to its record: copied under another id, it fails to decrypt.
 /// </summary>
+/// <remarks>The cipher is keyed once per thread and reused (<see cref="AesGcmContexts"/>: why, and why it is the same output).</remarks>
 public sealed class SecretBox
 {
     private const byte Version = 1;
@@ -31,8 +32,7 @@ public sealed class SecretBox
         output[0] = Version;
         var nonce = output.AsSpan(1, NonceSize);
         random.Fill(nonce);
-        using var aes = new AesGcm(key, TagSize);
-        aes.Encrypt(nonce, plaintext, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize), associatedData);
+        AesGcmContexts.For(key, TagSize).Encrypt(nonce, plaintext, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize), associatedData);
         return output;
     }
 
@@ -47,8 +47,7 @@ public sealed class SecretBox
         var plaintext = new byte[blob.Length - 1 - NonceSize - TagSize];
         try
         {
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(blob.Slice(1, NonceSize), blob[(1 + NonceSize + TagSize)..], blob.Slice(1 + NonceSize, TagSize), plaintext, associatedData);
+            AesGcmContexts.For(key, TagSize).Decrypt(blob.Slice(1, NonceSize), blob[(1 + NonceSize + TagSize)..], blob.Slice(1 + NonceSize, TagSize), plaintext, associatedData);
             return plaintext;
         }
         catch (AuthenticationTagMismatchException)

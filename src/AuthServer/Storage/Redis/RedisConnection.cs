@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -15,6 +16,7 @@ public sealed class RedisConnection : IDisposable
     private readonly Lazy<Task<ConnectionMultiplexer>> multiplexer;
     private readonly int waitReplicas;
     private readonly int waitMilliseconds;
+    private readonly ConditionalWeakTable<string, LuaScriptHandle> scripts = new();
 
     public RedisConnection(IOptions<StorageOptions> options)
     {
@@ -69,9 +71,41 @@ public sealed class RedisConnection : IDisposable
             return true;
         });
 
-    /// <summary>Runs a Lua script (EVALSHA, cached by the client) as one atomic step.</summary>
-    public Task<RedisResult> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values) =>
-        ExecuteAsync(db => db.ScriptEvaluateAsync(script, keys, values));
+    /// <summary>
+    /// Runs a Lua script as one atomic step: EVALSHA by the script's SHA-1, which <see cref="LuaScriptHandle"/> computes
+    /// once per script text. Why not the client's own cache (<c>ScriptEvaluateAsync(string)</c>): it finds the hash by
+    /// hashing and comparing the whole text on every call (several KB for the composed scripts: microseconds of CPU per
+    /// call on the hot path); the handle is found by the string's identity. The first run on this connection goes through
+    /// the client's text path, which loads the script (SCRIPT LOAD, then EVALSHA: what it always did); a server that
+    /// has lost it since (a restart, a failover, SCRIPT FLUSH, another Cluster node) answers NOSCRIPT without running
+    /// anything, and the call is sent again by the text path, which loads it there. The handles are this connection's
+    /// (another connection may talk to another server, where the script is not loaded yet), found by the string's
+    /// identity (the stores pass constants) in a weak table, so a script text built at run time leaves nothing behind.
+    /// </summary>
+    public Task<RedisResult> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values)
+    {
+        var handle = scripts.GetValue(script, static text => new LuaScriptHandle(text));
+        return ExecuteAsync(db => EvaluateAsync(db, handle, keys, values));
+    }
+
+    private static async Task<RedisResult> EvaluateAsync(IDatabase db, LuaScriptHandle script, RedisKey[] keys, RedisValue[] values)
+    {
+        if (script.Loaded)
+        {
+            try
+            {
+                return await db.ScriptEvaluateAsync(script.Sha1, keys, values);
+            }
+            catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+            {
+                // NOSCRIPT: the script did not run, so sending it again runs it once.
+            }
+        }
+
+        var result = await db.ScriptEvaluateAsync(script.Text, keys, values);
+        script.Loaded = true;
+        return result;
+    }
 
     /// <summary>
     /// After a credential write (a committed password, an unblock): waits until
