@@ -176,6 +176,8 @@ public abstract class ChangePasswordReservationTests : IntegrationTest
 
             public ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken) => inner.EnqueueAsync(notifications, cancellationToken);
 
+            public ValueTask EnqueueCommittedAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken) => inner.EnqueueCommittedAsync(notifications, cancellationToken);
+
             public ValueTask HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken) =>
                 inner.HoldAsync(changeId, customerId, notifications, cancellationToken);
 

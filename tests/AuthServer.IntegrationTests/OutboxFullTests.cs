@@ -14,6 +14,9 @@ namespace Recovery.AuthServer.IntegrationTests;
 /// RetryInfo 1 s, the very same status whether the step's room check found the outbox full or a parallel
 /// call filled it between that check and the write. Refused at the check, the step changed and sent
 /// nothing: once there is room, the same request succeeds (no code consumed, no resend or card check spent).
+/// A step whose messages are held beside a credential change (ConfirmRecovery, SignOperation, ConfirmAuthenticator) is
+/// the exception once past its check: the change applies whatever the hold's answer, and a committed change's messages
+/// are queued beyond the capacity (<see cref="INotificationOutbox.EnqueueCommittedAsync"/>).
 /// </summary>
 public sealed class OutboxFullTests : IntegrationTest
 {
@@ -41,6 +44,20 @@ public sealed class OutboxFullTests : IntegrationTest
         "StartRecovery", "ResendRecoveryCode", "ConfirmRecovery", "ChangePassword", "ResendOperationCode", "SignOperation",
         "EnrollAuthenticator", "ConfirmAuthenticator", "IssueOperationCodeByVoice",
     ];
+
+    /// <summary>The steps that are refused whole when the outbox fills between their room check and their write.</summary>
+    public static TheoryData<string> RefusedSteps() =>
+    [
+        "StartRecovery", "ResendRecoveryCode", "ChangePassword", "ResendOperationCode", "EnrollAuthenticator", "IssueOperationCodeByVoice",
+    ];
+
+    /// <summary>The steps whose messages are held beside a credential change, with the templates they send.</summary>
+    public static TheoryData<string, string[]> CommittedSteps() => new()
+    {
+        { "ConfirmRecovery", [NotificationTemplates.RecoveryUserCode, NotificationTemplates.RecoveryTemporaryPassword] },
+        { "SignOperation", [NotificationTemplates.PasswordChanged] },
+        { "ConfirmAuthenticator", [NotificationTemplates.AuthenticatorAdded] },
+    };
 
     /// <summary>What docs/errors.md promises for a full outbox, as the caller decodes it.</summary>
     private static Google.Rpc.Status Overloaded => new()
@@ -76,7 +93,7 @@ public sealed class OutboxFullTests : IntegrationTest
     }
 
     [Theory]
-    [MemberData(nameof(Steps))]
+    [MemberData(nameof(RefusedSteps))]
     public async Task Step_OutboxFilledBetweenItsRoomCheckAndTheWrite_TheSameAnswer(string step)
     {
         var call = await ArrangeAsync(step);
@@ -88,6 +105,28 @@ public sealed class OutboxFullTests : IntegrationTest
         Assert.Equal(Overloaded, refused);
         Assert.True(valve.Writes > 0, "The step reached the outbox's write.");
         Assert.Empty(Outbox.Since(mark));
+    }
+
+    [Theory]
+    [MemberData(nameof(CommittedSteps))]
+    public async Task Step_OutboxFilledBetweenItsRoomCheckAndTheHoldBesideItsChange_ChangeAppliesAndItsMessagesAreQueuedAnyway(string step, string[] templates)
+    {
+        var call = await ArrangeAsync(step);
+        var mark = Outbox.Count;
+
+        // Full for every write that could be refused, for good: only the committed change's queueing passes.
+        valve.Mode = OutboxValve.State.FillsAfterCheck;
+        await call().WaitAsync(RecoveryApi.Timeout);
+
+        Assert.Equal(1, valve.Writes);
+        Assert.Equal(templates.Order(StringComparer.Ordinal), Outbox.Since(mark).Select(n => n.Template).Order(StringComparer.Ordinal));
+        if (step == "ConfirmRecovery")
+        {
+            // The restore applied: the temporary password the SMS carries opens the account (and asks for a change).
+            valve.Mode = OutboxValve.State.Open;
+            var sms = Outbox.Single(mark, NotificationTemplates.RecoveryTemporaryPassword);
+            await AssertChangeRequiredAsync(Maria, sms.Values["temporary_password"]);
+        }
     }
 
     [Fact]
@@ -259,6 +298,10 @@ public sealed class OutboxFullTests : IntegrationTest
                 valve.Write();
                 return inner.EnqueueAsync(notifications, cancellationToken);
             }
+
+            // A full outbox takes a committed change's messages (INotificationOutbox.EnqueueCommittedAsync): no valve.
+            public ValueTask EnqueueCommittedAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken) =>
+                inner.EnqueueCommittedAsync(notifications, cancellationToken);
 
             public ValueTask HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
             {

@@ -90,49 +90,18 @@ public sealed partial class CredentialChanges(ICustomerStore customers, INotific
     }
 
     /// <summary>
-    /// <see cref="ApplyHeldAsync"/> for a change whose store step announces its own release
-    /// (<see cref="ICustomerStore.RestoreWithTemporaryPasswordAsync"/>): the release costs no round trip on a provider
-    /// whose dispatchers hear the announcement (<see cref="INotificationOutbox.ReleaseAnnouncedAsync"/>), and
-    /// <paramref name="alongsideChange"/> runs beside the change itself, so both take one round trip. It runs whether the
-    /// change applies or not, so it must be bookkeeping that is true either way once the change was tried (a recovery's
-    /// code is spent by then). Its failure is the caller's, after the messages were released.
-    /// </summary>
-    public async Task<T> ApplyHeldAnnouncedAsync<T>(
-        string customerId,
-        string changeId,
-        Func<CancellationToken, Task<T>> change,
-        Func<Task> alongsideChange)
-    {
-        var beside = RunAsync(alongsideChange);
-        T result;
-        try
-        {
-            result = await change(CancellationToken.None);
-        }
-        catch (Exception)
-        {
-            // The change may or may not have applied (a timeout after the store ran it): ask. What ran beside it is
-            // awaited (and its own failure dropped) so that nothing is left running unobserved.
-            await SettleQuietlyAsync(customerId, changeId);
-            await beside.ContinueWith(static _ => { }, TaskScheduler.Default);
-            throw;
-        }
-
-        await outbox.ReleaseAnnouncedAsync(changeId, CancellationToken.None);
-        await beside;
-        return result;
-    }
-
-    /// <summary>
     /// <see cref="ApplyAsync"/> in one round trip, for a change whose store step records its own outcome, applied or
     /// dropped, announces it (so that the release costs nothing: <see cref="INotificationOutbox.ReleaseAnnouncedAsync"/>,
     /// <see cref="INotificationOutbox.DropAnnouncedAsync"/>) and refuses to apply once that change was settled: the
     /// messages' hold is sent first and <paramref name="change"/> right behind it, without waiting for the hold's answer.
     /// If the hold is refused (the outbox is full, or did not answer) and the change applied anyway, the messages are
-    /// queued after it: one more round trip on that path only, and a refusal of that queueing is the caller's answer.
+    /// queued after it, whatever the outbox's room (<see cref="INotificationOutbox.EnqueueCommittedAsync"/>: the change has
+    /// committed): one more round trip on that path only, and only a store that does not answer can make that queueing
+    /// fail, which is then the caller's answer.
     /// A hold that failed without telling whether it ran (a timeout) may so leave the messages sent twice, never not at
-    /// all. <paramref name="alongsideChange"/>, when given, is sent beside the change and runs whether it applies or not
-    /// (as in <see cref="ApplyHeldAnnouncedAsync"/>); its failure is the caller's, after the messages were settled. Not
+    /// all. <paramref name="alongsideChange"/>, when given, is sent beside the change and runs whether it applies or not,
+    /// so it must be bookkeeping that is true either way once the change was tried (a recovery's code is spent by then);
+    /// its failure is the caller's, after the messages were settled. Not
     /// cancellable once started, as <see cref="ApplyAsync"/>.
     /// </summary>
     public async Task<T> ApplyBesideHoldAsync<T>(
@@ -190,7 +159,7 @@ public sealed partial class CredentialChanges(ICustomerStore customers, INotific
             // Nothing held, and the change applied: its messages must still go.
             try
             {
-                await outbox.EnqueueAsync(messages, CancellationToken.None);
+                await outbox.EnqueueCommittedAsync(messages, CancellationToken.None);
             }
             catch (FailureException ex)
             {
@@ -266,7 +235,7 @@ public sealed partial class CredentialChanges(ICustomerStore customers, INotific
     {
         try
         {
-            await outbox.EnqueueAsync(messages, CancellationToken.None);
+            await outbox.EnqueueCommittedAsync(messages, CancellationToken.None);
         }
         catch (FailureException ex)
         {

@@ -63,7 +63,7 @@ public interface ICustomerStore
     /// again changes nothing and returns the version; a change already settled as dropped
     /// (<see cref="SettleChangeAsync"/>) throws <see cref="StorageUnavailableException"/>, having changed nothing.
     /// An applied change is announced to the outbox's dispatchers where they listen (Redis), which release its held
-    /// messages (<see cref="CredentialChanges.ApplyHeldAnnouncedAsync"/>).
+    /// messages (<see cref="CredentialChanges.ApplyBesideHoldAsync"/>).
     /// </summary>
     Task<long> RestoreWithTemporaryPasswordAsync(string customerId, byte[] temporaryPasswordMac, DateTimeOffset expiresAt, int historyDepth, string changeId, CancellationToken cancellationToken);
 

@@ -23,6 +23,15 @@ public interface INotificationOutbox
     ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Queues the messages of a change that has already committed (all together, as <see cref="EnqueueAsync"/>), never
+    /// refused for room: <c>CredentialChanges.ApplyBesideHoldAsync</c> when the hold sent beside the change found the
+    /// outbox full but the change applied. The capacity sheds new work before it changes anything; a committed change's
+    /// messages must go out, or a restored customer would hold a temporary password nobody sent them. They are bounded by
+    /// the changes in flight, each of which passed the room check, so the capacity is passed by a few messages at most.
+    /// </summary>
+    ValueTask EnqueueCommittedAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken);
+
+    /// <summary>
     /// First half of a change that must send messages if and only if it commits (a recovery's user code
     /// and temporary password, a password change's e-mail): stores <paramref name="notifications"/>
     /// durably but not deliverable, under <paramref name="changeId"/>, counted against the capacity.

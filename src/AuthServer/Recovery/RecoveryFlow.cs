@@ -274,17 +274,21 @@ public sealed partial class RecoveryFlow(
         // one installed, other sessions and tickets ended by the version bump) and
         // both messages go together or not at all. A user code without its temporary password (or the
         // reverse) opens nothing, and a restore without its messages would leave the customer with no
-        // password at all.
-        await changes.HoldAsync(changeId, customerId,
-        [
-            texts.UserCodeEmail(customer.Email, customer.DisplayName, customer.UserCode, language),
-            texts.TemporaryPasswordSms(customer.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language),
-        ]);
-        await changes.ApplyHeldAnnouncedAsync(
+        // password at all. One round trip on a remote store: the messages' hold, the restore (whose script records the
+        // change and announces it, so that the dispatchers release the hold) and the recovery's state are sent together;
+        // a hold refused beside a restore that applied is followed by the messages queued whatever the outbox's room.
+        await changes.ApplyBesideHoldAsync(
             customerId,
             changeId,
+            [
+                texts.UserCodeEmail(customer.Email, customer.DisplayName, customer.UserCode, language),
+                texts.TemporaryPasswordSms(customer.Phone, temporaryPassword, options.Value.TemporaryPasswordLifetime, language),
+            ],
             ct => customers.RestoreWithTemporaryPasswordAsync(customerId, TemporaryPassword.Mac(keys, temporaryPassword), expiresAt,
                 passwordPolicy.Value.HistoryDepth, changeId, ct),
+
+            // The restore applies or throws (a change already settled as dropped, a store that did not answer).
+            static _ => true,
 
             // Bookkeeping beside the change: the recovery's code is spent whatever the change does, so nothing more can
             // be done with it either way; if it fails after the change applied, the customer is restored and told.

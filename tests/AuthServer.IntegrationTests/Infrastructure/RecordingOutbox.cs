@@ -66,6 +66,16 @@ internal sealed class RecordingOutbox(INotificationOutbox inner) : INotification
         }
     }
 
+    public async ValueTask EnqueueCommittedAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
+    {
+        await inner.EnqueueCommittedAsync(notifications, cancellationToken);
+        lock (gate)
+        {
+            recorded.AddRange(notifications.Where(n => !n.Decoy));
+            decoys += notifications.Count(n => n.Decoy);
+        }
+    }
+
     /// <summary>Held messages are recorded when released, as that is when they were sent.</summary>
     public async ValueTask HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {

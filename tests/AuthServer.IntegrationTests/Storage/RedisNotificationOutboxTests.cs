@@ -136,6 +136,33 @@ public sealed class RedisNotificationOutboxTests(RedisServerFixture fixture) : I
     }
 
     [Fact]
+    public async Task EnqueueCommittedAsync_AtCapacity_QueuedBeyondItAndDeliveredInOrder()
+    {
+        var outbox = Outbox(capacity: 4, shards: 1);
+        for (var i = 0; i < 4; i++)
+        {
+            await outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout);
+        }
+
+        Assert.False(outbox.HasRoomFor(1));
+        await outbox.EnqueueCommittedAsync([CodeSms(), PasswordSms()], default).AsTask().WaitAsync(Timeout);
+
+        // Counted like any message (new work stays refused until the backlog is under the capacity again), and delivered.
+        Assert.Equal(6, await PendingAsync());
+        Assert.Equal(6, outbox.Backlog);
+        await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync(CodeSms(), default).AsTask().WaitAsync(Timeout));
+        var taken = new List<string>();
+        while (await outbox.TryDequeueAsync().WaitAsync(Timeout) is { } message)
+        {
+            taken.Add(message.Notification.Template);
+            await outbox.AcknowledgeAsync(message, default).WaitAsync(Timeout);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(NotificationTemplates.RecoveryCode, 5), NotificationTemplates.RecoveryTemporaryPassword], taken);
+        Assert.True(outbox.HasRoomFor(4));
+    }
+
+    [Fact]
     public async Task EnqueueAsync_MoreDecoysThanTheCapacity_NothingStoredAndNothingForAnyReader()
     {
         var outbox = Outbox(capacity: 100);

@@ -105,16 +105,17 @@ public sealed class CredentialChangesTests
     }
 
     [Fact]
-    public async Task ApplyBesideHoldAsync_HoldRefusedAndTheQueueingAfterTheChangeToo_TheRefusalIsTheCallersAnswer()
+    public async Task ApplyBesideHoldAsync_OutboxFullForTheHold_ChangeAppliesAndItsMessagesAreQueuedBeyondTheCapacity()
     {
         var full = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 1 }));
         await full.EnqueueAsync([Email], CancellationToken.None);
 
-        var refused = await Assert.ThrowsAsync<FailureException>(() =>
-            Changes(full).ApplyBesideHoldAsync(CustomerId, ChangeId, [Email], _ => StepAsync(applied: true), r => r).WaitAsync(TimeSpan.FromSeconds(10)));
+        // The capacity sheds new work; a change that committed must still send its messages.
+        Assert.True(await Changes(full).ApplyBesideHoldAsync(CustomerId, ChangeId, [Email], _ => StepAsync(applied: true), r => r).WaitAsync(TimeSpan.FromSeconds(10)));
 
-        Assert.True(OutboxFull.Is(refused));
         Assert.True(await customers.SettleChangeAsync(CustomerId, ChangeId, CancellationToken.None));
+        Assert.Equal(2, full.Reader.Count);
+        Assert.False(full.HasRoomFor(1));
     }
 
     private CredentialChanges Changes(INotificationOutbox through) => new(customers, through, NullLogger<CredentialChanges>.Instance);
@@ -147,6 +148,8 @@ public sealed class CredentialChangesTests
         public bool HasRoomFor(int messages) => inner.HasRoomFor(messages);
 
         public ValueTask EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken) => inner.EnqueueAsync(notifications, cancellationToken);
+
+        public ValueTask EnqueueCommittedAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken) => inner.EnqueueCommittedAsync(notifications, cancellationToken);
 
         public ValueTask HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
         {

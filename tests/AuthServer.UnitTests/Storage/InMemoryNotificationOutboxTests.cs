@@ -61,6 +61,30 @@ public class InMemoryNotificationOutboxTests
     }
 
     [Fact]
+    public async Task EnqueueCommittedAsync_AtCapacity_QueuedBeyondItAndCountedLikeAnyMessage()
+    {
+        var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 4 }));
+        for (var i = 0; i < 4; i++)
+        {
+            await outbox.EnqueueAsync(Sms(i), CancellationToken.None);
+        }
+
+        await outbox.EnqueueCommittedAsync([Sms(4), Sms(5)], CancellationToken.None);
+
+        Assert.Equal((6, 6L), (outbox.Reader.Count, outbox.Backlog));
+        await Assert.ThrowsAsync<FailureException>(() => outbox.EnqueueAsync(Sms(6), CancellationToken.None).AsTask());
+        var read = new List<string>();
+        while (outbox.Reader.TryRead(out var message))
+        {
+            read.Add(message.Values["code"]);
+        }
+
+        Assert.Equal(["000000", "000001", "000002", "000003", "000004", "000005"], read);
+        Assert.True(outbox.HasRoomFor(4));
+        Assert.False(outbox.HasRoomFor(5));
+    }
+
+    [Fact]
     public async Task HasRoomFor_AfterTheDispatcherReads_HasRoomAgain()
     {
         var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));

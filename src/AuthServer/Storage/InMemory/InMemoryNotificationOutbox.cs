@@ -75,6 +75,23 @@ public sealed class InMemoryNotificationOutbox : INotificationOutbox, INotificat
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask EnqueueCommittedAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notifications);
+
+        // Room taken without the capacity check (INotificationOutbox.EnqueueCommittedAsync), counted like any other.
+        lock (writers)
+        {
+            Interlocked.Add(ref reserved, notifications.Count);
+            foreach (var notification in notifications)
+            {
+                QueueOrGiveBack(notification);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     // In memory a held change lives and dies with the process, like the stores it changes, so no node
     // ever has to settle another's: the flow releases or drops what it held.
     public ValueTask HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)

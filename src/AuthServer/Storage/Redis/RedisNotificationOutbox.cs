@@ -126,35 +126,55 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         while (view.PickFor(n, tried) is var s and >= 0)
         {
             tried |= 1 << s;
-            var shard = shards[s];
-            var keys = new RedisKey[6 + n];
-            var values = new RedisValue[3 + (2 * n)];
-            shard.Fill(keys, values, channelName);
-            keys[4] = shard.ScratchList;
-            keys[5] = shard.ScratchHash;
-            values[2] = view.Capacity(s);
-            for (var i = 0; i < n; i++)
+            if (await EnqueueOnAsync(s, notifications, view.Capacity(s)))
             {
-                // A decoy is given an id and sealed like a message (the same work and the same sizes sent), but the
-                // script writes it to the shard's scratch keys and deletes them: it is never stored for delivery
-                // (RedisOutboxScripts.Enqueue).
-                var id = s.ToString(CultureInfo.InvariantCulture) + "." + Tokens.New(random);
-                keys[6 + i] = notifications[i].Decoy ? shard.ScratchHash : shard.MessageKey(id);
-                values[3 + i] = id;
-                values[3 + n + i] = Seal(notifications[i], id);
-            }
-
-            var result = (RedisResult[])(await redis.ScriptAsync(RedisOutboxScripts.Enqueue, keys, values))!;
-            Apply(s, result, 1);
-            if ((long)result[0] == 1)
-            {
-                // Applying the result has marked the shard for this node's reader already (its pending count is above
-                // zero), without waiting for the announcement to come back.
                 return;
             }
         }
 
         throw OutboxFull.Exception();
+    }
+
+    /// <summary>
+    /// The same script on the shard with the most room as this node sees it, with no bound: the capacity is for new work,
+    /// and these messages' change has committed (<see cref="INotificationOutbox.EnqueueCommittedAsync"/>).
+    /// </summary>
+    public async ValueTask EnqueueCommittedAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
+    {
+        if (!await EnqueueOnAsync(view.PickFor(notifications.Count, 0), notifications, long.MaxValue))
+        {
+            throw new InvalidOperationException("The outbox refused messages it was asked to take whatever its room.");
+        }
+    }
+
+    // One all-or-none enqueue script on shard s, refused beyond the given bound.
+    private async Task<bool> EnqueueOnAsync(int s, IReadOnlyList<Notification> notifications, long capacity)
+    {
+        var n = notifications.Count;
+        var shard = shards[s];
+        var keys = new RedisKey[6 + n];
+        var values = new RedisValue[3 + (2 * n)];
+        shard.Fill(keys, values, channelName);
+        keys[4] = shard.ScratchList;
+        keys[5] = shard.ScratchHash;
+        values[2] = capacity;
+        for (var i = 0; i < n; i++)
+        {
+            // A decoy is given an id and sealed like a message (the same work and the same sizes sent), but the
+            // script writes it to the shard's scratch keys and deletes them: it is never stored for delivery
+            // (RedisOutboxScripts.Enqueue).
+            var id = s.ToString(CultureInfo.InvariantCulture) + "." + Tokens.New(random);
+            keys[6 + i] = notifications[i].Decoy ? shard.ScratchHash : shard.MessageKey(id);
+            values[3 + i] = id;
+            values[3 + n + i] = Seal(notifications[i], id);
+        }
+
+        var result = (RedisResult[])(await redis.ScriptAsync(RedisOutboxScripts.Enqueue, keys, values))!;
+
+        // Applying the result marks the shard for this node's reader (its pending count is above zero), without waiting
+        // for the announcement to come back.
+        Apply(s, result, 1);
+        return (long)result[0] == 1;
     }
 
     public async ValueTask HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
