@@ -43,6 +43,27 @@ public sealed partial class IdempotencyInterceptor(
         Method(AccessService.Descriptor, nameof(AccessService.AccessServiceBase.CancelOperation)),
     }.ToFrozenDictionary(m => $"/{m.Service.FullName}/{m.Name}", m => m.OutputType, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The calls whose adapter hands the claim to the flow (<see cref="RiderOf{TResult}"/>), which sends it beside its own
+    /// first store step and the response beside its last (<see cref="IdempotencyRider{TResult}"/>). The others get the
+    /// claim before they run and the completion after: two round trips more.
+    /// </summary>
+    private static readonly FrozenSet<string> Riding = new[]
+    {
+        $"/{RecoveryService.Descriptor.FullName}/{nameof(RecoveryService.RecoveryServiceBase.StartRecovery)}",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly object ClaimSlot = new();
+
+    /// <summary>
+    /// For an adapter of a riding call: the key's claim as the flow carries it, with the adapter's mapping of the flow's
+    /// result to the response the interceptor stores; null when the call has no key.
+    /// </summary>
+    public static IdempotencyRider<TResult>? RiderOf<TResult>(ServerCallContext context, Func<TResult, IMessage> response) =>
+        context.UserState.TryGetValue(ClaimSlot, out var claim)
+            ? new IdempotencyRider<TResult>((IdempotencyClaim)claim, result => response(result).ToByteArray())
+            : null;
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
         ServerCallContext context,
@@ -65,20 +86,16 @@ public sealed partial class IdempotencyInterceptor(
         var channel = CallerContextReader.Read(context).Channel;
         var scope = KeyedHash.ComputeHex(keys.CodeKey, $"idempotency-scope\n{context.Method}\n{channel}\n{key}");
         var requestHash = Convert.ToHexStringLower(KeyedHash.Compute(keys.CodeKey, "idempotency-request", ((IMessage)request).ToByteArray()));
-        var ttl = options.Value.Ttl;
+        var method = context.Method;
+        var claim = new IdempotencyClaim(store, scope, requestHash, time, options.Value.Ttl, () => LogCompleteFailed(method), context.CancellationToken);
 
-        var begun = await store.TryBeginAsync(scope, requestHash, time.GetUtcNow(), ttl, context.CancellationToken);
-        switch (begun.Status)
+        if (Riding.Contains(context.Method))
         {
-            case IdempotencyStatus.Completed:
-                return (TResponse)responseType.Parser.ParseFrom(begun.Response);
-            case IdempotencyStatus.InProgress:
-                return OutcomeExtensions.Throw<TResponse>(new Failure(FailureKind.Aborted, ErrorReasons.IdempotentCallInProgress,
-                    "A call with this idempotency key is still running; retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) });
-            case IdempotencyStatus.Mismatch:
-                return OutcomeExtensions.Throw<TResponse>(Failure.Invalid(
-                    [new FieldViolation(Header, "This key was already used with a different request.", ErrorReasons.IdempotencyKeyReused)],
-                    ErrorReasons.IdempotencyKeyReused));
+            context.UserState[ClaimSlot] = claim;
+        }
+        else if (await claim.BeginAsync() is { Status: not IdempotencyStatus.New } begun)
+        {
+            return Answer<TResponse>(begun, responseType);
         }
 
         TResponse response;
@@ -86,18 +103,66 @@ public sealed partial class IdempotencyInterceptor(
         {
             response = await continuation(request, context);
         }
-        catch
+        catch when (claim.Started)
         {
-            // Failures are not cached: an expected failure (wrong code, cooldown, rate limit, …) sends nothing and
-            // either changed nothing or counted an attempt, which the retry counts again exactly as a call without a
-            // key would; and the retry may rightly succeed later (a cooldown ends, Redis comes back). Caching the
-            // failure would pin it for the whole TTL. So the marker goes and the retry runs the call again.
-            await AbandonAsync(scope, context.Method);
+            // A riding flow stops as soon as it learns that its call does not own the key, with any failure: what the
+            // caller gets is then the claim's answer, and the marker, another call's, stays.
+            if (await SettleFailedAsync(claim, method) is { } notOwned)
+            {
+                return Answer<TResponse>(notOwned, responseType);
+            }
+
             throw;
         }
 
-        await CompleteAsync(scope, ((IMessage)response).ToByteArray(), ttl, context.Method);
+        // A riding flow sent the response beside its last writes; a claim it never sent cannot be completed (the flows
+        // send theirs before anything else, so that does not happen: RedisRoundTripTests and IdempotencyTests).
+        if (claim.Started && !claim.CompletionStarted)
+        {
+            await claim.CompleteAsync(((IMessage)response).ToByteArray());
+        }
+
         return response;
+    }
+
+    private static TResponse Answer<TResponse>(IdempotencyBegin begun, MessageDescriptor responseType) => begun.Status switch
+    {
+        IdempotencyStatus.Completed => (TResponse)responseType.Parser.ParseFrom(begun.Response),
+        IdempotencyStatus.InProgress => OutcomeExtensions.Throw<TResponse>(IdempotencyClaim.InProgress),
+        IdempotencyStatus.Mismatch => OutcomeExtensions.Throw<TResponse>(IdempotencyClaim.KeyReused),
+        var other => throw new InvalidOperationException($"A call that owns its key ({other}) is not answered from the store."),
+    };
+
+    /// <summary>
+    /// After the call failed: the claim's answer when the call does not own the key; otherwise null, with the marker
+    /// removed, or left to its TTL when the claim itself did not answer (whose marker it is, nobody knows).
+    /// </summary>
+    private async Task<IdempotencyBegin?> SettleFailedAsync(IdempotencyClaim claim, string method)
+    {
+        IdempotencyBegin begun;
+        try
+        {
+            begun = await claim.BeginAsync();
+        }
+        catch (FailureException)
+        {
+            // The claim got no answer (the store did not answer): the call's own failure is what the caller sees.
+            return null;
+        }
+
+        if (begun.Status != IdempotencyStatus.New)
+        {
+            return begun;
+        }
+
+        // Failures are not cached: an expected failure (wrong code, cooldown, rate limit, …) sends nothing and
+        // either changed nothing or counted an attempt, which the retry counts again exactly as a call without a
+        // key would; and the retry may rightly succeed later (a cooldown ends, Redis comes back). Caching the
+        // failure would pin it for the whole TTL. So the marker goes and the retry runs the call again; after a
+        // completion the flow sent beside writes that then failed, which must not land after the removal.
+        await claim.CompletionSettledAsync();
+        await AbandonAsync(claim, method);
+        return null;
     }
 
     private static MethodDescriptor Method(ServiceDescriptor service, string name) =>
@@ -106,27 +171,11 @@ public sealed partial class IdempotencyInterceptor(
     private static bool IsWellFormed(string key) =>
         key.Length is >= 8 and <= 64 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
-    // The store calls after the work ignore the caller's cancellation: the work is done, and the marker must say so.
-    private async Task CompleteAsync(string scope, byte[] response, TimeSpan ttl, string method)
+    private async Task AbandonAsync(IdempotencyClaim claim, string method)
     {
         try
         {
-            await store.CompleteAsync(scope, response, time.GetUtcNow(), ttl, CancellationToken.None);
-        }
-        catch (FailureException)
-        {
-            // The store did not answer (the only refusal a store throws). The call succeeded; answering UNAVAILABLE
-            // now would invite a retry of work already done. The marker stays in progress until its TTL, so a retry
-            // with this key is refused rather than run twice.
-            LogCompleteFailed(method);
-        }
-    }
-
-    private async Task AbandonAsync(string scope, string method)
-    {
-        try
-        {
-            await store.AbandonAsync(scope, CancellationToken.None);
+            await claim.AbandonAsync();
         }
         catch (FailureException)
         {

@@ -37,15 +37,12 @@ public sealed class RecoveryGrpcService(RecoveryFlow flow, IOptions<OtpOptions> 
             .ThrowIfInvalid();
 
         var started = (await flow.StartAsync(
-            new StartRecoveryCommand(request.CardNumber, request.CardExpiry, request.DocumentId, request.CaptchaToken, language, CallerContextReader.Read(context)),
+            new StartRecoveryCommand(request.CardNumber, request.CardExpiry, request.DocumentId, request.CaptchaToken, language, CallerContextReader.Read(context))
+            {
+                Idempotency = IdempotencyInterceptor.RiderOf<RecoveryStarted>(context, ToResponse),
+            },
             context.CancellationToken)).Unwrap();
-        return new StartRecoveryResponse
-        {
-            RecoveryId = started.RecoveryId,
-            CodeExpireTime = started.CodeExpiresAt.ToTimestamp(),
-            ResendAvailableTime = started.ResendAvailableAt.ToTimestamp(),
-            ResendsRemaining = started.ResendsRemaining,
-        };
+        return ToResponse(started);
     }
 
     public override async Task<ResendRecoveryCodeResponse> ResendRecoveryCode(ResendRecoveryCodeRequest request, ServerCallContext context)
@@ -72,4 +69,12 @@ public sealed class RecoveryGrpcService(RecoveryFlow flow, IOptions<OtpOptions> 
             TemporaryPasswordExpireTime = confirmed.TemporaryPasswordExpiresAt.ToTimestamp(),
         };
     }
+
+    private static StartRecoveryResponse ToResponse(RecoveryStarted started) => new()
+    {
+        RecoveryId = started.RecoveryId,
+        CodeExpireTime = started.CodeExpiresAt.ToTimestamp(),
+        ResendAvailableTime = started.ResendAvailableAt.ToTimestamp(),
+        ResendsRemaining = started.ResendsRemaining,
+    };
 }

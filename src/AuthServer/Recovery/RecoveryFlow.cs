@@ -6,6 +6,7 @@ using Recovery.AuthServer.Cards;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Identity;
+using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Passwords;
@@ -40,6 +41,12 @@ public sealed partial class RecoveryFlow(
 {
     public async Task<Outcome<RecoveryStarted>> StartAsync(StartRecoveryCommand command, CancellationToken cancellationToken)
     {
+        // An x-idempotency-key's claim goes first, with the first store step whatever it is, and refuses nothing by itself:
+        // whatever this call then returns, the interceptor answers a retry of a call that completed with its stored
+        // response (even when this one is refused: the hashing queue is full, the first call used the captcha token).
+        var rider = command.Idempotency;
+        rider?.Send();
+
         // Under a burst beyond hashing capacity a new flow waits here, before its captcha, SMS and temporary password
         // are spent, while the flows already under way still have hashes queued beyond the target: capacity goes to
         // completing customers, not to starting ones who would then wait (docs/operations.md). Before the captcha so
@@ -88,9 +95,22 @@ public sealed partial class RecoveryFlow(
         // store reads a decoy's when the card is unknown); then the writes. The card reads do not wait for the
         // limiter's answer: a limited call reads two keys it will not use, which tells it nothing (it answers before
         // looking at them) and costs Redis a read, not a trip.
-        var limiting = ApplyRateLimitsAsync(panHash, documentHash, command.Caller, now, cancellationToken);
+        var limiting = rider is null ? ApplyRateLimitsAsync(panHash, documentHash, command.Caller, now, cancellationToken) : null;
         var finding = customers.FindByCardWithCredentialsAsync(panHash, cancellationToken);
         var blocking = recoveries.GetCardBlockAsync(CardOf(panHash, documentHash), now, cancellationToken);
+        if (limiting is null)
+        {
+            // With a key the charge waits for the claim's answer (it travelled with the reads above): a retry of a call that
+            // completed, or still runs, must charge the card, document, channel and address nothing. The charge then goes
+            // beside the customer's read, which the card index's answer started: still three round trips.
+            if (!await OwnsKeyAsync(rider!, finding, blocking))
+            {
+                return IdempotencyClaim.NotOwned;
+            }
+
+            limiting = ApplyRateLimitsAsync(panHash, documentHash, command.Caller, now, cancellationToken);
+        }
+
         await Task.WhenAll(limiting, finding, blocking);
         if (await limiting is { } limited)
         {
@@ -136,12 +156,50 @@ public sealed partial class RecoveryFlow(
             },
             cancellationToken);
         var queued = outbox.EnqueueAsync(CodeSms(match ? customer!.Phone : null, issued.Code, language), cancellationToken).AsTask();
+
+        // The response is known before the writes land, so a key's completion rides their round trip, sent after them: on one
+        // Redis node a connection's commands run in order, so a stored response means the writes before it ran. Should one
+        // of them fail, the call fails and the interceptor removes the marker once this completion has landed.
+        var started = new RecoveryStarted(recoveryId, issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
+        var completing = rider?.CompleteBeside(started);
         await Task.WhenAll(challengeStored, created, queued);
+        if (completing is not null)
+        {
+            await completing;
+        }
 
         // The audit trail (internal) may say what the caller must not learn.
         audit.Record(new AuditEvent("recovery.start", match ? "code_sent" : "decoy", command.Caller.Channel, customer?.Id, recoveryId,
             Masking.Pan(card.Value.Digits)));
-        return new RecoveryStarted(recoveryId, issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
+        return started;
+    }
+
+    /// <summary>
+    /// Whether this call owns its key. When it does not, the reads sent beside the claim are waited for (their failures
+    /// ignored: the claim's answer is the caller's) so that nothing of the call runs on after it has answered.
+    /// </summary>
+    private static async Task<bool> OwnsKeyAsync(IdempotencyRider<RecoveryStarted> rider, Task finding, Task blocking)
+    {
+        var owned = false;
+        try
+        {
+            owned = await rider.OwnsKeyAsync();
+            return owned;
+        }
+        finally
+        {
+            if (!owned)
+            {
+                try
+                {
+                    await Task.WhenAll(finding, blocking);
+                }
+                catch (FailureException)
+                {
+                    // A store that did not answer a read this call no longer needs.
+                }
+            }
+        }
     }
 
     public async Task<Outcome<CodeResent>> ResendAsync(string recoveryId, CallerContext caller, CancellationToken cancellationToken)

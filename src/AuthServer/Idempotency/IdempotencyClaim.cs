@@ -1,0 +1,109 @@
+using Recovery.AuthServer.Common;
+
+namespace Recovery.AuthServer.Idempotency;
+
+/// <summary>
+/// One call's claim on its <c>x-idempotency-key</c> scope. The interceptor either begins it before the call runs, or
+/// hands it to a flow that sends it beside its own first store step and the response beside its last
+/// (<see cref="IdempotencyRider{TResult}"/>), which saves the two round trips a claim and a completion of their own
+/// would cost (docs/performance.md "Redis round trips"). Either way the interceptor settles it once the call ends:
+/// it answers for a claim the call does not own, removes an owned one whose call failed, and completes an owned one
+/// the flow did not.
+/// Not thread-safe: one call uses it, one step at a time.
+/// </summary>
+public sealed class IdempotencyClaim(
+    IIdempotencyStore store,
+    string scopeHash,
+    string requestHash,
+    TimeProvider time,
+    TimeSpan ttl,
+    Action completionUnanswered,
+    CancellationToken cancellationToken)
+{
+    private Task<IdempotencyBegin>? begun;
+    private Task? completing;
+
+    /// <summary>The answer a retry gets while the call that owns the key still runs (or died running).</summary>
+    public static Failure InProgress { get; } = new(FailureKind.Aborted, ErrorReasons.IdempotentCallInProgress,
+        "A call with this idempotency key is still running; retry shortly.") { RetryAfter = TimeSpan.FromSeconds(1) };
+
+    /// <summary>The answer to the key used again with a different request.</summary>
+    public static Failure KeyReused { get; } = Failure.Invalid(
+        [new FieldViolation("x-idempotency-key", "This key was already used with a different request.", ErrorReasons.IdempotencyKeyReused)],
+        ErrorReasons.IdempotencyKeyReused);
+
+    /// <summary>
+    /// What a riding flow returns when its call does not own the key (<see cref="IdempotencyRider{TResult}"/>). The
+    /// interceptor replaces it with the claim's answer; should it ever escape, "in progress, retry" is the safe thing to
+    /// have said.
+    /// </summary>
+    public static Failure NotOwned => InProgress;
+
+    /// <summary>Whether the claim was sent (by the interceptor or by the flow).</summary>
+    public bool Started => begun is not null;
+
+    /// <summary>Whether the call's response was sent to the store (by the flow, beside its last writes, or by the interceptor).</summary>
+    public bool CompletionStarted => completing is not null;
+
+    /// <summary>
+    /// Sends the claim, once (a second call answers the first's task): one atomic step of the store that creates the
+    /// marker if there is none and otherwise says what the existing marker holds (<see cref="IIdempotencyStore.TryBeginAsync"/>).
+    /// </summary>
+    public Task<IdempotencyBegin> BeginAsync() =>
+        begun ??= store.TryBeginAsync(scopeHash, requestHash, time.GetUtcNow(), ttl, cancellationToken);
+
+    /// <summary>
+    /// Stores the response of the call that owns the claim, once; a store that does not answer is not the call's
+    /// failure (the work is done), so this task faults with nothing but a program error and the marker then stays in
+    /// progress until its TTL, refusing retries rather than running them twice (the constructor's
+    /// <c>completionUnanswered</c> says so in the log).
+    /// </summary>
+    public Task CompleteAsync(byte[] response)
+    {
+        if (begun is not { IsCompletedSuccessfully: true } || begun.Result.Status != IdempotencyStatus.New)
+        {
+            // Storing a response under a marker this call does not own would answer another call's retries with it.
+            throw new InvalidOperationException("Only the call that owns the claim completes it.");
+        }
+
+        return completing ??= CompleteCoreAsync(response);
+    }
+
+    /// <summary>
+    /// Waits for a completion sent beside the call's last writes, if any, ignoring its outcome: a removal of the
+    /// marker must reach the store after it, not before.
+    /// </summary>
+    public async Task CompletionSettledAsync()
+    {
+        if (completing is not null)
+        {
+            try
+            {
+                await completing;
+            }
+            catch (InvalidOperationException)
+            {
+                // A program error of the completion: the removal that follows is still the right thing to try.
+            }
+        }
+    }
+
+    /// <summary>Removes the marker this call owns, so that a retry runs the call again.</summary>
+    public Task AbandonAsync() => store.AbandonAsync(scopeHash, CancellationToken.None);
+
+    // After the work: the caller's cancellation no longer applies, the marker must say the work was done.
+    private async Task CompleteCoreAsync(byte[] response)
+    {
+        try
+        {
+            await store.CompleteAsync(scopeHash, response, time.GetUtcNow(), ttl, CancellationToken.None);
+        }
+        catch (FailureException)
+        {
+            // The store did not answer (the only refusal a store throws). The call succeeded; failing it now would
+            // invite a retry of work already done. The marker stays in progress until its TTL, so a retry with this
+            // key is refused rather than run twice.
+            completionUnanswered();
+        }
+    }
+}
