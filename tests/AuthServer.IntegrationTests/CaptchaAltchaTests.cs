@@ -122,6 +122,27 @@ public sealed class CaptchaAltchaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartRecovery_PayloadRetriedWithItsIdempotencyKey_FirstResponseAndOneSms()
+    {
+        // The key's claim rides the flow's steps, so the retry meets the captcha's replay guard before the claim's answer:
+        // the stored response must still win over the replay refusal, as it did when the claim came before the call.
+        var node = StartNode();
+        var request = new StartRecoveryRequest
+        {
+            CardNumber = DemoCustomer.Seed.Card, CardExpiry = DemoCustomer.Seed.Expiry, DocumentId = DemoCustomer.Seed.Document, CaptchaToken = await SolvedAsync(node),
+        };
+
+        var first = await RecoveryApi.CallAsync(node.Api.Recovery.StartRecoveryAsync(request, WithKey()));
+        var retry = await RecoveryApi.CallAsync(node.Api.Recovery.StartRecoveryAsync(request, WithKey()));
+
+        Assert.Equal(first, retry);
+        Assert.Single(node.Factory.Outbox.All, n => n.Template == NotificationTemplates.RecoveryCode);
+        Assert.Equal("code_sent", Assert.Single(node.Factory.Audit.Of("recovery.start")).Outcome);
+
+        static CallOptions WithKey() => new(new Metadata { { "x-idempotency-key", "altcha-retry-0001" } }, DateTime.UtcNow + RecoveryApi.Deadline);
+    }
+
+    [Fact]
     public async Task StartRecovery_PayloadReusedOnAnotherNodeSharingRedis_Rejected()
     {
         await using var redis = await RedisServer.StartAsync();

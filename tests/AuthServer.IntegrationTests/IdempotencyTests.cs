@@ -14,8 +14,17 @@ public abstract class IdempotencyTests : IntegrationTest
 {
     private const string Key = "retry-key_0001";
 
+    // Two recoveries per card an hour, so that a retry charged like a call would show (the other limits stay raised).
+    private const int PerCardLimit = 2;
+
     private protected IdempotencyTests(ServerOptions? options = null)
-        : base(options)
+        : base((options ?? ServerOptions.Default) with
+        {
+            Settings = new Dictionary<string, string>(options?.Settings ?? new Dictionary<string, string>())
+            {
+                ["RateLimits:PerCard:Limit"] = PerCardLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        })
     {
     }
 
@@ -29,6 +38,67 @@ public abstract class IdempotencyTests : IntegrationTest
 
         Assert.Equal(first, retry);
         Assert.Single(Outbox.All, n => n.Template == NotificationTemplates.RecoveryCode);
+    }
+
+    [Fact]
+    public async Task StartRecovery_RetriedAfterCompletion_StoredResponseAndNoSecondRateLimitCharge()
+    {
+        var request = StartRequest(DemoCustomer.Maria);
+        var first = await CallAsync(Api.Recovery.StartRecoveryAsync(request, With(Key)));
+        var audited = Audit.Events.Count;
+
+        for (var i = 0; i < PerCardLimit + 1; i++)
+        {
+            Assert.Equal(first, await CallAsync(Api.Recovery.StartRecoveryAsync(request, With(Key))));
+        }
+
+        Assert.Single(Outbox.All, n => n.Template == NotificationTemplates.RecoveryCode);
+        Assert.Equal(audited, Audit.Events.Count);
+
+        // The retries charged the card nothing: one more recovery fits, and the one after it is the card's limit.
+        await Api.StartAsync(DemoCustomer.Maria);
+        (await RefusedAsync(() => Api.StartAsync(DemoCustomer.Maria))).Is(StatusCode.ResourceExhausted, "RATE_LIMITED");
+    }
+
+    [Fact]
+    public async Task StartRecovery_ParallelCallsWithOneKey_OneSmsAndEveryAnswerTheFirstOrInProgress()
+    {
+        var request = StartRequest(DemoCustomer.Maria);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => AnswerAsync(() => CallAsync(Api.Recovery.StartRecoveryAsync(request, With(Key))))));
+
+        // The claim is one atomic step of the store: exactly one call owns the key and runs; the others get its stored
+        // response or, while it still runs, ABORTED IDEMPOTENT_CALL_IN_PROGRESS; none charges, writes or sends.
+        var responses = answers.Where(a => a.Response is not null).Select(a => a.Response!).ToList();
+        Assert.NotEmpty(responses);
+        Assert.Single(responses.Distinct());
+        Assert.All(answers.Where(a => a.Error is not null), a => a.Error!.Is(StatusCode.Aborted, "IDEMPOTENT_CALL_IN_PROGRESS"));
+        Assert.Single(Outbox.All, n => n.Template == NotificationTemplates.RecoveryCode);
+        Assert.Single(Audit.Of("recovery.start"));
+        var retry = await CallAsync(Api.Recovery.StartRecoveryAsync(request, With(Key)));
+        Assert.Equal(responses[0], retry);
+    }
+
+    [Fact]
+    public async Task StartRecovery_RefusedCallRetriedWithSameKey_RunsAgainOnceAllowed()
+    {
+        for (var i = 0; i < PerCardLimit; i++)
+        {
+            await Api.StartAsync(DemoCustomer.Maria);
+        }
+
+        var request = StartRequest(DemoCustomer.Maria);
+        var mark = Outbox.Count;
+        var limited = await RefusedAsync(() => CallAsync(Api.Recovery.StartRecoveryAsync(request, With(Key))));
+        limited.Is(StatusCode.ResourceExhausted, "RATE_LIMITED");
+        Assert.Empty(Outbox.Since(mark));
+
+        // A refusal is not remembered: once the limit allows it, the retry under the same key runs and sends one code.
+        Time.Advance(limited.RetryDelay!.Value);
+        var started = await CallAsync(Api.Recovery.StartRecoveryAsync(request, With(Key)));
+
+        Assert.Single(Outbox.Since(mark), n => n.Template == NotificationTemplates.RecoveryCode);
+        Assert.Equal(started, await CallAsync(Api.Recovery.StartRecoveryAsync(request, With(Key))));
     }
 
     [Fact]
@@ -122,6 +192,19 @@ public abstract class IdempotencyTests : IntegrationTest
 
         // Each login got a session of its own: no token was stored to be replayed.
         Assert.Equal(3, new[] { first, second, malformed }.Select(r => r.Session.Token).Distinct().Count());
+    }
+
+    private static async Task<(StartRecoveryResponse? Response, RpcError? Error)> AnswerAsync(Func<Task<StartRecoveryResponse>> call)
+    {
+        var answer = call();
+        try
+        {
+            return (await answer, null);
+        }
+        catch (RpcException)
+        {
+            return (null, await RpcError.FromAsync(() => answer));
+        }
     }
 
     private static StartRecoveryRequest StartRequest(DemoCustomer customer) => new()

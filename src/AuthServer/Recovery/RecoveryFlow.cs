@@ -47,6 +47,10 @@ public sealed partial class RecoveryFlow(
         var rider = command.Idempotency;
         rider?.Send();
 
+        // A refusal before the store steps: a retry whose key another call holds is answered from the claim (its stored
+        // response, or in progress) and leaves no audit line of a refusal it did not get (a replayed captcha token).
+        async Task<bool> NotOwnedAsync() => rider is not null && !await rider.OwnsKeyAsync();
+
         // Under a burst beyond hashing capacity a new flow waits here, before its captcha, SMS and temporary password
         // are spent, while the flows already under way still have hashes queued beyond the target: capacity goes to
         // completing customers, not to starting ones who would then wait (docs/operations.md). Before the captcha so
@@ -56,6 +60,11 @@ public sealed partial class RecoveryFlow(
 
         // The captcha comes before anything about the card: a refused or unverifiable captcha learns nothing.
         var human = await captcha.VerifyAsync(command.CaptchaToken, command.Caller, cancellationToken);
+        if (human.Verdict != CaptchaVerdict.Accepted && await NotOwnedAsync())
+        {
+            return IdempotencyClaim.NotOwned;
+        }
+
         switch (human.Verdict)
         {
             case CaptchaVerdict.Rejected:
@@ -78,6 +87,11 @@ public sealed partial class RecoveryFlow(
             if (document is null)
             {
                 violations.Add(new("document_id", "Must be a DNI or NIE with its check letter, or a passport number.", "DOCUMENT_INVALID"));
+            }
+
+            if (await NotOwnedAsync())
+            {
+                return IdempotencyClaim.NotOwned;
             }
 
             audit.Record(new AuditEvent("recovery.start", "invalid_fields", command.Caller.Channel));

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Grpc;
+using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.Operations;
+using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.UnitTests.TestSupport;
 using Recovery.V1;
@@ -15,6 +17,7 @@ namespace Recovery.AuthServer.UnitTests.Grpc;
 public class IdempotencyInterceptorTests
 {
     private const string SignMethod = "/recovery.v1.AccessService/SignOperation";
+    private const string StartMethod = "/recovery.v1.RecoveryService/StartRecovery";
 
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
     private readonly InMemoryIdempotencyStore store;
@@ -64,6 +67,68 @@ public class IdempotencyInterceptorTests
 
         Assert.Equal(OperationState.Signed, (await Handle(_ => Task.FromResult(new SignOperationResponse { State = OperationState.Signed }))).State);
     }
+
+    [Fact]
+    public async Task UnaryServerHandler_RidingCallOfACompletedKey_StoredResponseAndTheMarkerKept()
+    {
+        var first = await Ride(owned => owned ? "rec-1" : throw new InvalidOperationException("the first call owns its key"));
+
+        // The flow learns it does not own the key and stops with any failure: the caller gets the claim's answer.
+        var retry = await Ride(owned => owned ? "rec-2" : throw new FailureException(IdempotencyClaim.NotOwned));
+        var again = await Ride(owned => owned ? "rec-3" : throw new FailureException(IdempotencyClaim.NotOwned));
+
+        Assert.Equal(("rec-1", "rec-1", "rec-1"), (first.RecoveryId, retry.RecoveryId, again.RecoveryId));
+    }
+
+    [Fact]
+    public async Task UnaryServerHandler_RidingCallFailsAfterSendingItsCompletion_MarkerRemovedAndRetryRuns()
+    {
+        // The completion rides the writes' step; a write of that step failed, so the call fails and its marker must go.
+        await Assert.ThrowsAsync<FailureException>(() => Ride(owned => owned ? "rec-1" : "unexpected", failAfterCompleting: true));
+
+        var retry = await Ride(owned => owned ? "rec-2" : throw new FailureException(IdempotencyClaim.NotOwned));
+
+        Assert.Equal("rec-2", retry.RecoveryId);
+    }
+
+    [Fact]
+    public async Task UnaryServerHandler_RidingCallOfAKeyInProgress_AbortedInProgress()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = Ride(owned => owned ? "rec-1" : "unexpected", beforeCompleting: release.Task);
+
+        var ex = await Assert.ThrowsAsync<FailureException>(() => Ride(owned => owned ? "rec-2" : throw new FailureException(IdempotencyClaim.NotOwned)));
+
+        Assert.Equal(ErrorReasons.IdempotentCallInProgress, ex.Failure.Reason);
+        release.SetResult();
+        Assert.Equal("rec-1", (await first.WaitAsync(TimeSpan.FromSeconds(5))).RecoveryId);
+    }
+
+    // A StartRecovery whose flow rides the claim: sends it, learns whether it owns the key, then (when it does) sends the
+    // response beside its "writes" as RecoveryFlow does.
+    private Task<StartRecoveryResponse> Ride(Func<bool, string> run, bool failAfterCompleting = false, Task? beforeCompleting = null) =>
+        interceptor.UnaryServerHandler(
+            new StartRecoveryRequest { CardNumber = "4111111111111111", CardExpiry = "12/29", DocumentId = "12345678Z", CaptchaToken = "dev" },
+            new TestCallContext(StartMethod, new Metadata { { IdempotencyInterceptor.Header, "unit-key-0002" } }),
+            async (_, context) =>
+            {
+                var rider = IdempotencyInterceptor.RiderOf<RecoveryStarted>(context, s => new StartRecoveryResponse { RecoveryId = s.RecoveryId })!;
+                rider.Send();
+                var owned = await rider.OwnsKeyAsync();
+                var started = new RecoveryStarted(run(owned), time.GetUtcNow(), time.GetUtcNow(), 3);
+                if (beforeCompleting is not null)
+                {
+                    await beforeCompleting;
+                }
+
+                await rider.CompleteBeside(started);
+                if (failAfterCompleting)
+                {
+                    throw new FailureException(new Failure(FailureKind.Unavailable, ErrorReasons.StorageUnavailable, "A write of the step failed."));
+                }
+
+                return new StartRecoveryResponse { RecoveryId = started.RecoveryId };
+            });
 
     private Task<SignOperationResponse> Handle(Func<SignOperationRequest, Task<SignOperationResponse>> body) =>
         interceptor.UnaryServerHandler(
