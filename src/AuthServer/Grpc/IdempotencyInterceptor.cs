@@ -185,7 +185,7 @@ public sealed partial class IdempotencyInterceptor(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} succeeded but its idempotency marker could not be completed: retries with its key are refused until the marker expires")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method}: the response could not be stored under its idempotency key; unless the call failed (its key is then removed), retries with the key are refused until the marker expires")]
     private partial void LogCompleteFailed(string method);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} failed and its idempotency marker could not be removed: retries with its key are refused until the marker expires")]

@@ -53,10 +53,9 @@ public sealed class IdempotencyClaim(
         begun ??= store.TryBeginAsync(scopeHash, requestHash, time.GetUtcNow(), ttl, cancellationToken);
 
     /// <summary>
-    /// Stores the response of the call that owns the claim, once; a store that does not answer is not the call's
-    /// failure (the work is done), so this task faults with nothing but a program error and the marker then stays in
-    /// progress until its TTL, refusing retries rather than running them twice (the constructor's
-    /// <c>completionUnanswered</c> says so in the log).
+    /// Stores the response of the call that owns the claim, once. The task does not fault: a completion the store does
+    /// not take is not the call's failure (the work is done); the marker then stays in progress until its TTL, refusing
+    /// retries rather than running them twice (the constructor's <c>completionUnanswered</c> says so in the log).
     /// </summary>
     public Task CompleteAsync(byte[] response)
     {
@@ -73,20 +72,8 @@ public sealed class IdempotencyClaim(
     /// Waits for a completion sent beside the call's last writes, if any, ignoring its outcome: a removal of the
     /// marker must reach the store after it, not before.
     /// </summary>
-    public async Task CompletionSettledAsync()
-    {
-        if (completing is not null)
-        {
-            try
-            {
-                await completing;
-            }
-            catch (InvalidOperationException)
-            {
-                // A program error of the completion: the removal that follows is still the right thing to try.
-            }
-        }
-    }
+    public Task CompletionSettledAsync() =>
+        completing is null ? Task.CompletedTask : AwaitQuietly(completing);
 
     /// <summary>Removes the marker this call owns, so that a retry runs the call again.</summary>
     public Task AbandonAsync() => store.AbandonAsync(scopeHash, CancellationToken.None);
@@ -98,12 +85,14 @@ public sealed class IdempotencyClaim(
         {
             await store.CompleteAsync(scopeHash, response, time.GetUtcNow(), ttl, CancellationToken.None);
         }
-        catch (FailureException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The store did not answer (the only refusal a store throws). The call succeeded; failing it now would
-            // invite a retry of work already done. The marker stays in progress until its TTL, so a retry with this
-            // key is refused rather than run twice.
+            // The store did not answer, or refused the write (a full Redis under noeviction). The call succeeded: failing
+            // it now would remove the marker and invite a retry of work already done. The marker stays in progress until
+            // its TTL, so a retry with this key is refused rather than run twice.
             completionUnanswered();
         }
     }
+
+    private static async Task AwaitQuietly(Task task) => await task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 }
