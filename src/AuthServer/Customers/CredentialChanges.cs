@@ -11,13 +11,13 @@ namespace Recovery.AuthServer.Customers;
 /// </summary>
 /// <remarks>
 /// The change and the outbox are different atomic units (on Redis, different hash slots, so one script
-/// cannot span them on Cluster). The messages are therefore held first (stored, not deliverable), the
-/// change records its own outcome in the same atomic step that applies it, and only then are the
-/// messages released. Any failure after the hold is settled by asking the customer's record for the
-/// change's outcome, which decides "dropped" if the change had not applied so that it never can later;
-/// the messages are released or dropped to match. If this node cannot settle (the store is down, the
-/// process dies), a Redis dispatcher settles the hold once <see cref="NotificationOptions.HoldTimeout"/>
-/// has passed. See docs/architecture.md, "All or nothing".
+/// cannot span them on Cluster). The messages are therefore held (stored, not deliverable; sent first, in the
+/// same round trip as the change), the change records its own outcome in the same atomic step that applies it
+/// and announces it, and the messages are released or deleted to match. Any failure after the hold is settled
+/// by asking the customer's record for the change's outcome, which decides "dropped" if the change had not
+/// applied so that it never can later; the messages are released or dropped to match. If this node cannot
+/// settle (the store is down, the process dies), a Redis dispatcher settles the hold once
+/// <see cref="NotificationOptions.HoldTimeout"/> has passed. See docs/architecture.md, "All or nothing".
 /// </remarks>
 public sealed partial class CredentialChanges(ICustomerStore customers, INotificationOutbox outbox, ILogger<CredentialChanges> logger)
 {
@@ -28,81 +28,20 @@ public sealed partial class CredentialChanges(ICustomerStore customers, INotific
     public static string OfOperation(string operationId) => "op:" + operationId;
 
     /// <summary>
-    /// Holds <paramref name="messages"/>, runs <paramref name="change"/> (which must record
-    /// <paramref name="changeId"/> atomically with what it changes), then releases the messages if
-    /// <paramref name="applied"/> says the result is an applied change, or drops them. Not cancellable
-    /// once started: a caller hanging up must not leave a change half settled.
-    /// </summary>
-    public async Task<T> ApplyAsync<T>(
-        string customerId,
-        string changeId,
-        IReadOnlyList<Notification> messages,
-        Func<CancellationToken, Task<T>> change,
-        Func<T, bool> applied)
-    {
-        await HoldAsync(changeId, customerId, messages);
-        return await ApplyHeldAsync(customerId, changeId, change, applied);
-    }
-
-    /// <summary>
-    /// The first half of <see cref="ApplyAsync"/> on its own, for a caller that sends it beside other work; the change
-    /// then goes through <see cref="ApplyHeldAsync"/>. Held messages that are never settled are settled by a dispatcher
-    /// after <see cref="NotificationOptions.HoldTimeout"/> (dropped: their change never applied).
-    /// </summary>
-    public Task HoldAsync(string changeId, string customerId, IReadOnlyList<Notification> messages) =>
-        outbox.HoldAsync(changeId, customerId, messages, CancellationToken.None).AsTask();
-
-    /// <summary>
-    /// <see cref="ApplyAsync"/> for messages already held by <see cref="HoldAsync"/>. <paramref name="alongsideRelease"/>,
-    /// when given, runs beside the release of an applied change (one round trip for both on a remote store).
-    /// </summary>
-    public async Task<T> ApplyHeldAsync<T>(
-        string customerId,
-        string changeId,
-        Func<CancellationToken, Task<T>> change,
-        Func<T, bool> applied,
-        Func<Task>? alongsideRelease = null)
-    {
-        T result;
-        try
-        {
-            result = await change(CancellationToken.None);
-        }
-        catch (Exception)
-        {
-            // The change may or may not have applied (a timeout after the store ran it): ask.
-            await SettleQuietlyAsync(customerId, changeId);
-            throw;
-        }
-
-        if (applied(result))
-        {
-            // Both run to the end whatever the other does: a failure beside it must not cut the release short.
-            await Task.WhenAll(outbox.ReleaseAsync(changeId, CancellationToken.None), RunAsync(alongsideRelease));
-        }
-        else
-        {
-            // Refused by the store (a stale version): nothing applied, nothing to send.
-            await outbox.DropAsync(changeId, CancellationToken.None);
-        }
-
-        return result;
-    }
-
-    /// <summary>
-    /// <see cref="ApplyAsync"/> in one round trip, for a change whose store step records its own outcome, applied or
-    /// dropped, announces it (so that the release costs nothing: <see cref="INotificationOutbox.ReleaseAnnouncedAsync"/>,
-    /// <see cref="INotificationOutbox.DropAnnouncedAsync"/>) and refuses to apply once that change was settled: the
-    /// messages' hold is sent first and <paramref name="change"/> right behind it, without waiting for the hold's answer.
-    /// If the hold is refused (the outbox is full, or did not answer) and the change applied anyway, the messages are
-    /// queued after it, whatever the outbox's room (<see cref="INotificationOutbox.EnqueueCommittedAsync"/>: the change has
-    /// committed): one more round trip on that path only, and only a store that does not answer can make that queueing
-    /// fail, which is then the caller's answer.
-    /// A hold that failed without telling whether it ran (a timeout) may so leave the messages sent twice, never not at
-    /// all. <paramref name="alongsideChange"/>, when given, is sent beside the change and runs whether it applies or not,
-    /// so it must be bookkeeping that is true either way once the change was tried (a recovery's code is spent by then);
-    /// its failure is the caller's, after the messages were settled. Not
-    /// cancellable once started, as <see cref="ApplyAsync"/>.
+    /// Holds <paramref name="messages"/> and runs <paramref name="change"/> in one round trip: the hold is sent first and
+    /// the change right behind it, without waiting for the hold's answer. The change's store step must record
+    /// <paramref name="changeId"/>'s outcome, applied or dropped, atomically with what it changes, announce it (so that
+    /// the release costs nothing: <see cref="INotificationOutbox.ReleaseAnnouncedAsync"/>,
+    /// <see cref="INotificationOutbox.DropAnnouncedAsync"/>) and refuse to apply once that change was settled;
+    /// <paramref name="applied"/> says whether its result is an applied change. If the hold is refused (the outbox is
+    /// full, or did not answer) and the change applied anyway, the messages are queued after it, whatever the outbox's
+    /// room (<see cref="INotificationOutbox.EnqueueCommittedAsync"/>: the change has committed): one more round trip on
+    /// that path only, and only a store that does not answer can make that queueing fail, which is then the caller's
+    /// answer. A hold that failed without telling whether it ran (a timeout) may so leave the messages sent twice, never
+    /// not at all. <paramref name="alongsideChange"/>, when given, is sent beside the change and runs whether it applies
+    /// or not, so it must be bookkeeping that is true either way once the change was tried (a recovery's code is spent by
+    /// then); its failure is the caller's, after the messages were settled. Not cancellable once started: a caller
+    /// hanging up must not leave a change half settled.
     /// </summary>
     public async Task<T> ApplyBesideHoldAsync<T>(
         string customerId,
