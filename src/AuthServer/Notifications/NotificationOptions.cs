@@ -8,7 +8,10 @@ public sealed class NotificationOptions
 {
     public const string Section = "Notifications";
 
-    /// <summary>Messages waiting for delivery before new ones are refused. Default 10000.</summary>
+    /// <summary>
+    /// Messages waiting for delivery before new ones are refused. Default 10000. The messages of a credential change that
+    /// committed while its hold was refused are queued beyond it (<see cref="INotificationOutbox.EnqueueCommittedAsync"/>).
+    /// </summary>
     [Range(100, 1_000_000)]
     public int OutboxCapacity { get; set; } = 10_000;
 
