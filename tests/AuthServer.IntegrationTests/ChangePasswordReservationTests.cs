@@ -163,9 +163,6 @@ public abstract class ChangePasswordReservationTests : IntegrationTest
 
             public Task<bool> TryCompleteAsync(string operationId, Operations.OperationState state, CancellationToken cancellationToken) =>
                 inner.TryCompleteAsync(operationId, state, cancellationToken);
-
-            public Task<bool> TryCompleteSignedAsync(OperationRecord operation, CancellationToken cancellationToken) =>
-                inner.TryCompleteSignedAsync(operation, cancellationToken);
         }
 
         private sealed class RefusingOutbox(Recorder recorder, INotificationOutbox inner) : INotificationOutbox

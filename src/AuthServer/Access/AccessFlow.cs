@@ -524,8 +524,8 @@ public sealed class AccessFlow(
             return CodeOutcomes.ForVerify(result, "code", ErrorReasons.OperationBlocked);
         }
 
-        // Committed already, beside the settle (with its e-mail held in the same round trip), and recorded Signed beside the
-        // end of the change ticket that opened it (the version bump has ended it already; this deletes it).
+        // Committed already, beside the settle, with its e-mail held and the change ticket that opened it deleted in the same
+        // round trip (the version bump has ended it already; this deletes it); its first reader records it Signed.
         if (committed != true)
         {
             audit.Record(new AuditEvent("access.sign", "stale", caller.Channel, op.CustomerId, op.Reference));
@@ -544,8 +544,8 @@ public sealed class AccessFlow(
 
     /// <summary>
     /// What a signature's evaluated code sends beside the wrong-code ledger's settle (one round trip): a right code's
-    /// change, all or nothing with its e-mail held in that same round trip (never before the code is known to be right),
-    /// then the operation recorded Signed with the ticket's deletion; or a code that has just burned the operation's
+    /// change, all or nothing with its e-mail held and the ticket deleted in that same round trip (never before the code is
+    /// known to be right); or a code that has just burned the operation's
     /// challenge recording the operation expired. Whether the change applied, or null when none was tried.
     /// </summary>
     private async Task<bool?> AlongsideSettleAsync(OperationRecord op, VerifyResult result, Task<Customers.CustomerRecord?> profile)

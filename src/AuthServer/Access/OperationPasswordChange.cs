@@ -16,7 +16,7 @@ public sealed class OperationPasswordChange(ICustomerStore customers, Credential
     public IReadOnlyList<Notification> EmailOf(OperationRecord op, CustomerRecord customer) =>
         [texts.PasswordChangedEmail(customer.Email, customer.DisplayName, Languages.FromTag(op.Language))];
 
-    public Task<bool> ApplyBesideHoldAsync(OperationRecord op, int historyDepth, IReadOnlyList<Notification> messages) =>
+    public Task<bool> ApplyBesideHoldAsync(OperationRecord op, int historyDepth, IReadOnlyList<Notification> messages, Func<Task>? alongside = null) =>
         // All or nothing (docs/architecture.md): the password and its e-mail go together, the e-mail held in the same
         // round trip as the commit, whose script announces its outcome to the outbox's dispatchers. The version
         // check makes an operation opened before any other change (another signed operation, a new
@@ -28,7 +28,8 @@ public sealed class OperationPasswordChange(ICustomerStore customers, Credential
             ChangeId(op),
             messages,
             ct => customers.CommitPasswordAsync(op.CustomerId, op.PendingPasswordHash, op.CredentialVersion, historyDepth, ChangeId(op), ct),
-            applied => applied);
+            applied => applied,
+            alongside);
 
     /// <remarks>
     /// Settling cannot harm an operation another change overtook: it could never apply anyway, and the

@@ -16,9 +16,10 @@ public interface IOperationChange
     /// that announce it, all or nothing; false if the credentials changed since (nothing applied, nothing sent). The
     /// messages are held and the change applied in the same round trip on a remote store, the hold sent first; the
     /// change's own step announces its outcome, so neither release nor drop costs another (a hold refused beside a change
-    /// that applied is followed by the messages queued: they go whatever happens). Not cancellable once started.
+    /// that applied is followed by the messages queued: they go whatever happens). <paramref name="alongside"/>, when
+    /// given, is sent beside the change and runs whether it applies or not. Not cancellable once started.
     /// </summary>
-    Task<bool> ApplyBesideHoldAsync(OperationRecord op, int historyDepth, IReadOnlyList<Notification> messages);
+    Task<bool> ApplyBesideHoldAsync(OperationRecord op, int historyDepth, IReadOnlyList<Notification> messages, Func<Task>? alongside = null);
 
     /// <summary>
     /// Whether the change applied although the operation still reads pending (the store failed after the

@@ -61,12 +61,4 @@ public interface IOperationStore
     /// <summary>Moves a pending operation to <paramref name="state"/>; false if it was no longer pending.</summary>
     Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// <see cref="TryCompleteAsync"/> to Signed for an operation whose change has applied, with its reference released in
-    /// the same round trip. The order <see cref="TryCompleteAsync"/> keeps (completed, then released) is there so that
-    /// two open operations never hold one reference; an operation whose change applied is no longer open whatever its
-    /// record says (every reader records it Signed, and it can be neither signed nor cancelled again), so a release that
-    /// lands before its completion, or without it, lets no second open operation share its reference.
-    /// </summary>
-    Task<bool> TryCompleteSignedAsync(OperationRecord operation, CancellationToken cancellationToken);
 }

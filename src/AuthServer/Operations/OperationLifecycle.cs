@@ -232,19 +232,20 @@ public sealed class OperationLifecycle(
         operations.FindByReferenceAsync(reference, cancellationToken);
 
     /// <summary>
-    /// The operation's state as it really is: a pending one past its end is recorded expired, and one whose
-    /// commit applied although its state was not recorded (the store failed after the commit) is recorded signed.
+    /// The operation's state as it really is: one whose commit applied although its state was not recorded is recorded
+    /// signed (a signature leaves its record for its first reader to settle, <see cref="CommitBesideHoldAsync"/>), and a
+    /// pending one past its end whose change did not apply is recorded expired.
     /// </summary>
     public async Task<OperationState> CurrentStateAsync(OperationRecord op, CancellationToken cancellationToken)
     {
-        if (op.State == OperationState.Pending && op.ExpiresAt <= time.GetUtcNow())
+        if (op.State != OperationState.Pending)
         {
-            await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
-            return OperationState.Expired;
+            return op.State;
         }
 
-        // Whether the commit applied: the credentials moved on by this very change.
-        if (op.State == OperationState.Pending && await changes.WasAppliedAsync(op, cancellationToken))
+        // Whether the commit applied: the credentials moved on by this very change. Asked before the expiry, so that an
+        // operation signed in time never reads expired because nobody read it before its end.
+        if (await changes.WasAppliedAsync(op, cancellationToken))
         {
             // Not cancellable: the commit already applied, and a caller hanging up must not leave the
             // operation pending for a later cancel to contradict.
@@ -252,7 +253,13 @@ public sealed class OperationLifecycle(
             return OperationState.Signed;
         }
 
-        return op.State;
+        if (op.ExpiresAt <= time.GetUtcNow())
+        {
+            await operations.TryCompleteAsync(op.Id, OperationState.Expired, cancellationToken);
+            return OperationState.Expired;
+        }
+
+        return OperationState.Pending;
     }
 
     /// <summary>
@@ -326,18 +333,23 @@ public sealed class OperationLifecycle(
 
     /// <summary>
     /// Applies a verified operation's change with <paramref name="messages"/>, all or nothing, the messages held in the
-    /// same round trip as the change (<see cref="IOperationChange.ApplyBesideHoldAsync"/>), and records the operation
-    /// Signed; false (and the operation recorded Expired) if the credentials changed after it was opened. On an applied
-    /// change the operation is recorded Signed with <paramref name="alongside"/> (one round trip for both on a remote
-    /// store). Recording Signed only once the commit has answered keeps a refused (stale) commit from ever reading signed;
-    /// if the record fails, the next read finds the change from the credentials (<see cref="CurrentStateAsync"/>). Not
-    /// cancellable.
+    /// same round trip as the change, with <paramref name="alongside"/> beside them
+    /// (<see cref="IOperationChange.ApplyBesideHoldAsync"/>); false (and the operation recorded Expired) if the
+    /// credentials changed after it was opened. Not cancellable.
     /// </summary>
+    /// <remarks>
+    /// An applied change is not recorded Signed here: that would be a step of its own after the commit's answer (another
+    /// slot, and a refused commit must never read signed). The record stays pending, and every reader of an operation
+    /// recorded pending asks whether its change applied (<see cref="CurrentStateAsync"/>, <see cref="AppliedMeanwhileAsync"/>,
+    /// <see cref="PendingWithAsync{T}(OperationRecord, Func{OperationRecord, Task{T}}, CancellationToken)"/>), finds it
+    /// applied and records it Signed: the path a failure after the commit always took, now the only one. Its reference
+    /// stays held until that record or the operation's expiry (an operation whose change applied is not open, and a
+    /// reference held longer is never shared).
+    /// </remarks>
     public async Task<bool> CommitBesideHoldAsync(OperationRecord op, int historyDepth, IReadOnlyList<Notification> messages, Func<Task>? alongside)
     {
-        if (await changes.ApplyBesideHoldAsync(op, historyDepth, messages))
+        if (await changes.ApplyBesideHoldAsync(op, historyDepth, messages, alongside))
         {
-            await Task.WhenAll(operations.TryCompleteSignedAsync(op, CancellationToken.None), alongside?.Invoke() ?? Task.CompletedTask);
             return true;
         }
 

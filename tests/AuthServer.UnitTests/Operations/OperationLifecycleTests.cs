@@ -244,7 +244,7 @@ public sealed class OperationLifecycleTests
     }
 
     [Fact]
-    public async Task CommitBesideHoldAsync_CurrentVersion_PasswordInForceEmailQueuedSignedAndAlongsideRun()
+    public async Task CommitBesideHoldAsync_CurrentVersion_PasswordInForceEmailQueuedAlongsideRunAndSignedForItsFirstReader()
     {
         var (op, _) = await OpenAsync();
         var email = change.EmailOf(op, (await customers.GetAsync(CustomerId, ct))!);
@@ -256,12 +256,28 @@ public sealed class OperationLifecycleTests
         Assert.Equal(NewHash, credentials.PasswordHash);
         Assert.Equal(2, credentials.Version);
         Assert.Equal(1, outbox.Backlog);
-        Assert.Equal(OperationState.Signed, (await operations.GetAsync(op.Id, ct))!.State);
         Assert.True(alongside);
+
+        // Left recorded pending by the signature; its first reader finds the change applied and records it Signed.
+        Assert.Equal(OperationState.Pending, (await operations.GetAsync(op.Id, ct))!.State);
+        Assert.Equal(OperationState.Signed, await lifecycle.CurrentStateAsync(op, ct));
+        Assert.Equal(OperationState.Signed, (await operations.GetAsync(op.Id, ct))!.State);
     }
 
     [Fact]
-    public async Task CommitBesideHoldAsync_CredentialsChangedAfterOpening_FalseRecordedExpiredNothingSentAndAlongsideNotRun()
+    public async Task CurrentStateAsync_SignedInTimeButFirstReadPastItsEnd_SignedNotExpired()
+    {
+        var (op, _) = await OpenAsync();
+        var email = change.EmailOf(op, (await customers.GetAsync(CustomerId, ct))!);
+        Assert.True(await lifecycle.CommitBesideHoldAsync(op, HistoryDepth, email, alongside: null));
+        time.Advance(Lifetime);
+
+        Assert.Equal(OperationState.Signed, await lifecycle.CurrentStateAsync(op, ct));
+        Assert.Equal(OperationState.Signed, (await operations.GetAsync(op.Id, ct))!.State);
+    }
+
+    [Fact]
+    public async Task CommitBesideHoldAsync_CredentialsChangedAfterOpening_FalseRecordedExpiredNothingSentAndAlongsideRunBesideIt()
     {
         var (op, _) = await OpenAsync();
         var email = change.EmailOf(op, (await customers.GetAsync(CustomerId, ct))!);
@@ -273,7 +289,9 @@ public sealed class OperationLifecycleTests
         Assert.Equal(OldHash + "x", (await customers.GetCredentialsAsync(CustomerId, ct))!.PasswordHash);
         Assert.Equal(0, outbox.Backlog);
         Assert.Equal(OperationState.Expired, (await operations.GetAsync(op.Id, ct))!.State);
-        Assert.False(alongside);
+        // Sent beside the change, it runs whether the change applies or not (SignOperation's ticket deletion: a ticket
+        // of the customer's previous credentials version is dead either way).
+        Assert.True(alongside);
     }
 
     [Fact]

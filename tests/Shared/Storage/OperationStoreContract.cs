@@ -187,33 +187,6 @@ public abstract class OperationStoreContract
     }
 
     [Fact]
-    public async Task TryCompleteSignedAsync_Pending_SignedAndItsReferenceFreeForAnother()
-    {
-        var store = CreateStore(Time);
-        var op = Operation("op-1");
-        await store.TryCreateAsync(op, ct).Timeout();
-
-        Assert.True(await store.TryCompleteSignedAsync(op, ct).Timeout());
-
-        Assert.Equal(OperationState.Signed, (await store.GetAsync("op-1", ct).Timeout())!.State);
-        Assert.True(await store.TryCreateAsync(Operation("op-2"), ct).Timeout());
-        Assert.Equal("op-2", (await store.FindByReferenceAsync(Reference, ct).Timeout())!.Id);
-    }
-
-    [Fact]
-    public async Task TryCompleteSignedAsync_AlreadyCompleted_FalseAndStateKept()
-    {
-        var store = CreateStore(Time);
-        var op = Operation("op-1");
-        await store.TryCreateAsync(op, ct).Timeout();
-        Assert.True(await store.TryCompleteAsync("op-1", OperationState.Cancelled, ct).Timeout());
-
-        Assert.False(await store.TryCompleteSignedAsync(op, ct).Timeout());
-
-        Assert.Equal(OperationState.Cancelled, (await store.GetAsync("op-1", ct).Timeout())!.State);
-    }
-
-    [Fact]
     public async Task TryCreateAsync_50ParallelWithOneReference_ExactlyOneWins()
     {
         var store = CreateStore(Time);

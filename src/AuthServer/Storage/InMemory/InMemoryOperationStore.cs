@@ -143,10 +143,6 @@ public sealed class InMemoryOperationStore(IChallengeStore challenges, TimeProvi
         }
     }
 
-    // Completed and released under one lock: at least as strict as the Redis store's two steps sent together.
-    public Task<bool> TryCompleteSignedAsync(OperationRecord operation, CancellationToken cancellationToken) =>
-        TryCompleteAsync(operation.Id, OperationState.Signed, cancellationToken);
-
     // Under the lock. Mirrors the Redis reservation script: OperationRules.IsReferenceFree, then this operation holds it.
     private bool Reserve(string reference, string operationId, DateTimeOffset expiresAt)
     {

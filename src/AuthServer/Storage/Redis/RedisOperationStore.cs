@@ -23,9 +23,9 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// same operation is harmless (the holder may re-reserve; the record is written only if absent).</item>
 /// <item>Complete moves the record out of Pending, then marks the reservation closed if it still names
 /// that operation. A lost second step only keeps the reference taken until its expiry; the next
-/// completion attempt of the same operation repairs it. A signature, whose change has applied before it completes the
-/// operation, sends both steps together (<see cref="TryCompleteSignedAsync"/>): that operation is no longer open
-/// whatever its record says.</item>
+/// completion attempt of the same operation repairs it. A signature does not complete its operation: the first reader
+/// that finds its change applied records it Signed (OperationLifecycle.CommitBesideHoldAsync), and its reference stays
+/// held until then or until its expiry.</item>
 /// </list>
 /// The reservation may also come first, alone (<see cref="TryReserveReferenceAsync"/>), and the record later
 /// (<see cref="CreateReservedAsync"/>): until then the reference leads to no operation, and a reservation whose record is
@@ -207,16 +207,6 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         var r = (RedisResult[])(await redis.ScriptAsync(CompleteScript, [OperationKey(operationId)], [state.ToString()]))!;
         await ReleaseAfterCompletionAsync(operationId, (string)r[1]!);
         return (long)r[0] == 1;
-    }
-
-    public async Task<bool> TryCompleteSignedAsync(OperationRecord operation, CancellationToken cancellationToken)
-    {
-        // Both sent together (one round trip), the release named by the record rather than by the completion's answer:
-        // IOperationStore says why an operation whose change applied needs no completion before its release.
-        var completing = redis.ScriptAsync(CompleteScript, [OperationKey(operation.Id)], [nameof(OperationState.Signed)]);
-        var releasing = redis.ScriptAsync(ReleaseScript, [ReferenceKey(operation.Reference)], [operation.Id]);
-        await Task.WhenAll(completing, releasing);
-        return (long)((RedisResult[])(await completing)!)[0] == 1;
     }
 
     // After the completion's script, never with it (another slot; the remarks' order): also when the completion changed
