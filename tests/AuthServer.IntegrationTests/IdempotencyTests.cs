@@ -102,6 +102,26 @@ public abstract class IdempotencyTests : IntegrationTest
     }
 
     [Fact]
+    public async Task ResendRecoveryCode_RetriedWithKey_SameResponseOneSmsAndOneResendSpent()
+    {
+        var (started, _) = await StartAsync(DemoCustomer.Maria);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var request = new ResendRecoveryCodeRequest { RecoveryId = started.RecoveryId };
+        var mark = Outbox.Count;
+
+        var first = await CallAsync(Api.Recovery.ResendRecoveryCodeAsync(request, With(Key)));
+        var retry = await CallAsync(Api.Recovery.ResendRecoveryCodeAsync(request, With(Key)));
+
+        Assert.Equal(first, retry);
+        Assert.Single(Outbox.Since(mark), n => n.Template == NotificationTemplates.RecoveryCode);
+
+        // The retry reissued nothing: the next resend is the second one.
+        Time.Advance(TimeSpan.FromSeconds(60));
+        var next = await Api.ResendAsync(started.RecoveryId);
+        Assert.Equal(first.ResendsRemaining - 1, next.ResendsRemaining);
+    }
+
+    [Fact]
     public async Task StartRecovery_SameKeyOtherChannel_RunsAgain()
     {
         var request = StartRequest(DemoCustomer.Maria);

@@ -112,6 +112,25 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
     }
 
     [Fact]
+    public async Task ResendRecoveryCode_WithAnIdempotencyKey_AtMostThreeAndTheSameTripsAsWithout()
+    {
+        var real = await Api.StartAsync(Seed);
+        var other = await Api.StartAsync(Maria);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var headers = new Metadata { { "x-idempotency-key", "resend-" + Guid.NewGuid().ToString("N") } };
+        var request = new ResendRecoveryCodeRequest { RecoveryId = other.RecoveryId };
+
+        var without = await proxy.CountAsync(() => Api.ResendAsync(real.RecoveryId));
+        var with = await proxy.CountAsync(() => RecoveryApi.CallAsync(Api.Recovery.ResendRecoveryCodeAsync(request, new CallOptions(headers, DateTime.UtcNow + RecoveryApi.Deadline))));
+        var retry = await proxy.CountAsync(() => RecoveryApi.CallAsync(Api.Recovery.ResendRecoveryCodeAsync(request, new CallOptions(headers, DateTime.UtcNow + RecoveryApi.Deadline))));
+
+        // The claim rides the recovery's read and the response the message's enqueue; a retry answers from the claim.
+        AssertAtMost(with);
+        Assert.True(with.Count == without.Count, $"Without {without}{Environment.NewLine}With {with}");
+        AssertAtMost(retry, 1);
+    }
+
+    [Fact]
     public async Task ResendRecoveryCode_TooSoon_AtMostThree()
     {
         var (started, _) = await StartAsync(Seed);

@@ -51,6 +51,7 @@ public sealed partial class IdempotencyInterceptor(
     private static readonly FrozenSet<string> Riding = new[]
     {
         $"/{RecoveryService.Descriptor.FullName}/{nameof(RecoveryService.RecoveryServiceBase.StartRecovery)}",
+        $"/{RecoveryService.Descriptor.FullName}/{nameof(RecoveryService.RecoveryServiceBase.ResendRecoveryCode)}",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly object ClaimSlot = new();

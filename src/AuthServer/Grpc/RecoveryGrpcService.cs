@@ -48,13 +48,12 @@ public sealed class RecoveryGrpcService(RecoveryFlow flow, IOptions<OtpOptions> 
     public override async Task<ResendRecoveryCodeResponse> ResendRecoveryCode(ResendRecoveryCodeRequest request, ServerCallContext context)
     {
         new RequestValidator().Id("recovery_id", request.RecoveryId).ThrowIfInvalid();
-        var resent = (await flow.ResendAsync(request.RecoveryId, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
-        return new ResendRecoveryCodeResponse
-        {
-            CodeExpireTime = resent.CodeExpiresAt.ToTimestamp(),
-            ResendAvailableTime = resent.ResendAvailableAt.ToTimestamp(),
-            ResendsRemaining = resent.ResendsRemaining,
-        };
+        var resent = (await flow.ResendAsync(
+            request.RecoveryId,
+            CallerContextReader.Read(context),
+            IdempotencyInterceptor.RiderOf<CodeResent>(context, ToResponse),
+            context.CancellationToken)).Unwrap();
+        return ToResponse(resent);
     }
 
     public override async Task<ConfirmRecoveryResponse> ConfirmRecovery(ConfirmRecoveryRequest request, ServerCallContext context)
@@ -76,5 +75,12 @@ public sealed class RecoveryGrpcService(RecoveryFlow flow, IOptions<OtpOptions> 
         CodeExpireTime = started.CodeExpiresAt.ToTimestamp(),
         ResendAvailableTime = started.ResendAvailableAt.ToTimestamp(),
         ResendsRemaining = started.ResendsRemaining,
+    };
+
+    private static ResendRecoveryCodeResponse ToResponse(CodeResent resent) => new()
+    {
+        CodeExpireTime = resent.CodeExpiresAt.ToTimestamp(),
+        ResendAvailableTime = resent.ResendAvailableAt.ToTimestamp(),
+        ResendsRemaining = resent.ResendsRemaining,
     };
 }

@@ -216,9 +216,19 @@ public sealed partial class RecoveryFlow(
         }
     }
 
-    public async Task<Outcome<CodeResent>> ResendAsync(string recoveryId, CallerContext caller, CancellationToken cancellationToken)
+    /// <param name="idempotency">The call's <c>x-idempotency-key</c> claim, which rides this flow's store steps; null without a key.</param>
+    public async Task<Outcome<CodeResent>> ResendAsync(string recoveryId, CallerContext caller, IdempotencyRider<CodeResent>? idempotency, CancellationToken cancellationToken)
     {
+        // A key's claim travels with the recovery's read, and nothing is reissued, charged or sent before its answer: a
+        // retry of a resend that completed (or still runs) gets its stored response (or in progress), even if the
+        // recovery has ended since.
+        idempotency?.Send();
         var recovery = await recoveries.GetAsync(recoveryId, cancellationToken);
+        if (idempotency is not null && !await idempotency.OwnsKeyAsync())
+        {
+            return IdempotencyClaim.NotOwned;
+        }
+
         if (recovery is null)
         {
             return NotFound();
@@ -255,10 +265,19 @@ public sealed partial class RecoveryFlow(
 
         // A decoy enqueues a message the outbox discards after its room check: the same store calls in the same order.
         var customer = await reading;
-        await outbox.EnqueueAsync(CodeSms(recovery.CustomerId is null ? null : customer?.Phone, issued.Code, Languages.FromTag(recovery.Language)), cancellationToken);
+        var queued = outbox.EnqueueAsync(CodeSms(recovery.CustomerId is null ? null : customer?.Phone, issued.Code, Languages.FromTag(recovery.Language)), cancellationToken).AsTask();
+
+        // A key's completion rides the message's round trip, sent after it (as StartAsync's).
+        var resent = new CodeResent(issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
+        var completing = idempotency?.CompleteBeside(resent);
+        await queued;
+        if (completing is not null)
+        {
+            await completing;
+        }
 
         audit.Record(new AuditEvent("recovery.resend", "code_sent", caller.Channel, recovery.CustomerId, recoveryId));
-        return new CodeResent(issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
+        return resent;
     }
 
     public async Task<Outcome<RecoveryConfirmed>> ConfirmAsync(string recoveryId, string code, CallerContext caller, CancellationToken cancellationToken)
