@@ -176,6 +176,54 @@ public sealed class RedisOutboxWakeTests(RedisServerFixture fixture) : IClassFix
         Assert.True(stale.HasRoomFor(21));
     }
 
+    [Fact]
+    public async Task EnqueueAsync_IntoAShardWithMessagesPendingOrADecoy_PublishedOnTheQuietChannelUntilHalfFull()
+    {
+        var outbox = Outbox(Connection(), TimeProvider.System, capacity: 8, shards: 1);
+        var heard = await ListenAsync();
+
+        // A message into the empty shard wakes the readers; the next two find messages pending (every reader has been
+        // told), and a decoy changes nothing: those go where nobody listens.
+        await outbox.EnqueueAsync(CodeSms("1"), default).AsTask().WaitAsync(Timeout);
+        await outbox.EnqueueAsync(CodeSms("2"), default).AsTask().WaitAsync(Timeout);
+        await outbox.EnqueueAsync(Decoy("3"), default).AsTask().WaitAsync(Timeout);
+        await outbox.EnqueueAsync(CodeSms("4"), default).AsTask().WaitAsync(Timeout);
+
+        // From half full on, every enqueue is announced: the other nodes' room checks must see the shard filling.
+        await outbox.EnqueueAsync(CodeSms("5"), default).AsTask().WaitAsync(Timeout);
+        await outbox.EnqueueAsync(Decoy("6"), default).AsTask().WaitAsync(Timeout);
+        await outbox.EnqueueAsync(CodeSms("7"), default).AsTask().WaitAsync(Timeout);
+
+        Assert.Equal(["0 1 1 -1", "0 4 4 -1", "0 5 5 -1"], await heard(AnnounceChannel));
+        Assert.Equal(["0 2 2 -1", "0 2 2 -1", "0 3 3 -1", "0 4 4 -1"], await heard(QuietChannel));
+    }
+
+    [Fact]
+    public async Task DequeueAsync_ReaderOnAnotherNodeAndMessagesIntoAShardWithMessagesPending_EveryMessageDeliveredOnce()
+    {
+        const int Messages = 12;
+        var producer = Outbox(Connection(), TimeProvider.System, shards: 1);
+        var reader = Outbox(Connection(), TimeProvider.System, shards: 1);
+        var sender = new RecordingSender(expected: Messages);
+
+        // Queued before the reader starts, then while it delivers: most land in a shard with messages pending, whose
+        // enqueue announces nothing; the reader must come back for each of them all the same.
+        for (var i = 0; i < Messages / 2; i++)
+        {
+            await producer.EnqueueAsync(CodeSms((300000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)), default).AsTask().WaitAsync(Timeout);
+        }
+
+        await StartDispatcherAsync(reader, sender, TimeProvider.System);
+        for (var i = Messages / 2; i < Messages; i++)
+        {
+            await producer.EnqueueAsync(CodeSms((300000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)), default).AsTask().WaitAsync(Timeout);
+        }
+
+        await sender.All.WaitAsync(Timeout);
+        await WaitUntilNoMessageKeyAsync();
+        Assert.Equal(Enumerable.Range(300000, Messages).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), sender.Codes.Order());
+    }
+
     private async Task StartDispatcherAsync(RedisNotificationOutbox outbox, INotificationSender sender, TimeProvider time)
     {
         var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -190,6 +238,53 @@ public sealed class RedisOutboxWakeTests(RedisServerFixture fixture) : IClassFix
 
     private static Notification CodeSms(string code) => NotificationTexts.Shipped.RecoveryCodeSms(Phone, code, TimeSpan.FromMinutes(5), Language.Spanish);
 
+    private static Notification Decoy(string code) => CodeSms(code) with { Decoy = true };
+
+    private string AnnounceChannel => prefix + "outbox:announce";
+
+    private string QuietChannel => prefix + "outbox:quiet";
+
+    /// <summary>
+    /// Subscribes to the announce and quiet channels; the function returned gives what one of them carried so far. It
+    /// first publishes a marker on that channel and waits for it: Redis delivers a subscriber's messages in the order
+    /// they were published, so whatever an awaited enqueue published there has arrived before the marker.
+    /// </summary>
+    private async Task<Func<string, Task<List<string>>>> ListenAsync()
+    {
+        var mux = await fixture.Server.ConnectAsync().WaitAsync(Timeout);
+        owned.Add(mux);
+        var messages = new ConcurrentQueue<(string Channel, string Text)>();
+        var marked = new ConcurrentDictionary<string, TaskCompletionSource>();
+        var subscriber = mux.GetSubscriber();
+        foreach (var channel in new[] { AnnounceChannel, QuietChannel })
+        {
+            // A queue per channel, read in order (a handler may be called out of order).
+            var queue = await subscriber.SubscribeAsync(RedisChannel.Literal(channel)).WaitAsync(Timeout);
+            queue.OnMessage(m =>
+            {
+                var text = (string)m.Message!;
+                if (text.StartsWith("marker ", StringComparison.Ordinal))
+                {
+                    marked.GetOrAdd(text, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                }
+                else
+                {
+                    messages.Enqueue((channel, text));
+                }
+            });
+        }
+
+        var marks = 0;
+        return async channel =>
+        {
+            var marker = "marker " + Interlocked.Increment(ref marks).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var arrived = marked.GetOrAdd(marker, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            await mux.GetDatabase().PublishAsync(RedisChannel.Literal(channel), marker).WaitAsync(Timeout);
+            await arrived.WaitAsync(Timeout);
+            return messages.Where(m => m.Channel == channel).Select(m => m.Text).ToList();
+        };
+    }
+
     private RedisConnection Connection()
     {
         var connection = new RedisConnection(Options.Create(new StorageOptions
@@ -201,13 +296,13 @@ public sealed class RedisOutboxWakeTests(RedisServerFixture fixture) : IClassFix
         return connection;
     }
 
-    private RedisNotificationOutbox Outbox(RedisConnection connection, TimeProvider time, int capacity = 10_000)
+    private RedisNotificationOutbox Outbox(RedisConnection connection, TimeProvider time, int capacity = 10_000, int shards = 4)
     {
         var outbox = new RedisNotificationOutbox(
             connection,
             new SecretKeys(new byte[32], codeKey, new byte[32]),
             new CryptoRandomSource(),
-            Options.Create(new NotificationOptions { OutboxCapacity = capacity, VisibilityTimeout = Visibility, SweepInterval = TimeSpan.FromMinutes(10) }),
+            Options.Create(new NotificationOptions { OutboxCapacity = capacity, OutboxShards = shards, VisibilityTimeout = Visibility, SweepInterval = TimeSpan.FromMinutes(10) }),
             time,
             NullLogger<RedisNotificationOutbox>.Instance);
         owned.Add(outbox);

@@ -36,7 +36,8 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// </para>
 /// <para>
 /// No polling. Every script that changes a shard publishes the shard's state (backlog, pending count, earliest lease
-/// end or hold settle time) on one channel, and every node's reader subscribes to it (the multiplexer's subscriber
+/// end or hold settle time) on one channel (an enqueue only when a reader would act on it:
+/// <see cref="RedisOutboxScripts.Enqueue"/>), and every node's reader subscribes to it (the multiplexer's subscriber
 /// connection; StackExchange.Redis cannot block on the shared connection, and a blocking read per shard would need a
 /// dedicated connection per shard and node). A reader takes from the shards announced to have pending messages, and
 /// otherwise sleeps until the earliest deadline it knows of (a lease that may need taking over, a hold that may need
@@ -78,6 +79,7 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     private readonly Shard[] shards;
     private readonly RedisOutboxShards view;
     private readonly string channelName;
+    private readonly string quietChannelName;
     private const string SettlePrefix = "settle ";
     private const string HeldPrefix = "held ";
 
@@ -108,6 +110,7 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         view = new RedisOutboxShards(count, options.Value.OutboxCapacity);
 
         channelName = AnnounceChannel(redis);
+        quietChannelName = QuietChannel(redis);
     }
 
     /// <summary>
@@ -147,17 +150,19 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
         }
     }
 
-    // One all-or-none enqueue script on shard s, refused beyond the given bound.
-    private async Task<bool> EnqueueOnAsync(int s, IReadOnlyList<Notification> notifications, long capacity)
+    // One all-or-none enqueue script on shard s, refused beyond the given bound (the shard's capacity, or none).
+    private async Task<bool> EnqueueOnAsync(int s, IReadOnlyList<Notification> notifications, long bound)
     {
         var n = notifications.Count;
         var shard = shards[s];
         var keys = new RedisKey[6 + n];
-        var values = new RedisValue[3 + (2 * n)];
+        var values = new RedisValue[5 + (2 * n)];
         shard.Fill(keys, values, channelName);
         keys[4] = shard.ScratchList;
         keys[5] = shard.ScratchHash;
-        values[2] = capacity;
+        values[2] = bound;
+        values[3] = view.Capacity(s);
+        values[4] = quietChannelName;
         for (var i = 0; i < n; i++)
         {
             // A decoy is given an id and sealed like a message (the same work and the same sizes sent), but the
@@ -165,8 +170,8 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
             // (RedisOutboxScripts.Enqueue).
             var id = s.ToString(CultureInfo.InvariantCulture) + "." + Tokens.New(random);
             keys[6 + i] = notifications[i].Decoy ? shard.ScratchHash : shard.MessageKey(id);
-            values[3 + i] = id;
-            values[3 + n + i] = Seal(notifications[i], id);
+            values[5 + i] = id;
+            values[5 + n + i] = Seal(notifications[i], id);
         }
 
         var result = (RedisResult[])(await redis.ScriptAsync(RedisOutboxScripts.Enqueue, keys, values))!;
@@ -233,6 +238,12 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     /// settles it at its time (<see cref="NotificationOptions.HoldTimeout"/>), which reads the same fence.
     /// </summary>
     public Task DropAnnouncedAsync(string changeId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Where an enqueue publishes what no reader would act on (<see cref="RedisOutboxScripts.Enqueue"/>): nobody
+    /// subscribes to it.
+    /// </summary>
+    internal static string QuietChannel(RedisConnection redis) => redis.KeyPrefix + "outbox:quiet";
 
     /// <summary>The channel every outbox script announces on, and a change's script announces its release on ("settle &lt;change id&gt;").</summary>
     // Prefixed like the keys, so deployments (and tests) sharing a Redis never wake each other.

@@ -5,7 +5,8 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// KEYS[1] pending (list), KEYS[2] leases (sorted set), KEYS[3] held (sorted set), KEYS[4] heldn (counter), then its
 /// own; ARGV[1] is the announce channel and ARGV[2] the shard number, then its own arguments. Each returns the shard's
 /// state first (<c>backlog, pending, deadline</c>), and a script that changed the shard also publishes that state on
-/// the channel: this is what wakes the readers of every node, instead of a timer.
+/// the channel (the enqueue only when a reader would act on it, <see cref="Enqueue"/>): this is what wakes the readers
+/// of every node, instead of a timer.
 /// </summary>
 internal static class RedisOutboxScripts
 {
@@ -31,9 +32,10 @@ internal static class RedisOutboxScripts
     public const string Read = State + "return state(false)";
 
     /// <summary>
-    /// All or none, refused beyond the shard's capacity (ARGV[3]). KEYS[5] the shard's scratch list and KEYS[6] its
-    /// scratch hash; KEYS[7..] the messages' hashes, where a decoy names the scratch hash instead of a hash of its own.
-    /// ARGV[4..] the ids then the sealed payloads. Returns <c>ok, backlog, pending, deadline</c>.
+    /// All or none, refused beyond ARGV[3] (the shard's capacity, or no bound for a committed change's messages).
+    /// KEYS[5] the shard's scratch list and KEYS[6] its scratch hash; KEYS[7..] the messages' hashes, where a decoy names
+    /// the scratch hash instead of a hash of its own. ARGV[4] the shard's capacity, ARGV[5] a channel nobody subscribes
+    /// to, ARGV[6..] the ids then the sealed payloads. Returns <c>ok, backlog, pending, deadline</c>.
     /// <para>
     /// A decoy (a message enqueued only so that an unknown card costs what a known one does) takes the same room check
     /// and the same writes, of the same sizes, as a message: its payload into the scratch hash, its id onto the scratch
@@ -42,19 +44,47 @@ internal static class RedisOutboxScripts
     /// counts, RedisRoundTripTests the trips), but a decoy leaves nothing behind: no backlog, nothing for a dispatcher
     /// to take, decrypt and drop. Refused alike: the room check comes first and does not look at what is enqueued.
     /// </para>
+    /// <para>
+    /// The shard's state is read once, before the writes; the state after is that plus what was stored (an enqueue
+    /// moves no lease and no hold, so not the deadline). It is published on every enqueue, so that the commands are
+    /// the same whatever was enqueued and whatever the shard held, but on the announce channel only when a reader would
+    /// act on it: messages were stored and the shard had nothing pending (a reader may have found it empty and gone to
+    /// sleep: it must be woken), or the shard is at least half full (the other nodes' room checks must see it filling).
+    /// Otherwise it goes to ARGV[5], which wakes nobody: into a shard with messages pending every reader has been told
+    /// so (by the announcement that made it non-empty), and every take reports what is left, so the reader that takes
+    /// one comes back for the next; and a decoy changed nothing. Every other script announces whenever it changes the
+    /// shard.
+    /// </para>
     /// </summary>
-    public const string Enqueue = State + """
+    public const string Enqueue = """
         local n = #KEYS - 6
-        local s = state(false)
-        if s[1] + n > tonumber(ARGV[3]) then return {0, s[1], s[2], s[3]} end
+        local bound, capacity = tonumber(ARGV[3]), tonumber(ARGV[4])
+        local pending = redis.call('LLEN', KEYS[1])
+        local backlog = pending + redis.call('ZCARD', KEYS[2]) + tonumber(redis.call('GET', KEYS[4]) or '0')
+        local deadline = '-1'
+        local l = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+        if #l > 0 then deadline = l[2] end
+        local h = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+        if #h > 0 and (deadline == '-1' or tonumber(h[2]) < tonumber(deadline)) then deadline = h[2] end
+        if backlog + n > bound then return {0, backlog, pending, deadline} end
+        local stored = 0
         for i = 1, n do
           local m = KEYS[6 + i]
-          redis.call('HSET', m, 'p', ARGV[3 + n + i], 'c', 0)
-          if m == KEYS[6] then redis.call('RPUSH', KEYS[5], ARGV[3 + i]) else redis.call('RPUSH', KEYS[1], ARGV[3 + i]) end
+          -- Strings, not Lua numbers: a number argument costs redis a float formatting.
+          redis.call('HSET', m, 'p', ARGV[5 + n + i], 'c', '0')
+          if m == KEYS[6] then
+            redis.call('RPUSH', KEYS[5], ARGV[5 + i])
+          else
+            redis.call('RPUSH', KEYS[1], ARGV[5 + i])
+            stored = stored + 1
+          end
         end
         redis.call('DEL', KEYS[5], KEYS[6])
-        s = state(true)
-        return {1, s[1], s[2], s[3]}
+        local channel = ARGV[5]
+        if stored > 0 and (pending == 0 or 2 * (backlog + stored) >= capacity) then channel = ARGV[1] end
+        backlog, pending = backlog + stored, pending + stored
+        redis.call('PUBLISH', channel, string.format('%s %d %d %s', ARGV[2], backlog, pending, deadline))
+        return {1, backlog, pending, deadline}
         """;
 
     /// <summary>
