@@ -156,6 +156,42 @@ public abstract class CustomerStoreContract
     }
 
     [Fact]
+    public async Task FindByCardWithCredentialsAsync_KnownCard_TheCustomerWithEveryCredentialField()
+    {
+        var credentials = new CredentialRecord
+        {
+            CustomerId = "c-1",
+            PasswordHash = OldHash,
+            State = CredentialState.Blocked,
+            FailedLogins = 3,
+            TemporaryPasswordMac = TemporaryMac,
+            TemporaryPasswordExpiresAt = Start.AddHours(24),
+            History = ["h1", "h2"],
+            Version = 7,
+            RecoveryBlockedUntil = Start.AddHours(1),
+            RecoveryLockouts = 2,
+        };
+        Assert.True(await Store.AddIfAbsentAsync(Customer, credentials, Ct).Within());
+
+        var found = await Store.FindByCardWithCredentialsAsync(PanHash, Ct).Within();
+
+        Assert.NotNull(found);
+        AssertSameCustomer(Customer, found.Customer);
+        AssertSameCredentials(credentials, found.Credentials!);
+    }
+
+    [Fact]
+    public async Task FindByCardWithCredentialsAsync_UnknownCard_NullAndEachCardItsOwnCustomer()
+    {
+        await WithCustomer();
+        Assert.True(await Store.AddIfAbsentAsync(Customer with { Id = "c-2", UserCode = "80000000", Cards = [new CardRecord(Mac("5403751234561015"), "540375", "1015", "12/28")] }, new CredentialRecord { CustomerId = "c-2" }, Ct).Within());
+
+        Assert.Null(await Store.FindByCardWithCredentialsAsync(Mac("4000000000000002"), Ct).Within());
+        Assert.Equal("c-2", (await Store.FindByCardWithCredentialsAsync(Mac("5403751234561015"), Ct).Within())!.Customer.Id);
+        Assert.Equal("c-1", (await Store.FindByCardWithCredentialsAsync(PanHash, Ct).Within())!.Customer.Id);
+    }
+
+    [Fact]
     public async Task RecordLoginFailureAsync_AtMax_BlocksAndJustBlockedOnlyOnce()
     {
         await WithCustomer();
