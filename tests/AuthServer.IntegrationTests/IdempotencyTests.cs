@@ -122,6 +122,22 @@ public abstract class IdempotencyTests : IntegrationTest
     }
 
     [Fact]
+    public async Task ResendOperationCode_RetriedWithKey_SameResponseAndOneSms()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
+        var (operation, _) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var request = new ResendOperationCodeRequest { OperationId = operation.OperationId };
+        var mark = Outbox.Count;
+
+        var first = await CallAsync(Api.Access.ResendOperationCodeAsync(request, With(Key)));
+        var retry = await CallAsync(Api.Access.ResendOperationCodeAsync(request, With(Key)));
+
+        Assert.Equal(first, retry);
+        Assert.Single(Outbox.Since(mark));
+    }
+
+    [Fact]
     public async Task StartRecovery_SameKeyOtherChannel_RunsAgain()
     {
         var request = StartRequest(DemoCustomer.Maria);

@@ -318,6 +318,23 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
     }
 
     [Fact]
+    public async Task ResendOperationCode_WithAnIdempotencyKey_AtMostThreeAndTheSameTripsAsWithout()
+    {
+        var (operation, _) = await OpenOperationAsync(Seed);
+        var (other, _) = await OpenOperationAsync(Maria);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var headers = new Metadata { { "x-idempotency-key", "resend-op-" + Guid.NewGuid().ToString("N") } };
+        var request = new ResendOperationCodeRequest { OperationId = other.OperationId };
+
+        var without = await proxy.CountAsync(() => Api.ResendOperationCodeAsync(operation.OperationId));
+        var with = await proxy.CountAsync(() => RecoveryApi.CallAsync(Api.Access.ResendOperationCodeAsync(request, new CallOptions(headers, DateTime.UtcNow + RecoveryApi.Deadline))));
+
+        // The claim rides the operation's read (the reissue waits for its answer), the response the message's enqueue.
+        AssertAtMost(with);
+        Assert.True(with.Count == without.Count, $"Without {without}{Environment.NewLine}With {with}");
+    }
+
+    [Fact]
     public async Task SignOperation_RightCode_NoMoreThanToday()
     {
         var (operation, code) = await OpenOperationAsync(Seed);

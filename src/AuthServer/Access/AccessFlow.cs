@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Audit;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Customers;
+using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Otp;
@@ -404,19 +405,29 @@ public sealed class AccessFlow(
         return new OperationView(operation.Id, operation.Reference, operation.Description, operation.PhoneLastDigits, issued.ExpiresAt, issued.ResendAvailableAt, operation.State);
     }
 
-    public async Task<Outcome<CodeResent>> ResendOperationCodeAsync(string operationId, CallerContext caller, CancellationToken cancellationToken)
+    /// <param name="idempotency">The call's <c>x-idempotency-key</c> claim, which rides this flow's store steps; null without a key.</param>
+    public async Task<Outcome<CodeResent>> ResendOperationCodeAsync(string operationId, CallerContext caller, IdempotencyRider<CodeResent>? idempotency, CancellationToken cancellationToken)
     {
+        // A key's claim travels with the operation's read, and nothing is reissued or sent before its answer: a retry of
+        // a resend that completed (or still runs) gets its stored response (or in progress).
+        idempotency?.Send();
+
         // The reissue and the read of the customer's phone travel with the check that the operation is still
         // pending (a reissue of an operation whose change applied is refused by its used code).
         var pending = await operations.PendingWithAsync(
             operationId,
             async op =>
             {
+                if (idempotency is not null && !await idempotency.OwnsKeyAsync())
+                {
+                    return (Owned: false, Reissue: default((ReissueResult, IssuedCode?)), Customer: (Customers.CustomerRecord?)null);
+                }
+
                 outbox.EnsureRoomFor(1);
                 var reissue = operations.ReissueCodeAsync(op, cancellationToken);
                 var customer = customers.GetAsync(op.CustomerId, cancellationToken);
                 await Task.WhenAll(reissue, customer);
-                return (Reissue: await reissue, Customer: await customer);
+                return (Owned: true, Reissue: await reissue, Customer: await customer);
             },
             cancellationToken);
         if (!pending.IsSuccess)
@@ -424,7 +435,12 @@ public sealed class AccessFlow(
             return pending.Failure;
         }
 
-        var (op, ((result, issued), customer)) = pending.Value;
+        var (op, (owned, (result, issued), customer)) = pending.Value;
+        if (!owned)
+        {
+            return IdempotencyClaim.NotOwned;
+        }
+
         if (issued is null)
         {
             audit.Record(new AuditEvent("access.resend_operation_code", result.Status.ToString(), caller.Channel, op.CustomerId, op.Reference));
@@ -436,9 +452,19 @@ public sealed class AccessFlow(
             throw new InvalidOperationException("The operation's customer is gone.");
         }
 
-        await outbox.EnqueueAsync(texts.OperationCodeSms(customer.Phone, issued.Code, op.Description, op.Reference, Languages.FromTag(op.Language)), cancellationToken);
+        var queued = outbox.EnqueueAsync(texts.OperationCodeSms(customer.Phone, issued.Code, op.Description, op.Reference, Languages.FromTag(op.Language)), cancellationToken).AsTask();
+
+        // A key's completion rides the message's round trip, sent after it (as RecoveryFlow's).
+        var resent = new CodeResent(issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
+        var completing = idempotency?.CompleteBeside(resent);
+        await queued;
+        if (completing is not null)
+        {
+            await completing;
+        }
+
         audit.Record(new AuditEvent("access.resend_operation_code", "code_sent", caller.Channel, op.CustomerId, op.Reference));
-        return new CodeResent(issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
+        return resent;
     }
 
     public async Task<Outcome<OperationState>> SignAsync(string operationId, string code, CallerContext caller, CancellationToken cancellationToken)

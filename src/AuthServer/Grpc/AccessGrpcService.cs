@@ -80,14 +80,20 @@ public sealed class AccessGrpcService(AccessFlow flow, AuthenticatorFlow authent
     public override async Task<ResendOperationCodeResponse> ResendOperationCode(ResendOperationCodeRequest request, ServerCallContext context)
     {
         new RequestValidator().Id("operation_id", request.OperationId).ThrowIfInvalid();
-        var resent = (await flow.ResendOperationCodeAsync(request.OperationId, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
-        return new ResendOperationCodeResponse
-        {
-            CodeExpireTime = resent.CodeExpiresAt.ToTimestamp(),
-            ResendAvailableTime = resent.ResendAvailableAt.ToTimestamp(),
-            ResendsRemaining = resent.ResendsRemaining,
-        };
+        var resent = (await flow.ResendOperationCodeAsync(
+            request.OperationId,
+            CallerContextReader.Read(context),
+            IdempotencyInterceptor.RiderOf<CodeResent>(context, ToResponse),
+            context.CancellationToken)).Unwrap();
+        return ToResponse(resent);
     }
+
+    private static ResendOperationCodeResponse ToResponse(CodeResent resent) => new()
+    {
+        CodeExpireTime = resent.CodeExpiresAt.ToTimestamp(),
+        ResendAvailableTime = resent.ResendAvailableAt.ToTimestamp(),
+        ResendsRemaining = resent.ResendsRemaining,
+    };
 
     public override async Task<SignOperationResponse> SignOperation(SignOperationRequest request, ServerCallContext context)
     {
