@@ -15,32 +15,11 @@ namespace Recovery.AuthServer.IntegrationTests;
 /// announcement, one settles the hold once the timeout has passed. Either way the customer receives the temporary
 /// password.
 /// </summary>
-public sealed class RedisAbandonedChangeTests : IntegrationTest, IClassFixture<RedisServerFixture>
+public sealed class RedisAbandonedChangeTests : RedisDispatchingTest
 {
-    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(20);
-    private readonly string sinkPath;
-    private readonly RedisServer server;
-    private readonly string prefix;
-
     public RedisAbandonedChangeTests(RedisServerFixture fixture)
-        : this(fixture, Path.Combine(Path.GetTempPath(), "abandoned-" + Guid.NewGuid().ToString("N") + ".jsonl"))
+        : base(fixture, "abandoned", ArmFaults)
     {
-    }
-
-    private RedisAbandonedChangeTests(RedisServerFixture fixture, string sinkPath)
-        : this(fixture, sinkPath, RedisServerFixture.UniquePrefix())
-    {
-    }
-
-    private RedisAbandonedChangeTests(RedisServerFixture fixture, string sinkPath, string prefix)
-        : base(new ServerOptions(
-            DevSinkPath: sinkPath,
-            Redis: (fixture.Server.Configuration, prefix),
-            Services: ArmFaults))
-    {
-        this.sinkPath = sinkPath;
-        server = fixture.Server;
-        this.prefix = prefix;
     }
 
     [Theory]
@@ -56,7 +35,7 @@ public sealed class RedisAbandonedChangeTests : IntegrationTest, IClassFixture<R
             faults.Arm(second);
         }
 
-        var sink = new DevSinkReader(sinkPath);
+        var sink = new DevSinkReader(SinkPath);
         var mark = sink.Mark();
         await DispatcherListeningAsync();
 
@@ -69,26 +48,6 @@ public sealed class RedisAbandonedChangeTests : IntegrationTest, IClassFixture<R
 
         Assert.Equal(DemoCustomer.Maria.UserCode, email.GetValue("user_code"));
         await AssertChangeRequiredAsync(DemoCustomer.Maria, sms.GetValue("temporary_password"));
-    }
-
-    // The node's dispatcher subscribes to the outbox's channel as it starts, beside the test's first calls: the change is
-    // made once it listens, so that its announcement cannot be missed on a slow machine (RedisUnheardChangeTests is that case).
-    private async Task DispatcherListeningAsync()
-    {
-        await using var connection = await server.ConnectAsync();
-        var channel = prefix + "outbox:announce";
-        var deadline = DateTime.UtcNow + DeliveryTimeout;
-        while ((long)((RedisResult[])(await connection.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel))!)[1] < 1)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The node's dispatcher never subscribed to " + channel);
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        File.Delete(sinkPath);
     }
 
     private static void ArmFaults(Microsoft.Extensions.DependencyInjection.IServiceCollection services)

@@ -14,32 +14,20 @@ namespace Recovery.AuthServer.IntegrationTests;
 /// dispatcher that hears it delivers the e-mail of a confirmation and deletes the e-mail of a refused try, with no call of
 /// the flow's. Neither clock moves: the hold's own time never comes, so only the announcement can have settled it.
 /// </summary>
-public sealed class RedisAuthenticatorEmailTests : IntegrationTest, IClassFixture<RedisServerFixture>
+public sealed class RedisAuthenticatorEmailTests : RedisDispatchingTest
 {
-    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(20);
     private static readonly DemoCustomer Maria = DemoCustomer.Maria;
-    private readonly string sinkPath;
-    private readonly RedisServer server;
-    private readonly string prefix;
 
     public RedisAuthenticatorEmailTests(RedisServerFixture fixture)
-        : this(fixture, Path.Combine(Path.GetTempPath(), "authn-email-" + Guid.NewGuid().ToString("N") + ".jsonl"), RedisServerFixture.UniquePrefix())
+        : base(fixture, "authn-email")
     {
-    }
-
-    private RedisAuthenticatorEmailTests(RedisServerFixture fixture, string sinkPath, string prefix)
-        : base(new ServerOptions(DevSinkPath: sinkPath, Redis: (fixture.Server.Configuration, prefix)))
-    {
-        this.sinkPath = sinkPath;
-        server = fixture.Server;
-        this.prefix = prefix;
     }
 
     [Fact]
     public async Task ConfirmAuthenticator_RightCodes_TheDispatcherDeliversTheHeldEmailOnTheStepsAnnouncement()
     {
         var (session, appCode, smsCode) = await EnrolledAsync();
-        var sink = new DevSinkReader(sinkPath);
+        var sink = new DevSinkReader(SinkPath);
         var mark = sink.Mark();
         await DispatcherListeningAsync();
 
@@ -55,7 +43,7 @@ public sealed class RedisAuthenticatorEmailTests : IntegrationTest, IClassFixtur
     public async Task ConfirmAuthenticator_WrongSmsCode_NothingDeliveredAndTheHoldDeletedOnTheStepsAnnouncement()
     {
         var (session, appCode, smsCode) = await EnrolledAsync();
-        var sink = new DevSinkReader(sinkPath);
+        var sink = new DevSinkReader(SinkPath);
         var mark = sink.Mark();
         await DispatcherListeningAsync();
 
@@ -73,12 +61,6 @@ public sealed class RedisAuthenticatorEmailTests : IntegrationTest, IClassFixtur
         await NoHoldLeftAsync();
     }
 
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        File.Delete(sinkPath);
-    }
-
     // Maria's session, enrolled: the current code of the new app and the SMS code sent for it.
     private async Task<(string Session, string AppCode, string SmsCode)> EnrolledAsync()
     {
@@ -94,46 +76,9 @@ public sealed class RedisAuthenticatorEmailTests : IntegrationTest, IClassFixtur
     // The outcomes recorded for the customer's ConfirmAuthenticator tries (RedisCustomerStore.ChangeKey), sorted.
     private async Task<string[]> FencesAsync()
     {
-        await using var connection = await server.ConnectAsync().WaitAsync(RecoveryApi.Timeout);
-        var keys = Keys(connection, prefix + "{c:" + Maria.Id + "}:chg:authn:*");
+        await using var connection = await RedisServer.ConnectAsync().WaitAsync(RecoveryApi.Timeout);
+        var keys = Keys(connection, Prefix + "{c:" + Maria.Id + "}:chg:authn:*");
         var values = await Task.WhenAll(keys.Select(k => connection.GetDatabase().StringGetAsync(k))).WaitAsync(RecoveryApi.Timeout);
         return values.Select(v => (string)v!).Order(StringComparer.Ordinal).ToArray();
-    }
-
-    // Deleted or released by the dispatcher that heard the step's announcement; the flow itself sends nothing after the
-    // step. Waited for (the dispatcher works after the reply), within the delivery timeout.
-    private async Task NoHoldLeftAsync()
-    {
-        await using var connection = await server.ConnectAsync().WaitAsync(RecoveryApi.Timeout);
-        var deadline = DateTime.UtcNow + DeliveryTimeout;
-        while (Keys(connection, prefix + "{outbox*}:h:*").Length > 0 || await HeldCountAsync(connection) > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "A held e-mail was never settled.");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
-
-    private async Task<long> HeldCountAsync(ConnectionMultiplexer connection)
-    {
-        var db = connection.GetDatabase();
-        var counts = await Task.WhenAll(Keys(connection, prefix + "{outbox*}:heldn").Select(k => db.StringGetAsync(k))).WaitAsync(RecoveryApi.Timeout);
-        return counts.Sum(c => c.IsNull ? 0 : (long)c);
-    }
-
-    private static RedisKey[] Keys(ConnectionMultiplexer connection, string pattern) =>
-        connection.GetServer(connection.GetEndPoints()[0]).Keys(pattern: pattern, pageSize: 1000).ToArray();
-
-    // The node's dispatcher subscribes to the outbox's channel as it starts, beside the test's first calls: the step is
-    // made once it listens, so that its announcement cannot be missed on a slow machine.
-    private async Task DispatcherListeningAsync()
-    {
-        await using var connection = await server.ConnectAsync().WaitAsync(RecoveryApi.Timeout);
-        var channel = prefix + "outbox:announce";
-        var deadline = DateTime.UtcNow + DeliveryTimeout;
-        while ((long)((RedisResult[])(await connection.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel).WaitAsync(RecoveryApi.Timeout))!)[1] < 1)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The node's dispatcher never subscribed to " + channel);
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
     }
 }

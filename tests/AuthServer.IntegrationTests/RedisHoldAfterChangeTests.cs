@@ -16,25 +16,13 @@ namespace Recovery.AuthServer.IntegrationTests;
 /// then: an applied change's messages go at once, a dropped one's are deleted; neither waits for a sweep or for
 /// <c>Notifications:HoldTimeout</c>. The clock never moves here, so nothing else can settle the hold.
 /// </summary>
-public sealed class RedisHoldAfterChangeTests : IntegrationTest, IClassFixture<RedisServerFixture>
+public sealed class RedisHoldAfterChangeTests : RedisDispatchingTest
 {
-    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(20);
     private static readonly DemoCustomer Maria = DemoCustomer.Maria;
-    private readonly string sinkPath;
-    private readonly RedisServer server;
-    private readonly string prefix;
 
     public RedisHoldAfterChangeTests(RedisServerFixture fixture)
-        : this(fixture, Path.Combine(Path.GetTempPath(), "held-" + Guid.NewGuid().ToString("N") + ".jsonl"), RedisServerFixture.UniquePrefix())
+        : base(fixture, "held")
     {
-    }
-
-    private RedisHoldAfterChangeTests(RedisServerFixture fixture, string sinkPath, string prefix)
-        : base(new ServerOptions(DevSinkPath: sinkPath, Redis: (fixture.Server.Configuration, prefix)))
-    {
-        this.sinkPath = sinkPath;
-        server = fixture.Server;
-        this.prefix = prefix;
     }
 
     [Fact]
@@ -99,12 +87,6 @@ public sealed class RedisHoldAfterChangeTests : IntegrationTest, IClassFixture<R
         Assert.Equal("Held#Before#Chg3", sms.GetValue("temporary_password"));
     }
 
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        File.Delete(sinkPath);
-    }
-
     private INotificationOutbox OutboxService() => Factory.Services.GetRequiredService<INotificationOutbox>();
 
     private IReadOnlyList<Notification> Messages(string temporaryPassword)
@@ -121,7 +103,7 @@ public sealed class RedisHoldAfterChangeTests : IntegrationTest, IClassFixture<R
     // announcements); with the clock still, never again. A message it delivered was taken after that sweep.
     private async Task<DevSinkReader> DispatcherPastItsFirstSweepAsync()
     {
-        var sink = new DevSinkReader(sinkPath);
+        var sink = new DevSinkReader(SinkPath);
         var mark = sink.Mark();
         await Api.StartAsync(DemoCustomer.John);
         await sink.WaitForAsync(mark, NotificationTemplates.RecoveryCode, DeliveryTimeout);
@@ -134,7 +116,7 @@ public sealed class RedisHoldAfterChangeTests : IntegrationTest, IClassFixture<R
     private async Task AnnouncementsReadAsync(DevSinkReader sink)
     {
         var mark = sink.Mark();
-        await using var other = new RecoveryServerFactory(new ServerOptions(Redis: (server.Configuration, prefix), Services: RedisTripProxy.WithoutBackgroundReaders));
+        await using var other = new RecoveryServerFactory(new ServerOptions(Redis: (RedisServer.Configuration, Prefix), Services: RedisTripProxy.WithoutBackgroundReaders));
         var texts = other.Services.GetRequiredService<NotificationTexts>();
         await other.Services.GetRequiredService<INotificationOutbox>()
             .EnqueueAsync(texts.RecoveryCodeSms(DemoCustomer.John.Phone, "424242", TimeSpan.FromMinutes(5), Language.English), CancellationToken.None)
@@ -156,10 +138,10 @@ public sealed class RedisHoldAfterChangeTests : IntegrationTest, IClassFixture<R
 
     private async Task<string[]> StoredMessagesAsync()
     {
-        await using var connection = await server.ConnectAsync().WaitAsync(RecoveryApi.Timeout);
+        await using var connection = await RedisServer.ConnectAsync().WaitAsync(RecoveryApi.Timeout);
         var keys = new List<string>();
         var redis = connection.GetServer(connection.GetEndPoints()[0]);
-        await foreach (var key in redis.KeysAsync(pattern: prefix + "{outbox*}:m:*").WithCancellation(CancellationToken.None))
+        await foreach (var key in redis.KeysAsync(pattern: Prefix + "{outbox*}:m:*").WithCancellation(CancellationToken.None))
         {
             keys.Add(key.ToString());
         }
@@ -180,7 +162,7 @@ public sealed class RedisHoldAfterChangeTests : IntegrationTest, IClassFixture<R
 
     private async Task<T> Redis<T>(Func<IDatabase, Task<T>> read)
     {
-        await using var connection = await server.ConnectAsync().WaitAsync(RecoveryApi.Timeout);
+        await using var connection = await RedisServer.ConnectAsync().WaitAsync(RecoveryApi.Timeout);
         return await read(connection.GetDatabase()).WaitAsync(RecoveryApi.Timeout);
     }
 }
