@@ -64,19 +64,7 @@ public abstract class CustomerStoreContract
     [Fact]
     public async Task AddIfAbsentAsync_FullCredentials_RoundTripEveryField()
     {
-        var credentials = new CredentialRecord
-        {
-            CustomerId = "c-1",
-            PasswordHash = OldHash,
-            State = CredentialState.Blocked,
-            FailedLogins = 3,
-            TemporaryPasswordMac = TemporaryMac,
-            TemporaryPasswordExpiresAt = Start.AddHours(24),
-            History = ["h1", "h2"],
-            Version = 7,
-            RecoveryBlockedUntil = Start.AddHours(1),
-            RecoveryLockouts = 2,
-        };
+        var credentials = EveryFieldSet();
 
         Assert.True(await Store.AddIfAbsentAsync(Customer, credentials, Ct).Within());
 
@@ -158,19 +146,7 @@ public abstract class CustomerStoreContract
     [Fact]
     public async Task FindByCardWithCredentialsAsync_KnownCard_TheCustomerWithEveryCredentialField()
     {
-        var credentials = new CredentialRecord
-        {
-            CustomerId = "c-1",
-            PasswordHash = OldHash,
-            State = CredentialState.Blocked,
-            FailedLogins = 3,
-            TemporaryPasswordMac = TemporaryMac,
-            TemporaryPasswordExpiresAt = Start.AddHours(24),
-            History = ["h1", "h2"],
-            Version = 7,
-            RecoveryBlockedUntil = Start.AddHours(1),
-            RecoveryLockouts = 2,
-        };
+        var credentials = EveryFieldSet();
         Assert.True(await Store.AddIfAbsentAsync(Customer, credentials, Ct).Within());
 
         var found = await Store.FindByCardWithCredentialsAsync(PanHash, Ct).Within();
@@ -695,4 +671,19 @@ public abstract class CustomerStoreContract
         Assert.Equal(expected.TemporaryPasswordMac, actual.TemporaryPasswordMac);
         Assert.Equal(expected.History, actual.History);
     }
+
+    // Credentials with every field away from its default, so that a field a store drops or mixes up shows.
+    private static CredentialRecord EveryFieldSet() => new()
+    {
+        CustomerId = "c-1",
+        PasswordHash = OldHash,
+        State = CredentialState.Blocked,
+        FailedLogins = 3,
+        TemporaryPasswordMac = TemporaryMac,
+        TemporaryPasswordExpiresAt = Start.AddHours(24),
+        History = ["h1", "h2"],
+        Version = 7,
+        RecoveryBlockedUntil = Start.AddHours(1),
+        RecoveryLockouts = 2,
+    };
 }

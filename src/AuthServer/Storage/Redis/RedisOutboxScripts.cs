@@ -56,16 +56,11 @@ internal static class RedisOutboxScripts
     /// shard.
     /// </para>
     /// </summary>
-    public const string Enqueue = """
+    public const string Enqueue = State + """
         local n = #KEYS - 6
         local bound, capacity = tonumber(ARGV[3]), tonumber(ARGV[4])
-        local pending = redis.call('LLEN', KEYS[1])
-        local backlog = pending + redis.call('ZCARD', KEYS[2]) + tonumber(redis.call('GET', KEYS[4]) or '0')
-        local deadline = '-1'
-        local l = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-        if #l > 0 then deadline = l[2] end
-        local h = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
-        if #h > 0 and (deadline == '-1' or tonumber(h[2]) < tonumber(deadline)) then deadline = h[2] end
+        local s = state(false)
+        local backlog, pending, deadline = s[1], s[2], s[3]
         if backlog + n > bound then return {0, backlog, pending, deadline} end
         local stored = 0
         for i = 1, n do
