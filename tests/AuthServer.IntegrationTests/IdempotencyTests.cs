@@ -138,6 +138,46 @@ public abstract class IdempotencyTests : IntegrationTest
     }
 
     [Fact]
+    public async Task ChangePassword_RetriedWithKey_SameOperationOneSmsAndNoSecondHash()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
+        var request = ChangeRequest(ticket, temporary);
+        var mark = Outbox.Count;
+
+        var first = await CallAsync(Api.Access.ChangePasswordAsync(request, With(Key)));
+        var audited = Audit.Of("access.change_password").Count;
+        var retry = await CallAsync(Api.Access.ChangePasswordAsync(request, With(Key)));
+
+        // The stored response: the same operation, and the retry opened, hashed, audited and sent nothing.
+        Assert.Equal(first, retry);
+        Assert.Single(Outbox.Since(mark));
+        Assert.Equal(audited, Audit.Of("access.change_password").Count);
+
+        // The one operation the first call opened is the one that signs.
+        var code = Outbox.Single(mark, NotificationTemplates.OperationCode).Values[CodeKey];
+        Assert.Equal(OperationState.Signed, (await Api.SignAsync(first.Operation.OperationId, code)).State);
+    }
+
+    [Fact]
+    public async Task ChangePassword_ParallelCallsWithOneKey_OneOperationAndOneSms()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
+        var request = ChangeRequest(ticket, temporary);
+        var mark = Outbox.Count;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => AnswerAsync(() => CallAsync(Api.Access.ChangePasswordAsync(request, With(Key))))));
+
+        // One call owns the key and opens the operation; the others get its stored response or, while it runs, in progress.
+        var responses = answers.Where(a => a.Response is not null).Select(a => a.Response!).ToList();
+        Assert.NotEmpty(responses);
+        Assert.Single(responses.Distinct());
+        Assert.All(answers.Where(a => a.Error is not null), a => a.Error!.Is(StatusCode.Aborted, "IDEMPOTENT_CALL_IN_PROGRESS"));
+        Assert.Single(Outbox.Since(mark));
+        Assert.Single(Audit.Of("access.change_password"), e => e.Outcome == "operation_opened");
+        Assert.Equal(responses[0], await CallAsync(Api.Access.ChangePasswordAsync(request, With(Key))));
+    }
+
+    [Fact]
     public async Task StartRecovery_SameKeyOtherChannel_RunsAgain()
     {
         var request = StartRequest(DemoCustomer.Maria);
@@ -230,7 +270,8 @@ public abstract class IdempotencyTests : IntegrationTest
         Assert.Equal(3, new[] { first, second, malformed }.Select(r => r.Session.Token).Distinct().Count());
     }
 
-    private static async Task<(StartRecoveryResponse? Response, RpcError? Error)> AnswerAsync(Func<Task<StartRecoveryResponse>> call)
+    private static async Task<(T? Response, RpcError? Error)> AnswerAsync<T>(Func<Task<T>> call)
+        where T : class
     {
         var answer = call();
         try
@@ -242,6 +283,14 @@ public abstract class IdempotencyTests : IntegrationTest
             return (null, await RpcError.FromAsync(() => answer));
         }
     }
+
+    private static ChangePasswordRequest ChangeRequest(string ticket, string temporary) => new()
+    {
+        ChangeTicket = ticket,
+        CurrentPassword = temporary,
+        NewPassword = DemoCustomer.NewPassword,
+        RepeatPassword = DemoCustomer.NewPassword,
+    };
 
     private static StartRecoveryRequest StartRequest(DemoCustomer customer) => new()
     {

@@ -287,6 +287,28 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
     }
 
     [Fact]
+    public async Task ChangePassword_WithAnIdempotencyKey_AtMostThreeAndTheSameTripsAsWithout()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(Seed);
+        var (otherTicket, otherTemporary) = await RecoverAndLogInAsync(Maria);
+        var headers = new Metadata { { "x-idempotency-key", "change-" + Guid.NewGuid().ToString("N") } };
+        var request = new ChangePasswordRequest
+        {
+            ChangeTicket = otherTicket,
+            CurrentPassword = otherTemporary,
+            NewPassword = DemoCustomer.NewPassword,
+            RepeatPassword = DemoCustomer.NewPassword,
+        };
+
+        var without = await proxy.CountAsync(() => Api.ChangePasswordAsync(ticket, temporary, DemoCustomer.NewPassword));
+        var with = await proxy.CountAsync(() => RecoveryApi.CallAsync(Api.Access.ChangePasswordAsync(request, new CallOptions(headers, DateTime.UtcNow + RecoveryApi.Deadline))));
+
+        // The claim rides the ticket's touch (the reservation waits for its answer), the response the operation's writes.
+        AssertAtMost(with);
+        Assert.True(with.Count == without.Count, $"Without {without}{Environment.NewLine}With {with}");
+    }
+
+    [Fact]
     public async Task ChangePassword_WrongCurrentPasswordOrPolicyViolation_AtMostThree()
     {
         var (ticket, temporary) = await RecoverAndLogInAsync(Seed);

@@ -296,7 +296,18 @@ public sealed class AccessFlow(
 
     public async Task<Outcome<OperationView>> ChangePasswordAsync(ChangePasswordCommand command, CancellationToken cancellationToken)
     {
+        // A key's claim travels with the ticket's touch, and its answer is known before anything is reserved, counted,
+        // hashed or sent: a retry of a change that completed (or still runs) gets its stored operation (or in progress)
+        // and opens no second one. The touch beside it is no effect the key guards: it only keeps the ticket of the
+        // caller who holds it alive, as any use of the ticket does (a retry without a key would touch it too).
+        var idempotency = command.Idempotency;
+        idempotency?.Send();
         var ticket = await sessions.TouchTicketAsync(SessionTokens.TicketHash(keys, command.Ticket), time.GetUtcNow(), cancellationToken);
+        if (idempotency is not null && !await idempotency.OwnsKeyAsync())
+        {
+            return IdempotencyClaim.NotOwned;
+        }
+
         if (ticket is null)
         {
             audit.Record(new AuditEvent("access.change_password", "ticket_invalid", command.Caller.Channel));
@@ -399,10 +410,15 @@ public sealed class AccessFlow(
         // The operation is opened from here on: a failure of these writes must not give its reference back.
         release.Disarm();
         var queued = outbox.EnqueueAsync(texts.OperationCodeSms(customer.Phone, issued.Code, operation.Description, operation.Reference, language), cancellationToken).AsTask();
+
+        // A key's completion rides the operation's writes and its SMS, sent after them (as ResendOperationCodeAsync's).
+        var view = new OperationView(operation.Id, operation.Reference, operation.Description, operation.PhoneLastDigits, issued.ExpiresAt, issued.ResendAvailableAt, operation.State);
+        var completing = command.Idempotency?.CompleteBeside(view) ?? Task.CompletedTask;
         await Task.WhenAll(stored, queued);
+        await completing;
 
         audit.Record(new AuditEvent("access.change_password", "operation_opened", command.Caller.Channel, customer.Id, operation.Reference));
-        return new OperationView(operation.Id, operation.Reference, operation.Description, operation.PhoneLastDigits, issued.ExpiresAt, issued.ResendAvailableAt, operation.State);
+        return view;
     }
 
     /// <param name="idempotency">The call's <c>x-idempotency-key</c> claim, which rides this flow's store steps; null without a key.</param>

@@ -72,10 +72,15 @@ public sealed class AccessGrpcService(AccessFlow flow, AuthenticatorFlow authent
             .Normalizable("repeat_password", request.RepeatPassword, RequestValidator.PasswordCharactersReason)
             .Language("language_code", request.LanguageCode, out var language)
             .ThrowIfInvalid();
-        var command = new ChangePasswordCommand(request.ChangeTicket, request.CurrentPassword, request.NewPassword, request.RepeatPassword, language, CallerContextReader.Read(context));
+        var command = new ChangePasswordCommand(request.ChangeTicket, request.CurrentPassword, request.NewPassword, request.RepeatPassword, language, CallerContextReader.Read(context))
+        {
+            Idempotency = IdempotencyInterceptor.RiderOf<OperationView>(context, ToResponse),
+        };
         var operation = (await flow.ChangePasswordAsync(command, context.CancellationToken)).Unwrap();
-        return new ChangePasswordResponse { Operation = operation.ToProto() };
+        return ToResponse(operation);
     }
+
+    private static ChangePasswordResponse ToResponse(OperationView operation) => new() { Operation = operation.ToProto() };
 
     public override async Task<ResendOperationCodeResponse> ResendOperationCode(ResendOperationCodeRequest request, ServerCallContext context)
     {
