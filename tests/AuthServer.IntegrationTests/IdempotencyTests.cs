@@ -178,6 +178,48 @@ public abstract class IdempotencyTests : IntegrationTest
     }
 
     [Fact]
+    public async Task CancelOperation_RetriedAfterCompletion_StoredResponseAndNothingChanged()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
+        var (operation, _) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var request = new CancelOperationRequest { OperationId = operation.OperationId };
+        var first = await CallAsync(Api.Access.CancelOperationAsync(request, With(Key)));
+        Assert.Equal(OperationState.Cancelled, first.State);
+        var mark = Outbox.Count;
+        var audited = Audit.Events.Count;
+
+        var retry = await CallAsync(Api.Access.CancelOperationAsync(request, With(Key)));
+
+        Assert.Equal(first, retry);
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Equal(audited, Audit.Events.Count);
+
+        // Without the key the same body is a new call, and the operation is no longer pending.
+        (await RefusedAsync(() => Api.CancelAsync(operation.OperationId))).Is(StatusCode.FailedPrecondition, "OPERATION_NOT_PENDING");
+    }
+
+    [Fact]
+    public async Task CancelOperation_ParallelCallsWithOneKey_OneCancelAndEveryAnswerTheFirstOrInProgress()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
+        var (operation, _) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var request = new CancelOperationRequest { OperationId = operation.OperationId };
+        var mark = Outbox.Count;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => AnswerAsync(() => CallAsync(Api.Access.CancelOperationAsync(request, With(Key))))));
+
+        // One call owns the key and cancels; the others get its stored response or, while it runs, in progress: none of
+        // them closes the code or records a cancel of its own.
+        var responses = answers.Where(a => a.Response is not null).Select(a => a.Response!).ToList();
+        Assert.NotEmpty(responses);
+        Assert.All(responses, r => Assert.Equal(OperationState.Cancelled, r.State));
+        Assert.All(answers.Where(a => a.Error is not null), a => a.Error!.Is(StatusCode.Aborted, "IDEMPOTENT_CALL_IN_PROGRESS"));
+        Assert.Single(Audit.Of("access.cancel"));
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Equal(responses[0], await CallAsync(Api.Access.CancelOperationAsync(request, With(Key))));
+    }
+
+    [Fact]
     public async Task StartRecovery_SameKeyOtherChannel_RunsAgain()
     {
         var request = StartRequest(DemoCustomer.Maria);

@@ -443,6 +443,23 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
     }
 
     [Fact]
+    public async Task CancelOperation_WithAnIdempotencyKey_AtMostThreeAndTheSameTripsAsWithout()
+    {
+        var (operation, _) = await OpenOperationAsync(Seed);
+        var (other, _) = await OpenOperationAsync(Maria);
+        var headers = new Metadata { { "x-idempotency-key", "cancel-op-" + Guid.NewGuid().ToString("N") } };
+        var request = new CancelOperationRequest { OperationId = other.OperationId };
+
+        var without = await proxy.CountAsync(() => Api.CancelAsync(operation.OperationId));
+        var with = await proxy.CountAsync(() => RecoveryApi.CallAsync(Api.Access.CancelOperationAsync(request, new CallOptions(headers, DateTime.UtcNow + RecoveryApi.Deadline))));
+
+        // The claim rides the operation's read (the code is closed only once it answered), the response the reference's
+        // release after the close-and-cancel.
+        AssertAtMost(with);
+        Assert.True(with.Count == without.Count, $"Without {without}{Environment.NewLine}With {with}");
+    }
+
+    [Fact]
     public async Task EnrollAuthenticator_WithASession_AtMostThree()
     {
         var session = await SessionAsync(Maria);

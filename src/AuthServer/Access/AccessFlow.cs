@@ -607,18 +607,49 @@ public sealed class AccessFlow(
         return null;
     }
 
-    public async Task<Outcome<OperationState>> CancelAsync(string operationId, CallerContext caller, CancellationToken cancellationToken)
+    /// <param name="idempotency">The call's <c>x-idempotency-key</c> claim, which rides this flow's store steps; null without a key.</param>
+    public async Task<Outcome<OperationState>> CancelAsync(string operationId, CallerContext caller, IdempotencyRider<OperationState>? idempotency, CancellationToken cancellationToken)
     {
+        // A key's claim travels with the operation's read, and the code is not closed before its answer: a retry of a
+        // cancel that completed (or still runs) gets its stored response (or in progress) and cancels nothing.
+        idempotency?.Send();
+
         // The code is closed, and the operation cancelled with it (one step: the challenge is kept beside the
         // operation), in the same round trip as the check that the operation is still pending: the used code of an
         // operation whose change applied does not close, so nothing is cancelled. Then the reference is released.
-        var pending = await operations.PendingWithAsync(operationId, op => operations.CloseCodeAndCancelAsync(op, cancellationToken), cancellationToken);
+        var pending = await operations.PendingWithAsync(
+            operationId,
+            async op => idempotency is not null && !await idempotency.OwnsKeyAsync()
+                ? null
+                : await operations.CloseCodeAndCancelAsync(op, cancellationToken, releaseReference: false),
+            cancellationToken);
         if (!pending.IsSuccess)
         {
             return pending.Failure;
         }
 
         var (op, closure) = pending.Value;
+        if (closure is null)
+        {
+            return IdempotencyClaim.NotOwned;
+        }
+
+        if (closure.Closed)
+        {
+            // The code closed, so the operation is no longer pending (cancelled by this step, or completed by another just
+            // before): its reference goes back, after the completion (another slot). A key's response rides that release,
+            // and only when this step recorded the cancel: the answer is then Cancelled whatever follows. Never beside the
+            // close itself, whose answer decides it (a retry must not read "cancelled" about an operation a signature
+            // reached first).
+            var released = operations.ReleaseReferenceAsync(op);
+            var completing = closure.Completed ? idempotency?.CompleteBeside(OperationState.Cancelled) : null;
+            await released;
+            if (completing is not null)
+            {
+                await completing;
+            }
+        }
+
         var state = await operations.CancelAsync(op, closure, cancellationToken);
         if (state != OperationState.Cancelled)
         {

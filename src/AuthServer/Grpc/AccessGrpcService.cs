@@ -115,9 +115,15 @@ public sealed class AccessGrpcService(AccessFlow flow, AuthenticatorFlow authent
     public override async Task<CancelOperationResponse> CancelOperation(CancelOperationRequest request, ServerCallContext context)
     {
         new RequestValidator().Id("operation_id", request.OperationId).ThrowIfInvalid();
-        var state = (await flow.CancelAsync(request.OperationId, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
-        return new CancelOperationResponse { State = state.ToProto() };
+        var state = (await flow.CancelAsync(
+            request.OperationId,
+            CallerContextReader.Read(context),
+            IdempotencyInterceptor.RiderOf<Operations.OperationState>(context, ToCancelResponse),
+            context.CancellationToken)).Unwrap();
+        return ToCancelResponse(state);
     }
+
+    private static CancelOperationResponse ToCancelResponse(Operations.OperationState state) => new() { State = state.ToProto() };
 
     public override async Task<EnrollAuthenticatorResponse> EnrollAuthenticator(EnrollAuthenticatorRequest request, ServerCallContext context)
     {

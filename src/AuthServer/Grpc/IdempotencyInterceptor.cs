@@ -54,6 +54,7 @@ public sealed partial class IdempotencyInterceptor(
         $"/{RecoveryService.Descriptor.FullName}/{nameof(RecoveryService.RecoveryServiceBase.ResendRecoveryCode)}",
         $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.ChangePassword)}",
         $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.ResendOperationCode)}",
+        $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.CancelOperation)}",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly object ClaimSlot = new();

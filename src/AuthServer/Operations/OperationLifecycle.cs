@@ -224,8 +224,19 @@ public sealed class OperationLifecycle(
     /// Closes the operation's code and, if it closed, records the operation Cancelled, in one atomic step (see
     /// <see cref="CancelAsync(OperationRecord, CodeClosure, CancellationToken)"/> for what follows).
     /// </summary>
-    public Task<CodeClosure> CloseCodeAndCancelAsync(OperationRecord op, CancellationToken cancellationToken) =>
-        operations.CloseCodeAndCompleteAsync(op.Id, ChallengeId(op.Id), OperationState.Cancelled, cancellationToken);
+    /// <param name="releaseReference">
+    /// False when the caller releases the reference itself (<see cref="ReleaseReferenceAsync"/>) once the closure answered,
+    /// beside a step of its own.
+    /// </param>
+    public Task<CodeClosure> CloseCodeAndCancelAsync(OperationRecord op, CancellationToken cancellationToken, bool releaseReference = true) =>
+        operations.CloseCodeAndCompleteAsync(op.Id, ChallengeId(op.Id), OperationState.Cancelled, cancellationToken, releaseReference);
+
+    /// <summary>
+    /// Gives back the reference of an operation no longer pending (after <see cref="CloseCodeAndCancelAsync"/> closed its
+    /// code without releasing it): never with the completion, which lives in another slot, always after it.
+    /// </summary>
+    public Task ReleaseReferenceAsync(OperationRecord op) =>
+        operations.ReleaseReferenceAsync(op.Reference, op.Id, CancellationToken.None);
 
     /// <summary>The operation holding <paramref name="reference"/> (the open one, or the last to hold it), or null.</summary>
     public Task<OperationRecord?> FindByReferenceAsync(string reference, CancellationToken cancellationToken) =>
