@@ -266,6 +266,46 @@ public abstract class IdempotencyTests : IntegrationTest
     }
 
     [Fact]
+    public async Task ConfirmRecovery_RetriedAfterCompletion_StoredResponseAndNothingSentOrRestored()
+    {
+        var (started, code) = await StartAsync(DemoCustomer.Maria);
+        var request = new ConfirmRecoveryRequest { RecoveryId = started.RecoveryId, Code = code };
+        var first = await CallAsync(Api.Recovery.ConfirmRecoveryAsync(request, With(Key)));
+        var mark = Outbox.Count;
+        var audited = Audit.Events.Count;
+
+        var retry = await CallAsync(Api.Recovery.ConfirmRecoveryAsync(request, With(Key)));
+
+        // The stored response: no second temporary password, no message, nothing audited.
+        Assert.Equal(first, retry);
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Equal(audited, Audit.Events.Count);
+
+        // Without the key the same body is a new call, and the recovery's code is spent.
+        Assert.NotEqual(StatusCode.OK, (await RefusedAsync(() => Api.ConfirmAsync(started.RecoveryId, code))).StatusCode);
+    }
+
+    [Fact]
+    public async Task ConfirmRecovery_ParallelCallsWithOneKey_OneRestoreAndTwoMessages()
+    {
+        var (started, code) = await StartAsync(DemoCustomer.Maria);
+        var request = new ConfirmRecoveryRequest { RecoveryId = started.RecoveryId, Code = code };
+        var mark = Outbox.Count;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => AnswerAsync(() => CallAsync(Api.Recovery.ConfirmRecoveryAsync(request, With(Key))))));
+
+        // One call owns the key, takes the try and restores; the others get its stored response or, while it runs, in
+        // progress: none takes a try of its own.
+        var responses = answers.Where(a => a.Response is not null).Select(a => a.Response!).ToList();
+        Assert.NotEmpty(responses);
+        Assert.Single(responses.Distinct());
+        Assert.All(answers.Where(a => a.Error is not null), a => a.Error!.Is(StatusCode.Aborted, "IDEMPOTENT_CALL_IN_PROGRESS"));
+        Assert.Single(Audit.Of("recovery.confirm"));
+        Assert.Equal(2, Outbox.Since(mark).Count);
+        Assert.Equal(responses[0], await CallAsync(Api.Recovery.ConfirmRecoveryAsync(request, With(Key))));
+    }
+
+    [Fact]
     public async Task ConfirmRecovery_FailedCallRetriedWithSameKeyAndBody_RunsAgain()
     {
         var (started, code) = await StartAsync(DemoCustomer.Maria);

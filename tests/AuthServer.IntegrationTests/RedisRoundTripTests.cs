@@ -149,6 +149,39 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
     }
 
     [Fact]
+    public async Task ConfirmRecovery_WithAnIdempotencyKey_AtMostThreeAndTheSameTripsAsWithout()
+    {
+        var (started, code) = await StartAsync(Seed);
+        var (other, otherCode) = await StartAsync(Maria);
+        var headers = new Metadata { { "x-idempotency-key", "confirm-" + Guid.NewGuid().ToString("N") } };
+        var request = new ConfirmRecoveryRequest { RecoveryId = other.RecoveryId, Code = otherCode };
+
+        var without = await proxy.CountAsync(() => Api.ConfirmAsync(started.RecoveryId, code));
+        var with = await proxy.CountAsync(() => RecoveryApi.CallAsync(Api.Recovery.ConfirmRecoveryAsync(request, new CallOptions(headers, DateTime.UtcNow + RecoveryApi.Deadline))));
+
+        // The claim rides the recovery's read (no try is taken before its answer), the response the hold, the restore
+        // and the recovery's state.
+        AssertAtMost(with);
+        Assert.True(with.Count == without.Count, $"Without {without}{Environment.NewLine}With {with}");
+    }
+
+    [Fact]
+    public async Task ConfirmRecovery_WrongCodeWithAnIdempotencyKey_AtMostThreeAndOnlyTheMarkersRemovalMore()
+    {
+        var (started, code) = await StartAsync(Seed);
+        var (other, otherCode) = await StartAsync(Maria);
+        var headers = new Metadata { { "x-idempotency-key", "confirm-" + Guid.NewGuid().ToString("N") } };
+        var request = new ConfirmRecoveryRequest { RecoveryId = other.RecoveryId, Code = Other(otherCode) };
+
+        var without = await proxy.CountAsync(() => RefusedAsync(() => Api.ConfirmAsync(started.RecoveryId, Other(code))));
+        var with = await proxy.CountAsync(() => RefusedAsync(() => RecoveryApi.CallAsync(Api.Recovery.ConfirmRecoveryAsync(request, new CallOptions(headers, DateTime.UtcNow + RecoveryApi.Deadline)))));
+
+        // A refusal is not stored: the marker's removal after it is the one step more (as ChangePassword's).
+        AssertAtMost(with);
+        Assert.True(with.Count == without.Count + 1, $"Without {without}{Environment.NewLine}With {with}");
+    }
+
+    [Fact]
     public async Task ConfirmRecovery_WrongCodeOnARealOrADecoyRecovery_AtMostThreeAndTheSameTrips()
     {
         var (real, code) = await StartAsync(Seed);

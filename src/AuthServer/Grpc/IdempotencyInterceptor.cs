@@ -52,6 +52,7 @@ public sealed partial class IdempotencyInterceptor(
     {
         $"/{RecoveryService.Descriptor.FullName}/{nameof(RecoveryService.RecoveryServiceBase.StartRecovery)}",
         $"/{RecoveryService.Descriptor.FullName}/{nameof(RecoveryService.RecoveryServiceBase.ResendRecoveryCode)}",
+        $"/{RecoveryService.Descriptor.FullName}/{nameof(RecoveryService.RecoveryServiceBase.ConfirmRecovery)}",
         $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.ChangePassword)}",
         $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.ResendOperationCode)}",
         $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.CancelOperation)}",

@@ -60,14 +60,21 @@ public sealed class RecoveryGrpcService(RecoveryFlow flow, IOptions<OtpOptions> 
     {
         var digits = otp.Value.RecoveryCodeDigits;
         new RequestValidator().Id("recovery_id", request.RecoveryId).Digits("code", request.Code, digits, digits).ThrowIfInvalid();
-        var confirmed = (await flow.ConfirmAsync(request.RecoveryId, request.Code, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
-        return new ConfirmRecoveryResponse
-        {
-            MaskedEmail = confirmed.MaskedEmail,
-            MaskedPhone = confirmed.MaskedPhone,
-            TemporaryPasswordExpireTime = confirmed.TemporaryPasswordExpiresAt.ToTimestamp(),
-        };
+        var confirmed = (await flow.ConfirmAsync(
+            request.RecoveryId,
+            request.Code,
+            CallerContextReader.Read(context),
+            IdempotencyInterceptor.RiderOf<RecoveryConfirmed>(context, ToResponse),
+            context.CancellationToken)).Unwrap();
+        return ToResponse(confirmed);
     }
+
+    private static ConfirmRecoveryResponse ToResponse(RecoveryConfirmed confirmed) => new()
+    {
+        MaskedEmail = confirmed.MaskedEmail,
+        MaskedPhone = confirmed.MaskedPhone,
+        TemporaryPasswordExpireTime = confirmed.TemporaryPasswordExpiresAt.ToTimestamp(),
+    };
 
     private static StartRecoveryResponse ToResponse(RecoveryStarted started) => new()
     {

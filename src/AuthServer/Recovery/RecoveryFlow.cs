@@ -280,12 +280,21 @@ public sealed partial class RecoveryFlow(
         return resent;
     }
 
-    public async Task<Outcome<RecoveryConfirmed>> ConfirmAsync(string recoveryId, string code, CallerContext caller, CancellationToken cancellationToken)
+    /// <param name="idempotency">The call's <c>x-idempotency-key</c> claim, which rides this flow's store steps; null without a key.</param>
+    public async Task<Outcome<RecoveryConfirmed>> ConfirmAsync(string recoveryId, string code, CallerContext caller, IdempotencyRider<RecoveryConfirmed>? idempotency, CancellationToken cancellationToken)
     {
+        // A key's claim travels with the recovery's read, and no try is taken before its answer: a retry of a confirm that
+        // completed (or still runs) gets its stored response (or in progress) and spends no attempt.
+        idempotency?.Send();
         var recovery = await recoveries.GetAsync(recoveryId, cancellationToken);
         if (recovery is null)
         {
             return NotFound();
+        }
+
+        if (idempotency is not null && !await idempotency.OwnsKeyAsync())
+        {
+            return IdempotencyClaim.NotOwned;
         }
 
         // Checked before the code is consumed: the two messages of success must fit.
@@ -360,6 +369,7 @@ public sealed partial class RecoveryFlow(
         var language = Languages.FromTag(recovery.Language);
         var expiresAt = now + options.Value.TemporaryPasswordLifetime;
         var temporaryPassword = temporaryPasswords.Next();
+        var confirmed = new RecoveryConfirmed(Masking.Email(customer.Email), Masking.Phone(customer.Phone), expiresAt);
 
         // All or nothing (docs/architecture.md): the credentials change (old password retired, temporary
         // one installed, other sessions and tickets ended by the version bump) and
@@ -383,10 +393,16 @@ public sealed partial class RecoveryFlow(
 
             // Bookkeeping beside the change: the recovery's code is spent whatever the change does, so nothing more can
             // be done with it either way; if it fails after the change applied, the customer is restored and told.
-            () => recoveries.SetStateAsync(recoveryId, RecoveryState.Completed, CancellationToken.None));
+            // A key's response rides the same round trip, sent after the hold and the restore: if the restore then
+            // fails, so does the call, and the interceptor removes the marker once this completion has landed.
+            () =>
+            {
+                var completed = recoveries.SetStateAsync(recoveryId, RecoveryState.Completed, CancellationToken.None);
+                return idempotency is null ? completed : Task.WhenAll(completed, idempotency.CompleteBeside(confirmed));
+            });
 
         audit.Record(new AuditEvent("recovery.confirm", "credentials_restored", caller.Channel, customerId, recoveryId));
-        return new RecoveryConfirmed(Masking.Email(customer.Email), Masking.Phone(customer.Phone), expiresAt);
+        return confirmed;
     }
 
     private const string DecoyCustomerId = "decoy";
