@@ -220,6 +220,43 @@ public abstract class IdempotencyTests : IntegrationTest
     }
 
     [Fact]
+    public async Task SignOperation_RetriedWithKey_StoredStateAndOneSignature()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
+        var (operation, code) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var request = new SignOperationRequest { OperationId = operation.OperationId, Code = code };
+
+        var first = await CallAsync(Api.Access.SignOperationAsync(request, With(Key)));
+        var retry = await CallAsync(Api.Access.SignOperationAsync(request, With(Key)));
+
+        // The stored response: the retry took no try, evaluated no code and committed nothing (one audit line, the first's).
+        Assert.Equal(OperationState.Signed, first.State);
+        Assert.Equal(first, retry);
+        Assert.Single(Audit.Of("access.sign"));
+        Assert.Equal("password_changed", Audit.Of("access.sign").Single().Outcome);
+
+        // Without the key the same request is answered by the operation itself: no longer pending.
+        (await RefusedAsync(() => Api.SignAsync(operation.OperationId, code))).Is(StatusCode.FailedPrecondition, "OPERATION_NOT_PENDING");
+    }
+
+    [Fact]
+    public async Task SignOperation_ParallelCallsWithOneKey_OneSignatureAndEveryAnswerSignedOrInProgress()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
+        var (operation, code) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var request = new SignOperationRequest { OperationId = operation.OperationId, Code = code };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => AnswerAsync(() => CallAsync(Api.Access.SignOperationAsync(request, With(Key))))));
+
+        // One call owns the key and signs; the others get its stored state or, while it runs, in progress: none of them
+        // took a try or was answered "not pending" by the operation the owner signed.
+        Assert.All(answers.Where(a => a.Response is not null), a => Assert.Equal(OperationState.Signed, a.Response!.State));
+        Assert.All(answers.Where(a => a.Error is not null), a => a.Error!.Is(StatusCode.Aborted, "IDEMPOTENT_CALL_IN_PROGRESS"));
+        Assert.Single(Audit.Of("access.sign"));
+        Assert.Equal(OperationState.Signed, (await CallAsync(Api.Access.SignOperationAsync(request, With(Key)))).State);
+    }
+
+    [Fact]
     public async Task StartRecovery_SameKeyOtherChannel_RunsAgain()
     {
         var request = StartRequest(DemoCustomer.Maria);

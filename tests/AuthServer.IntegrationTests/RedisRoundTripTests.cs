@@ -398,6 +398,23 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
     }
 
     [Fact]
+    public async Task SignOperation_WithAnIdempotencyKey_OneTripMoreThanWithoutAndNoMoreThanToday()
+    {
+        var (operation, code) = await OpenOperationAsync(Seed);
+        var (other, otherCode) = await OpenOperationAsync(Maria);
+        var headers = new Metadata { { "x-idempotency-key", "sign-" + Guid.NewGuid().ToString("N") } };
+        var request = new SignOperationRequest { OperationId = other.OperationId, Code = otherCode };
+
+        var without = await proxy.CountAsync(() => Api.SignAsync(operation.OperationId, code));
+        var with = await proxy.CountAsync(() => RecoveryApi.CallAsync(Api.Access.SignOperationAsync(request, new CallOptions(headers, DateTime.UtcNow + RecoveryApi.Deadline))));
+
+        // The claim rides the operation's read (the try waits for its answer); the response, Signed only once the commit
+        // has answered applied, is stored after the call: one trip more than without a key (two before the claim rode).
+        AssertAtMost(with, SignOperationTrips + 1);
+        Assert.True(with.Count == without.Count + 1, $"Without {without}{Environment.NewLine}With {with}");
+    }
+
+    [Fact]
     public async Task SignOperation_WrongCode_NoMoreThanToday()
     {
         var (operation, code) = await OpenOperationAsync(Seed);

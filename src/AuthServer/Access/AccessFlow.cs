@@ -483,11 +483,25 @@ public sealed class AccessFlow(
         return resent;
     }
 
-    public async Task<Outcome<OperationState>> SignAsync(string operationId, string code, CallerContext caller, CancellationToken cancellationToken)
+    /// <param name="idempotency">The call's <c>x-idempotency-key</c> claim, which rides this flow's first store step; null without a key.</param>
+    public async Task<Outcome<OperationState>> SignAsync(
+        string operationId, string code, CallerContext caller, IdempotencyRider<OperationState>? idempotency, CancellationToken cancellationToken)
     {
+        // A key's claim travels with the operation's read, and its answer is known before any try is taken, any code
+        // evaluated or anything committed: a retry of a signature that completed (or still runs) gets its stored state (or
+        // in progress) and spends no try. The response is not sent beside the commit: it is Signed only if the commit
+        // applied (a stale commit must never be answered Signed to a retry), which is known once the commit has answered,
+        // so the interceptor stores it after the call (one round trip more than without a key, not two).
+        idempotency?.Send();
+
         // The operation as recorded (one round trip); whether its change applied meanwhile is asked beside the
         // wrong-code take below.
         var operation = await operations.PendingAsRecordedAsync(operationId, cancellationToken);
+        if (idempotency is not null && !await idempotency.OwnsKeyAsync())
+        {
+            return IdempotencyClaim.NotOwned;
+        }
+
         if (!operation.IsSuccess)
         {
             return operation.Failure;

@@ -108,9 +108,16 @@ public sealed class AccessGrpcService(AccessFlow flow, AuthenticatorFlow authent
             .Id("operation_id", request.OperationId)
             .Digits("code", request.Code, Math.Min(digits, TotpCode.Digits), Math.Max(digits, TotpCode.Digits))
             .ThrowIfInvalid();
-        var state = (await flow.SignAsync(request.OperationId, request.Code, CallerContextReader.Read(context), context.CancellationToken)).Unwrap();
-        return new SignOperationResponse { State = state.ToProto() };
+        var state = (await flow.SignAsync(
+            request.OperationId,
+            request.Code,
+            CallerContextReader.Read(context),
+            IdempotencyInterceptor.RiderOf<Operations.OperationState>(context, ToSignResponse),
+            context.CancellationToken)).Unwrap();
+        return ToSignResponse(state);
     }
+
+    private static SignOperationResponse ToSignResponse(Operations.OperationState state) => new() { State = state.ToProto() };
 
     public override async Task<CancelOperationResponse> CancelOperation(CancelOperationRequest request, ServerCallContext context)
     {

@@ -56,6 +56,7 @@ public sealed partial class IdempotencyInterceptor(
         $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.ChangePassword)}",
         $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.ResendOperationCode)}",
         $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.CancelOperation)}",
+        $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.SignOperation)}",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly object ClaimSlot = new();

@@ -10,13 +10,15 @@ using Recovery.AuthServer.Recovery;
 using Recovery.AuthServer.Storage.InMemory;
 using Recovery.AuthServer.UnitTests.TestSupport;
 using Recovery.V1;
-using OperationState = Recovery.V1.OperationState;
 
 namespace Recovery.AuthServer.UnitTests.Grpc;
 
 public class IdempotencyInterceptorTests
 {
-    private const string SignMethod = "/recovery.v1.AccessService/SignOperation";
+    // A riding call whose response is stored by the interceptor after the call (as SignOperation's: AccessFlow.SignAsync).
+    private const string ClaimingMethod = "/recovery.v1.RecoveryService/ConfirmRecovery";
+    private const string Signed = "s*****@ebcc.es";
+    private const string Cancelled = "c*****@ebcc.es";
     private const string StartMethod = "/recovery.v1.RecoveryService/StartRecovery";
 
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
@@ -32,32 +34,32 @@ public class IdempotencyInterceptorTests
     [Fact]
     public async Task UnaryServerHandler_SameKeyWhileTheFirstRuns_AbortedInProgressWithRetryInfoAndNotRun()
     {
-        var release = new TaskCompletionSource<SignOperationResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource<ConfirmRecoveryResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = Handle(_ => release.Task);
         var runs = 0;
 
         var ex = await Assert.ThrowsAsync<FailureException>(() => Handle(_ =>
         {
             runs++;
-            return Task.FromResult(new SignOperationResponse());
+            return Task.FromResult(new ConfirmRecoveryResponse());
         }));
 
         Assert.Equal((FailureKind.Aborted, ErrorReasons.IdempotentCallInProgress, TimeSpan.FromSeconds(1)), (ex.Failure.Kind, ex.Failure.Reason, ex.Failure.RetryAfter));
         Assert.Equal(0, runs);
-        release.SetResult(new SignOperationResponse { State = OperationState.Signed });
-        Assert.Equal(OperationState.Signed, (await first.WaitAsync(TimeSpan.FromSeconds(5))).State);
-        Assert.Equal(OperationState.Signed, (await Handle(_ => throw new InvalidOperationException("must not run"))).State);
+        release.SetResult(new ConfirmRecoveryResponse { MaskedEmail = Signed });
+        Assert.Equal(Signed, (await first.WaitAsync(TimeSpan.FromSeconds(5))).MaskedEmail);
+        Assert.Equal(Signed, (await Handle(_ => throw new InvalidOperationException("must not run"))).MaskedEmail);
     }
 
     [Fact]
     public async Task UnaryServerHandler_AfterTtl_RunsAgain()
     {
-        await Handle(_ => Task.FromResult(new SignOperationResponse { State = OperationState.Signed }));
+        await Handle(_ => Task.FromResult(new ConfirmRecoveryResponse { MaskedEmail = Signed }));
         time.Advance(new IdempotencyOptions().Ttl);
 
-        var again = await Handle(_ => Task.FromResult(new SignOperationResponse { State = OperationState.Cancelled }));
+        var again = await Handle(_ => Task.FromResult(new ConfirmRecoveryResponse { MaskedEmail = Cancelled }));
 
-        Assert.Equal(OperationState.Cancelled, again.State);
+        Assert.Equal(Cancelled, again.MaskedEmail);
     }
 
     [Fact]
@@ -65,7 +67,7 @@ public class IdempotencyInterceptorTests
     {
         await Assert.ThrowsAsync<FailureException>(() => Handle(_ => throw new FailureException(Failure.Invalid("code", "Wrong."))));
 
-        Assert.Equal(OperationState.Signed, (await Handle(_ => Task.FromResult(new SignOperationResponse { State = OperationState.Signed }))).State);
+        Assert.Equal(Signed, (await Handle(_ => Task.FromResult(new ConfirmRecoveryResponse { MaskedEmail = Signed }))).MaskedEmail);
     }
 
     [Fact]
@@ -130,9 +132,20 @@ public class IdempotencyInterceptorTests
                 return new StartRecoveryResponse { RecoveryId = started.RecoveryId };
             });
 
-    private Task<SignOperationResponse> Handle(Func<SignOperationRequest, Task<SignOperationResponse>> body) =>
+    private Task<ConfirmRecoveryResponse> Handle(Func<ConfirmRecoveryRequest, Task<ConfirmRecoveryResponse>> body) =>
         interceptor.UnaryServerHandler(
-            new SignOperationRequest { OperationId = "op-1", Code = "123456" },
-            new TestCallContext(SignMethod, new Metadata { { IdempotencyInterceptor.Header, "unit-key-0001" } }),
-            (r, _) => body(r));
+            new ConfirmRecoveryRequest { RecoveryId = "rec-1", Code = "123456" },
+            new TestCallContext(ClaimingMethod, new Metadata { { IdempotencyInterceptor.Header, "unit-key-0001" } }),
+            async (r, context) =>
+            {
+                // The flow sends the claim, and runs only if it owns the key; it sends no response of its own.
+                var rider = IdempotencyInterceptor.RiderOf<ConfirmRecoveryResponse>(context, response => response)!;
+                rider.Send();
+                if (!await rider.OwnsKeyAsync())
+                {
+                    throw new FailureException(IdempotencyClaim.NotOwned);
+                }
+
+                return await body(r);
+            });
 }
