@@ -43,22 +43,6 @@ public sealed partial class IdempotencyInterceptor(
         Method(AccessService.Descriptor, nameof(AccessService.AccessServiceBase.CancelOperation)),
     }.ToFrozenDictionary(m => $"/{m.Service.FullName}/{m.Name}", m => m.OutputType, StringComparer.Ordinal);
 
-    /// <summary>
-    /// The calls whose adapter hands the claim to the flow (<see cref="RiderOf{TResult}"/>), which sends it beside its own
-    /// first store step and the response beside its last (<see cref="IdempotencyRider{TResult}"/>). The others get the
-    /// claim before they run and the completion after: two round trips more.
-    /// </summary>
-    private static readonly FrozenSet<string> Riding = new[]
-    {
-        $"/{RecoveryService.Descriptor.FullName}/{nameof(RecoveryService.RecoveryServiceBase.StartRecovery)}",
-        $"/{RecoveryService.Descriptor.FullName}/{nameof(RecoveryService.RecoveryServiceBase.ResendRecoveryCode)}",
-        $"/{RecoveryService.Descriptor.FullName}/{nameof(RecoveryService.RecoveryServiceBase.ConfirmRecovery)}",
-        $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.ChangePassword)}",
-        $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.ResendOperationCode)}",
-        $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.CancelOperation)}",
-        $"/{AccessService.Descriptor.FullName}/{nameof(AccessService.AccessServiceBase.SignOperation)}",
-    }.ToFrozenSet(StringComparer.Ordinal);
-
     private static readonly object ClaimSlot = new();
 
     /// <summary>
@@ -95,14 +79,10 @@ public sealed partial class IdempotencyInterceptor(
         var method = context.Method;
         var claim = new IdempotencyClaim(store, scope, requestHash, time, options.Value.Ttl, () => LogCompleteFailed(method), context.CancellationToken);
 
-        if (Riding.Contains(context.Method))
-        {
-            context.UserState[ClaimSlot] = claim;
-        }
-        else if (await claim.BeginAsync() is { Status: not IdempotencyStatus.New } begun)
-        {
-            return Answer<TResponse>(begun, responseType);
-        }
+        // Every call that takes the key hands the claim to its flow (the adapter's RiderOf), which sends it beside its own
+        // first store step and looks at its answer before any side effect, and sends the response beside its last
+        // (IdempotencyRider): no round trip of the key's own before or after the call.
+        context.UserState[ClaimSlot] = claim;
 
         TResponse response;
         try
