@@ -163,6 +163,8 @@ public abstract class ChangePasswordReservationTests : IntegrationTest
 
             public Task<bool> TryCompleteAsync(string operationId, Operations.OperationState state, CancellationToken cancellationToken) =>
                 inner.TryCompleteAsync(operationId, state, cancellationToken);
+
+            public Task<OperationCodeStep> TrySmsCodeAsync(OperationSmsCode code, CancellationToken cancellationToken) => inner.TrySmsCodeAsync(code, cancellationToken);
         }
 
         private sealed class RefusingOutbox(Recorder recorder, INotificationOutbox inner) : INotificationOutbox

@@ -318,7 +318,7 @@ public sealed class AccessFlow(
         // reserved beside the read of the customer, so that the operation, its code and the SMS that carries both go
         // together at the end. A live ticket is needed to reserve one, and every path that opens nothing gives it back
         // (the refusals below, with their own last step where they have one; a failure, after it).
-        var reserving = operations.ReserveAsync(options.Value.OperationLifetime, cancellationToken);
+        var reserving = operations.ReserveAsync(ticket.CustomerId, options.Value.OperationLifetime, cancellationToken);
         var holding = CustomerAtVersionAsync(ticket, cancellationToken);
         await Task.WhenAll(reserving, holding);
         var reservation = await reserving;
@@ -512,9 +512,9 @@ public sealed class AccessFlow(
         // Checked before the code is consumed: the e-mail of success must fit.
         outbox.EnsureRoomFor(1);
 
-        // One round trip for the wrong-code take and three reads that evaluate nothing: whether the change applied
-        // although the operation reads pending (then nothing is evaluated and the unit taken meanwhile is given back),
-        // the customer's authenticator, and the profile the e-mail of success goes to.
+        // Three reads that evaluate nothing: whether the change applied although the operation reads pending (then it is
+        // answered signed, and a unit taken meanwhile is given back), the customer's authenticator, and the profile the
+        // e-mail of success goes to.
         var applied = operations.AppliedMeanwhileAsync(op, cancellationToken);
         var authenticator = authenticators.GetConfirmedAsync(op.CustomerId, cancellationToken);
         var profile = customers.GetAsync(op.CustomerId, cancellationToken);
@@ -528,30 +528,82 @@ public sealed class AccessFlow(
         // before either code is evaluated.
         var totp = TotpUse.NotEnrolled;
         bool? committed = null;
-        var attempt = await wrongCodes.TryAsync(
-            [SigningScope(op.CustomerId)],
-            otpOptions.Value.MaxWrongSigningCodes,
-            async unit =>
+        IReadOnlyList<string> scopes = [SigningScope(op.CustomerId)];
+        var limit = otpOptions.Value.MaxWrongSigningCodes;
+        async Task<VerifyResult> EvaluateAsync(WrongCodeUnit unit)
+        {
+            // A code that matches the app's time step gives the unit back in the step's own script (customer's slot).
+            totp = await authenticators.UseAsync(await authenticator, code, unit, cancellationToken);
+            if (totp == TotpUse.Replayed)
             {
-                // A code that matches the app's time step gives the unit back in the step's own script (customer's slot).
-                totp = await authenticators.UseAsync(await authenticator, code, unit, cancellationToken);
-                if (totp == TotpUse.Replayed)
+                // Not counted as a failure: a replay proves knowledge of a past code, not a guess, and
+                // counting it would let parallel replays close the operation the real signature is completing.
+                return new VerifyResult(VerifyStatus.AlreadyUsed);
+            }
+
+            // With an authenticator enrolled, a wrong code counts even while the SMS code is burned or
+            // expired, so TOTP guesses stay limited by the operation's failure count.
+            return totp == TotpUse.Accepted
+                ? await operations.AcceptOtherFactorAsync(op, cancellationToken)
+                : await operations.VerifyCodeAsync(op, code, otherFactorEnrolled: totp == TotpUse.Incorrect, cancellationToken);
+        }
+
+        async Task WhileSettlingAsync(VerifyResult result) => committed = await AlongsideSettleAsync(op, result, profile);
+        Task<VerifyResult?> SettledAsync() => operations.CodeSettledAsync(op, cancellationToken);
+
+        CodeTry attempt;
+        var endedInStep = false;
+        if (OperationLifecycle.InCustomerGroup(op))
+        {
+            // The operation and its code are in the customer's group (its id names the slot twin of the customer's tag), so
+            // the try's take, the SMS code, the settle and the operation's end when the try closes it are one atomic step
+            // beside the reads (one round trip on Redis, where they were three): no code is evaluated before its try is taken.
+            var unit = wrongCodes.NewUnit(scopes, limit);
+            var stepping = operations.TrySmsCodeAsync(op, code, unit, cancellationToken);
+            await Task.WhenAll(applied, authenticator, profile, stepping);
+            var step = await stepping;
+            if (await applied)
+            {
+                // A code of an operation whose change applied was used already: the step evaluated nothing it could win,
+                // and gave the unit back unless it left it for an app code.
+                if (step.Status == OperationCodeStepStatus.OtherFactorEnrolled)
                 {
-                    // Not counted as a failure: a replay proves knowledge of a past code, not a guess, and
-                    // counting it would let parallel replays close the operation the real signature is completing.
-                    return new VerifyResult(VerifyStatus.AlreadyUsed);
+                    await wrongCodes.EvaluateAsync(unit, static _ => Task.FromResult(new VerifyResult(VerifyStatus.Closed)));
                 }
 
-                // With an authenticator enrolled, a wrong code counts even while the SMS code is burned or
-                // expired, so TOTP guesses stay limited by the operation's failure count.
-                return totp == TotpUse.Accepted
-                    ? await operations.AcceptOtherFactorAsync(op, cancellationToken)
-                    : await operations.VerifyCodeAsync(op, code, otherFactorEnrolled: totp == TotpUse.Incorrect, cancellationToken);
-            },
-            () => operations.CodeSettledAsync(op, cancellationToken),
-            cancellationToken,
-            async result => committed = await AlongsideSettleAsync(op, result, profile),
-            applied);
+                attempt = new CodeTry(new VerifyResult(VerifyStatus.Closed), Refused: true);
+            }
+            else
+            {
+                switch (step.Status)
+                {
+                    case OperationCodeStepStatus.Tried:
+                        attempt = step.Try!;
+                        endedInStep = true;
+                        if (attempt.Result.Status == VerifyStatus.Verified)
+                        {
+                            committed = await AlongsideSettleAsync(op, attempt.Result, profile);
+                        }
+
+                        break;
+                    case OperationCodeStepStatus.OtherFactorEnrolled:
+                        // The unit is taken: the code may be the app's, which only this server can check (its secret is sealed).
+                        attempt = await wrongCodes.EvaluateAsync(unit, EvaluateAsync, WhileSettlingAsync);
+                        break;
+                    default:
+                        // Busy: parallel tries still hold the last units; wait for them as any try does.
+                        attempt = await wrongCodes.TryAsync(scopes, limit, EvaluateAsync, SettledAsync, cancellationToken, WhileSettlingAsync);
+                        break;
+                }
+            }
+        }
+        else
+        {
+            // An operation opened by an earlier version keeps its records in a group of its own: the take, the code and the
+            // settle are separate steps, with the reads beside the take.
+            attempt = await wrongCodes.TryAsync(scopes, limit, EvaluateAsync, SettledAsync, cancellationToken, WhileSettlingAsync, applied);
+        }
+
         await Task.WhenAll(authenticator, profile);
         if (attempt.Refused)
         {
@@ -570,8 +622,13 @@ public sealed class AccessFlow(
         {
             if (attempt.Exhausted || attempt.JustFilled)
             {
-                // The customer's budget is spent: this operation ends, and the next ones refuse every code until a try frees up.
-                await operations.EndAsync(op, cancellationToken);
+                // The customer's budget is spent: this operation ends (in the code's step when it was one), and the next ones
+                // refuse every code until a try frees up.
+                if (!endedInStep)
+                {
+                    await operations.EndAsync(op, cancellationToken);
+                }
+
                 audit.Record(new AuditEvent("access.sign", attempt.Exhausted ? "wrong_codes_exhausted" : "wrong_codes_filled", caller.Channel, op.CustomerId, op.Reference));
                 return CodeOutcomes.ForVerify(new VerifyResult(VerifyStatus.Closed), "code", ErrorReasons.OperationBlocked);
             }

@@ -61,4 +61,15 @@ public interface IOperationStore
     /// <summary>Moves a pending operation to <paramref name="state"/>; false if it was no longer pending.</summary>
     Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One try at an operation's code in one atomic step (WrongCodeBudget.TryAsync's take, evaluation and settle, as
+    /// RedisRecoveryStore's code try does for a recovery): the customer's signing budget is taken before anything is
+    /// evaluated; a full budget evaluates nothing and ends the operation (its code closed, then its state Expired, as
+    /// <see cref="CloseCodeAndCompleteAsync"/> without releasing the reference); a customer with a confirmed authenticator
+    /// app gets the unit taken and nothing evaluated (<see cref="OperationCodeStepStatus.OtherFactorEnrolled"/>);
+    /// otherwise the code is verified (ChallengeRules.Verify, not counted while inactive), the try settled, and the
+    /// operation recorded Expired when the try filled the budget (its code closed) or closed the code. The operation's
+    /// group must be its customer's (<see cref="OperationLifecycle.InCustomerGroup"/>).
+    /// </summary>
+    Task<OperationCodeStep> TrySmsCodeAsync(OperationSmsCode code, CancellationToken cancellationToken);
 }

@@ -46,7 +46,7 @@ public sealed class OperationLifecycle(
         for (var attempt = 0; attempt < ReferenceDraws; attempt++)
         {
             var record = NewPasswordChange(
-                Tokens.New(random), DrawReference(), customerId, phone, credentialVersion, pendingPasswordHash, language, ticketHash, now, now + lifetime);
+                NewId(customerId), DrawReference(), customerId, phone, credentialVersion, pendingPasswordHash, language, ticketHash, now, now + lifetime);
             // The code's challenge is written together with the operation (one round trip): under an id drawn at
             // random, so if the reference is refused (taken meanwhile) it is bound to an operation that never
             // existed, can never verify, and expires unread.
@@ -68,10 +68,10 @@ public sealed class OperationLifecycle(
     /// A caller sends this beside its own reads (one round trip) and gives the reservation back on every path that opens
     /// nothing (<see cref="ReleaseAsync"/>). The operation's lifetime starts now.
     /// </summary>
-    public async Task<OperationReservation> ReserveAsync(TimeSpan lifetime, CancellationToken cancellationToken)
+    public async Task<OperationReservation> ReserveAsync(string customerId, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var id = Tokens.New(random);
+        var id = NewId(customerId);
         var reference = DrawReference();
         var reserved = await operations.TryReserveReferenceAsync(reference, id, now + lifetime, cancellationToken);
         return new OperationReservation(id, reference, now, now + lifetime, reserved);
@@ -310,6 +310,39 @@ public sealed class OperationLifecycle(
     public async Task<VerifyResult> VerifyCodeAsync(OperationRecord op, string code, bool otherFactorEnrolled, CancellationToken cancellationToken) =>
         CodeGoneAsExpired(await otp.VerifyAsync(ChallengeId(op.Id), Binding(op), code, cancellationToken, otherFactorEnrolled));
 
+    /// <summary>
+    /// One try at the operation's code with <paramref name="unit"/> of the customer's signing budget, taken, evaluated and
+    /// settled in one atomic step with the operation's end when the try closes it (<see cref="IOperationStore.TrySmsCodeAsync"/>:
+    /// one round trip on a remote store, where the take, the code and the settle were three). Only for an operation in its
+    /// customer's group (<see cref="InCustomerGroup"/>); a challenge that is gone answers as an expired code.
+    /// </summary>
+    public async Task<OperationCodeStep> TrySmsCodeAsync(OperationRecord op, string code, WrongCodeUnit unit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        ArgumentNullException.ThrowIfNull(unit);
+        if (!InCustomerGroup(op) || unit.Scopes.Count != 1)
+        {
+            throw new ArgumentException("The operation is not in its customer's group, or the unit is not of one scope.", nameof(op));
+        }
+
+        var step = await operations.TrySmsCodeAsync(
+            new OperationSmsCode
+            {
+                OperationId = op.Id,
+                CustomerId = op.CustomerId,
+                ChallengeId = ChallengeId(op.Id),
+                PresentedMac = otp.PresentedMac(Binding(op), code),
+                Limits = otp.Limits,
+                Scope = unit.Scopes[0],
+                Token = unit.Token,
+                WrongCodeLimit = unit.Limit,
+                Window = unit.Window,
+                Now = time.GetUtcNow(),
+            },
+            cancellationToken);
+        return step.Try is { } tried ? step with { Try = tried with { Result = CodeGoneAsExpired(tried.Result) } } : step;
+    }
+
     /// <summary>Ends the operation's challenge because another factor (an authenticator code) signed instead.</summary>
     public async Task<VerifyResult> AcceptOtherFactorAsync(OperationRecord op, CancellationToken cancellationToken) =>
         CodeGoneAsExpired(await otp.AcceptOtherFactorAsync(ChallengeId(op.Id), cancellationToken));
@@ -449,15 +482,43 @@ public sealed class OperationLifecycle(
 
     /// <summary>
     /// The group an operation's records are kept in: its record and its code's challenge, which the steps that close or
-    /// reissue the code together with a change to the operation touch at once (on Redis, the hash tag of one slot).
+    /// reissue the code together with a change to the operation touch at once (on Redis, the hash tag of one slot). For an
+    /// id of this version, the slot twin its id names (<see cref="SlotTwins"/>), which shares the customer's slot, so
+    /// that a try at the code is one step with the customer's signing budget (<see cref="IOperationStore.TrySmsCodeAsync"/>);
+    /// for an id of an earlier version (a random token only), <c>op:&lt;id&gt;</c> as it was then.
     /// </summary>
-    public static string Group(string operationId) => "op:" + operationId;
+    public static string Group(string operationId) =>
+        TryTwin(operationId, out var twin) ? SlotTwins.Tag(twin) : "op:" + operationId;
+
+    /// <summary>Whether the operation's records are in its customer's group (an id of this version), so that a try at its code is one step.</summary>
+    public static bool InCustomerGroup(OperationRecord op) =>
+        TryTwin(op.Id, out var twin) && twin == SlotTwins.TwinOf(CustomerGroup(op.CustomerId));
 
     /// <summary>
     /// The SMS challenge of an operation (the call-centre path reissues the same one by voice), opening with its group's
     /// hash tag so that a store that shards keeps it beside the operation (RedisChallengeStore.ChallengeKey).
     /// </summary>
-    internal static string ChallengeId(string operationId) => GroupedId.Of("code", Group(operationId));
+    internal static string ChallengeId(string operationId) =>
+        TryTwin(operationId, out _) ? GroupedId.Of("code:" + operationId, Group(operationId)) : GroupedId.Of("code", Group(operationId));
+
+    // An id names the slot twin of its customer's group (six digits), then a random token: "012345_<22 characters>". The
+    // twin shows the customer's slot (14 bits of a CRC of the customer id) and never the id (docs/security.md).
+    private string NewId(string customerId) =>
+        SlotTwins.TwinOf(CustomerGroup(customerId)).ToString("D6", CultureInfo.InvariantCulture) + "_" + Tokens.New(random);
+
+    // The group of the customer's own keys (the signing budget, the credentials, the authenticator): CustomerScopes.
+    private static string CustomerGroup(string customerId) => "c:" + customerId;
+
+    /// <summary>Whether <paramref name="operationId"/> is an id of this version, naming a slot twin (see <see cref="Group"/>).</summary>
+    internal static bool HasTwin(string operationId) => TryTwin(operationId, out _);
+
+    // An id of this version: six digits, '_', a 22-character token (an earlier version's ids are the token alone).
+    private static bool TryTwin(string operationId, out int twin)
+    {
+        twin = 0;
+        return operationId.Length == SlotTwins.Digits + 23 && operationId[SlotTwins.Digits] == '_' &&
+            int.TryParse(operationId.AsSpan(0, SlotTwins.Digits), NumberStyles.None, CultureInfo.InvariantCulture, out twin);
+    }
 
     /// <summary>
     /// What an operation's code is bound to (PSD2 dynamic linking): its id, customer, reference, the text the

@@ -88,7 +88,25 @@ public sealed class WrongCodeBudget(IWrongCodeLedger ledger, IRandomSource rando
             await Task.Delay(BusyPoll, cancellationToken);
         }
 
-        var unit = new WrongCodeUnit(scopes, token, limit, window);
+        return await EvaluateAsync(new WrongCodeUnit(scopes, token, limit, window), evaluate, whileSettling);
+    }
+
+    /// <summary>
+    /// A new unit for a try whose take is made by a store step of the caller's (one that takes, evaluates and settles in
+    /// one atomic step, such as <c>IOperationStore.TrySmsCodeAsync</c>): its token and this budget's window.
+    /// </summary>
+    public WrongCodeUnit NewUnit(IReadOnlyList<string> scopes, int limit) => new(scopes, Tokens.New(random), limit, options.Value.WrongCodeWindow);
+
+    /// <summary>
+    /// The rest of <see cref="TryAsync"/> for a unit already taken (by <see cref="TryAsync"/>, or by a store step that
+    /// took it and left the evaluation to the caller): the code evaluated, then the unit settled with
+    /// <paramref name="whileSettling"/> beside it, as <see cref="TryAsync"/> describes.
+    /// </summary>
+    public async Task<CodeTry> EvaluateAsync(WrongCodeUnit unit, Func<WrongCodeUnit, Task<VerifyResult>> evaluate, Func<VerifyResult, Task>? whileSettling = null)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        ArgumentNullException.ThrowIfNull(evaluate);
+        var (scopes, token, limit, window) = (unit.Scopes, unit.Token, unit.Limit, unit.Window);
         VerifyResult result;
         try
         {

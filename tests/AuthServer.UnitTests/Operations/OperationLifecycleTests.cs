@@ -41,7 +41,7 @@ public sealed class OperationLifecycleTests
     public OperationLifecycleTests()
     {
         var challenges = new InMemoryChallengeStore(time);
-        operations = new InMemoryOperationStore(challenges, time);
+        operations = InMemoryOperationStores.Create(challenges, time);
         var codes = new ScriptedRandom(123456, 234567, 345678);
         var otp = new OtpEngine(challenges, new OtpCodeGenerator(codes), TestKeys.Create(), codes, Options.Create(new OtpOptions()), time);
         var changes = new CredentialChanges(customers, outbox, NullLogger<CredentialChanges>.Instance);
@@ -102,7 +102,7 @@ public sealed class OperationLifecycleTests
     [Fact]
     public async Task OpenReservedPasswordChangeAsync_FreeReference_OpenedUnderTheReservationWithALifetimeFromIt()
     {
-        var reservation = await lifecycle.ReserveAsync(Lifetime, ct);
+        var reservation = await lifecycle.ReserveAsync(CustomerId, Lifetime, ct);
         time.Advance(TimeSpan.FromSeconds(2));
 
         var (op, code, stored) = await OpenReservedAsync(reservation);
@@ -116,11 +116,35 @@ public sealed class OperationLifecycleTests
     }
 
     [Fact]
+    public async Task ReserveAsync_AnyCustomer_AnIdThatNamesTheSlotTwinOfTheCustomersGroupAndNotTheCustomer()
+    {
+        var reservation = await lifecycle.ReserveAsync(CustomerId, Lifetime, ct);
+        var op = (await OpenReservedAsync(reservation)).Operation;
+
+        // Six digits (the twin), '_', a 22-character random token: the group shares the customer's slot.
+        Assert.Equal(29, op.Id.Length);
+        Assert.Equal('_', op.Id[6]);
+        Assert.DoesNotContain(CustomerId, op.Id, StringComparison.Ordinal);
+        Assert.Equal(SlotTwins.SlotOf("c:" + CustomerId), SlotTwins.SlotOf(OperationLifecycle.Group(op.Id)));
+        Assert.True(OperationLifecycle.InCustomerGroup(op));
+        Assert.False(OperationLifecycle.InCustomerGroup(op with { CustomerId = "c-2" }));
+    }
+
+    [Fact]
+    public void Group_AnIdOfAnEarlierVersion_ItsOwnGroupAsThen()
+    {
+        const string earlier = "AAAAAAAAAAAAAAAAAAAAAA";
+
+        Assert.Equal("op:" + earlier, OperationLifecycle.Group(earlier));
+        Assert.Equal("{op:" + earlier + "}code", OperationLifecycle.ChallengeId(earlier));
+    }
+
+    [Fact]
     public async Task OpenReservedPasswordChangeAsync_ReferenceTakenWhenReserved_DrawsAnother()
     {
         var (first, _) = await OpenAsync();
 
-        var reservation = await lifecycle.ReserveAsync(Lifetime, ct);
+        var reservation = await lifecycle.ReserveAsync(CustomerId, Lifetime, ct);
         var (second, _, stored) = await OpenReservedAsync(reservation);
         await stored;
 
@@ -133,7 +157,7 @@ public sealed class OperationLifecycleTests
     [Fact]
     public async Task ReleaseAsync_ReservationNotOpened_ReferenceFreeForTheNextOperation()
     {
-        var reservation = await lifecycle.ReserveAsync(Lifetime, ct);
+        var reservation = await lifecycle.ReserveAsync(CustomerId, Lifetime, ct);
 
         await lifecycle.ReleaseAsync(reservation);
         var (op, _) = await OpenAsync();

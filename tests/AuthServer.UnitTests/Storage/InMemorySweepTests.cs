@@ -65,7 +65,7 @@ public class InMemorySweepTests
     public async Task TryCreateAsync_ReferencesOfExpiredOperations_SweptFromMemory()
     {
         var time = TestClock.Create();
-        var store = new InMemoryOperationStore(new InMemoryChallengeStore(time), time);
+        var store = InMemoryOperationStores.Create(new InMemoryChallengeStore(time), time);
         for (var i = 0; i < 50; i++)
         {
             Assert.True(await store.TryCreateAsync(Operation("op-" + i, (10_000_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), time), ct));
@@ -84,7 +84,7 @@ public class InMemorySweepTests
     public async Task TryCreateAsync_PendingOperationsReference_KeptByTheSweepAndStillTaken()
     {
         var time = TestClock.Create();
-        var store = new InMemoryOperationStore(new InMemoryChallengeStore(time), time);
+        var store = InMemoryOperationStores.Create(new InMemoryChallengeStore(time), time);
         Assert.True(await store.TryCreateAsync(Operation("op-1", "10000000", time), ct));
         time.Advance(TimeSpan.FromMinutes(2));
 

@@ -10,8 +10,15 @@ namespace Recovery.AuthServer.Storage.InMemory;
 /// The steps that also touch the operation's code run the challenge store's step right after (or before) the
 /// operation's, in the order the Redis script runs them: in one process nothing can fail between the two.
 /// </summary>
-public sealed class InMemoryOperationStore(IChallengeStore challenges, TimeProvider time) : IOperationStore
+/// <param name="challenges">The operations' SMS challenges.</param>
+/// <param name="ledger">The wrong-code ledger a signature's try is taken from (<see cref="TrySmsCodeAsync"/>).</param>
+/// <param name="authenticators">Asked whether the customer has an app, whose codes only the flow can check (<see cref="TrySmsCodeAsync"/>).</param>
+public sealed class InMemoryOperationStore(IChallengeStore challenges, IWrongCodeLedger ledger, IAuthenticatorStore authenticators, TimeProvider time) : IOperationStore, IDisposable
 {
+    // One signature's code step at a time on this node, so that the take, the code, the settle and the operation's end are
+    // one atomic step as the Redis script is (a try is never seen pending by another). In memory a step takes microseconds.
+    private readonly SemaphoreSlim smsCodeSteps = new(1, 1);
+
     private readonly ConcurrentDictionary<string, OperationRecord> operations = new(StringComparer.Ordinal);
     // Who holds each reference, as on Redis: a reservation may come before its operation is written, and is closed when
     // the operation completes or the reservation is given back.
@@ -118,6 +125,50 @@ public sealed class InMemoryOperationStore(IChallengeStore challenges, TimeProvi
         return new CodeClosure(Closed: true, Completed: Complete(operationId, state, releaseReference));
     }
 
+    public async Task<OperationCodeStep> TrySmsCodeAsync(OperationSmsCode code, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        await smsCodeSteps.WaitAsync(cancellationToken);
+        try
+        {
+            // Not cancellable once begun, as on Redis where the script runs whole.
+            var none = CancellationToken.None;
+            var take = await ledger.TakeAsync([code.Scope], code.Token, code.WrongCodeLimit, code.Window, code.Now, none);
+            if (!take.Granted)
+            {
+                if (take.Busy)
+                {
+                    return new OperationCodeStep(OperationCodeStepStatus.Busy);
+                }
+
+                await CloseCodeAndCompleteAsync(code.OperationId, code.ChallengeId, OperationState.Expired, none, releaseReference: false);
+                return new OperationCodeStep(OperationCodeStepStatus.Tried, new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: take.FreesAt));
+            }
+
+            if (await authenticators.GetConfirmedAsync(code.CustomerId, none) is not null)
+            {
+                return new OperationCodeStep(OperationCodeStepStatus.OtherFactorEnrolled);
+            }
+
+            var result = await challenges.VerifyAsync(code.ChallengeId, code.PresentedMac, code.Now, code.Limits, none);
+            var settled = await ledger.SettleAsync([code.Scope], code.Token, result.Counted, code.WrongCodeLimit, code.Window, code.Now, none);
+            if (settled.JustFilled)
+            {
+                await CloseCodeAndCompleteAsync(code.OperationId, code.ChallengeId, OperationState.Expired, none, releaseReference: false);
+            }
+            else if (result.JustClosed)
+            {
+                Complete(code.OperationId, OperationState.Expired, releaseReference: false);
+            }
+
+            return new OperationCodeStep(OperationCodeStepStatus.Tried, new CodeTry(result, JustFilled: settled.JustFilled, FullUntil: settled.FullUntil));
+        }
+        finally
+        {
+            smsCodeSteps.Release();
+        }
+    }
+
     public Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken)
     {
         OperationRules.ThrowIfNotFinal(state);
@@ -169,4 +220,6 @@ public sealed class InMemoryOperationStore(IChallengeStore challenges, TimeProvi
             byReference[reference] = hold with { Open = false };
         }
     }
+
+    public void Dispose() => smsCodeSteps.Dispose();
 }

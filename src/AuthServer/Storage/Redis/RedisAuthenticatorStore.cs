@@ -257,7 +257,10 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
 
     private RedisKey PendingKey(string customerId) => redis.Key("c:" + customerId, "authenticator:pending");
 
-    private RedisKey ConfirmedKey(string customerId) => redis.Key("c:" + customerId, "authenticator");
+    private RedisKey ConfirmedKey(string customerId) => ConfirmedKey(redis, customerId);
+
+    /// <summary>A customer's confirmed authenticator (the customer's slot), which a signature's code step checks for.</summary>
+    internal static RedisKey ConfirmedKey(RedisConnection redis, string customerId) => redis.Key("c:" + customerId, "authenticator");
 
     private RedisKey CredentialsKey(string customerId) => RedisCustomerStore.CredentialsKey(redis, customerId);
 

@@ -111,6 +111,48 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         return {1, r[1], r[2]}
         """;
 
+    // IOperationStore.TrySmsCodeAsync: WrongCodeBudget.TryAsync's take, evaluation and settle on the operation's SMS code,
+    // and the operation's end when the try closes it, in one script. Every key is in the customer's slot (the operation's
+    // id names the slot twin of the customer's tag, OperationLifecycle.Group; the signing budget and the authenticator
+    // carry the customer's tag), so on Cluster it is one node's atomic step: no code is evaluated before its try is taken,
+    // and no try is left pending by a node that dies between steps.
+    // KEYS: the signing budget, the challenge, the operation, the customer's confirmed authenticator.
+    // ARGV: presented MAC, now (µs), max attempts per code, max total failures, window, pending timeout (µs), wrong-code
+    // limit, token. Returns {'busy'}, {'exhausted', frees at (µs)}, {'enrolled'} (the unit taken, nothing evaluated) or
+    // {'tried', status, attempts remaining, just closed, counted, just filled, full until (µs)}.
+    private const string TrySmsCodeScript =
+        RedisWrongCodeLedger.TakeFunction + RedisWrongCodeLedger.SettleFunction + RedisChallengeStore.VerifyFunction +
+        RedisChallengeStore.CloseFunction + CompleteFunction + """
+
+        local now = tonumber(ARGV[2])
+        local window, staleBefore, limit = tonumber(ARGV[5]), now - tonumber(ARGV[6]), tonumber(ARGV[7])
+        -- WrongCodeBudget.TryAsync: the try is taken before the code is evaluated.
+        local take = wrong_code_take({KEYS[1]}, now, window, staleBefore, limit, ARGV[8])
+        if take[1] ~= 1 then
+          -- Busy: parallel tries may still give their units back; the caller waits for them (nothing taken here).
+          if take[2] == 1 then return {'busy'} end
+          -- Full: nothing evaluated, and the operation ends (OperationLifecycle.EndAsync): its code closed, then its state,
+          -- unless a code already used belongs to a signature, which decides the operation.
+          if challenge_close(KEYS[2]) == 1 then complete(KEYS[3], 'Expired') end
+          return {'exhausted', take[3]}
+        end
+        -- An app enrolled: the code may be a time step of it, which only the server can check (the secret is sealed).
+        if redis.call('EXISTS', KEYS[4]) == 1 then return {'enrolled'} end
+        local v = challenge_verify(KEYS[2], ARGV[1], now, tonumber(ARGV[3]), tonumber(ARGV[4]), false)
+        local counted = v[4] == 1
+        local s = wrong_code_settle({KEYS[1]}, now, window, staleBefore, limit, ARGV[8], counted)
+        if s[1] == 1 then
+          -- The wrong code that fills the budget ends the operation, as a full budget does.
+          if challenge_close(KEYS[2]) == 1 then complete(KEYS[3], 'Expired') end
+        elseif v[3] == 1 then
+          -- The try that burned the challenge for good: the operation can no longer be signed.
+          complete(KEYS[3], 'Expired')
+        end
+        local c = 0
+        if counted then c = 1 end
+        return {'tried', v[1], v[2], v[3], c, s[1], s[2]}
+        """;
+
     // ARGV: operation id.
     private const string ReleaseScript = """
         if redis.call('HGET', KEYS[1], 'id') == ARGV[1] then redis.call('HSET', KEYS[1], 'open', '0') end
@@ -201,6 +243,45 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         return new CodeClosure((long)r[0] == 1, (long)r[1] == 1);
     }
 
+    public async Task<OperationCodeStep> TrySmsCodeAsync(OperationSmsCode code, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        var r = (RedisResult[])(await redis.ScriptAsync(
+            TrySmsCodeScript,
+            [
+                RedisWrongCodeLedger.ScopeKey(redis, code.Scope),
+                RedisChallengeStore.ChallengeKey(redis, code.ChallengeId),
+                OperationKey(code.OperationId),
+                RedisAuthenticatorStore.ConfirmedKey(redis, code.CustomerId),
+            ],
+            [
+                code.PresentedMac,
+                RedisTime.ToMicros(code.Now),
+                code.Limits.MaxAttemptsPerCode,
+                code.Limits.MaxTotalFailures,
+                code.Window.Ticks / TimeSpan.TicksPerMicrosecond,
+                WrongCodeRules.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
+                code.WrongCodeLimit,
+                code.Token,
+            ]))!;
+        switch ((string)r[0]!)
+        {
+            case "busy":
+                return new OperationCodeStep(OperationCodeStepStatus.Busy);
+            case "enrolled":
+                return new OperationCodeStep(OperationCodeStepStatus.OtherFactorEnrolled);
+            case "exhausted":
+                return new OperationCodeStep(
+                    OperationCodeStepStatus.Tried, new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: RedisTime.FromMicros((long)r[1])));
+            default:
+                var result = new VerifyResult(Enum.Parse<VerifyStatus>((string)r[1]!), (int)r[2], (int)r[3] == 1, (int)r[4] == 1);
+                var fullUntil = (long)r[6];
+                return new OperationCodeStep(
+                    OperationCodeStepStatus.Tried,
+                    new CodeTry(result, JustFilled: (int)r[5] == 1, FullUntil: fullUntil == 0 ? null : RedisTime.FromMicros(fullUntil)));
+        }
+    }
+
     public async Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken)
     {
         OperationRules.ThrowIfNotFinal(state);
@@ -238,8 +319,10 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         (long)await redis.ScriptAsync(WriteScript, [OperationKey(operation.Id)],
             [JsonSerializer.Serialize(operation), operation.State.ToString(), operation.Reference, RedisTime.TtlMilliseconds(operation.ExpiresAt, time.GetUtcNow(), Retention)]) == 1;
 
-    // In the operation's group (OperationLifecycle.Group), where its challenge is kept too.
-    private RedisKey OperationKey(string id) => redis.Key(OperationLifecycle.Group(id), "operation");
+    // In the operation's group (OperationLifecycle.Group), where its challenge is kept too: the slot twin of its customer's
+    // tag, shared by other operations (so the id follows), or for an id of an earlier version its own tag.
+    private RedisKey OperationKey(string id) =>
+        OperationLifecycle.HasTwin(id) ? redis.Key(OperationLifecycle.Group(id), "op:" + id) : redis.Key(OperationLifecycle.Group(id), "operation");
 
     private RedisKey ReferenceKey(string reference) => redis.Key("ref:" + reference, "reference");
 }

@@ -1,0 +1,37 @@
+using Recovery.AuthServer.Otp;
+
+namespace Recovery.AuthServer.Operations;
+
+/// <summary>
+/// A code presented to sign an operation, with all that <see cref="IOperationStore.TrySmsCodeAsync"/> needs to take the
+/// customer's wrong-code try, evaluate the code against the operation's SMS challenge, settle the try and end the
+/// operation when the try closes it, in one atomic step. On Redis that step is one script in the customer's slot: the
+/// operation's id names the slot twin of the customer's tag (<see cref="OperationLifecycle.Group"/>), and
+/// <see cref="Scope"/> opens with the customer's tag.
+/// </summary>
+public sealed record OperationSmsCode
+{
+    public required string OperationId { get; init; }
+
+    public required string CustomerId { get; init; }
+
+    /// <summary>The operation's SMS challenge (in the operation's group).</summary>
+    public required string ChallengeId { get; init; }
+
+    /// <summary>The MAC of the presented code under the operation's binding (never the code).</summary>
+    public required byte[] PresentedMac { get; init; }
+
+    public required ChallengeLimits Limits { get; init; }
+
+    /// <summary>The customer's signing budget in the wrong-code ledger.</summary>
+    public required string Scope { get; init; }
+
+    /// <summary>The try's random token in the ledger.</summary>
+    public required string Token { get; init; }
+
+    public required int WrongCodeLimit { get; init; }
+
+    public required TimeSpan Window { get; init; }
+
+    public required DateTimeOffset Now { get; init; }
+}
