@@ -74,11 +74,14 @@ def calls(tree, r):
     merged = 'ReadWithProfileScript' in customers
     outbox = open(d + 'RedisNotificationOutbox.cs').read()
     quiet = 'QuietChannel' in outbox
+    recoveries = open(d + 'RedisRecoveryStore.cs').read()
+    # The recovery's record: a hash written by a script, or (since the fourth session of issue 11) one string by SET NX PX.
+    hashed = 'const string CreateScript' in recoveries
     sha = {name: r.call('SCRIPT', 'LOAD', text).decode() for name, text in {
         'limits': const(open(d + 'RedisRateLimiter.cs').read(), 'AcquireScript'),
         'read': const(customers, 'ReadWithProfileScript' if merged else 'ReadScript'),
         'challenge': const(open(d + 'RedisChallengeStore.cs').read(), 'CreateScript'),
-        'recovery': const(open(d + 'RedisRecoveryStore.cs').read(), 'CreateScript'),
+        'recovery': const(recoveries, 'CreateScript') if hashed else 'return 0',
         'enqueue': const(open(d + 'RedisOutboxScripts.cs').read(), 'Enqueue'),
     }.items()}
     now = [1796053430574708]
@@ -95,8 +98,12 @@ def calls(tree, r):
             c += [enc('GET', P + '{c:~}:profile'), enc('EVALSHA', sha['read'], 2, P + '{c:~}:cred', P + '{c:~}:history')]
         c.append(enc('EVALSHA', sha['challenge'], 1, P + '{d:' + doc + '}rec:' + rid + ':challenge', random.randbytes(32),
                      1796053730576657, 1796053460576657, 0, 0, 0, 'Active', 3900000))
-        c.append(enc('EVALSHA', sha['recovery'], 1, P + '{r:' + rid + '}:recovery', 3899997, 'card', pan, 'lang', 'es-ES', 'chan', 'load-test',
-                     'created', 1796053430574, 'expires', 1796057030574, 'state', 'Open', 'doc', doc))
+        if hashed:
+            c.append(enc('EVALSHA', sha['recovery'], 1, P + '{r:' + rid + '}:recovery', 3899997, 'card', pan, 'lang', 'es-ES', 'chan', 'load-test',
+                         'created', 1796053430574, 'expires', 1796057030574, 'state', 'Open', 'doc', doc))
+        else:
+            c.append(enc('SET', P + '{r:' + rid + '}:record', '\n'.join(['O', '', pan, doc, 'es-ES', 'load-test', '1796053430574', '1796057030574']),
+                         'NX', 'PX', 3899997))
         s = i % 4
         tag = '{outbox}' if s == 0 else '{outbox:%d}' % s
         keys = [P + tag + ':' + k for k in ('pending', 'leases', 'held', 'heldn', 'scratch:ids', 'scratch:m', 'scratch:m')]

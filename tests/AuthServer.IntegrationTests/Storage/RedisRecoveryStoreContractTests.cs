@@ -23,8 +23,9 @@ public sealed class RedisRecoveryStoreContractTests(RedisServerFixture fixture) 
         var keys = await redis.ScanAsync();
 
         Assert.Equal(2, keys.Count);
-        var recovery = Assert.Single(keys, k => k.Key.EndsWith(":recovery", StringComparison.Ordinal));
+        var recovery = Assert.Single(keys, k => k.Key.EndsWith(":record", StringComparison.Ordinal));
         AssertTtl(Lifetime + RedisRecoveryStore.TtlMargin, recovery.Ttl); // SetState kept it
+        Assert.Single(recovery.Values); // one string, written by one SET NX PX
         var block = Assert.Single(keys, k => k.Key.EndsWith(":block", StringComparison.Ordinal));
         AssertTtl(TimeSpan.FromHours(1) + TimeSpan.FromHours(24) + RedisRecoveryStore.TtlMargin, block.Ttl);
     }

@@ -68,11 +68,16 @@ public abstract class RecoveryStoreContract
     [Fact]
     public async Task GetAsync_BeforeExpiry_ReturnsEveryFieldIncludingDecoys()
     {
+        // One with the document's keyed hash, as StartRecovery writes it; the others without, as records from before
+        // documents were kept.
+        var withDocument = Recovery("r-doc") with { DocumentHash = StoreContractSecrets.PanHash.Replace('0', 'd'), Channel = "call-centre-2" };
         await Store.CreateAsync(Recovery("r-1"), Ct).Within();
         await Store.CreateAsync(Recovery("r-decoy", customerId: null), Ct).Within();
+        await Store.CreateAsync(withDocument, Ct).Within();
 
         Assert.Equal(Recovery("r-1"), await Store.GetAsync("r-1", Ct).Within());
         Assert.Equal(Recovery("r-decoy", customerId: null), await Store.GetAsync("r-decoy", Ct).Within());
+        Assert.Equal(withDocument, await Store.GetAsync("r-doc", Ct).Within());
         Assert.Null(await Store.GetAsync("r-unknown", Ct).Within());
     }
 
@@ -105,6 +110,18 @@ public abstract class RecoveryStoreContract
         await Store.SetStateAsync("r-1", RecoveryState.Blocked, Ct).Within();
 
         Assert.Equal(Recovery("r-1") with { State = RecoveryState.Blocked }, await Store.GetAsync("r-1", Ct).Within());
+    }
+
+    [Fact]
+    public async Task SetStateAsync_EveryStateInTurn_EachReadBackWithTheRestKept()
+    {
+        await Store.CreateAsync(Recovery("r-1", customerId: null), Ct).Within();
+
+        foreach (var state in new[] { RecoveryState.Completed, RecoveryState.Blocked, RecoveryState.Open })
+        {
+            await Store.SetStateAsync("r-1", state, Ct).Within();
+            Assert.Equal(Recovery("r-1", customerId: null) with { State = state }, await Store.GetAsync("r-1", Ct).Within());
+        }
     }
 
     [Fact]

@@ -11,7 +11,10 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// Recoveries and card blocks on Redis, both ephemeral (TTL). Expiry is judged from the clock the
 /// store is given; the TTL (logical expiry plus <see cref="TtlMargin"/>) only collects the garbage.
 /// <list type="bullet">
-/// <item><c>{r:id}:recovery</c> — hash: <c>cid</c> (absent for a decoy), <c>card</c> and <c>doc</c> (keyed hashes), <c>lang</c>, <c>chan</c>, <c>created</c>, <c>expires</c>, <c>state</c></item>
+/// <item><c>{r:id}:record</c> — string: the state's letter (<c>O</c>pen, <c>C</c>ompleted, <c>B</c>locked), then, each after a
+/// line feed, the customer id (empty for a decoy), the card's and the document's keyed hashes (the document empty on a
+/// record from before documents were kept), the language tag, the channel, created and expires (Unix ms)
+/// (<see cref="RecoveryRecordText"/>)</item>
 /// <item><c>{k:cardHash}:block</c> — hash: <c>until</c>, <c>count</c>; <c>{group}:kb:cardHash</c> for a card grouped with
 /// its document (<see cref="GroupedId"/>), in the slot of the group's challenges and wrong-code counts, so that
 /// <see cref="TryCodeAsync"/> is one script</item>
@@ -22,18 +25,11 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
     /// <summary>How long a key outlives its logical expiry, so a clock skew between nodes never drops a live record.</summary>
     public static readonly TimeSpan TtlMargin = TimeSpan.FromMinutes(5);
 
-    // ARGV: TTL (ms), then field/value pairs. Refuses to overwrite: a recovery id is a fresh random token.
-    private const string CreateScript = """
-        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-        redis.call('PEXPIRE', KEYS[1], ARGV[1])
-        return 1
-        """;
-
-    // Changes the state and nothing else, the TTL included.
+    // Changes the state (the record's first byte) and nothing else, the TTL included. SETRANGE alone would create a
+    // missing record.
     private const string SetStateScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-        redis.call('HSET', KEYS[1], 'state', ARGV[1])
+        redis.call('SETRANGE', KEYS[1], 0, ARGV[1])
         return 1
         """;
 
@@ -88,26 +84,15 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
         """;
 
 
+    /// <remarks>
+    /// One plain <c>SET NX PX</c>: a StartRecovery, real or decoy, writes its record with one command that redis-server
+    /// runs without a script (a hash needed a script: EXISTS, HSET, PEXPIRE). NX refuses to overwrite: a recovery id is
+    /// a fresh random token, so a record already there is a collision, never a record to replace.
+    /// </remarks>
     public async Task CreateAsync(RecoveryRecord recovery, CancellationToken cancellationToken)
     {
-        List<RedisValue> args =
-        [
-            Ttl(recovery.ExpiresAt - time.GetUtcNow()),
-            "card", recovery.CardHash, "lang", recovery.Language, "chan", recovery.Channel,
-            "created", recovery.CreatedAt.ToUnixTimeMilliseconds(), "expires", recovery.ExpiresAt.ToUnixTimeMilliseconds(),
-            "state", recovery.State.ToString(),
-        ];
-        if (recovery.CustomerId is not null)
-        {
-            args.AddRange(["cid", recovery.CustomerId]);
-        }
-
-        if (recovery.DocumentHash is not null)
-        {
-            args.AddRange(["doc", recovery.DocumentHash]);
-        }
-
-        if ((int)await redis.ScriptAsync(CreateScript, [RecoveryKey(recovery.Id)], [.. args]) == 0)
+        var ttl = TimeSpan.FromMilliseconds(Ttl(recovery.ExpiresAt - time.GetUtcNow()));
+        if (!await redis.ExecuteAsync(db => db.StringSetAsync(RecoveryKey(recovery.Id), RecoveryRecordText.Write(recovery), ttl, When.NotExists)))
         {
             throw new InvalidOperationException("Recovery id collision.");
         }
@@ -115,31 +100,19 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
 
     public async Task<RecoveryRecord?> GetAsync(string recoveryId, CancellationToken cancellationToken)
     {
-        var entries = await redis.ExecuteAsync(db => db.HashGetAllAsync(RecoveryKey(recoveryId)));
-        if (entries.Length == 0)
+        var value = await redis.ExecuteAsync(db => db.StringGetAsync(RecoveryKey(recoveryId)));
+        if (value.IsNull)
         {
             return null;
         }
 
-        var hash = entries.ToStringDictionary();
-        var recovery = new RecoveryRecord
-        {
-            Id = recoveryId,
-            CustomerId = hash.GetValueOrDefault("cid"),
-            CardHash = hash["card"],
-            DocumentHash = hash.GetValueOrDefault("doc"),
-            Language = hash["lang"],
-            Channel = hash["chan"],
-            CreatedAt = Time(hash["created"]),
-            ExpiresAt = Time(hash["expires"]),
-            State = Enum.Parse<RecoveryState>(hash["state"]),
-        };
+        var recovery = RecoveryRecordText.Read(recoveryId, (string)value!);
         return recovery.ExpiresAt > time.GetUtcNow() ? recovery : null;
     }
 
     public async Task SetStateAsync(string recoveryId, RecoveryState state, CancellationToken cancellationToken)
     {
-        if ((int)await redis.ScriptAsync(SetStateScript, [RecoveryKey(recoveryId)], [state.ToString()]) == 0)
+        if ((int)await redis.ScriptAsync(SetStateScript, [RecoveryKey(recoveryId)], [RecoveryRecordText.StateLetter(state)]) == 0)
         {
             throw new InvalidOperationException("Unknown recovery.");
         }
@@ -209,7 +182,9 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
     private static DateTimeOffset Time(string unixMs) =>
         DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(unixMs, CultureInfo.InvariantCulture));
 
-    private RedisKey RecoveryKey(string recoveryId) => redis.Key("r:" + recoveryId, "recovery");
+    // "record", not the "recovery" of the hash this layout replaced: a node never reads a key of the other type
+    // (docs/operations.md, "Upgrading").
+    private RedisKey RecoveryKey(string recoveryId) => redis.Key("r:" + recoveryId, "record");
 
     // A card grouped with its recovery's document (GroupedId) is blocked in the group's slot, beside its challenges and
     // wrong-code counts; an ungrouped one in the card's own slot.
