@@ -165,6 +165,10 @@ public abstract class ChangePasswordReservationTests : IntegrationTest
                 inner.TryCompleteAsync(operationId, state, cancellationToken);
 
             public Task<OperationCodeStep> TrySmsCodeAsync(OperationSmsCode code, CancellationToken cancellationToken) => inner.TrySmsCodeAsync(code, cancellationToken);
+
+            public Task<VerifyResult?> UseAppStepAsync(
+                string customerId, string challengeId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken) =>
+                inner.UseAppStepAsync(customerId, challengeId, authenticatorId, timeStep, unit, now, cancellationToken);
         }
 
         private sealed class RefusingOutbox(Recorder recorder, INotificationOutbox inner) : INotificationOutbox

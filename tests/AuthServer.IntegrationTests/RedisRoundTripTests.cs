@@ -21,9 +21,13 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
     private const int MaxTrips = 3;
 
     // A right app code: the operation; the try taken beside the reads (the step that would evaluate an SMS code leaves an
-    // app code to the server, which alone can check it); the app's time step used (the unit given back in its script);
-    // the SMS challenge ended (a replay must not end it); the e-mail held with the commit and the ticket's deletion.
-    private const int SignOperationTotpTrips = 5;
+    // app code to the server, which alone can check it); the app's time step used, the unit given back and the SMS
+    // challenge ended in one script of the customer's slot; the e-mail held with the commit and the ticket's deletion.
+    private const int SignOperationTotpTrips = 4;
+
+    // The right SMS code of a customer with an app: as the app code's, the code tried under the unit held (its settle
+    // in the same script), then the commit.
+    private const int SignOperationSmsCodeWithAnAppTrips = 4;
 
     private static readonly DemoCustomer Seed = DemoCustomer.Seed;
     private static readonly DemoCustomer Maria = DemoCustomer.Maria;
@@ -429,6 +433,30 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
 
         Assert.Equal(OperationState.Signed, state);
         AssertAtMost(trips, SignOperationTotpTrips);
+    }
+
+    [Fact]
+    public async Task SignOperation_WrongCodeWithAnAppEnrolled_AtMostThree()
+    {
+        await ConfirmedAppAsync(Maria);
+        var (operation, code) = await OpenOperationAsync(Maria);
+
+        // The operation; the try taken beside the reads; the code (no time step of the app) tried as the SMS code, settled.
+        AssertAtMost(await proxy.CountAsync(async () =>
+            (await RefusedAsync(() => Api.SignAsync(operation.OperationId, Other(code)))).Is(StatusCode.InvalidArgument, "CODE_INCORRECT")));
+    }
+
+    [Fact]
+    public async Task SignOperation_RightSmsCodeWithAnAppEnrolled_NoMoreThanToday()
+    {
+        await ConfirmedAppAsync(Maria);
+        var (operation, code) = await OpenOperationAsync(Maria);
+        var state = OperationState.Unspecified;
+
+        var trips = await proxy.CountAsync(async () => state = (await Api.SignAsync(operation.OperationId, code)).State);
+
+        Assert.Equal(OperationState.Signed, state);
+        AssertAtMost(trips, SignOperationSmsCodeWithAnAppTrips);
     }
 
     [Fact]

@@ -587,8 +587,30 @@ public sealed class AccessFlow(
 
                         break;
                     case OperationCodeStepStatus.OtherFactorEnrolled:
-                        // The unit is taken: the code may be the app's, which only this server can check (its secret is sealed).
-                        attempt = await wrongCodes.EvaluateAsync(unit, EvaluateAsync, WhileSettlingAsync);
+                        // The unit is taken: the code may be the app's, which only this server can check (its secret is
+                        // sealed). One step more either way: a code that matches a time step uses it, gives the unit back
+                        // and ends the SMS challenge (a replay ends nothing and counts nothing); any other is tried as the
+                        // SMS code under the unit held, counted even while that code is dead (the app's codes stay
+                        // guessable), with the settle and the operation's end.
+                        var app = await authenticator;
+                        if (app is not null && authenticators.Match(app, code) is { } matched)
+                        {
+                            var accepted = await operations.UseAppStepAsync(op, app, matched, unit);
+                            totp = accepted is null ? TotpUse.Replayed : TotpUse.Accepted;
+                            attempt = new CodeTry(accepted ?? new VerifyResult(VerifyStatus.AlreadyUsed));
+                        }
+                        else
+                        {
+                            totp = app is null ? TotpUse.NotEnrolled : TotpUse.Incorrect;
+                            attempt = (await operations.TrySmsCodeAsync(op, code, unit, cancellationToken, unitHeld: true)).Try!;
+                            endedInStep = true;
+                        }
+
+                        if (attempt.Result.Status == VerifyStatus.Verified)
+                        {
+                            committed = await AlongsideSettleAsync(op, attempt.Result, profile);
+                        }
+
                         break;
                     default:
                         // Busy: parallel tries still hold the last units; wait for them as any try does.

@@ -69,7 +69,19 @@ public interface IOperationStore
     /// app gets the unit taken and nothing evaluated (<see cref="OperationCodeStepStatus.OtherFactorEnrolled"/>);
     /// otherwise the code is verified (ChallengeRules.Verify, not counted while inactive), the try settled, and the
     /// operation recorded Expired when the try filled the budget (its code closed) or closed the code. The operation's
-    /// group must be its customer's (<see cref="OperationLifecycle.InCustomerGroup"/>).
+    /// group must be its customer's (<see cref="OperationLifecycle.InCustomerGroup"/>). With
+    /// <see cref="OperationSmsCode.UnitHeld"/>, the same without the take and the check for an app.
     /// </summary>
     Task<OperationCodeStep> TrySmsCodeAsync(OperationSmsCode code, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A signature's app code that matched <paramref name="timeStep"/>, in one atomic step with the try's
+    /// <paramref name="unit"/> (taken by <see cref="TrySmsCodeAsync"/>): the step used on the customer's authenticator (if it
+    /// is still <paramref name="authenticatorId"/> and the step is later than the last used), the unit given back
+    /// uncounted either way (a matched step, used or replayed, is no wrong code), and, only if the step was used now, the
+    /// operation's SMS challenge ended (ChallengeRules.AcceptOtherFactor), whose answer is returned; null for a replay,
+    /// which ends nothing. The operation's group must be its customer's.
+    /// </summary>
+    Task<VerifyResult?> UseAppStepAsync(
+        string customerId, string challengeId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -316,7 +316,11 @@ public sealed class OperationLifecycle(
     /// one round trip on a remote store, where the take, the code and the settle were three). Only for an operation in its
     /// customer's group (<see cref="InCustomerGroup"/>); a challenge that is gone answers as an expired code.
     /// </summary>
-    public async Task<OperationCodeStep> TrySmsCodeAsync(OperationRecord op, string code, WrongCodeUnit unit, CancellationToken cancellationToken)
+    /// <param name="unitHeld">
+    /// The unit was taken by this step's earlier run, which found an app enrolled, and the code matched none of the app's
+    /// steps (see <see cref="OperationSmsCode.UnitHeld"/>).
+    /// </param>
+    public async Task<OperationCodeStep> TrySmsCodeAsync(OperationRecord op, string code, WrongCodeUnit unit, CancellationToken cancellationToken, bool unitHeld = false)
     {
         ArgumentNullException.ThrowIfNull(op);
         ArgumentNullException.ThrowIfNull(unit);
@@ -338,9 +342,30 @@ public sealed class OperationLifecycle(
                 WrongCodeLimit = unit.Limit,
                 Window = unit.Window,
                 Now = time.GetUtcNow(),
+                UnitHeld = unitHeld,
             },
             cancellationToken);
         return step.Try is { } tried ? step with { Try = tried with { Result = CodeGoneAsExpired(tried.Result) } } : step;
+    }
+
+    /// <summary>
+    /// An app code that matched <paramref name="timeStep"/> of the customer's <paramref name="authenticator"/>, under the try's
+    /// <paramref name="unit"/>: the step used, the unit given back and, if the step was used now, the operation's SMS
+    /// challenge ended, in one atomic step (<see cref="IOperationStore.UseAppStepAsync"/>); the challenge's answer, or null
+    /// for a replayed step, which ends nothing. Not cancellable: the step's use and the unit's return must not be split.
+    /// </summary>
+    public async Task<VerifyResult?> UseAppStepAsync(OperationRecord op, Authenticator authenticator, long timeStep, WrongCodeUnit unit)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        ArgumentNullException.ThrowIfNull(authenticator);
+        if (!InCustomerGroup(op) || authenticator.CustomerId != op.CustomerId)
+        {
+            throw new ArgumentException("The operation is not in its customer's group, or the app is another customer's.", nameof(op));
+        }
+
+        var result = await operations.UseAppStepAsync(op.CustomerId, ChallengeId(op.Id), authenticator.Id, timeStep, unit, time.GetUtcNow(), CancellationToken.None);
+        unit.MarkGivenBack();
+        return result is { } answer ? CodeGoneAsExpired(answer) : null;
     }
 
     /// <summary>Ends the operation's challenge because another factor (an authenticator code) signed instead.</summary>

@@ -34,4 +34,11 @@ public sealed record OperationSmsCode
     public required TimeSpan Window { get; init; }
 
     public required DateTimeOffset Now { get; init; }
+
+    /// <summary>
+    /// The try's unit was taken already, by this step's earlier run that found an app enrolled
+    /// (<see cref="OperationCodeStepStatus.OtherFactorEnrolled"/>) and the code matched no time step of it: not taken
+    /// again, and the code counts even while the SMS code is burned or expired (the app's codes stay guessable).
+    /// </summary>
+    public bool UnitHeld { get; init; }
 }

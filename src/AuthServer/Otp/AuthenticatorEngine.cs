@@ -77,9 +77,16 @@ public sealed class AuthenticatorEngine(IAuthenticatorStore store, Authenticator
     /// step it matches, or null. Confirmation is a separate step (<see cref="CompleteAsync"/>), so that a
     /// second factor can be checked in between without a right app code being spent.
     /// </summary>
-    public long? MatchPending(Authenticator pending, string code)
+    public long? MatchPending(Authenticator pending, string code) => Match(pending, code);
+
+    /// <summary>
+    /// The time step <paramref name="code"/> matches for <paramref name="authenticator"/> within the window, or null; uses
+    /// nothing (a caller uses the step in a store step of its own, e.g. <c>IOperationStore.UseAppStepAsync</c>, atomically
+    /// with what it decides).
+    /// </summary>
+    public long? Match(Authenticator authenticator, string code)
     {
-        var step = FindStep(pending, code, time.GetUtcNow());
+        var step = FindStep(authenticator, code, time.GetUtcNow());
         return step >= 0 ? step : null;
     }
 

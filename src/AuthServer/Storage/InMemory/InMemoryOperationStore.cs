@@ -133,7 +133,7 @@ public sealed class InMemoryOperationStore(IChallengeStore challenges, IWrongCod
         {
             // Not cancellable once begun, as on Redis where the script runs whole.
             var none = CancellationToken.None;
-            var take = await ledger.TakeAsync([code.Scope], code.Token, code.WrongCodeLimit, code.Window, code.Now, none);
+            var take = code.UnitHeld ? new WrongCodeTake(true) : await ledger.TakeAsync([code.Scope], code.Token, code.WrongCodeLimit, code.Window, code.Now, none);
             if (!take.Granted)
             {
                 if (take.Busy)
@@ -145,12 +145,12 @@ public sealed class InMemoryOperationStore(IChallengeStore challenges, IWrongCod
                 return new OperationCodeStep(OperationCodeStepStatus.Tried, new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: take.FreesAt));
             }
 
-            if (await authenticators.GetConfirmedAsync(code.CustomerId, none) is not null)
+            if (!code.UnitHeld && await authenticators.GetConfirmedAsync(code.CustomerId, none) is not null)
             {
                 return new OperationCodeStep(OperationCodeStepStatus.OtherFactorEnrolled);
             }
 
-            var result = await challenges.VerifyAsync(code.ChallengeId, code.PresentedMac, code.Now, code.Limits, none);
+            var result = await challenges.VerifyAsync(code.ChallengeId, code.PresentedMac, code.Now, code.Limits, none, countWhileInactive: code.UnitHeld);
             var settled = await ledger.SettleAsync([code.Scope], code.Token, result.Counted, code.WrongCodeLimit, code.Window, code.Now, none);
             if (settled.JustFilled)
             {
@@ -162,6 +162,28 @@ public sealed class InMemoryOperationStore(IChallengeStore challenges, IWrongCod
             }
 
             return new OperationCodeStep(OperationCodeStepStatus.Tried, new CodeTry(result, JustFilled: settled.JustFilled, FullUntil: settled.FullUntil));
+        }
+        finally
+        {
+            smsCodeSteps.Release();
+        }
+    }
+
+    public async Task<VerifyResult?> UseAppStepAsync(
+        string customerId, string challengeId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        await smsCodeSteps.WaitAsync(cancellationToken);
+        try
+        {
+            // The step used and the unit given back (one step of the authenticator store), then the SMS challenge ended only
+            // if the step was used now, in the order the Redis script runs them. Not cancellable once begun.
+            if (!await authenticators.TryUseStepAndGiveBackAsync(customerId, authenticatorId, timeStep, unit, now, CancellationToken.None))
+            {
+                return null;
+            }
+
+            return await challenges.AcceptOtherFactorAsync(challengeId, CancellationToken.None);
         }
         finally
         {

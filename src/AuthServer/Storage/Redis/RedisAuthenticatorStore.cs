@@ -127,17 +127,24 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
         return 1
         """;
 
+    // UseStepScript as a Lua function that other scripts of the customer's slot compose (RedisOperationStore's app code).
+    // Returns 1 when the step was used now, 0 for a replay, an earlier step or another authenticator.
+    internal const string UseStepFunction = """
+        local function authenticator_use_step(key, id, step)
+          local c = redis.call('HMGET', key, 'id', 'step')
+          if c[1] ~= id or tonumber(step) <= tonumber(c[2]) then return 0 end
+          redis.call('HSET', key, 'step', step)
+          return 1
+        end
+
+        """;
+
     // UseStepScript, then WrongCodeBudget's settle of the try's unit, not counted, in one script of the customer's slot
     // (the scopes carry the customer's tag): a code that matched a time step, used now or replayed, is no wrong code.
     // KEYS: the authenticator, then the scopes. ARGV: authenticator id, time step, now, window, pending timeout (µs),
     // limit, token. Returns 1 when the step was used now.
-    private const string UseStepAndGiveBackScript = RedisWrongCodeLedger.SettleFunction + """
-        local c = redis.call('HMGET', KEYS[1], 'id', 'step')
-        local used = 0
-        if c[1] == ARGV[1] and tonumber(ARGV[2]) > tonumber(c[2]) then
-          redis.call('HSET', KEYS[1], 'step', ARGV[2])
-          used = 1
-        end
+    private const string UseStepAndGiveBackScript = RedisWrongCodeLedger.SettleFunction + UseStepFunction + """
+        local used = authenticator_use_step(KEYS[1], ARGV[1], ARGV[2])
         local scopes = {}
         for i = 2, #KEYS do scopes[i - 1] = KEYS[i] end
         local now = tonumber(ARGV[3])

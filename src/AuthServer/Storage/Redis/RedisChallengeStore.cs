@@ -79,14 +79,22 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         return challenge_verify(KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] == '1')
         """;
 
-    // ChallengeRules.AcceptOtherFactor.
-    private const string AcceptOtherFactorScript = """
-        local st = redis.call('HGET', KEYS[1], 'st')
-        if not st then return 'NotFound' end
-        if st == 'Used' then return 'AlreadyUsed' end
-        if st == 'Closed' then return 'Closed' end
-        redis.call('HSET', KEYS[1], 'st', 'Used')
-        return 'Verified'
+    // ChallengeRules.AcceptOtherFactor, as a Lua function (see VerifyFunction) that a signature's app code composes
+    // (RedisOperationStore). Returns the status.
+    internal const string AcceptOtherFactorFunction = """
+        local function challenge_accept_other_factor(key)
+          local st = redis.call('HGET', key, 'st')
+          if not st then return 'NotFound' end
+          if st == 'Used' then return 'AlreadyUsed' end
+          if st == 'Closed' then return 'Closed' end
+          redis.call('HSET', key, 'st', 'Used')
+          return 'Verified'
+        end
+
+        """;
+
+    private const string AcceptOtherFactorScript = AcceptOtherFactorFunction + """
+        return challenge_accept_other_factor(KEYS[1])
         """;
 
     // ChallengeRules.Reissue, its checks in the same order, as a Lua function (see VerifyFunction) that the call centre's

@@ -118,7 +118,7 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
     // and no try is left pending by a node that dies between steps.
     // KEYS: the signing budget, the challenge, the operation, the customer's confirmed authenticator.
     // ARGV: presented MAC, now (µs), max attempts per code, max total failures, window, pending timeout (µs), wrong-code
-    // limit, token. Returns {'busy'}, {'exhausted', frees at (µs)}, {'enrolled'} (the unit taken, nothing evaluated) or
+    // limit, token, held (1: the unit was taken by an earlier run that answered 'enrolled'). Returns {'busy'}, {'exhausted', frees at (µs)}, {'enrolled'} (the unit taken, nothing evaluated) or
     // {'tried', status, attempts remaining, just closed, counted, just filled, full until (µs)}.
     private const string TrySmsCodeScript =
         RedisWrongCodeLedger.TakeFunction + RedisWrongCodeLedger.SettleFunction + RedisChallengeStore.VerifyFunction +
@@ -126,8 +126,10 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
 
         local now = tonumber(ARGV[2])
         local window, staleBefore, limit = tonumber(ARGV[5]), now - tonumber(ARGV[6]), tonumber(ARGV[7])
-        -- WrongCodeBudget.TryAsync: the try is taken before the code is evaluated.
-        local take = wrong_code_take({KEYS[1]}, now, window, staleBefore, limit, ARGV[8])
+        local held = ARGV[9] == '1'
+        -- WrongCodeBudget.TryAsync: the try is taken before the code is evaluated (by this script's earlier run when held).
+        local take = {1}
+        if not held then take = wrong_code_take({KEYS[1]}, now, window, staleBefore, limit, ARGV[8]) end
         if take[1] ~= 1 then
           -- Busy: parallel tries may still give their units back; the caller waits for them (nothing taken here).
           if take[2] == 1 then return {'busy'} end
@@ -137,8 +139,9 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
           return {'exhausted', take[3]}
         end
         -- An app enrolled: the code may be a time step of it, which only the server can check (the secret is sealed).
-        if redis.call('EXISTS', KEYS[4]) == 1 then return {'enrolled'} end
-        local v = challenge_verify(KEYS[2], ARGV[1], now, tonumber(ARGV[3]), tonumber(ARGV[4]), false)
+        if not held and redis.call('EXISTS', KEYS[4]) == 1 then return {'enrolled'} end
+        -- Held: an app is enrolled and the code matched none of its steps; it counts while the SMS code is dead too.
+        local v = challenge_verify(KEYS[2], ARGV[1], now, tonumber(ARGV[3]), tonumber(ARGV[4]), held)
         local counted = v[4] == 1
         local s = wrong_code_settle({KEYS[1]}, now, window, staleBefore, limit, ARGV[8], counted)
         if s[1] == 1 then
@@ -151,6 +154,20 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         local c = 0
         if counted then c = 1 end
         return {'tried', v[1], v[2], v[3], c, s[1], s[2]}
+        """;
+
+    // IOperationStore.UseAppStepAsync: RedisAuthenticatorStore's use of a time step and WrongCodeBudget's settle of the
+    // try's unit, not counted, then, only if the step was used now, ChallengeRules.AcceptOtherFactor on the operation's
+    // SMS challenge, in one script of the customer's slot (the challenge is kept under the operation's slot twin).
+    // KEYS: the authenticator, the signing budget, the challenge. ARGV: authenticator id, time step, now, window, pending
+    // timeout (µs), limit, token. Returns {0} for a replay (nothing ended) or {1, the challenge's status}.
+    private const string UseAppStepScript =
+        RedisWrongCodeLedger.SettleFunction + RedisAuthenticatorStore.UseStepFunction + RedisChallengeStore.AcceptOtherFactorFunction + """
+        local used = authenticator_use_step(KEYS[1], ARGV[1], ARGV[2])
+        local now = tonumber(ARGV[3])
+        wrong_code_settle({KEYS[2]}, now, tonumber(ARGV[4]), now - tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7], false)
+        if used == 0 then return {0} end
+        return {1, challenge_accept_other_factor(KEYS[3])}
         """;
 
     // ARGV: operation id.
@@ -263,6 +280,7 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
                 WrongCodeRules.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
                 code.WrongCodeLimit,
                 code.Token,
+                code.UnitHeld ? 1 : 0,
             ]))!;
         switch ((string)r[0]!)
         {
@@ -280,6 +298,26 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
                     OperationCodeStepStatus.Tried,
                     new CodeTry(result, JustFilled: (int)r[5] == 1, FullUntil: fullUntil == 0 ? null : RedisTime.FromMicros(fullUntil)));
         }
+    }
+
+    public async Task<VerifyResult?> UseAppStepAsync(
+        string customerId, string challengeId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        CustomerScopes.ThrowUnlessIn(customerId, unit.Scopes);
+        var r = (RedisResult[])(await redis.ScriptAsync(
+            UseAppStepScript,
+            [RedisAuthenticatorStore.ConfirmedKey(redis, customerId), RedisWrongCodeLedger.ScopeKey(redis, unit.Scopes[0]), RedisChallengeStore.ChallengeKey(redis, challengeId)],
+            [
+                authenticatorId,
+                timeStep,
+                RedisTime.ToMicros(now),
+                unit.Window.Ticks / TimeSpan.TicksPerMicrosecond,
+                WrongCodeRules.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
+                unit.Limit,
+                unit.Token,
+            ]))!;
+        return (long)r[0] == 1 ? new VerifyResult(Enum.Parse<VerifyStatus>((string)r[1]!)) : null;
     }
 
     public async Task<bool> TryCompleteAsync(string operationId, OperationState state, CancellationToken cancellationToken)
