@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
@@ -107,6 +108,35 @@ public abstract class AllOrNothingTests : IntegrationTest
         await AssertChangeRequiredAsync(Maria, temporary);
 
         // The operation is still pending (its code is spent): the customer can cancel it and open another.
+        Assert.Equal(OperationState.Cancelled, (await Api.CancelAsync(operation.OperationId)).State);
+    }
+
+    [Theory]
+    [InlineData("IOperationStore.TrySmsCodeAsync:before")]
+    [InlineData("IOperationStore.TrySmsCodeAsync:after")]
+    public async Task SignOperation_TheCodeStepFails_PasswordUnchangedNothingSentNoTryKeptAndTheOperationCancellable(string point)
+    {
+        // The try's take, the code and the settle are one step: whether it ran or not, a failure around it changes no
+        // password, sends nothing and keeps no unit (a right code's unit is given back in the step itself).
+        var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
+        var (operation, code) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var before = await CredentialsAsync(Maria);
+        Faults.Arm(point);
+        var mark = Outbox.Count;
+
+        (await RefusedAsync(() => Api.SignAsync(operation.OperationId, code))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
+
+        Assert.Contains(point, Faults.Fired);
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Equal(before.Version, (await CredentialsAsync(Maria)).Version);
+        await AssertLoginRefusedAsync(Maria, DemoCustomer.NewPassword);
+        var ledger = Factory.Services.GetRequiredService<IWrongCodeLedger>();
+        var limit = Factory.Services.GetRequiredService<IOptions<OtpOptions>>().Value.MaxWrongSigningCodes;
+        for (var i = 0; i < limit; i++)
+        {
+            Assert.True((await ledger.TakeAsync([Access.AccessFlow.SigningScope(Maria.Id)], "probe" + i, limit, TimeSpan.FromDays(1), Time.GetUtcNow(), CancellationToken.None)).Granted);
+        }
+
         Assert.Equal(OperationState.Cancelled, (await Api.CancelAsync(operation.OperationId)).State);
     }
 
