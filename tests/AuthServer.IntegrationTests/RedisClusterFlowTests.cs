@@ -67,6 +67,37 @@ public sealed class RedisClusterFlowTests(RedisClusterFixture cluster) : IClassF
     }
 
     [Fact]
+    public async Task SignOperation_OnClusterWithAnApp_WrongCodeRefusedThenTheAppCodeSigns()
+    {
+        // A signature's code steps are scripts of the customer's slot: the try's take (which finds the app), the wrong code
+        // tried under the unit held, and the app's step used with the SMS challenge ended. On Cluster every key of each must
+        // be in that slot, the operation's record and challenge under the slot twin its id names, or Cluster would refuse
+        // them (CROSSSLOT).
+        var prefix = RedisServerFixture.UniquePrefix();
+        var a = StartNode(prefix);
+        var b = StartNode(prefix);
+        var maria = DemoCustomer.Maria;
+        var session = (await a.Api.LoginAsync(maria.UserCode, maria.InitialPassword)).Session.Token;
+        var mark = b.Factory.Outbox.Count;
+        var enrolled = await b.Api.EnrollAuthenticatorAsync(session);
+        var app = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(enrolled.Secret));
+        await b.Api.ConfirmAuthenticatorAsync(session, app.ComputeTotp(b.Factory.Time.GetUtcNow().UtcDateTime), b.Factory.Outbox.Single(mark, NotificationTemplates.AuthenticatorCode).Values["code"]);
+        var (_, temporary, ticket) = await RecoverAndLogInAsync(a, b, maria);
+        mark = a.Factory.Outbox.Count;
+        var operation = (await a.Api.ChangePasswordAsync(ticket, temporary, DemoCustomer.NewPassword)).Operation;
+        var signing = a.Factory.Outbox.Single(mark, NotificationTemplates.OperationCode).Values["code"];
+        var wrong = ((int.Parse(signing, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => b.Api.SignAsync(operation.OperationId, wrong));
+        b.Factory.Time.Advance(TimeSpan.FromSeconds(30));
+        var signed = await b.Api.SignAsync(operation.OperationId, app.ComputeTotp(b.Factory.Time.GetUtcNow().UtcDateTime));
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal(OperationState.Signed, signed.State);
+        Assert.Equal(LoginResponse.ResultOneofCase.Session, (await a.Api.LoginAsync(maria.UserCode, DemoCustomer.NewPassword)).ResultCase);
+    }
+
+    [Fact]
     public async Task VoiceCodeThenCancel_OnCluster_TheOperationsOneSlotScriptsRun()
     {
         var prefix = RedisServerFixture.UniquePrefix();
