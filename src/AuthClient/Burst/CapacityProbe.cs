@@ -11,7 +11,9 @@ namespace Recovery.Client.Burst;
 /// anti-enumeration path costs what a real customer's costs), so answers per second are verifies per second, whatever
 /// the machine's cores really deliver in parallel, with nothing estimated from a single sequential hash.
 /// </summary>
-internal sealed class CapacityProbe(RecoveryClient client, SyntheticCustomers customers, BurstSettings settings, RpcOutcomes outcomes)
+/// <remarks><paramref name="phase"/> is told when the warm-up and the measured window start.</remarks>
+internal sealed class CapacityProbe(
+    RecoveryClient client, SyntheticCustomers customers, BurstSettings settings, RpcOutcomes outcomes, Func<string, Task> phase)
 {
     public const string LoginRpc = "capacity: Login (unknown user)";
 
@@ -22,7 +24,9 @@ internal sealed class CapacityProbe(RecoveryClient client, SyntheticCustomers cu
     public async Task<CapacityFigures> MeasureAsync(CancellationToken cancellationToken)
     {
         // Unmeasured: connections, JIT and the gate's first hashes are not the capacity.
+        await phase("capacity probe: warm-up").ConfigureAwait(false);
         await LoopAsync(Warmup, counted: false, cancellationToken).ConfigureAwait(false);
+        await phase("capacity probe: measuring").ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         var (verifies, shed) = await LoopAsync(settings.CapacityWindow, counted: true, cancellationToken).ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;

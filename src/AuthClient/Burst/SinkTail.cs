@@ -8,9 +8,20 @@ namespace Recovery.Client.Burst;
 /// polling and parsing the file from their own mark would spend the client's CPU (on the server's cores, when
 /// both share a machine) on reading the same lines again and again.
 /// </summary>
+/// <remarks>
+/// The loop reads when the file changes (a <see cref="FileSystemWatcher"/>: inotify on Linux), not on a clock: a flow
+/// waits three times for a message, and a 20 ms poll left each wait 10 ms longer on average than the server took to
+/// write it, time in which a closed loop's worker neither hashes nor lets another hash. A slow poll stays behind
+/// the watcher, for an event it drops (an overflowing queue) or a file system without notifications; where no
+/// watcher can be made at all (no inotify instance left), the loop polls at the short interval as before.
+/// </remarks>
 internal sealed class SinkTail : IAsyncDisposable
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+    /// <summary>How often the loop reads when no watcher could be made.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How often the loop reads anyway beside a watcher, in case it missed a change.</summary>
+    public static readonly TimeSpan StandardWatchedPollInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly DevSinkReader _reader;
     private readonly HashSet<string> _templates;
@@ -18,17 +29,29 @@ internal sealed class SinkTail : IAsyncDisposable
     private readonly Dictionary<(string To, string Template), List<DevSinkMessage>> _unclaimed = [];
     private readonly Dictionary<(string To, string Template), List<Waiter>> _waiters = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _changed = new(0);
+    private readonly FileSystemWatcher? _watcher;
+    private readonly TimeSpan _pollInterval;
     private readonly Task _loop;
     private long _position;
+    private int _signalled;
 
     /// <summary>Starts tailing from the file's current end: only messages written from now on are handed out.</summary>
-    public SinkTail(DevSinkReader reader, IEnumerable<string> templates)
+    /// <param name="reader">The sink.</param>
+    /// <param name="templates">The templates handed out; other messages are skipped.</param>
+    /// <param name="watchedPollInterval">The read beside the watcher (default <see cref="StandardWatchedPollInterval"/>).</param>
+    public SinkTail(DevSinkReader reader, IEnumerable<string> templates, TimeSpan? watchedPollInterval = null)
     {
         _reader = reader;
         _templates = [.. templates];
         _position = reader.Mark();
+        _watcher = TryWatch(reader.Path, OnChanged);
+        _pollInterval = _watcher is null ? PollInterval : watchedPollInterval ?? StandardWatchedPollInterval;
         _loop = Task.Run(LoopAsync);
     }
+
+    /// <summary>Whether the file's changes wake the loop (false: it polls every <see cref="PollInterval"/>).</summary>
+    public bool Watching => _watcher is not null;
 
     /// <summary>The first message of <paramref name="template"/> to <paramref name="to"/> that satisfies <paramref name="match"/>.</summary>
     /// <exception cref="TimeoutException">None arrived within <paramref name="timeout"/>.</exception>
@@ -77,6 +100,7 @@ internal sealed class SinkTail : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _watcher?.Dispose();
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -88,6 +112,54 @@ internal sealed class SinkTail : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _changed.Dispose();
+    }
+
+    private static FileSystemWatcher? TryWatch(string path, Action wake)
+    {
+        var directory = System.IO.Path.GetDirectoryName(path);
+        if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        FileSystemWatcher? watcher = null;
+        try
+        {
+            watcher = new FileSystemWatcher(directory, System.IO.Path.GetFileName(path))
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
+            };
+            watcher.Changed += (_, _) => wake();
+            watcher.Created += (_, _) => wake();
+            watcher.Renamed += (_, _) => wake();
+            watcher.Error += (_, _) => wake(); // e.g. an overflow: some change may have gone unseen, so read now
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException or UnauthorizedAccessException)
+        {
+            // No inotify instance or watch left, or no notifications here: the loop polls instead.
+            watcher?.Dispose();
+            return null;
+        }
+    }
+
+    // Called on the watcher's thread for every change: one wake-up is enough for any number of changes until the loop
+    // reads again, since each read takes everything the file holds.
+    private void OnChanged()
+    {
+        if (Interlocked.Exchange(ref _signalled, 1) == 0)
+        {
+            try
+            {
+                _changed.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The tail is being disposed.
+            }
+        }
     }
 
     private async Task LoopAsync()
@@ -95,6 +167,8 @@ internal sealed class SinkTail : IAsyncDisposable
         var batch = new List<DevSinkMessage>();
         while (!_stop.IsCancellationRequested)
         {
+            // Cleared before the read: a change from now on is either in this read or wakes the next one.
+            Interlocked.Exchange(ref _signalled, 0);
             batch.Clear();
             _position = _reader.ReadSince(_position, batch);
             foreach (var message in batch)
@@ -105,7 +179,7 @@ internal sealed class SinkTail : IAsyncDisposable
                 }
             }
 
-            await Task.Delay(PollInterval, _stop.Token).ConfigureAwait(false);
+            await _changed.WaitAsync(_pollInterval, _stop.Token).ConfigureAwait(false);
         }
     }
 
