@@ -13,9 +13,6 @@ namespace Recovery.AuthServer.IntegrationTests;
 public sealed class BurstCliTests : IntegrationTest
 {
 
-    // BurstRunner.WarmupPrefix (the client's types are internal to it).
-    private const string BurstWarmupPrefix = "warm-up: ";
-
     private readonly string directory;
 
     public BurstCliTests()
@@ -29,21 +26,20 @@ public sealed class BurstCliTests : IntegrationTest
     private string SinkPath => Path.Combine(directory, "sink.jsonl");
 
     [Fact]
-    public async Task Burst_TwentyCustomersConcurrencyFourAfterFourWarmupFlows_ExitsZeroCompletingEveryFlowWithoutErrors()
+    public async Task Burst_TwentyCustomersConcurrencyFour_ExitsZeroCompletingEveryFlowWithoutErrors()
     {
         var json = Path.Combine(directory, "burst.json");
         var chart = Path.Combine(directory, "burst.svg");
 
         var (exitCode, stdout, stderr) = await RunCliAsync(
             "burst", "--customers", "20", "--concurrency", "4", "--dev-sink", SinkPath, "--json", json, "--chart", chart,
-            "--admin-token", SyntheticCustomer.DevAdminToken, "--anchor-seconds", "0.5", "--capacity-seconds", "0.5", "--argon2-samples", "5", "--warmup-flows", "4", "--no-input");
+            "--admin-token", SyntheticCustomer.DevAdminToken, "--anchor-seconds", "0.5", "--capacity-seconds", "0.5", "--argon2-samples", "5", "--no-input");
 
         Assert.True(exitCode == 0, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var root = report.RootElement;
         var latency = root.GetProperty("latency_ms");
         Assert.Equal(20, root.GetProperty("flows_completed").GetInt32());
-        Assert.Equal(4, root.GetProperty("warmup_flows").GetInt32());
         Assert.Equal(0, root.GetProperty("errors").GetInt32());
         Assert.Equal(0, root.GetProperty("flows_failed").GetInt32());
         foreach (var rate in new[] { "flows_per_second", "capacity_flows_per_second", "flows_to_capacity", "health_rps", "start_recovery_rps", "argon2_hash_ms", "client_cpu_share" })
@@ -72,9 +68,6 @@ public sealed class BurstCliTests : IntegrationTest
         {
             Assert.Equal(20, latency.GetProperty(rpc).GetProperty("count").GetInt64());
             Assert.True(latency.GetProperty(rpc).GetProperty("p999").GetDouble() > 0);
-
-            // The warm-up flows ran the same steps, reported apart and counted in no figure of the measured burst.
-            Assert.Equal(4, latency.GetProperty(BurstWarmupPrefix + rpc).GetProperty("count").GetInt64());
         }
 
         Assert.Contains("| flows per second (goodput) |", stdout, StringComparison.Ordinal);
@@ -85,7 +78,7 @@ public sealed class BurstCliTests : IntegrationTest
         // The tool's word is checked independently: every customer it provisioned now holds an active password.
         var runId = root.GetProperty("run_id").GetString();
         var store = Factory.Services.GetRequiredService<ICustomerStore>();
-        for (var i = 0; i < 4 + 20; i++)
+        for (var i = 0; i < 20; i++)
         {
             var credentials = await store.GetCredentialsAsync($"burst-{runId}-{i:D6}", CancellationToken.None).WaitAsync(RecoveryApi.Timeout);
             Assert.NotNull(credentials);

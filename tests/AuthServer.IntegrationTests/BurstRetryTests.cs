@@ -87,7 +87,7 @@ public sealed class BurstRetryTests : IntegrationTest
         var json = Path.Combine(directory, reportName);
         var (exitCode, stdout, stderr) = await RunCliAsync(
             ["burst", .. options, "--dev-sink", SinkPath, "--json", json, "--admin-token", SyntheticCustomer.DevAdminToken,
-             "--anchor-seconds", "0.2", "--capacity-seconds", "0.2", "--argon2-samples", "2", "--warmup-flows", "0", "--no-input"]);
+             "--anchor-seconds", "0.2", "--capacity-seconds", "0.2", "--argon2-samples", "2", "--no-input"]);
 
         Assert.True(exitCode == 0, $"exit {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));

@@ -14,7 +14,7 @@ internal static class BurstMarkdown
         var mode = r.TargetRate is { } rate
             ? string.Create(CultureInfo.InvariantCulture,
                 $"open loop, target rate {rate:0.#} flows/s{(r.Overload is { } n ? $" ({n:0.##} × the measured capacity)" : "")}, {(r.MaxInFlight is { } cap ? $"at most {cap} in flight" : "no cap on flows in flight")}")
-            : string.Create(CultureInfo.InvariantCulture, $"closed loop, concurrency {r.Concurrency}, after {r.WarmupFlows} unmeasured warm-up flows");
+            : string.Create(CultureInfo.InvariantCulture, $"closed loop, concurrency {r.Concurrency}");
         text.Append(CultureInfo.InvariantCulture, $"{r.Customers} customers, {mode}, against {r.Server} at {r.StartedAt:yyyy-MM-dd HH:mm:ss} UTC.").Append('\n');
         Line(text);
         Line(text, "| figure | value |");

@@ -78,9 +78,6 @@ internal sealed record BurstReport
     /// <summary>Flows the baseline phase completed (0 in closed loop, where the burst is its own baseline).</summary>
     public required int BaselineFlows { get; init; }
 
-    /// <summary>Closed loop: warm-up flows completed before the measured ones (not in any figure but errors).</summary>
-    public required int WarmupFlows { get; init; }
-
     /// <summary>flows_per_second ÷ baseline_flows_per_second.</summary>
     public required double GoodputToBaseline { get; init; }
 

@@ -18,9 +18,6 @@ internal sealed class BurstRunner(
     /// <summary>The baseline phase's RPCs are reported under their names with this prefix, apart from the burst's.</summary>
     public const string BaselinePrefix = "baseline: ";
 
-    /// <summary>The closed loop's warm-up flows are reported under their names with this prefix, apart from the measured ones.</summary>
-    public const string WarmupPrefix = "warm-up: ";
-
     /// <summary>The steps that wait for the server's Argon2 gate: their admitted p99 is the timeline's line.</summary>
     private static readonly string[] HashingRpcs = ["ChangePassword", "Login (new)"];
 
@@ -56,10 +53,9 @@ internal sealed class BurstRunner(
 
         var burstCustomers = settings.Customers ?? (rate is { } r ? (int)Math.Ceiling(r * (settings.Duration ?? BurstSettings.DefaultDuration).TotalSeconds) : DefaultCustomers);
         // Enough customers for the baseline's window at the measured capacity, with room for a faster run than measured.
-        // Closed loop: the warm-up flows, measured by nothing (see BurstSettings.DefaultWarmupFlows).
         var baselineCustomers = settings.OpenLoop && settings.BaselineWindow > TimeSpan.Zero
             ? (int)Math.Ceiling(capacity.FlowsPerSecond * settings.BaselineWindow.TotalSeconds * 1.5) + settings.Concurrency
-            : settings.WarmupFlowCount;
+            : 0;
         if (baselineCustomers + burstCustomers > SyntheticCustomers.MaxCustomers)
         {
             await progress.WriteLineAsync($"error: {baselineCustomers + burstCustomers} customers would be needed, more than {SyntheticCustomers.MaxCustomers}; lower the rate or the duration.")
@@ -81,15 +77,7 @@ internal sealed class BurstRunner(
         var retry = new ShedRetry(_outcomes, _time);
         var baseline = new FlowTally();
         double baselineSeconds = 0;
-        var warmup = new FlowTally();
-        if (!settings.OpenLoop && baselineCustomers > 0)
-        {
-            await progress.WriteLineAsync(FormattableString.Invariant(
-                $"burst {RunId}: warm-up, {baselineCustomers} flows with {settings.Concurrency} workers, not measured...")).ConfigureAwait(false);
-            var flow = new UnlockFlow(client, tail, _customers, settings, retry, _outcomes, _time, WarmupPrefix);
-            await ClosedLoopAsync(flow, 0, baselineCustomers, null, warmup, Stopwatch.StartNew(), cancellationToken).ConfigureAwait(false);
-        }
-        else if (baselineCustomers > 0)
+        if (baselineCustomers > 0)
         {
             await progress.WriteLineAsync(FormattableString.Invariant(
                 $"burst {RunId}: closed-loop baseline, {settings.Concurrency} workers for {settings.BaselineWindow.TotalSeconds:0.#} s...")).ConfigureAwait(false);
@@ -154,8 +142,7 @@ internal sealed class BurstRunner(
             Capacity = capacity with { Seconds = Round(capacity.Seconds, 3), VerifiesPerSecond = Round(capacity.VerifiesPerSecond), FlowsPerSecond = Round(capacity.FlowsPerSecond) },
             CapacityFlowsPerSecond = Round(capacity.FlowsPerSecond),
             FlowsCompleted = tally.Completed,
-            FlowsFailed = tally.Failed + baseline.Failed + warmup.Failed,
-            WarmupFlows = warmup.Completed,
+            FlowsFailed = tally.Failed + baseline.Failed,
             FlowsShed = tally.Shed,
             BurstSeconds = Round(burstSeconds, 3),
             FlowsPerSecond = Round(flowsPerSecond),

@@ -22,10 +22,6 @@ namespace Recovery.Client.Burst;
 /// <param name="Argon2PerFlow">Argon2 computations one unlock costs the server (capacity = verifies/s ÷ this).</param>
 /// <param name="BaselineDuration">Open loop: the closed-loop phase before the burst whose flows/s goodput is judged against; zero skips it.</param>
 /// <param name="Patience">How long a customer keeps retrying shed calls, from their first StartRecovery, before giving up.</param>
-/// <param name="WarmupFlows">
-/// Closed loop: flows run before the measured ones, by the same workers, on customers of their own, and not counted
-/// (null: <see cref="DefaultWarmupFlows"/>; 0: none).
-/// </param>
 internal sealed record BurstSettings(
     int? Customers, int Concurrency, TimeSpan AnchorDuration, int Argon2Samples, int ServerCores, TimeSpan SinkTimeout, string Captcha,
     double? Rate = null,
@@ -36,15 +32,8 @@ internal sealed record BurstSettings(
     int? CapacityConcurrency = null,
     int Argon2PerFlow = BurstSettings.DefaultArgon2PerFlow,
     TimeSpan? BaselineDuration = null,
-    TimeSpan? Patience = null,
-    int? WarmupFlows = null)
+    TimeSpan? Patience = null)
 {
-    /// <summary>
-    /// Closed loop without <c>--warmup-flows</c>: enough flows that each flow-only method of the server (ChangePassword's,
-    /// SignOperation's, their Redis scripts' callers: called once a flow) passes the runtime's 30 calls and is compiled
-    /// at its final tier before the measured flows, as the anchors and the capacity probe warm up before theirs.
-    /// </summary>
-    public const int DefaultWarmupFlows = 40;
     /// <summary>
     /// ChangePassword's one hash (compared against the current password and the history, and stored) and the final
     /// Login's one verify; the temporary password's Login costs no Argon2 (docs/security.md).
@@ -63,7 +52,4 @@ internal sealed record BurstSettings(
     public TimeSpan BaselineWindow => BaselineDuration ?? (OpenLoop ? TimeSpan.FromSeconds(5) : TimeSpan.Zero);
 
     public TimeSpan PatienceWindow => Patience ?? TimeSpan.FromMinutes(5);
-
-    /// <summary>Warm-up flows before a closed loop's measured ones; none in open loop, whose baseline phase comes first.</summary>
-    public int WarmupFlowCount => OpenLoop ? 0 : WarmupFlows ?? DefaultWarmupFlows;
 }

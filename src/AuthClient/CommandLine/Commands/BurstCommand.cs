@@ -27,7 +27,6 @@ internal sealed class BurstCommand : ICliCommand
     public const string Argon2PerFlowOption = "--argon2-per-flow";
     public const string BaselineSecondsOption = "--baseline-seconds";
     public const string PatienceOption = "--patience";
-    public const string WarmupFlowsOption = "--warmup-flows";
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -67,7 +66,6 @@ internal sealed class BurstCommand : ICliCommand
         new(MaxInFlightOption, "N", "Open loop: cap the flows in flight at N (default none: a late flow is the server's lag, not the client's)."),
         new(BaselineSecondsOption, "SECONDS", "Open loop: closed-loop baseline phase before the burst, the goodput's yardstick (default 5; 0 skips it)."),
         new(PatienceOption, "SECONDS", "How long a customer keeps retrying shed calls before giving up (default 300)."),
-        new(WarmupFlowsOption, "N", $"Closed loop: flows run first on customers of their own and not measured (default {BurstSettings.DefaultWarmupFlows}; 0: none)."),
         new(CapacitySecondsOption, "SECONDS", "How long the capacity probe measures (default 3)."),
         new(CapacityConcurrencyOption, "N", "Unknown-user Logins the capacity probe keeps in flight (default 4 × --server-cores)."),
         new(Argon2PerFlowOption, "N", $"Argon2 computations one unlock costs the server (default {BurstSettings.DefaultArgon2PerFlow}: ChangePassword's hash, the last Login's verify)."),
@@ -166,11 +164,6 @@ internal sealed class BurstCommand : ICliCommand
             }
         }
 
-        if (openLoop && options.Has(WarmupFlowsOption))
-        {
-            throw new UsageException($"Option {WarmupFlowsOption} applies to the closed loop only: the open loop's baseline phase ({BaselineSecondsOption}) comes first.");
-        }
-
         if (options.Has(DurationOption) && options.Has(CustomersOption))
         {
             throw new UsageException($"Give {CustomersOption} or {DurationOption}, not both: in open loop customers = rate × duration.");
@@ -193,8 +186,7 @@ internal sealed class BurstCommand : ICliCommand
             CapacityConcurrency: options.Has(CapacityConcurrencyOption) ? Int(options, CapacityConcurrencyOption, 0, 1, 10_000) : null,
             Argon2PerFlow: Int(options, Argon2PerFlowOption, BurstSettings.DefaultArgon2PerFlow, 1, 100),
             BaselineDuration: Seconds(options, BaselineSecondsOption, allowZero: true),
-            Patience: Seconds(options, PatienceOption, allowZero: false),
-            WarmupFlows: options.Has(WarmupFlowsOption) ? Int(options, WarmupFlowsOption, 0, 0, 100_000) : null);
+            Patience: Seconds(options, PatienceOption, allowZero: false));
     }
 
     private static double? Number(ParsedOptions options, string name, double min, double max)
