@@ -155,6 +155,10 @@ def main():
           f"flows ÷ capacity {report['flows_to_capacity']}; StartRecovery ÷ health {report['start_recovery_to_health_ratio']} "
           f"({report['start_recovery_rps']} ÷ {report['health_rps']}); failed {report['flows_failed']}, errors {report['errors']}")
     latency = report["latency_ms"]
+    waits = {k: v for k, v in latency.items() if k.startswith("dev sink: ")}
+    if waits:
+        print("  waits for the dev sink (p50 / p99 ms): " + ", ".join(
+            f"{k[len('dev sink: '):]} {v['p50']} / {v['p99']}" for k, v in sorted(waits.items())))
     units = {
         "health": ("call", latency.get("anchor: Health/Check", {}).get("count", 0)),
         "StartRecovery": ("call", latency.get("anchor: StartRecovery (decoy card)", {}).get("count", 0)),

@@ -70,6 +70,12 @@ public sealed class BurstCliTests : IntegrationTest
             Assert.True(latency.GetProperty(rpc).GetProperty("p999").GetDouble() > 0);
         }
 
+        // Each flow's three waits for a message (the outbox's delivery and the reader's wake-up) are timed apart.
+        foreach (var template in new[] { "recovery-code", "recovery-temporary-password", "operation-code" })
+        {
+            Assert.Equal(20, latency.GetProperty("dev sink: " + template).GetProperty("count").GetInt64());
+        }
+
         Assert.Contains("| flows per second (goodput) |", stdout, StringComparison.Ordinal);
         Assert.Contains("flows 20/20", stderr, StringComparison.Ordinal);
         Assert.Contains("| capacity, measured |", stdout, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Recovery.V1;
 
@@ -17,6 +18,9 @@ internal sealed class UnlockFlow(
     /// <summary>The dev-sink templates a flow waits for.</summary>
     public static readonly string[] Templates =
         [DevSinkTemplates.RecoveryCode, DevSinkTemplates.RecoveryTemporaryPassword, DevSinkTemplates.OperationCode];
+
+    /// <summary>Waits for a dev-sink message are timed under this prefix and the template's name.</summary>
+    public const string SinkWaitPrefix = "dev sink: ";
 
     /// <summary>Runs customer <paramref name="i"/>'s flow to its end (a session opened with the new password).</summary>
     /// <exception cref="RecoveryClientException">A call failed and was not retried (already counted).</exception>
@@ -74,9 +78,14 @@ internal sealed class UnlockFlow(
     private async Task<DevSinkMessage> WaitAsync(
         string after, string phone, string template, Func<DevSinkMessage, bool> match, CancellationToken cancellationToken)
     {
+        // Timed like a call (latency_ms["dev sink: TEMPLATE"]): from the answer of the call that sent it to the message in
+        // hand, the outbox's delivery and this reader's wake-up, a wait in which the flow's worker hashes nothing.
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return await sink.WaitAsync(phone, template, match, settings.SinkTimeout, cancellationToken).ConfigureAwait(false);
+            var message = await sink.WaitAsync(phone, template, match, settings.SinkTimeout, cancellationToken).ConfigureAwait(false);
+            outcomes.Record(prefix + SinkWaitPrefix + template, Stopwatch.GetElapsedTime(started));
+            return message;
         }
         catch (TimeoutException ex)
         {
