@@ -3,7 +3,7 @@
 
 Replays what the stores send for an unknown card (the path ghz's synthetic cards take): the rate limits, the card's
 index and block, the customer's read, the challenge, the recovery and the outbox's enqueue, with fresh card, document
-and recovery keys per call, pipelined in batches of 28 commands against a private redis-server on loopback (a
+and recovery keys per call, pipelined 28 commands at a time against a private redis-server on loopback (a
 subscriber on the outbox's announce channel, like a node's dispatcher). Each script is read from the tree's C# source,
 so two checkouts compare their Lua. Prints redis-server's CPU (/proc/<pid>/schedstat) per call, the best of 3 passes.
 
@@ -77,11 +77,13 @@ def calls(tree, r):
     recoveries = open(d + 'RedisRecoveryStore.cs').read()
     # The recovery's record: a hash written by a script, or (since the fourth session of issue 11) one string by SET NX PX.
     hashed = 'const string CreateScript' in recoveries
+    # ... and (later in that session) written with its code's challenge by one script, the id naming the challenge's slot.
+    together = 'CreateWithCodeScript' in recoveries
     sha = {name: r.call('SCRIPT', 'LOAD', text).decode() for name, text in {
         'limits': const(open(d + 'RedisRateLimiter.cs').read(), 'AcquireScript'),
         'read': const(customers, 'ReadWithProfileScript' if merged else 'ReadScript'),
         'challenge': const(open(d + 'RedisChallengeStore.cs').read(), 'CreateScript'),
-        'recovery': const(recoveries, 'CreateScript') if hashed else 'return 0',
+        'recovery': const(recoveries, 'CreateScript') if hashed else const(recoveries, 'CreateWithCodeScript') if together else 'return 0',
         'enqueue': const(open(d + 'RedisOutboxScripts.cs').read(), 'Enqueue'),
     }.items()}
     now = [1796053430574708]
@@ -96,14 +98,19 @@ def calls(tree, r):
             c.append(enc('EVALSHA', sha['read'], 3, P + '{c:~}:profile', P + '{c:~}:cred', P + '{c:~}:history'))
         else:
             c += [enc('GET', P + '{c:~}:profile'), enc('EVALSHA', sha['read'], 2, P + '{c:~}:cred', P + '{c:~}:history')]
-        c.append(enc('EVALSHA', sha['challenge'], 1, P + '{d:' + doc + '}rec:' + rid + ':challenge', random.randbytes(32),
-                     1796053730576657, 1796053460576657, 0, 0, 0, 'Active', 3900000))
-        if hashed:
-            c.append(enc('EVALSHA', sha['recovery'], 1, P + '{r:' + rid + '}:recovery', 3899997, 'card', pan, 'lang', 'es-ES', 'chan', 'load-test',
-                         'created', 1796053430574, 'expires', 1796057030574, 'state', 'Open', 'doc', doc))
+        challenge = (random.randbytes(32), 1796053730576657, 1796053460576657, 0, 0, 0, 'Active', 3900000)
+        record = '\n'.join(['O', '', pan, doc, 'es-ES', 'load-test', '1796053430574', '1796057030574'])
+        if together:
+            # The record's key is under the slot twin of the challenge's group; a single redis-server does not check slots.
+            c.append(enc('EVALSHA', sha['recovery'], 2, P + '{o:123}:rec:000123_' + rid, P + '{d:' + doc + '}rec:000123_' + rid + ':challenge',
+                         record, 3899997, *challenge))
         else:
-            c.append(enc('SET', P + '{r:' + rid + '}:record', '\n'.join(['O', '', pan, doc, 'es-ES', 'load-test', '1796053430574', '1796057030574']),
-                         'NX', 'PX', 3899997))
+            c.append(enc('EVALSHA', sha['challenge'], 1, P + '{d:' + doc + '}rec:' + rid + ':challenge', *challenge))
+            if hashed:
+                c.append(enc('EVALSHA', sha['recovery'], 1, P + '{r:' + rid + '}:recovery', 3899997, 'card', pan, 'lang', 'es-ES', 'chan', 'load-test',
+                             'created', 1796053430574, 'expires', 1796057030574, 'state', 'Open', 'doc', doc))
+            else:
+                c.append(enc('SET', P + '{r:' + rid + '}:record', record, 'NX', 'PX', 3899997))
         s = i % 4
         tag = '{outbox}' if s == 0 else '{outbox:%d}' % s
         keys = [P + tag + ':' + k for k in ('pending', 'leases', 'held', 'heldn', 'scratch:ids', 'scratch:m', 'scratch:m')]

@@ -29,6 +29,11 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
     // in the same script), then the commit.
     private const int SignOperationSmsCodeWithAnAppTrips = 4;
 
+    // StartRecovery's commands (issue 11, fourth session): the rate limits, the card's index and its block; the customer's
+    // read; the recovery with its code's challenge (one script: the id names the challenge's slot) and the message. Each
+    // command is a reply for the server to complete and a command for redis-server to parse: pinned so none creeps back.
+    private const int StartRecoveryCommands = 6;
+
     private static readonly DemoCustomer Seed = DemoCustomer.Seed;
     private static readonly DemoCustomer Maria = DemoCustomer.Maria;
 
@@ -61,6 +66,7 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
         var wrongDocument = await proxy.CountAsync(() => Api.StartAsync(Maria.Card, Maria.Expiry, Seed.Document));
 
         AssertAtMost(known);
+        Assert.True(known.Commands == StartRecoveryCommands, known.ToString());
         AssertSameTrips(known, unknown);
         AssertSameTrips(known, wrongDocument);
     }

@@ -31,6 +31,16 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
     /// </summary>
     public (IssuedCode Code, Task Stored) Issue(string challengeId, byte[] binding, int digits, bool deliverable, CancellationToken cancellationToken)
     {
+        var (code, challenge) = Prepare(challengeId, binding, digits, deliverable);
+        return (code, store.CreateAsync(challenge, cancellationToken));
+    }
+
+    /// <summary>
+    /// A new code and the challenge that verifies it, not yet stored: for a caller that stores the challenge inside a larger
+    /// atomic step (<c>IRecoveryStore.CreateWithCodeAsync</c>, with the recovery it belongs to).
+    /// </summary>
+    public (IssuedCode Code, Challenge Challenge) Prepare(string challengeId, byte[] binding, int digits, bool deliverable)
+    {
         var now = time.GetUtcNow();
         var code = generator.Next(digits);
 
@@ -38,8 +48,7 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
         // hash, so it costs the same and behaves the same. Its MAC is over a value no code can equal.
         var mac = deliverable ? Mac(binding, code) : DecoyMac(binding);
         var challenge = ChallengeRules.Issue(challengeId, mac, now, limits);
-        var stored = store.CreateAsync(challenge, cancellationToken);
-        return (new IssuedCode(code, challenge.ExpiresAt, challenge.ResendAvailableAt, ChallengeRules.ResendsRemaining(challenge, limits)), stored);
+        return (new IssuedCode(code, challenge.ExpiresAt, challenge.ResendAvailableAt, ChallengeRules.ResendsRemaining(challenge, limits)), challenge);
     }
 
     /// <param name="otherFactorEnrolled">

@@ -4,6 +4,15 @@ public interface IRecoveryStore
 {
     Task CreateAsync(RecoveryRecord recovery, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Creates the recovery and its code's challenge as one step: both, or neither when either id is taken (then it
+    /// throws, as <see cref="CreateAsync"/> and <see cref="Otp.IChallengeStore.CreateAsync"/> do). The recovery's id names
+    /// the slot twin of the challenge's group (<see cref="RecoveryIds"/>), so a store that shards keeps both in one shard;
+    /// any other pair is refused with <see cref="ArgumentException"/>. The challenge is then the one
+    /// <see cref="TryCodeAsync"/> and <see cref="Otp.IChallengeStore"/> find by its id.
+    /// </summary>
+    Task CreateWithCodeAsync(RecoveryRecord recovery, Otp.Challenge challenge, CancellationToken cancellationToken);
+
     Task<RecoveryRecord?> GetAsync(string recoveryId, CancellationToken cancellationToken);
 
     Task SetStateAsync(string recoveryId, RecoveryState state, CancellationToken cancellationToken);

@@ -148,15 +148,18 @@ public sealed partial class RecoveryFlow(
 
         // Messages go in the language the channel asked for, else the customer's own, else es-ES.
         var language = command.Language ?? (match ? Languages.FromTag(customer!.Language) : Language.Spanish);
-        var recoveryId = Tokens.New(random);
+        // The id names the slot twin of the recovery's group (RecoveryIds), a function of the document typed alone, so
+        // a decoy's is made alike: the record is kept in the slot of its challenge, its card's block and its wrong codes.
+        var recoveryId = RecoveryIds.New(Group(panHash, documentHash), random);
 
-        // The challenge, the recovery and the message are independent writes: one round trip. A decoy enqueues a
-        // message too, sealed like a real one: the same store calls in the same order, and the same refusal when the
-        // outbox is full. The outbox then discards it instead of storing it for the dispatcher (Notification.Decoy).
-        // Should the challenge fail to store while the message is queued, the SMS carries a code that verifies
-        // nothing and the caller is told UNAVAILABLE (and starts again): nothing is opened by it.
-        var (issued, challengeStored) = otp.Issue(ChallengeId(recoveryId, panHash, documentHash), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, deliverable: match, cancellationToken);
-        var created = recoveries.CreateAsync(
+        // The recovery with its code's challenge (one step of the store: one script on Redis), and the message, are
+        // independent writes: one round trip. A decoy enqueues a message too, sealed like a real one: the same store
+        // calls in the same order, and the same refusal when the outbox is full. The outbox then discards it instead of
+        // storing it for the dispatcher (Notification.Decoy). Should the recovery fail to store while the message is
+        // queued, the SMS carries a code that verifies nothing and the caller is told UNAVAILABLE (and starts again):
+        // nothing is opened by it.
+        var (issued, challenge) = otp.Prepare(ChallengeId(recoveryId, panHash, documentHash), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, deliverable: match);
+        var created = recoveries.CreateWithCodeAsync(
             new RecoveryRecord
             {
                 Id = recoveryId,
@@ -168,6 +171,7 @@ public sealed partial class RecoveryFlow(
                 CreatedAt = now,
                 ExpiresAt = now + options.Value.Lifetime,
             },
+            challenge,
             cancellationToken);
         var queued = outbox.EnqueueAsync(CodeSms(match ? customer!.Phone : null, issued.Code, language), cancellationToken).AsTask();
 
@@ -176,7 +180,7 @@ public sealed partial class RecoveryFlow(
         // of them fail, the call fails and the interceptor removes the marker once this completion has landed.
         var started = new RecoveryStarted(recoveryId, issued.ExpiresAt, issued.ResendAvailableAt, issued.ResendsRemaining);
         var completing = rider?.CompleteBeside(started);
-        await Task.WhenAll(challengeStored, created, queued);
+        await Task.WhenAll(created, queued);
         if (completing is not null)
         {
             await completing;

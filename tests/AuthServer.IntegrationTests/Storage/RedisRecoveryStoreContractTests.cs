@@ -1,3 +1,4 @@
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Recovery;
@@ -31,6 +32,23 @@ public sealed class RedisRecoveryStoreContractTests(RedisServerFixture fixture) 
     }
 
     [Fact]
+    public async Task CreateWithCodeAsync_TwinnedId_RecordAndChallengeInOneSlotEachWithItsTtl()
+    {
+        var challengeId = GroupedId.Of("rec:" + TwinnedId, "d:doc");
+        await Store.CreateWithCodeAsync(Recovery(TwinnedId), ChallengeRules.Issue(challengeId, [.. Enumerable.Repeat((byte)7, 32)], Start, Limits), Ct).Within();
+
+        var keys = await redis.ScanAsync();
+
+        Assert.Equal(2, keys.Count);
+        var record = Assert.Single(keys, k => k.Key.Contains(":rec:" + TwinnedId, StringComparison.Ordinal));
+        var challenge = Assert.Single(keys, k => k.Key.EndsWith(":challenge", StringComparison.Ordinal));
+        Assert.Equal(SlotOf(challenge.Key), SlotOf(record.Key)); // one script on Cluster
+        Assert.NotEqual("d:doc", TagOf(record.Key)); // the twin's tag, not the group's: the id does not name the document
+        AssertTtl(Lifetime + RedisRecoveryStore.TtlMargin, record.Ttl);
+        AssertTtl(Limits.Lifetime + RedisChallengeStore.Retention, challenge.Ttl);
+    }
+
+    [Fact]
     public async Task Keys_TtlFollowsTheStoreClockNotTheHostClock()
     {
         // The fake clock is years away from the host's; the TTL is still the remaining lifetime.
@@ -51,6 +69,10 @@ public sealed class RedisRecoveryStoreContractTests(RedisServerFixture fixture) 
         Assert.DoesNotContain(keys, k => k.Contains(StoreContractSecrets.Pan));
         Assert.All(keys, k => Assert.True(k.Contains(CardHash)));
     }
+
+    private static string TagOf(string key) => key[(key.IndexOf('{', StringComparison.Ordinal) + 1)..key.IndexOf('}', StringComparison.Ordinal)];
+
+    private static int SlotOf(string key) => SlotTwins.SlotOf(TagOf(key));
 
     private static void AssertTtl(TimeSpan expected, TimeSpan? actual)
     {

@@ -13,7 +13,7 @@ public abstract class RecoveryStoreContract
     protected static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
     protected static readonly string CardHash = StoreContractSecrets.PanHash;
 
-    private static readonly ChallengeLimits Limits = new(MaxAttemptsPerCode: 10, MaxTotalFailures: 10, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), MaxResends: 3);
+    protected static readonly ChallengeLimits Limits = new(MaxAttemptsPerCode: 10, MaxTotalFailures: 10, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), MaxResends: 3);
     private static readonly byte[] RightMac = [.. Enumerable.Repeat((byte)7, 32)];
     private static readonly byte[] WrongMac = [.. Enumerable.Repeat((byte)9, 32)];
 
@@ -110,6 +110,61 @@ public abstract class RecoveryStoreContract
         await Store.SetStateAsync("r-1", RecoveryState.Blocked, Ct).Within();
 
         Assert.Equal(Recovery("r-1") with { State = RecoveryState.Blocked }, await Store.GetAsync("r-1", Ct).Within());
+    }
+
+    // A recovery id as StartRecovery makes it (the slot twin of its group "d:doc"), and its code's challenge in that group.
+    protected static readonly string TwinnedId = RecoveryIds.Of("d:doc", "AAAAAAAAAAAAAAAAAAAAAA");
+
+    private static string TwinnedChallengeId => Grouped("rec:" + TwinnedId);
+
+    [Fact]
+    public async Task CreateWithCodeAsync_NewRecovery_RecordAndChallengeBothStored()
+    {
+        await Store.CreateWithCodeAsync(Recovery(TwinnedId), ChallengeRules.Issue(TwinnedChallengeId, RightMac, Time.GetUtcNow(), Limits), Ct).Within();
+
+        Assert.Equal(Recovery(TwinnedId), await Store.GetAsync(TwinnedId, Ct).Within());
+
+        // Stored as the challenge store keeps its own: it finds it by its id and verifies its code.
+        Assert.Equal(VerifyStatus.Verified, (await Challenges.VerifyAsync(TwinnedChallengeId, RightMac, Time.GetUtcNow(), Limits, Ct).Within()).Status);
+    }
+
+    [Fact]
+    public async Task CreateWithCodeAsync_RecoveryIdTaken_ThrowsAndStoresNoChallenge()
+    {
+        await Store.CreateAsync(Recovery(TwinnedId), Ct).Within();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Store.CreateWithCodeAsync(Recovery(TwinnedId, "c-2"), ChallengeRules.Issue(TwinnedChallengeId, RightMac, Time.GetUtcNow(), Limits), Ct).Within());
+
+        Assert.Null(await Challenges.GetAsync(TwinnedChallengeId, Ct).Within());
+        Assert.Equal("c-1", (await Store.GetAsync(TwinnedId, Ct).Within())!.CustomerId);
+    }
+
+    [Fact]
+    public async Task CreateWithCodeAsync_ChallengeIdTaken_ThrowsAndStoresNoRecovery()
+    {
+        await Challenges.CreateAsync(ChallengeRules.Issue(TwinnedChallengeId, WrongMac, Time.GetUtcNow(), Limits), Ct).Within();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Store.CreateWithCodeAsync(Recovery(TwinnedId), ChallengeRules.Issue(TwinnedChallengeId, RightMac, Time.GetUtcNow(), Limits), Ct).Within());
+
+        Assert.Null(await Store.GetAsync(TwinnedId, Ct).Within());
+        Assert.Equal(VerifyStatus.Incorrect, (await Challenges.VerifyAsync(TwinnedChallengeId, RightMac, Time.GetUtcNow(), Limits, Ct).Within()).Status);
+    }
+
+    [Theory]
+    [InlineData("r-1")] // an id that names no twin
+    [InlineData("d:another-document")] // the twin of another group
+    public async Task CreateWithCodeAsync_IdNotNamingTheChallengesGroup_RefusedAndNothingStored(string idOrGroup)
+    {
+        var id = idOrGroup.StartsWith("d:", StringComparison.Ordinal) ? RecoveryIds.Of(idOrGroup, "AAAAAAAAAAAAAAAAAAAAAA") : idOrGroup;
+        Assert.NotEqual(TwinnedId, id);
+
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.CreateWithCodeAsync(Recovery(id), ChallengeRules.Issue(TwinnedChallengeId, RightMac, Time.GetUtcNow(), Limits), Ct).Within());
+
+        Assert.Null(await Store.GetAsync(id, Ct).Within());
+        Assert.Null(await Challenges.GetAsync(TwinnedChallengeId, Ct).Within());
     }
 
     [Fact]

@@ -35,6 +35,33 @@ public sealed class InMemoryRecoveryStore(TimeProvider time, InMemoryChallengeSt
         return Task.CompletedTask;
     }
 
+    public Task CreateWithCodeAsync(RecoveryRecord recovery, Challenge challenge, CancellationToken cancellationToken)
+    {
+        if (challenges is null)
+        {
+            throw new InvalidOperationException("This recovery store was made without the challenge store a recovery's code is kept in.");
+        }
+
+        // The Redis provider's one script needs both in one slot; refused here alike, so no caller relies on a pair
+        // that only this provider would take.
+        if (!RecoveryIds.SharesSlot(recovery.Id, challenge.Id))
+        {
+            throw new ArgumentException("The recovery's id does not name its challenge's group.", nameof(recovery));
+        }
+
+        // Under the tries' lock, as the Redis script is one step: both ids are checked before either is written.
+        lock (tries)
+        {
+            if (recoveries.ContainsKey(recovery.Id) || challenges.GetAsync(challenge.Id, cancellationToken).GetAwaiter().GetResult() is not null)
+            {
+                throw new InvalidOperationException("Recovery id collision.");
+            }
+
+            challenges.CreateAsync(challenge, cancellationToken).GetAwaiter().GetResult();
+            return CreateAsync(recovery, cancellationToken);
+        }
+    }
+
     public Task<RecoveryRecord?> GetAsync(string recoveryId, CancellationToken cancellationToken) =>
         Task.FromResult(recoveries.TryGetValue(recoveryId, out var r) && r.ExpiresAt > time.GetUtcNow() ? r : null);
 

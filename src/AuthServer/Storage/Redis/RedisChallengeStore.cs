@@ -150,23 +150,28 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
 
     public async Task CreateAsync(Challenge challenge, CancellationToken cancellationToken)
     {
-        var ttl = RedisTime.TtlMilliseconds(challenge.ExpiresAt, time.GetUtcNow(), Retention);
-        var created = (long)await redis.ScriptAsync(CreateScript, [Key(challenge.Id)],
-        [
-            challenge.CodeMac,
-            RedisTime.ToMicros(challenge.ExpiresAt),
-            RedisTime.ToMicros(challenge.ResendAvailableAt),
-            challenge.Resends,
-            challenge.CodeFailures,
-            challenge.TotalFailures,
-            challenge.State.ToString(),
-            ttl,
-        ]);
+        var created = (long)await redis.ScriptAsync(CreateScript, [Key(challenge.Id)], CreateArguments(challenge, time.GetUtcNow()));
         if (created != 1)
         {
             throw new InvalidOperationException("Challenge id collision.");
         }
     }
+
+    /// <summary>
+    /// The create script's arguments: the fields (MAC, expiry, resend time, resends, code failures, total failures, state),
+    /// then the TTL (ms). RedisRecoveryStore.CreateWithCodeAsync writes a recovery's challenge with them, in its own script.
+    /// </summary>
+    internal static RedisValue[] CreateArguments(Challenge challenge, DateTimeOffset now) =>
+    [
+        challenge.CodeMac,
+        RedisTime.ToMicros(challenge.ExpiresAt),
+        RedisTime.ToMicros(challenge.ResendAvailableAt),
+        challenge.Resends,
+        challenge.CodeFailures,
+        challenge.TotalFailures,
+        challenge.State.ToString(),
+        RedisTime.TtlMilliseconds(challenge.ExpiresAt, now, Retention),
+    ];
 
     public async Task<Challenge?> GetAsync(string id, CancellationToken cancellationToken)
     {

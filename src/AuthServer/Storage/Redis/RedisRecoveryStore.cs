@@ -25,6 +25,18 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
     /// <summary>How long a key outlives its logical expiry, so a clock skew between nodes never drops a live record.</summary>
     public static readonly TimeSpan TtlMargin = TimeSpan.FromMinutes(5);
 
+    // IRecoveryStore.CreateWithCodeAsync: the record and the challenge, both or neither. KEYS: the record, the challenge
+    // (one slot: the record's tag is the slot twin of the challenge's group). ARGV: [1] the record, [2] its TTL (ms),
+    // [3..9] the challenge's fields as RedisChallengeStore's CreateScript takes them, [10] its TTL (ms). The challenge is
+    // looked for first, so that SET NX, which refuses a taken record id, leaves nothing written either way.
+    private const string CreateWithCodeScript = """
+        if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+        if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+        redis.call('HSET', KEYS[2], 'mac', ARGV[3], 'exp', ARGV[4], 'rat', ARGV[5], 'rs', ARGV[6], 'cf', ARGV[7], 'tf', ARGV[8], 'st', ARGV[9])
+        redis.call('PEXPIRE', KEYS[2], ARGV[10])
+        return 1
+        """;
+
     // Changes the state (the record's first byte) and nothing else, the TTL included. SETRANGE alone would create a
     // missing record.
     private const string SetStateScript = """
@@ -93,6 +105,31 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
     {
         var ttl = TimeSpan.FromMilliseconds(Ttl(recovery.ExpiresAt - time.GetUtcNow()));
         if (!await redis.ExecuteAsync(db => db.StringSetAsync(RecoveryKey(recovery.Id), RecoveryRecordText.Write(recovery), ttl, When.NotExists)))
+        {
+            throw new InvalidOperationException("Recovery id collision.");
+        }
+    }
+
+    /// <remarks>
+    /// One script instead of a <c>SET NX PX</c> beside the challenge's create script: StartRecovery sends one command
+    /// fewer, and the server completes one reply fewer. The challenge is written as <see cref="RedisChallengeStore"/>
+    /// writes it (the same hash, fields and TTL), under the key it reads it by.
+    /// </remarks>
+    public async Task CreateWithCodeAsync(RecoveryRecord recovery, Challenge challenge, CancellationToken cancellationToken)
+    {
+        // Cluster safety: the two keys of the script must hash to one slot.
+        if (!RecoveryIds.SharesSlot(recovery.Id, challenge.Id))
+        {
+            throw new ArgumentException("The recovery's id does not name its challenge's group.", nameof(recovery));
+        }
+
+        var now = time.GetUtcNow();
+        if ((long)await redis.ScriptAsync(CreateWithCodeScript, [RecoveryKey(recovery.Id), RedisChallengeStore.ChallengeKey(redis, challenge.Id)],
+            [
+                RecoveryRecordText.Write(recovery),
+                Ttl(recovery.ExpiresAt - now),
+                .. RedisChallengeStore.CreateArguments(challenge, now),
+            ]) != 1)
         {
             throw new InvalidOperationException("Recovery id collision.");
         }
@@ -182,9 +219,11 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
     private static DateTimeOffset Time(string unixMs) =>
         DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(unixMs, CultureInfo.InvariantCulture));
 
-    // "record", not the "recovery" of the hash this layout replaced: a node never reads a key of the other type
-    // (docs/operations.md, "Upgrading").
-    private RedisKey RecoveryKey(string recoveryId) => redis.Key("r:" + recoveryId, "record");
+    // An id that names a slot twin (RecoveryIds) is kept under the twin's tag, in its group's slot beside its challenge;
+    // any other id (the tests' own, or one from before) under its own tag. "record", not the "recovery" of the hash an
+    // earlier layout kept: a node never reads a key of the other type (docs/operations.md, "Key layout").
+    private RedisKey RecoveryKey(string recoveryId) =>
+        RecoveryIds.TryTwin(recoveryId, out var twin) ? redis.Key(SlotTwins.Tag(twin), "rec:" + recoveryId) : redis.Key("r:" + recoveryId, "record");
 
     // A card grouped with its recovery's document (GroupedId) is blocked in the group's slot, beside its challenges and
     // wrong-code counts; an ungrouped one in the card's own slot.
