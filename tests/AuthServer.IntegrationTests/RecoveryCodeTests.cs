@@ -134,6 +134,7 @@ public sealed class RecoveryCodeTests : IntegrationTest
     public async Task ConfirmRecovery_FiveWrongCodesOverTwoCodes_BlocksRecoveryProcedureButNotLogin()
     {
         var maria = DemoCustomer.Maria;
+        var (earlier, _) = await StartAsync(maria);
         var (started, firstCode) = await StartAsync(maria);
         var wrong = Other(firstCode);
         (await RefusedAsync(() => Api.ConfirmAsync(started.RecoveryId, wrong))).Is(StatusCode.InvalidArgument, "CODE_INCORRECT");
@@ -154,6 +155,11 @@ public sealed class RecoveryCodeTests : IntegrationTest
         Assert.Equal("1", fourth.Metadata["attempts_remaining"]); // the new code's own 3 tries, capped by the 5 of the recovery
         fifth.Is(StatusCode.FailedPrecondition, "RECOVERY_BLOCKED");
         rightAfterwards.Is(StatusCode.FailedPrecondition, "RECOVERY_BLOCKED");
+
+        // A recovery opened with the card before the block gets no new code: refused, nothing sent (nor stored).
+        var blockedMark = Outbox.Count;
+        (await RefusedAsync(() => Api.ResendAsync(earlier.RecoveryId))).Is(StatusCode.FailedPrecondition, "RECOVERY_BLOCKED");
+        Assert.Empty(Outbox.Since(blockedMark));
 
         // A new recovery for the same card looks normal but sends nothing while the procedure is blocked.
         var mark = Outbox.Count;

@@ -23,6 +23,10 @@ public static class GroupedId
         return "{" + group + "}" + id;
     }
 
+    /// <summary>Whether two ids are grouped, in one group.</summary>
+    public static bool SameGroup(string first, string second) =>
+        TrySplit(first, out _, out var a) && TrySplit(second, out _, out var b) && string.Equals(a, b, StringComparison.Ordinal);
+
     /// <summary>Splits a grouped id; false for an id without a group.</summary>
     public static bool TrySplit(string groupedId, [NotNullWhen(true)] out string? id, [NotNullWhen(true)] out string? group)
     {

@@ -85,10 +85,11 @@ public sealed class OtpEngine(IChallengeStore store, OtpCodeGenerator generator,
     /// step (a call-centre card check and the code it pays for); <see cref="Reissued"/> turns that step's answer into the
     /// code to hand out.
     /// </summary>
-    public (string Code, ChallengeReissue Reissue) PrepareReissue(byte[] binding, int digits)
+    /// <param name="deliverable">False for a decoy's challenge: a code is made alike, its MAC over a value no code can equal (as <see cref="Issue"/>).</param>
+    public (string Code, ChallengeReissue Reissue) PrepareReissue(byte[] binding, int digits, bool deliverable = true)
     {
         var code = generator.Next(digits);
-        return (code, new ChallengeReissue(Mac(binding, code), time.GetUtcNow(), limits));
+        return (code, new ChallengeReissue(deliverable ? Mac(binding, code) : DecoyMac(binding), time.GetUtcNow(), limits));
     }
 
     /// <summary>The code to hand out when <paramref name="result"/> reissued it; null otherwise.</summary>

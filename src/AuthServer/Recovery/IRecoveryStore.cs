@@ -28,6 +28,14 @@ public interface IRecoveryStore
     Task<DateTimeOffset?> GetCardBlockAsync(string cardHash, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
+    /// A new code for a recovery's challenge in one atomic step with its card's block (<paramref name="card"/> grouped as
+    /// <see cref="BlockCardAsync"/> takes it, in the challenge's group; any other pair is refused with
+    /// <see cref="ArgumentException"/>): null, and nothing reissued, while the card is blocked at the reissue's time;
+    /// otherwise what <see cref="Otp.IChallengeStore.ReissueAsync"/> answers.
+    /// </summary>
+    Task<Otp.ReissueResult?> ReissueCodeAsync(string card, string challengeId, Otp.ChallengeReissue reissue, CancellationToken cancellationToken);
+
+    /// <summary>
     /// A try at a recovery's code in one atomic step (see <see cref="RecoveryCodeTry"/>): nothing is evaluated when the
     /// card is blocked or a scope is full, and no parallel try can slip between the take and the settle. The challenge
     /// is the one <see cref="Otp.IChallengeStore"/> created, the block the one <see cref="BlockCardAsync"/> writes.

@@ -246,21 +246,20 @@ public sealed partial class RecoveryFlow(
         outbox.EnsureRoomFor(1);
 
         // Three round trips on a remote store, real or decoy (RedisRoundTripTests): the recovery; then, together, the
-        // card's block, the reissue and the customer (a decoy reads one that does not exist); then the message. The
-        // reissue does not wait for the block check: on a blocked card it stores a new code that is never sent and
-        // the answer is "blocked". That gives nobody anything (no code of a blocked card's recovery can be confirmed,
-        // and a customer whose block ends starts a new recovery), where waiting would cost every resend a round trip.
+        // reissue and the customer (a decoy reads one that does not exist); then the message. The card's block is checked
+        // in the reissue's own step (one script in the recovery's group on Redis): a blocked card gets no new code stored
+        // and the answer "blocked", without a round trip of its own.
         var now = time.GetUtcNow();
-        var blocking = recoveries.GetCardBlockAsync(CardOf(recovery), now, cancellationToken);
-        var reissuing = otp.ReissueAsync(ChallengeId(recovery), Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, recovery.CustomerId is not null, cancellationToken);
+        var (code, reissue) = otp.PrepareReissue(Binding(recoveryId), otpOptions.Value.RecoveryCodeDigits, deliverable: recovery.CustomerId is not null);
+        var reissuing = recoveries.ReissueCodeAsync(CardOf(recovery), ChallengeId(recovery), reissue, cancellationToken);
         var reading = customers.GetAsync(recovery.CustomerId ?? DecoyCustomerId, cancellationToken);
-        await Task.WhenAll(blocking, reissuing, reading);
-        if (await blocking is not null)
+        await Task.WhenAll(reissuing, reading);
+        if (await reissuing is not { } result)
         {
             return Blocked();
         }
 
-        var (result, issued) = await reissuing;
+        var issued = otp.Reissued(code, result);
         if (issued is null)
         {
             audit.Record(new AuditEvent("recovery.resend", result.Status.ToString(), caller.Channel, recovery.CustomerId, recoveryId));

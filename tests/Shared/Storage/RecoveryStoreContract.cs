@@ -168,6 +168,49 @@ public abstract class RecoveryStoreContract
     }
 
     [Fact]
+    public async Task ReissueCodeAsync_CardNotBlocked_ReissuedAsTheChallengeStoreReissues()
+    {
+        await Challenges.CreateAsync(ChallengeRules.Issue(Grouped("rec:r-1"), RightMac, Time.GetUtcNow(), Limits), Ct).Within();
+        Time.Advance(Limits.ResendCooldown);
+
+        var result = await Store.ReissueCodeAsync(Grouped(CardHash), Grouped("rec:r-1"), new ChallengeReissue(WrongMac, Time.GetUtcNow(), Limits), Ct).Within();
+
+        Assert.NotNull(result);
+        Assert.Equal(ReissueStatus.Reissued, result.Value.Status);
+        Assert.Equal(1, result.Value.Challenge!.Resends);
+        Assert.Equal(VerifyStatus.Verified, (await Challenges.VerifyAsync(Grouped("rec:r-1"), WrongMac, Time.GetUtcNow(), Limits, Ct).Within()).Status);
+    }
+
+    [Fact]
+    public async Task ReissueCodeAsync_CardBlocked_NullAndNothingReissued()
+    {
+        await Challenges.CreateAsync(ChallengeRules.Issue(Grouped("rec:r-1"), RightMac, Time.GetUtcNow(), Limits), Ct).Within();
+        Time.Advance(Limits.ResendCooldown);
+        await Store.BlockCardAsync(Grouped(CardHash), Time.GetUtcNow(), TimeSpan.FromMinutes(1), TimeSpan.FromDays(1), Ct).Within();
+
+        Assert.Null(await Store.ReissueCodeAsync(Grouped(CardHash), Grouped("rec:r-1"), new ChallengeReissue(WrongMac, Time.GetUtcNow(), Limits), Ct).Within());
+
+        // The challenge is as it was: no resend counted, the old code still the one it verifies.
+        Assert.Equal(0, (await Challenges.GetAsync(Grouped("rec:r-1"), Ct).Within())!.Resends);
+
+        // Once the block has ended, the card's recoveries get new codes again.
+        Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(ReissueStatus.Reissued, (await Store.ReissueCodeAsync(Grouped(CardHash), Grouped("rec:r-1"), new ChallengeReissue(WrongMac, Time.GetUtcNow(), Limits), Ct).Within())?.Status);
+    }
+
+    [Fact]
+    public async Task ReissueCodeAsync_CardOfAnotherGroup_RefusedAndNothingReissued()
+    {
+        await Challenges.CreateAsync(ChallengeRules.Issue(Grouped("rec:r-1"), RightMac, Time.GetUtcNow(), Limits), Ct).Within();
+        Time.Advance(Limits.ResendCooldown);
+
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.ReissueCodeAsync(GroupedId.Of(CardHash, "d:another-document"), Grouped("rec:r-1"), new ChallengeReissue(WrongMac, Time.GetUtcNow(), Limits), Ct).Within());
+
+        Assert.Equal(0, (await Challenges.GetAsync(Grouped("rec:r-1"), Ct).Within())!.Resends);
+    }
+
+    [Fact]
     public async Task SetStateAsync_EveryStateInTurn_EachReadBackWithTheRestKept()
     {
         await Store.CreateAsync(Recovery("r-1", customerId: null), Ct).Within();

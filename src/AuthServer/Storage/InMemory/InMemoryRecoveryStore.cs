@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Recovery;
@@ -59,6 +60,31 @@ public sealed class InMemoryRecoveryStore(TimeProvider time, InMemoryChallengeSt
 
             challenges.CreateAsync(challenge, cancellationToken).GetAwaiter().GetResult();
             return CreateAsync(recovery, cancellationToken);
+        }
+    }
+
+    public Task<ReissueResult?> ReissueCodeAsync(string card, string challengeId, ChallengeReissue reissue, CancellationToken cancellationToken)
+    {
+        if (challenges is null)
+        {
+            throw new InvalidOperationException("This recovery store was made without the challenge store a recovery's code is kept in.");
+        }
+
+        // Refused alike on both providers: the Redis script needs the block and the challenge in one slot.
+        if (!GroupedId.SameGroup(card, challengeId))
+        {
+            throw new ArgumentException("The card and the challenge are not in one group.", nameof(card));
+        }
+
+        // Under the tries' lock, as the Redis script is one step: a block set between the check and the reissue is not missed.
+        lock (tries)
+        {
+            if (cardBlocks.TryGetValue(card, out var block) && block.Until > reissue.Now)
+            {
+                return Task.FromResult<ReissueResult?>(null);
+            }
+
+            return Task.FromResult<ReissueResult?>(challenges.ReissueAsync(challengeId, reissue.NewMac, reissue.Now, reissue.Limits, cancellationToken).GetAwaiter().GetResult());
         }
     }
 

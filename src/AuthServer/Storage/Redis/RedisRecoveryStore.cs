@@ -37,6 +37,15 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
         return 1
         """;
 
+    // IRecoveryStore.ReissueCodeAsync: GetCardBlockAsync's check, then ChallengeRules.Reissue (RedisChallengeStore's
+    // function), one step on keys of one slot (the recovery's group). KEYS: the card's block, the challenge. ARGV: [1] now
+    // (ms), then RedisChallengeStore.ReissueArguments. Returns {'Blocked'} or the reissue function's answer.
+    private const string ReissueCodeScript = RedisChallengeStore.ReissueFunction + """
+        local blockedUntil = redis.call('HGET', KEYS[1], 'until')
+        if blockedUntil and tonumber(blockedUntil) > tonumber(ARGV[1]) then return {'Blocked'} end
+        return challenge_reissue(KEYS[2], {unpack(ARGV, 2)})
+        """;
+
     // Changes the state (the record's first byte) and nothing else, the TTL included. SETRANGE alone would create a
     // missing record.
     private const string SetStateScript = """
@@ -162,6 +171,22 @@ public sealed class RedisRecoveryStore(RedisConnection redis, TimeProvider time)
             [BlockKey(cardHash)],
             [now.ToUnixTimeMilliseconds(), Ms(firstBlock), Ms(maxBlock), Ms(RecoveryBlock.CountRetention(maxBlock)), atLeastUntil?.ToUnixTimeMilliseconds() ?? 0]);
         return Time((string)until!);
+    }
+
+    public async Task<ReissueResult?> ReissueCodeAsync(string card, string challengeId, ChallengeReissue reissue, CancellationToken cancellationToken)
+    {
+        // Cluster safety: the script's two keys must be in one slot (their group's).
+        if (!GroupedId.SameGroup(card, challengeId))
+        {
+            throw new ArgumentException("The card and the challenge are not in one group.", nameof(card));
+        }
+
+        var r = (RedisResult[])(await redis.ScriptAsync(ReissueCodeScript, [BlockKey(card), RedisChallengeStore.ChallengeKey(redis, challengeId)],
+        [
+            reissue.Now.ToUnixTimeMilliseconds(),
+            .. RedisChallengeStore.ReissueArguments(reissue.NewMac, reissue.Now, reissue.Limits),
+        ]))!;
+        return (string)r[0]! == "Blocked" ? null : RedisChallengeStore.ReadReissue(challengeId, r);
     }
 
     public async Task<RecoveryCodeTried> TryCodeAsync(RecoveryCodeTry codeTry, CancellationToken cancellationToken)
