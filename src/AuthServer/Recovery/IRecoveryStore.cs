@@ -2,6 +2,10 @@ namespace Recovery.AuthServer.Recovery;
 
 public interface IRecoveryStore
 {
+    /// <summary>
+    /// Creates a recovery alone, under any id (throws when it is taken): the record's own step, which the store contract
+    /// reads and changes records through. StartRecovery creates its recoveries with their code (<see cref="CreateWithCodeAsync"/>).
+    /// </summary>
     Task CreateAsync(RecoveryRecord recovery, CancellationToken cancellationToken);
 
     /// <summary>
