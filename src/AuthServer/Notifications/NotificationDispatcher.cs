@@ -39,7 +39,26 @@ public sealed partial class NotificationDispatcher(
     private readonly ObservableGauge<long> backlog = meterFactory.Create(RecoveryMeter.Name)
         .CreateObservableGauge("recovery.outbox.backlog", () => outbox.Backlog, "{message}", "SMS and e-mails queued and not yet delivered.");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Runs <see cref="NotificationOptions.DispatchConcurrency"/> take-deliver-acknowledge loops over the one reader until
+    /// the host stops; each loop hands its in-flight message back (<see cref="INotificationOutboxReader.RetryAsync"/>)
+    /// when stopped mid-delivery, and the host's stop waits for all of them.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Several loops, not one: a message waits behind a slow provider call only if every loop is in one. The readers
+        // hand a message to one taker at a time (a channel read in memory, a lease taken in a Redis script), so two loops
+        // never deliver the same message; the phone cap is one atomic acquire in the shared limiter whichever loop asks.
+        var loops = new Task[Math.Max(1, options.Value.DispatchConcurrency)];
+        for (var i = 0; i < loops.Length; i++)
+        {
+            loops[i] = Task.Run(() => DispatchAsync(stoppingToken), CancellationToken.None);
+        }
+
+        return Task.WhenAll(loops);
+    }
+
+    private async Task DispatchAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {

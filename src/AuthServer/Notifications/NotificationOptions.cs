@@ -20,6 +20,16 @@ public sealed class NotificationOptions
     public int MaxDeliveryAttempts { get; set; } = 5;
 
     /// <summary>
+    /// How many messages one node's dispatcher delivers at once: that many take-deliver-acknowledge loops share the
+    /// node's outbox reader, so one slow provider call (an SMTP relay taking seconds, an SMS gateway retried with
+    /// backoff) holds only its own loop, not every message behind it. Messages are then delivered in no guaranteed order
+    /// (the outbox stays first in, first taken). Size it by the provider calls a node should have in flight; each loop
+    /// idles on the outbox's wake-up at no cost. Default 4.
+    /// </summary>
+    [Range(1, 64)]
+    public int DispatchConcurrency { get; set; } = 4;
+
+    /// <summary>
     /// Redis outbox only: how long a node may hold a message it took before any node may take it
     /// again (the taker is presumed dead). Longer than the slowest delivery with all its retries, or
     /// a slow node and its successor both send it. Default 2 min.

@@ -81,8 +81,10 @@ public sealed class RedisOutboxWakeTests(RedisServerFixture fixture) : IClassFix
         Assert.True(idle.Count == 0, "Commands sent while idle: " + string.Join(", ", idle.Select(c => $"{c.Key}={c.Value}")));
     }
 
-    [Fact]
-    public async Task Dispatchers_NodeDiesMidDelivery_TheOtherDeliversItOnceAfterTheLeaseAndEveryOtherMessageOnce()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Dispatchers_NodeDiesMidDelivery_TheOtherDeliversItOnceAfterTheLeaseAndEveryOtherMessageOnce(int deadLoops)
     {
         const int Messages = 20;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
@@ -92,32 +94,116 @@ public sealed class RedisOutboxWakeTests(RedisServerFixture fixture) : IClassFix
         var producer = Outbox(Connection(), time);
         var delivered = new RecordingSender(expected: Messages);
 
-        // The first node takes the first message and its sender never finishes with it.
-        await StartDispatcherAsync(dead, stuck, time);
-        await producer.EnqueueAsync(CodeSms("200000"), default).AsTask().WaitAsync(Timeout);
-        var takenByTheDead = await stuck.Taken.WaitAsync(Timeout);
-
-        // The other node delivers everything else while the first one is stuck, then the first one dies: its
-        // connection goes, with no acknowledgement and no hand-back.
-        await StartDispatcherAsync(survivor, delivered, time);
-        for (var i = 1; i < Messages; i++)
+        // Every loop of the first node takes a message and its sender never finishes with it.
+        await StartDispatcherAsync(dead, stuck, time, deadLoops);
+        for (var i = 0; i < deadLoops; i++)
         {
             await producer.EnqueueAsync(CodeSms((200000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)), default).AsTask().WaitAsync(Timeout);
         }
 
-        await delivered.Reached(Messages - 1).WaitAsync(Timeout);
-        deadConnection.Dispose();
-        Assert.DoesNotContain(delivered.Codes, c => c == "200000");
+        await stuck.Reached(deadLoops).WaitAsync(Timeout);
+        var takenByTheDead = stuck.Taken;
+        Assert.Equal(Enumerable.Range(200000, deadLoops).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), takenByTheDead.Select(n => n.Values["code"]).Order());
 
-        // Its lease ends: the survivor, which heard when, takes the message over (no sweep can: it is 10 min away).
+        // The other node (several loops) delivers everything else while the first one is stuck, then the first one
+        // dies: its connection goes, with no acknowledgement and no hand-back.
+        await StartDispatcherAsync(survivor, delivered, time, concurrency: 4);
+        for (var i = deadLoops; i < Messages; i++)
+        {
+            await producer.EnqueueAsync(CodeSms((200000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)), default).AsTask().WaitAsync(Timeout);
+        }
+
+        await delivered.Reached(Messages - deadLoops).WaitAsync(Timeout);
+        deadConnection.Dispose();
+        Assert.DoesNotContain(delivered.Codes, c => takenByTheDead.Any(n => n.Values["code"] == c));
+
+        // Their leases end: the survivor, which heard when, takes the messages over (no sweep can: it is 10 min away).
         time.Advance(Visibility + TimeSpan.FromSeconds(1));
         await delivered.All.WaitAsync(Timeout);
         await WaitUntilNoMessageKeyAsync();
+        await StopDispatchersAsync();
 
         Assert.Equal(Messages, delivered.Codes.Count);
         Assert.Equal(Enumerable.Range(200000, Messages).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), delivered.Codes.Order());
-        var again = Assert.Single(delivered.Notifications, n => n.Values["code"] == "200000");
-        Assert.Equal(takenByTheDead.MessageId, again.MessageId);
+        foreach (var taken in takenByTheDead)
+        {
+            var again = Assert.Single(delivered.Notifications, n => n.Values["code"] == taken.Values["code"]);
+            Assert.Equal(taken.MessageId, again.MessageId);
+        }
+    }
+
+    [Fact]
+    public async Task Dispatchers_TwoNodesFourLoopsEach_EveryMessageDeliveredExactlyOnce()
+    {
+        const int Messages = 60;
+        var producer = Outbox(Connection(), TimeProvider.System);
+        var sender = new RecordingSender(expected: Messages);
+        await StartDispatcherAsync(Outbox(Connection(), TimeProvider.System), sender, TimeProvider.System, concurrency: 4);
+        await StartDispatcherAsync(Outbox(Connection(), TimeProvider.System), sender, TimeProvider.System, concurrency: 4);
+
+        // In pairs (a step's messages share a shard), so that shards often hold several pending messages that the eight
+        // loops compete for; a phone each, so that no phone's SMS cap drops one.
+        for (var i = 0; i < Messages; i += 2)
+        {
+            await producer.EnqueueAsync([CodeSmsTo(i, 400000 + i), CodeSmsTo(i + 1, 400001 + i)], default).AsTask().WaitAsync(Timeout);
+        }
+
+        await sender.All.WaitAsync(Timeout);
+        await WaitUntilNoMessageKeyAsync();
+
+        // Counted after every loop stopped: none can still be delivering a second copy.
+        await StopDispatchersAsync();
+        Assert.Equal(Enumerable.Range(400000, Messages).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), sender.Codes.Order());
+        Assert.Equal(Messages, sender.Notifications.Select(n => n.MessageId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Dispatcher_OnRedisSenderHoldsOneMessageUntilAnotherIsDelivered_TheOtherIsNotHeldBehindIt()
+    {
+        // One shard: both messages wait in the same list, so the second loop must be woken by the first one's take
+        // (which leaves a message pending), not by an announcement. With one loop this would wait forever.
+        var producer = Outbox(Connection(), TimeProvider.System, shards: 1);
+        var reader = Outbox(Connection(), TimeProvider.System, shards: 1);
+        var sender = new HoldingSender(held: "500000", until: "500001");
+        await producer.EnqueueAsync(CodeSms("500000"), default).AsTask().WaitAsync(Timeout);
+        await producer.EnqueueAsync(CodeSms("500001"), default).AsTask().WaitAsync(Timeout);
+
+        await StartDispatcherAsync(reader, sender, TimeProvider.System, concurrency: 2);
+        await sender.Completed.WaitAsync(Timeout);
+        await WaitUntilNoMessageKeyAsync();
+
+        Assert.Equal(["500001", "500000"], sender.Delivered);
+    }
+
+    [Fact]
+    public async Task StopAsync_EveryLoopMidDelivery_EachMessageHandedBackForAnyNodeAtOnce()
+    {
+        const int Loops = 3;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
+        var reader = Outbox(Connection(), time);
+        var other = Outbox(Connection(), time);
+        var blocked = new BlockedSender();
+        await StartDispatcherAsync(reader, blocked, time, Loops);
+        for (var i = 0; i < Loops; i++)
+        {
+            await reader.EnqueueAsync(CodeSms((600000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)), default).AsTask().WaitAsync(Timeout);
+        }
+
+        await blocked.Entered(Loops).WaitAsync(Timeout);
+        await StopDispatchersAsync();
+
+        // Nothing delivered; every message is pending again, leased to nobody, and another node takes each at once
+        // (no lease to wait out: the clock has not moved) without it counting as a delivery attempt.
+        Assert.Equal(0, blocked.Returned);
+        Assert.Equal(Loops, (await PendingByKeyAsync()).Values.Sum());
+        var back = new List<QueuedNotification>();
+        while (await other.TryDequeueAsync().WaitAsync(Timeout) is { } message)
+        {
+            back.Add(message);
+        }
+
+        Assert.Equal(Enumerable.Range(600000, Loops).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), back.Select(m => m.Notification.Values["code"]).Order());
+        Assert.All(back, m => Assert.Equal(1, m.Deliveries));
     }
 
     [Fact]
@@ -224,17 +310,33 @@ public sealed class RedisOutboxWakeTests(RedisServerFixture fixture) : IClassFix
         Assert.Equal(Enumerable.Range(300000, Messages).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), sender.Codes.Order());
     }
 
-    private async Task StartDispatcherAsync(RedisNotificationOutbox outbox, INotificationSender sender, TimeProvider time)
+    private async Task StopDispatchersAsync()
+    {
+        // The stuck sender of a dead node returns at last, so that its dispatcher can stop.
+        stuck.Release();
+        foreach (var dispatcher in dispatchers)
+        {
+            await dispatcher.StopAsync(default).WaitAsync(Timeout);
+            dispatcher.Dispose();
+        }
+
+        dispatchers.Clear();
+    }
+
+    private async Task StartDispatcherAsync(RedisNotificationOutbox outbox, INotificationSender sender, TimeProvider time, int concurrency = 4)
     {
         var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
         owned.Add(metrics);
         var dispatcher = new NotificationDispatcher(
             outbox, [sender], null, new InMemoryRateLimiter(), new SecretKeys(new byte[32], codeKey, new byte[32]), new RecordingAuditLog(),
-            Options.Create(new NotificationOptions()), Options.Create(new Notifications.Sms.SmsOptions()), time, NullLogger<NotificationDispatcher>.Instance, outbox,
+            Options.Create(new NotificationOptions { DispatchConcurrency = concurrency }), Options.Create(new Notifications.Sms.SmsOptions()), time, NullLogger<NotificationDispatcher>.Instance, outbox,
             metrics.GetRequiredService<IMeterFactory>());
         await dispatcher.StartAsync(default).WaitAsync(Timeout);
         dispatchers.Add(dispatcher);
     }
+
+    private static Notification CodeSmsTo(int phone, int code) => NotificationTexts.Shipped.RecoveryCodeSms(
+        "+346123" + phone.ToString("D5", System.Globalization.CultureInfo.InvariantCulture), code.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(5), Language.Spanish);
 
     private static Notification CodeSms(string code) => NotificationTexts.Shipped.RecoveryCodeSms(Phone, code, TimeSpan.FromMinutes(5), Language.Spanish);
 
@@ -405,17 +507,81 @@ public sealed class RedisOutboxWakeTests(RedisServerFixture fixture) : IClassFix
     /// <summary>A provider call that never returns: its node is stuck mid-delivery until it dies.</summary>
     private sealed class StuckSender : INotificationSender
     {
-        private readonly TaskCompletionSource<Notification> taken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ConcurrentQueue<Notification> taken = new();
         private readonly TaskCompletionSource never = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<Notification> Taken => taken.Task;
+        public IReadOnlyList<Notification> Taken => [.. taken];
+
+        public async Task Reached(int count)
+        {
+            while (taken.Count < count)
+            {
+                await Task.Delay(10);
+            }
+        }
 
         public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
         {
-            taken.TrySetResult(notification);
+            taken.Enqueue(notification);
             await never.Task;
         }
 
         public void Release() => never.TrySetResult();
+    }
+
+    /// <summary>Holds message <c>held</c> in its provider call until message <c>until</c> has been delivered.</summary>
+    private sealed class HoldingSender(string held, string until) : INotificationSender
+    {
+        private readonly TaskCompletionSource untilDelivered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource both = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ConcurrentQueue<string> delivered = new();
+
+        public IReadOnlyList<string> Delivered => [.. delivered];
+
+        public Task Completed => both.Task;
+
+        public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
+        {
+            var code = notification.Values["code"];
+            if (code == held)
+            {
+                await untilDelivered.Task.WaitAsync(cancellationToken);
+            }
+
+            delivered.Enqueue(code);
+            if (code == until)
+            {
+                untilDelivered.TrySetResult();
+            }
+
+            if (delivered.Count >= 2)
+            {
+                both.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>A provider call that returns only when its dispatcher stops (the token is cancelled).</summary>
+    private sealed class BlockedSender : INotificationSender
+    {
+        private int entered;
+        private int returned;
+
+        public int Returned => Volatile.Read(ref returned);
+
+        public async Task Entered(int count)
+        {
+            while (Volatile.Read(ref entered) < count)
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref entered);
+            await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, cancellationToken);
+            Interlocked.Increment(ref returned);
+        }
     }
 }

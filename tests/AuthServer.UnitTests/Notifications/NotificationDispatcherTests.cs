@@ -79,6 +79,87 @@ public sealed class NotificationDispatcherTests
         Assert.Empty(audit.Events);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task Dispatch_SenderHoldsOneMessageUntilAnotherIsDelivered_TheOtherIsNotHeldBehindIt(int concurrency)
+    {
+        // Message A's provider call returns only once B has been delivered: with one loop it would wait forever
+        // (B queued behind A; this test then times out), with several B goes through another loop and A completes.
+        var sender = new HoldingSender(held: "A", until: "B");
+        using var run = new Dispatching(new NotificationOptions { DispatchConcurrency = concurrency }, sender);
+        await run.Outbox.EnqueueAsync([Email("a@example.es", "A")], CancellationToken.None);
+        await run.Outbox.EnqueueAsync([Email("b@example.es", "B")], CancellationToken.None);
+
+        await run.UntilAsync(() => sender.Completed(2));
+
+        Assert.Equal(["B", "A"], sender.Delivered);
+        Assert.Equal(0, run.Outbox.Backlog);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(16)]
+    public async Task Dispatch_ManyMessagesSeveralLoops_EachDeliveredExactlyOnce(int concurrency)
+    {
+        const int Messages = 200;
+        var sender = new CountingSender();
+        using var run = new Dispatching(new NotificationOptions { DispatchConcurrency = concurrency }, sender);
+        for (var i = 0; i < Messages; i++)
+        {
+            await run.Outbox.EnqueueAsync([Email("a@example.es", i.ToString(System.Globalization.CultureInfo.InvariantCulture))], CancellationToken.None);
+        }
+
+        await run.UntilAsync(() => sender.WaitForAsync(Messages));
+
+        // Counted after the host stopped: no loop can still be delivering a second copy.
+        Assert.Equal(Enumerable.Range(0, Messages).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), sender.Sent.Select(n => n.Values["code"]).Order());
+        Assert.Equal(Messages, sender.Sent.Select(n => n.MessageId).Distinct().Count());
+        Assert.Equal(0, run.Outbox.Backlog);
+    }
+
+    [Fact]
+    public async Task Dispatch_EightLoopsManySmsToOnePhone_NeverMoreThanThePhonesCap()
+    {
+        const int Messages = 40;
+        var sender = new CountingSender();
+        using var run = new Dispatching(new NotificationOptions { DispatchConcurrency = 8, SmsPerPhone = RateLimitRule.Of(3, TimeSpan.FromHours(24)) }, sender);
+        for (var i = 0; i < Messages; i++)
+        {
+            await run.Outbox.EnqueueAsync([Sms("+34600000001", i.ToString(System.Globalization.CultureInfo.InvariantCulture))], CancellationToken.None);
+        }
+
+        await run.UntilAsync(() => Until(() => sender.Sent.Count + run.Audit.Events.Count == Messages));
+
+        Assert.Equal(3, sender.Sent.Count);
+        Assert.Equal(Messages - 3, run.Audit.Events.Count(e => e.Outcome == "capped"));
+    }
+
+    [Fact]
+    public async Task StopAsync_EveryLoopMidDelivery_EachMessagePutBackAndNoneDelivered()
+    {
+        const int Loops = 3;
+        var sender = new BlockedSender();
+        using var run = new Dispatching(new NotificationOptions { DispatchConcurrency = Loops }, sender);
+        await run.Outbox.EnqueueAsync([Email("a@example.es", "1"), Email("b@example.es", "2"), Email("c@example.es", "3")], CancellationToken.None);
+
+        // Stopped once every loop is inside a provider call.
+        await run.UntilAsync(() => sender.Entered(Loops));
+
+        Assert.Equal(0, sender.Returned);
+        Assert.Equal(Loops, run.Outbox.Reader.Count);
+        Assert.Equal(Loops, run.Outbox.Backlog);
+        var back = new List<Notification>();
+        while (run.Outbox.Reader.TryRead(out var notification))
+        {
+            back.Add(notification);
+        }
+
+        Assert.Equal(["1", "2", "3"], back.Select(n => n.Values["code"]).Order());
+        Assert.All(back, n => Assert.False(string.IsNullOrEmpty(n.MessageId)));
+    }
+
     private static Notification Sms(string phone, string code) =>
         new(NotificationChannel.Sms, phone, NotificationTemplates.RecoveryCode, new Dictionary<string, string> { ["code"] = code }, "text", "es-ES");
 
@@ -99,11 +180,11 @@ public sealed class NotificationDispatcherTests
         private readonly TestMetrics metrics = new();
         private readonly NotificationDispatcher dispatcher;
 
-        public Dispatching(NotificationOptions notificationOptions, CountingSender sender)
+        public Dispatching(NotificationOptions notificationOptions, INotificationSender sender)
         {
             var options = Options.Create(notificationOptions);
             Outbox = new InMemoryNotificationOutbox(options);
-            Sender = sender;
+            Sender = sender as CountingSender ?? new CountingSender();
             dispatcher = new NotificationDispatcher(
                 Outbox, [sender], null, new InMemoryRateLimiter(), TestKeys.Create(), Audit, options, Options.Create(new SmsOptions()), TestClock.Create(),
                 NullLogger<NotificationDispatcher>.Instance, Outbox, metrics.Factory);
@@ -111,6 +192,7 @@ public sealed class NotificationDispatcherTests
 
         public InMemoryNotificationOutbox Outbox { get; }
 
+        /// <summary>The sender when it is a <see cref="CountingSender"/>, otherwise an unused one.</summary>
         public CountingSender Sender { get; }
 
         public ListAuditLog Audit { get; } = new();
@@ -161,6 +243,50 @@ public sealed class NotificationDispatcherTests
         }
 
         public Task WaitForAsync(int count) => Until(() => sent.Count >= count);
+    }
+
+    /// <summary>Holds message <c>held</c> in its provider call until message <c>until</c> has been delivered.</summary>
+    private sealed class HoldingSender(string held, string until) : INotificationSender
+    {
+        private readonly TaskCompletionSource untilDelivered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ConcurrentQueue<string> delivered = new();
+
+        public IReadOnlyList<string> Delivered => [.. delivered];
+
+        public Task Completed(int count) => Until(() => delivered.Count >= count);
+
+        public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
+        {
+            var code = notification.Values["code"];
+            if (code == held)
+            {
+                await untilDelivered.Task.WaitAsync(cancellationToken);
+            }
+
+            delivered.Enqueue(code);
+            if (code == until)
+            {
+                untilDelivered.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>A provider call that returns only when the host stops (its token is cancelled).</summary>
+    private sealed class BlockedSender : INotificationSender
+    {
+        private int entered;
+        private int returned;
+
+        public int Returned => Volatile.Read(ref returned);
+
+        public Task Entered(int count) => Until(() => Volatile.Read(ref entered) >= count);
+
+        public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref entered);
+            await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, cancellationToken);
+            Interlocked.Increment(ref returned);
+        }
     }
 
     private sealed class ListAuditLog : IAuditLog

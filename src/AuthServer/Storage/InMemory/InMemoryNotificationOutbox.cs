@@ -16,12 +16,14 @@ namespace Recovery.AuthServer.Storage.InMemory;
 /// passed and a batch lands whole or not at all. Why not a lock and a bounded channel (as before): every StartRecovery
 /// enqueues one message (a decoy too), and under load the writers' lock, the bounded channel's own lock (taken again
 /// by every count) and the reader's wake-up inside them were the in-memory StartRecovery's most contended point. A
-/// single message is now written without a lock into a single-reader channel; a batch of several still takes the
-/// writers' lock so that its messages stay together, and the held changes keep it for their dictionary.
+/// single message is now written without a lock into the channel (a multi-reader one: the dispatcher reads it from
+/// <see cref="NotificationOptions.DispatchConcurrency"/> loops, and the channel gives each message to one of them); a
+/// batch of several still takes the writers' lock so that its messages stay together, and the held changes keep it
+/// for their dictionary.
 /// </remarks>
 public sealed class InMemoryNotificationOutbox : INotificationOutbox, INotificationOutboxReader
 {
-    private readonly Channel<Notification> queue = Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Notification> queue = Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleReader = false });
     private readonly int capacity;
     private readonly Lock writers = new();
     private readonly Dictionary<string, IReadOnlyList<Notification>> held = new(StringComparer.Ordinal);

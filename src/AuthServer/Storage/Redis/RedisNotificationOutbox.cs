@@ -89,7 +89,9 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
     private readonly ConcurrentQueue<(string ChangeId, bool Decided)> announcedChanges = new();
     private ChannelMessageQueue? subscription;
     private ConnectionMultiplexer? subscribedOn;
-    private DateTimeOffset nextSweep = DateTimeOffset.MinValue;
+    // When the next safety sweep is due (Unix ms). Several dispatcher loops read through this one reader
+    // (NotificationOptions.DispatchConcurrency): the loop that moves it on (compare-and-swap) sweeps, the others do not.
+    private long nextSweepMs = long.MinValue;
 
     public RedisNotificationOutbox(
         RedisConnection redis,
@@ -278,11 +280,12 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
             }
 
             var now = time.GetUtcNow();
-            if (now >= nextSweep)
+            var sweepAt = Interlocked.Read(ref nextSweepMs);
+            if (now.ToUnixTimeMilliseconds() >= sweepAt &&
+                Interlocked.CompareExchange(ref nextSweepMs, (now + options.Value.SweepInterval).ToUnixTimeMilliseconds(), sweepAt) == sweepAt)
             {
                 // The safety net: look at every shard as if each had announced work and a due hold, and for changes
                 // that applied without this node hearing it (it started or reconnected after their announcement).
-                nextSweep = now + options.Value.SweepInterval;
                 view.MarkAllDirty();
                 await SettleAbandonedHoldsAsync();
                 for (var s = 0; s < shards.Length; s++)
@@ -320,6 +323,8 @@ public sealed partial class RedisNotificationOutbox : INotificationOutbox, INoti
                 }
             }
 
+            // Moved on by this loop or another one just now: never long.MinValue here.
+            var nextSweep = DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Read(ref nextSweepMs));
             var deadline = view.NextDeadline();
             var until = deadline == long.MaxValue ? nextSweep : Min(nextSweep, DateTimeOffset.FromUnixTimeMilliseconds(deadline));
             await view.WaitAsync(until, time, cancellationToken);

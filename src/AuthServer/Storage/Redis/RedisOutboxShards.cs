@@ -4,7 +4,9 @@ namespace Recovery.AuthServer.Storage.Redis;
 /// What one node knows of the outbox's shards: each shard's backlog (for the room check and the choice of a shard
 /// to enqueue into), whether it may hold pending messages (worth a dequeue), and its next deadline (the earliest lease
 /// end or hold settle time in it). Fed by the results of this node's own scripts and by the state every node's scripts
-/// publish; read by the reader loop, which sleeps on <see cref="WaitAsync"/> until one of them is worth a look.
+/// publish; read by the reader loops (one or several per node: <c>Notifications:DispatchConcurrency</c>), which sleep on
+/// <see cref="WaitAsync"/> until one of them is worth a look; a shard's pending flag is taken by one loop at a time, and
+/// a take that leaves messages behind sets it again and wakes another.
 /// </summary>
 internal sealed class RedisOutboxShards : IDisposable
 {
@@ -18,8 +20,10 @@ internal sealed class RedisOutboxShards : IDisposable
     private readonly SemaphoreSlim wake = new(0, int.MaxValue);
     private int cursor;
     private int pickCursor;
-    // When the reader sleeps, until when (Unix ms); long.MinValue while it is awake (it reads the deadlines before sleeping).
-    private long sleepingUntil = long.MinValue;
+    // Until when each sleeping reader loop sleeps (Unix ms), under the gate. Several loops of one node's dispatcher read
+    // through one outbox (NotificationOptions.DispatchConcurrency): one that wakes must not make a deadline forget the
+    // others still asleep. An awake loop is not in it (it reads the deadlines before sleeping).
+    private readonly List<long> sleepers = [];
     private volatile bool known;
 
     public RedisOutboxShards(int shards, int totalCapacity)
@@ -124,8 +128,9 @@ internal sealed class RedisOutboxShards : IDisposable
             backlog[shard] = shardBacklog;
             var next = deadlineMs < 0 ? None : deadlineMs;
             // A deadline only wakes a reader asleep past it: not one awake (it reads the deadlines before it sleeps), nor
-            // one asleep until sooner (a lease just taken ends minutes from now).
-            signal = pending > 0 || (next < deadline[shard] && next < Interlocked.Read(ref sleepingUntil));
+            // one asleep until sooner (a lease just taken ends minutes from now). With several sleeping, the signal
+            // wakes one of them, which reads every deadline again.
+            signal = pending > 0 || (next < deadline[shard] && next < LatestSleeper());
             deadline[shard] = next;
             dirty[shard] |= pending > 0;
         }
@@ -243,7 +248,12 @@ internal sealed class RedisOutboxShards : IDisposable
             return;
         }
 
-        Interlocked.Exchange(ref sleepingUntil, until.ToUnixTimeMilliseconds());
+        var untilMs = until.ToUnixTimeMilliseconds();
+        lock (gate)
+        {
+            sleepers.Add(untilMs);
+        }
+
         try
         {
             // A deadline that came in between reading them and saying until when it sleeps did not signal: look again.
@@ -260,8 +270,23 @@ internal sealed class RedisOutboxShards : IDisposable
         }
         finally
         {
-            Interlocked.Exchange(ref sleepingUntil, long.MinValue);
+            lock (gate)
+            {
+                sleepers.Remove(untilMs);
+            }
         }
+    }
+
+    // Under the gate: the latest time any reader loop sleeps until, long.MinValue if none sleeps.
+    private long LatestSleeper()
+    {
+        var latest = long.MinValue;
+        foreach (var until in sleepers)
+        {
+            latest = Math.Max(latest, until);
+        }
+
+        return latest;
     }
 
     public void Dispose() => wake.Dispose();
