@@ -578,6 +578,8 @@ public sealed class AccessFlow(
                 switch (step.Status)
                 {
                     case OperationCodeStepStatus.Tried:
+                        // Decided in the step: any code of a customer without an app, or the right SMS code of a usable
+                        // challenge for one with an app (ChallengeRules.VerifyIfRight), so both sign in three.
                         attempt = step.Try!;
                         endedInStep = true;
                         if (attempt.Result.Status == VerifyStatus.Verified)

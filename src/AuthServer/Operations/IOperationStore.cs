@@ -66,7 +66,9 @@ public interface IOperationStore
     /// RedisRecoveryStore's code try does for a recovery): the customer's signing budget is taken before anything is
     /// evaluated; a full budget evaluates nothing and ends the operation (its code closed, then its state Expired, as
     /// <see cref="CloseCodeAndCompleteAsync"/> without releasing the reference); a customer with a confirmed authenticator
-    /// app gets the unit taken and nothing evaluated (<see cref="OperationCodeStepStatus.OtherFactorEnrolled"/>);
+    /// app gets the right SMS code of a usable challenge verified and its try settled uncounted
+    /// (ChallengeRules.VerifyIfRight), and for any other code the unit taken and nothing evaluated or counted
+    /// (<see cref="OperationCodeStepStatus.OtherFactorEnrolled"/>: it may be an app code);
     /// otherwise the code is verified (ChallengeRules.Verify, not counted while inactive), the try settled, and the
     /// operation recorded Expired when the try filled the budget (its code closed) or closed the code. The operation's
     /// group must be its customer's (<see cref="OperationLifecycle.InCustomerGroup"/>). With

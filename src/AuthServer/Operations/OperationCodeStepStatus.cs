@@ -10,8 +10,9 @@ public enum OperationCodeStepStatus
     Busy,
 
     /// <summary>
-    /// The try is taken and nothing evaluated: the customer has an authenticator app, so the code may be an app code,
-    /// which the store cannot check (its secret is sealed); the caller evaluates it holding the unit.
+    /// The try is taken and the code is not the SMS code of a usable challenge (nothing changed or counted): the customer
+    /// has an authenticator app, so the code may be an app code, which the store cannot check (its secret is sealed); the
+    /// caller evaluates it holding the unit.
     /// </summary>
     OtherFactorEnrolled,
 }

@@ -85,6 +85,27 @@ public static class ChallengeRules
     }
 
     /// <summary>
+    /// <see cref="Verify"/> for a right code only: true, and the challenge marked used, when <paramref name="presentedMac"/>
+    /// is the code of a usable challenge; false, and nothing changed or counted, for any other code or state. For a signer
+    /// with an authenticator app, whose code may be an app code that only the server can check: a right SMS code signs in
+    /// the step that took its try, and any other code is left to the app's check, then tried as the SMS code (counted,
+    /// <see cref="Verify"/> with countWhileInactive) if it matches no time step, as before.
+    /// </summary>
+    public static ChallengeStep<bool> VerifyIfRight(Challenge? challenge, byte[] presentedMac, DateTimeOffset now)
+    {
+        if (challenge is null)
+        {
+            return new(false);
+        }
+
+        // Compared in constant time whatever the state, as Verify does.
+        var equal = CryptographicOperations.FixedTimeEquals(challenge.CodeMac, presentedMac);
+        return challenge.State == ChallengeState.Active && now < challenge.ExpiresAt && equal
+            ? new(true, challenge with { State = ChallengeState.Used })
+            : new(false);
+    }
+
+    /// <summary>
     /// Ends the challenge as used because another factor (a TOTP code) was accepted: Verified while it is active,
     /// burned or expired; AlreadyUsed or Closed otherwise, so an SMS code and a TOTP code never both win.
     /// </summary>

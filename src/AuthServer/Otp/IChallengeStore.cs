@@ -27,6 +27,12 @@ public interface IChallengeStore
     Task<VerifyResult> VerifyAsync(string id, byte[] presentedMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken, bool countWhileInactive = false);
 
     /// <summary>
+    /// <see cref="ChallengeRules.VerifyIfRight"/> atomically: true (and the challenge marked used) for the right code of a
+    /// usable challenge; false, nothing changed or counted, otherwise.
+    /// </summary>
+    Task<bool> VerifyIfRightAsync(string id, byte[] presentedMac, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Ends the challenge as used because another factor (a TOTP code) was accepted for it: Verified if
     /// it was active, burned or expired; AlreadyUsed or Closed otherwise. Atomic with VerifyAsync, so
     /// an SMS code and a TOTP code sent at once never both win.

@@ -11,6 +11,9 @@ internal enum ChallengeAction
 
     AcceptOtherFactor,
 
+    /// <summary>VerifyIfRight with the case's MAC (a signer with an app: only a right SMS code is decided in the store).</summary>
+    VerifyIfRight,
+
     /// <summary>Reissue with the case's MAC as the new code's.</summary>
     Reissue,
 

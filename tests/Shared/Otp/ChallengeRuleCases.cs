@@ -114,6 +114,17 @@ internal static class ChallengeRuleCases
         Other("AcceptOtherFactor_Used_AlreadyUsed", Used, 10, new(VerifyStatus.AlreadyUsed), Used),
         Other("AcceptOtherFactor_Closed_ClosedAndStaysClosed", Closed, 10, new(VerifyStatus.Closed), Closed),
 
+        // ChallengeRules.VerifyIfRight: a signer with an app; only the right SMS code of a usable challenge is decided,
+        // anything else is left to the app's check with nothing counted.
+        IfRight("VerifyIfRight_NoChallenge_False", null, Right, 0, false, null),
+        IfRight("VerifyIfRight_ActiveRightCode_TrueAndUsed", Fresh, Right, 10, true, Fresh with { State = ChallengeState.Used }),
+        IfRight("VerifyIfRight_ActiveWrongCode_FalseNothingCounted", Fresh, Wrong, 10, false, Fresh),
+        IfRight("VerifyIfRight_MacOfAnotherLength_FalseNotAnException", Fresh, [1, 2, 3], 10, false, Fresh),
+        IfRight("VerifyIfRight_AtExpiryRightCode_FalseNothingCounted", Fresh, Right, 300, false, Fresh),
+        IfRight("VerifyIfRight_BurnedRightCode_FalseNothingCounted", Burned, Right, 10, false, Burned),
+        IfRight("VerifyIfRight_UsedRightCode_False", Used, Right, 10, false, Used),
+        IfRight("VerifyIfRight_ClosedRightCode_False", Closed, Right, 10, false, Closed),
+
         // ChallengeRules.Reissue: its checks in order (active, resends left, cooldown), then the new code.
         Reissue("Reissue_NoChallenge_NotFound", null, 60, ReissueStatus.NotFound, null),
         Reissue("Reissue_Used_NotActive", Used, 60, ReissueStatus.NotActive, Used),
@@ -173,6 +184,7 @@ internal static class ChallengeRuleCases
             ChallengeAction.Verify => Stored(ChallengeRules.Verify(given, c.Mac, c.Now, c.Limits, countWhileInactive: false), given),
             ChallengeAction.VerifyCountingWhileInactive => Stored(ChallengeRules.Verify(given, c.Mac, c.Now, c.Limits, countWhileInactive: true), given),
             ChallengeAction.AcceptOtherFactor => Stored(ChallengeRules.AcceptOtherFactor(given), given),
+            ChallengeAction.VerifyIfRight => Stored(ChallengeRules.VerifyIfRight(given, c.Mac, c.Now), given),
             ChallengeAction.Reissue => Stored(ChallengeRules.Reissue(given, c.Mac, c.Now, c.Limits), given),
             ChallengeAction.Close => Stored(ChallengeRules.Close(given), given),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.Action, null),
@@ -194,6 +206,7 @@ internal static class ChallengeRuleCases
             ChallengeAction.Verify => await store.VerifyAsync(Id, c.Mac, c.Now, c.Limits, ct, countWhileInactive: false).WaitAsync(timeout),
             ChallengeAction.VerifyCountingWhileInactive => await store.VerifyAsync(Id, c.Mac, c.Now, c.Limits, ct, countWhileInactive: true).WaitAsync(timeout),
             ChallengeAction.AcceptOtherFactor => await store.AcceptOtherFactorAsync(Id, ct).WaitAsync(timeout),
+            ChallengeAction.VerifyIfRight => await store.VerifyIfRightAsync(Id, c.Mac, c.Now, ct).WaitAsync(timeout),
             ChallengeAction.Reissue => await store.ReissueAsync(Id, c.Mac, c.Now, c.Limits, ct).WaitAsync(timeout),
             ChallengeAction.Close => await store.CloseAsync(Id, ct).WaitAsync(timeout),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.Action, null),
@@ -236,6 +249,9 @@ internal static class ChallengeRuleCases
 
     private static ChallengeRuleCase Other(string name, Challenge? given, int at, VerifyResult expected, Challenge? then) =>
         new(name, given, ChallengeAction.AcceptOtherFactor, Right, TimeSpan.FromSeconds(at), Limits, expected, then);
+
+    private static ChallengeRuleCase IfRight(string name, Challenge? given, byte[] mac, int at, bool expected, Challenge? then) =>
+        new(name, given, ChallengeAction.VerifyIfRight, mac, TimeSpan.FromSeconds(at), Limits, expected, then);
 
     private static ChallengeRuleCase Reissue(string name, Challenge? given, int at, ReissueStatus expected, Challenge? then, ChallengeLimits? limits = null) =>
         new(name, given, ChallengeAction.Reissue, NewCode, TimeSpan.FromSeconds(at), limits ?? Limits, expected, then);

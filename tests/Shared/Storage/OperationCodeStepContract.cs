@@ -118,6 +118,38 @@ public abstract class OperationCodeStepContract
     }
 
     [Fact]
+    public async Task TrySmsCodeAsync_AppEnrolledRightSmsCode_VerifiedInTheStepWithTheUnitGivenBack()
+    {
+        var s = await OpenAsync();
+        await EnrolAsync(s.Authenticators);
+
+        // The right SMS code of a usable challenge signs in the step that took its try, as without an app.
+        var step = await s.Operations.TrySmsCodeAsync(Code(RightMac), ct).Within();
+
+        Assert.Equal(OperationCodeStepStatus.Tried, step.Status);
+        Assert.Equal((VerifyStatus.Verified, false, false), (step.Try!.Result.Status, step.Try.Result.Counted, step.Try.JustFilled));
+        Assert.Equal(ChallengeState.Used, (await s.Challenges.GetAsync(ChallengeIdOf(), ct).Within())!.State);
+        Assert.Equal(OperationState.Pending, (await s.Operations.GetAsync(OperationId, ct).Within())!.State);
+        Assert.Equal(Limit, await FreeUnitsAsync(s.Ledger));
+    }
+
+    [Fact]
+    public async Task TrySmsCodeAsync_AppEnrolledOtherCode_UnitTakenAndTheChallengeNeitherCountedNorEnded()
+    {
+        var s = await OpenAsync();
+        await EnrolAsync(s.Authenticators);
+        var before = Otp.ChallengeRuleCases.Describe(await s.Challenges.GetAsync(ChallengeIdOf(), ct).Within());
+
+        // Any other code may be an app code: left to the server holding the unit, the SMS challenge as it was.
+        var step = await s.Operations.TrySmsCodeAsync(Code(WrongMac), ct).Within();
+
+        Assert.Equal(OperationCodeStepStatus.OtherFactorEnrolled, step.Status);
+        Assert.Equal(before, Otp.ChallengeRuleCases.Describe(await s.Challenges.GetAsync(ChallengeIdOf(), ct).Within()));
+        Assert.Equal(OperationState.Pending, (await s.Operations.GetAsync(OperationId, ct).Within())!.State);
+        Assert.Equal(Limit - 1, await FreeUnitsAsync(s.Ledger));
+    }
+
+    [Fact]
     public async Task UseAppStepAsync_NewStepThenTheSameAgain_UsedWithTheChallengeEndedThenAReplayThatEndsAndCountsNothing()
     {
         var s = await OpenAsync();

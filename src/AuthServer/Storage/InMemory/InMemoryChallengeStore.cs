@@ -29,6 +29,9 @@ public sealed class InMemoryChallengeStore(TimeProvider time) : IChallengeStore
     public Task<VerifyResult> VerifyAsync(string id, byte[] presentedMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken, bool countWhileInactive = false) =>
         Task.FromResult(Apply(id, (presentedMac, now, limits, countWhileInactive), static (c, a) => ChallengeRules.Verify(c, a.presentedMac, a.now, a.limits, a.countWhileInactive)));
 
+    public Task<bool> VerifyIfRightAsync(string id, byte[] presentedMac, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult(Apply(id, (presentedMac, now), static (c, a) => ChallengeRules.VerifyIfRight(c, a.presentedMac, a.now)));
+
     public Task<VerifyResult> AcceptOtherFactorAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(Apply(id, 0, static (c, _) => ChallengeRules.AcceptOtherFactor(c)));
 

@@ -145,12 +145,22 @@ public sealed class InMemoryOperationStore(IChallengeStore challenges, IWrongCod
                 return new OperationCodeStep(OperationCodeStepStatus.Tried, new CodeTry(new VerifyResult(VerifyStatus.Closed), Exhausted: true, FullUntil: take.FreesAt));
             }
 
+            VerifyResult result;
             if (!code.UnitHeld && await authenticators.GetConfirmedAsync(code.CustomerId, none) is not null)
             {
-                return new OperationCodeStep(OperationCodeStepStatus.OtherFactorEnrolled);
+                // An app enrolled: the right SMS code of a usable challenge signs here; any other is left to the app's check.
+                if (!await challenges.VerifyIfRightAsync(code.ChallengeId, code.PresentedMac, code.Now, none))
+                {
+                    return new OperationCodeStep(OperationCodeStepStatus.OtherFactorEnrolled);
+                }
+
+                result = new VerifyResult(VerifyStatus.Verified);
+            }
+            else
+            {
+                result = await challenges.VerifyAsync(code.ChallengeId, code.PresentedMac, code.Now, code.Limits, none, countWhileInactive: code.UnitHeld);
             }
 
-            var result = await challenges.VerifyAsync(code.ChallengeId, code.PresentedMac, code.Now, code.Limits, none, countWhileInactive: code.UnitHeld);
             var settled = await ledger.SettleAsync([code.Scope], code.Token, result.Counted, code.WrongCodeLimit, code.Window, code.Now, none);
             if (settled.JustFilled)
             {

@@ -79,6 +79,28 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         return challenge_verify(KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] == '1')
         """;
 
+    // ChallengeRules.VerifyIfRight, as a Lua function (see VerifyFunction) that a signature's code step composes
+    // (RedisOperationStore) for a customer with an app. mac: the presented MAC; now (µs). Returns true when it verified.
+    internal const string VerifyIfRightFunction = """
+        local function challenge_verify_if_right(key, mac, now)
+          local c = redis.call('HMGET', key, 'st', 'exp', 'mac')
+          if not c[1] then return false end
+          -- A plain comparison, always made, as in challenge_verify (the same reasoning on its timing).
+          local equal = c[3] == mac
+          if c[1] == 'Active' and now < tonumber(c[2]) and equal then
+            redis.call('HSET', key, 'st', 'Used')
+            return true
+          end
+          return false
+        end
+
+        """;
+
+    private const string VerifyIfRightScript = VerifyIfRightFunction + """
+        if challenge_verify_if_right(KEYS[1], ARGV[1], tonumber(ARGV[2])) then return 1 end
+        return 0
+        """;
+
     // ChallengeRules.AcceptOtherFactor, as a Lua function (see VerifyFunction) that a signature's app code composes
     // (RedisOperationStore). Returns the status.
     internal const string AcceptOtherFactorFunction = """
@@ -178,6 +200,9 @@ public sealed class RedisChallengeStore(RedisConnection redis, TimeProvider time
         var values = await redis.ExecuteAsync(db => db.HashGetAsync(Key(id), Fields));
         return Read(id, values);
     }
+
+    public async Task<bool> VerifyIfRightAsync(string id, byte[] presentedMac, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (long)(await redis.ScriptAsync(VerifyIfRightScript, [Key(id)], [presentedMac, RedisTime.ToMicros(now)])) == 1;
 
     public async Task<VerifyResult> VerifyAsync(string id, byte[] presentedMac, DateTimeOffset now, ChallengeLimits limits, CancellationToken cancellationToken, bool countWhileInactive = false)
     {

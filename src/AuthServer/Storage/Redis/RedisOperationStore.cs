@@ -118,11 +118,11 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
     // and no try is left pending by a node that dies between steps.
     // KEYS: the signing budget, the challenge, the operation, the customer's confirmed authenticator.
     // ARGV: presented MAC, now (µs), max attempts per code, max total failures, window, pending timeout (µs), wrong-code
-    // limit, token, held (1: the unit was taken by an earlier run that answered 'enrolled'). Returns {'busy'}, {'exhausted', frees at (µs)}, {'enrolled'} (the unit taken, nothing evaluated) or
+    // limit, token, held (1: the unit was taken by an earlier run that answered 'enrolled'). Returns {'busy'}, {'exhausted', frees at (µs)}, {'enrolled'} (the unit taken, the code not the SMS code of a usable challenge, nothing counted) or
     // {'tried', status, attempts remaining, just closed, counted, just filled, full until (µs)}.
     private const string TrySmsCodeScript =
         RedisWrongCodeLedger.TakeFunction + RedisWrongCodeLedger.SettleFunction + RedisChallengeStore.VerifyFunction +
-        RedisChallengeStore.CloseFunction + CompleteFunction + """
+        RedisChallengeStore.VerifyIfRightFunction + RedisChallengeStore.CloseFunction + CompleteFunction + """
 
         local now = tonumber(ARGV[2])
         local window, staleBefore, limit = tonumber(ARGV[5]), now - tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -138,10 +138,17 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
           if challenge_close(KEYS[2]) == 1 then complete(KEYS[3], 'Expired') end
           return {'exhausted', take[3]}
         end
-        -- An app enrolled: the code may be a time step of it, which only the server can check (the secret is sealed).
-        if not held and redis.call('EXISTS', KEYS[4]) == 1 then return {'enrolled'} end
-        -- Held: an app is enrolled and the code matched none of its steps; it counts while the SMS code is dead too.
-        local v = challenge_verify(KEYS[2], ARGV[1], now, tonumber(ARGV[3]), tonumber(ARGV[4]), held)
+        -- An app enrolled: the right SMS code of a usable challenge signs here, as without an app (ChallengeRules.VerifyIfRight:
+        -- under the unit just taken); any other code may be a time step of the app, which only the server can check (the
+        -- secret is sealed), so it is left to the server with nothing evaluated or counted on the challenge.
+        local v
+        if not held and redis.call('EXISTS', KEYS[4]) == 1 then
+          if not challenge_verify_if_right(KEYS[2], ARGV[1], now) then return {'enrolled'} end
+          v = {'Verified', 0, 0}
+        else
+          -- Held: an app is enrolled and the code matched none of its steps; it counts while the SMS code is dead too.
+          v = challenge_verify(KEYS[2], ARGV[1], now, tonumber(ARGV[3]), tonumber(ARGV[4]), held)
+        end
         local counted = v[4] == 1
         local s = wrong_code_settle({KEYS[1]}, now, window, staleBefore, limit, ARGV[8], counted)
         if s[1] == 1 then
