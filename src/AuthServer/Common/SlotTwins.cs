@@ -36,6 +36,25 @@ public static class SlotTwins
     /// <summary>The group tag of twin <paramref name="twin"/> (<c>o:&lt;n&gt;</c>).</summary>
     public static string Tag(int twin) => "o:" + twin.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// An id that names the twin of <paramref name="group"/>: the twin in <see cref="Digits"/> digits, <c>_</c>, then
+    /// <paramref name="token"/> (<c>012345_&lt;token&gt;</c>). Operation and recovery ids are written this way.
+    /// </summary>
+    public static string IdIn(string group, string token) =>
+        TwinOf(group).ToString("D6", CultureInfo.InvariantCulture) + "_" + token;
+
+    /// <summary>
+    /// The twin an id written by <see cref="IdIn"/> with a token of <paramref name="tokenLength"/> characters names; false
+    /// for any other id (one of an earlier layout, or junk). Digits no group has are a tag like any other: its records
+    /// are simply not there.
+    /// </summary>
+    public static bool TryTwinOfId(string id, int tokenLength, out int twin)
+    {
+        twin = 0;
+        return id.Length == Digits + 1 + tokenLength && id[Digits] == '_' &&
+            int.TryParse(id.AsSpan(0, Digits), NumberStyles.None, CultureInfo.InvariantCulture, out twin);
+    }
+
     // CRC-16/XMODEM (polynomial 0x1021, initial 0), Redis Cluster's key hash.
     private static int Crc16(ReadOnlySpan<byte> data)
     {

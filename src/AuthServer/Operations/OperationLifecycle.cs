@@ -528,8 +528,7 @@ public sealed class OperationLifecycle(
 
     // An id names the slot twin of its customer's group (six digits), then a random token: "012345_<22 characters>". The
     // twin shows the customer's slot (14 bits of a CRC of the customer id) and never the id (docs/security.md).
-    private string NewId(string customerId) =>
-        SlotTwins.TwinOf(CustomerGroup(customerId)).ToString("D6", CultureInfo.InvariantCulture) + "_" + Tokens.New(random);
+    private string NewId(string customerId) => SlotTwins.IdIn(CustomerGroup(customerId), Tokens.New(random));
 
     // The group of the customer's own keys (the signing budget, the credentials, the authenticator): CustomerScopes.
     private static string CustomerGroup(string customerId) => "c:" + customerId;
@@ -537,13 +536,11 @@ public sealed class OperationLifecycle(
     /// <summary>Whether <paramref name="operationId"/> is an id of this version, naming a slot twin (see <see cref="Group"/>).</summary>
     internal static bool HasTwin(string operationId) => TryTwin(operationId, out _);
 
-    // An id of this version: six digits, '_', a 22-character token (an earlier version's ids are the token alone).
-    private static bool TryTwin(string operationId, out int twin)
-    {
-        twin = 0;
-        return operationId.Length == SlotTwins.Digits + 23 && operationId[SlotTwins.Digits] == '_' &&
-            int.TryParse(operationId.AsSpan(0, SlotTwins.Digits), NumberStyles.None, CultureInfo.InvariantCulture, out twin);
-    }
+    // An id of this version: six digits, '_', a 22-character token (Tokens.New's 16 bytes; an earlier version's ids are
+    // the token alone).
+    private const int IdTokenLength = 22;
+
+    private static bool TryTwin(string operationId, out int twin) => SlotTwins.TryTwinOfId(operationId, IdTokenLength, out twin);
 
     /// <summary>
     /// What an operation's code is bound to (PSD2 dynamic linking): its id, customer, reference, the text the

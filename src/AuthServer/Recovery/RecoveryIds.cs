@@ -1,4 +1,3 @@
-using System.Globalization;
 using Recovery.AuthServer.Common;
 using Recovery.AuthServer.Security;
 
@@ -19,8 +18,7 @@ public static class RecoveryIds
     public static string New(string group, IRandomSource random) => Of(group, Tokens.New(random));
 
     /// <summary>The id of <paramref name="token"/> in <paramref name="group"/>'s slot.</summary>
-    public static string Of(string group, string token) =>
-        SlotTwins.TwinOf(group).ToString("D6", CultureInfo.InvariantCulture) + "_" + token;
+    public static string Of(string group, string token) => SlotTwins.IdIn(group, token);
 
     /// <summary>Whether a recovery id of this layout names the slot twin of a grouped challenge id's group (one shard for both).</summary>
     public static bool SharesSlot(string recoveryId, string challengeId) =>
@@ -30,10 +28,5 @@ public static class RecoveryIds
     /// The slot twin an id of this layout names; false for any other id (one made before it, or junk). A twin no group has
     /// (digits a client made up) is a tag like any other: its records are simply not there.
     /// </summary>
-    public static bool TryTwin(string recoveryId, out int twin)
-    {
-        twin = 0;
-        return recoveryId.Length == SlotTwins.Digits + 1 + TokenLength && recoveryId[SlotTwins.Digits] == '_' &&
-            int.TryParse(recoveryId.AsSpan(0, SlotTwins.Digits), NumberStyles.None, CultureInfo.InvariantCulture, out twin);
-    }
+    public static bool TryTwin(string recoveryId, out int twin) => SlotTwins.TryTwinOfId(recoveryId, TokenLength, out twin);
 }

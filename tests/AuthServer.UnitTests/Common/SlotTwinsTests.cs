@@ -43,4 +43,25 @@ public sealed class SlotTwinsTests
 
         Assert.Equal("o:" + 42.ToString(CultureInfo.InvariantCulture), SlotTwins.Tag(42));
     }
+
+    [Fact]
+    public void IdIn_AnyGroup_SixDigitsOfItsTwinThenTheTokenAndReadBack()
+    {
+        const string Token = "AAAAAAAAAAAAAAAAAAAAAA";
+        var id = SlotTwins.IdIn("c:12345678", Token);
+
+        Assert.Equal(SlotTwins.TwinOf("c:12345678").ToString("D6", CultureInfo.InvariantCulture) + "_" + Token, id);
+        Assert.True(SlotTwins.TryTwinOfId(id, Token.Length, out var twin));
+        Assert.Equal(SlotTwins.TwinOf("c:12345678"), twin);
+    }
+
+    [Theory]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAA")] // an id of the earlier layout: the token alone
+    [InlineData("01234_AAAAAAAAAAAAAAAAAAAAAAA")] // five digits
+    [InlineData("012345-AAAAAAAAAAAAAAAAAAAAAA")] // no underscore
+    [InlineData("+12345_AAAAAAAAAAAAAAAAAAAAAA")] // a sign is not a digit
+    [InlineData("012345_AAAAAAAAAAAAAAAAAAAAA")] // a token one short
+    [InlineData("")]
+    public void TryTwinOfId_NotThisLayout_False(string id) =>
+        Assert.False(SlotTwins.TryTwinOfId(id, 22, out _));
 }
