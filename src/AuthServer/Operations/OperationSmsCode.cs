@@ -9,31 +9,11 @@ namespace Recovery.AuthServer.Operations;
 /// operation's id names the slot twin of the customer's tag (<see cref="OperationLifecycle.Group"/>), and
 /// <see cref="Scope"/> opens with the customer's tag.
 /// </summary>
-public sealed record OperationSmsCode
+public sealed record OperationSmsCode : SmsCodeTry
 {
     public required string OperationId { get; init; }
 
     public required string CustomerId { get; init; }
-
-    /// <summary>The operation's SMS challenge (in the operation's group).</summary>
-    public required string ChallengeId { get; init; }
-
-    /// <summary>The MAC of the presented code under the operation's binding (never the code).</summary>
-    public required byte[] PresentedMac { get; init; }
-
-    public required ChallengeLimits Limits { get; init; }
-
-    /// <summary>The customer's signing budget in the wrong-code ledger.</summary>
-    public required string Scope { get; init; }
-
-    /// <summary>The try's random token in the ledger.</summary>
-    public required string Token { get; init; }
-
-    public required int WrongCodeLimit { get; init; }
-
-    public required TimeSpan Window { get; init; }
-
-    public required DateTimeOffset Now { get; init; }
 
     /// <summary>
     /// The try's unit was taken already, by this step's earlier run that found an app enrolled

@@ -6,7 +6,7 @@ namespace Recovery.AuthServer.Otp;
 /// settle the try and confirm the enrolment in one atomic step. On Redis that step is one script in the customer's
 /// slot, so <see cref="ChallengeId"/> and <see cref="Scope"/> open with the customer's hash tag <c>{c:&lt;customerId&gt;}</c>.
 /// </summary>
-public sealed record EnrollmentSmsCode
+public sealed record EnrollmentSmsCode : SmsCodeTry
 {
     public required string CustomerId { get; init; }
 
@@ -17,25 +17,6 @@ public sealed record EnrollmentSmsCode
 
     /// <summary>Wrong app codes that discard the enrolment (as in <see cref="IAuthenticatorStore.ConfirmAsync"/>).</summary>
     public required int MaxEnrollmentFailures { get; init; }
-
-    public required string ChallengeId { get; init; }
-
-    /// <summary>The MAC of the presented SMS code under the enrolment's binding (never the code).</summary>
-    public required byte[] PresentedMac { get; init; }
-
-    public required ChallengeLimits Limits { get; init; }
-
-    /// <summary>The wrong-code ledger's scope of the customer's enrolment codes.</summary>
-    public required string Scope { get; init; }
-
-    /// <summary>The try's random token in the ledger.</summary>
-    public required string Token { get; init; }
-
-    public required int WrongCodeLimit { get; init; }
-
-    public required TimeSpan Window { get; init; }
-
-    public required DateTimeOffset Now { get; init; }
 
     /// <summary>
     /// The change this step is, one per try: the confirmation's e-mail is held under it beside the step, which records it
