@@ -33,19 +33,7 @@ done
 [ ${#dlls[@]} -gt 0 ] || { echo "cpu-per-call.sh: name at least one AuthServer.dll (see --help)" >&2; exit 2; }
 for d in "${dlls[@]}"; do [ -f "$d" ] || { echo "cpu-per-call.sh: no server build at $d" >&2; exit 2; }; done
 
-find_ghz() {
-  if command -v ghz >/dev/null 2>&1; then command -v ghz; return; fi
-  if [ -n "${GHZ:-}" ] && [ -x "$GHZ" ]; then echo "$GHZ"; return; fi
-  local candidates=("$repo/../shared/tools/ghz/ghz")
-  local common
-  if common=$(git -C "$repo" rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
-    candidates+=("$(dirname "$common")/../shared/tools/ghz/ghz")
-  fi
-  for c in "${candidates[@]}"; do
-    if [ -x "$c" ]; then echo "$(cd "$(dirname "$c")" && pwd)/ghz"; return; fi
-  done
-  return 1
-}
+. "$repo/benchmarks/ghz/find-ghz.sh"
 if ! ghz=$(find_ghz); then
   echo "cpu-per-call.sh: no ghz: not on PATH, \$GHZ unset, and no ../shared/tools/ghz/ghz beside the repository." >&2
   exit 3

@@ -40,20 +40,7 @@ done
 if [ -n "$server" ] && [ "$redis" = 1 ]; then echo "run-ratios.sh: --redis starts its own server; not with --server" >&2; exit 2; fi
 case "${server%%:*}" in ""|127.0.0.1|localhost|::1|"[::1]") ;; *) echo "run-ratios.sh: loopback servers only, not '$server'" >&2; exit 2 ;; esac
 
-find_ghz() {
-  if command -v ghz >/dev/null 2>&1; then command -v ghz; return; fi
-  if [ -n "${GHZ:-}" ] && [ -x "$GHZ" ]; then echo "$GHZ"; return; fi
-  local candidates=("$repo/../shared/tools/ghz/ghz")
-  # In a git worktree the repository's parent is the worktrees' folder; the shared tools sit beside the main one.
-  local common
-  if common=$(git -C "$repo" rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
-    candidates+=("$(dirname "$common")/../shared/tools/ghz/ghz")
-  fi
-  for c in "${candidates[@]}"; do
-    if [ -x "$c" ]; then echo "$(cd "$(dirname "$c")" && pwd)/ghz"; return; fi
-  done
-  return 1
-}
+. "$repo/benchmarks/ghz/find-ghz.sh"
 if ! ghz=$(find_ghz); then
   echo "run-ratios.sh: no ghz: not on PATH, \$GHZ unset, and no ../shared/tools/ghz/ghz beside the repository." >&2
   echo "Install ghz 0.120.0 (https://ghz.sh) or point GHZ at its binary; benchmarks/ghz/h2load/ is the fallback without it." >&2
