@@ -167,8 +167,9 @@ public abstract class ChangePasswordReservationTests : IntegrationTest
             public Task<OperationCodeStep> TrySmsCodeAsync(OperationSmsCode code, CancellationToken cancellationToken) => inner.TrySmsCodeAsync(code, cancellationToken);
 
             public Task<VerifyResult?> UseAppStepAsync(
-                string customerId, string challengeId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken) =>
-                inner.UseAppStepAsync(customerId, challengeId, authenticatorId, timeStep, unit, now, cancellationToken);
+                string customerId, string challengeId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken,
+                string? attemptChangeId = null) =>
+                inner.UseAppStepAsync(customerId, challengeId, authenticatorId, timeStep, unit, now, cancellationToken, attemptChangeId);
         }
 
         private sealed class RefusingOutbox(Recorder recorder, INotificationOutbox inner) : INotificationOutbox

@@ -60,10 +60,71 @@ public sealed class RedisSignOperationEmailTests : RedisDispatchingTest
         Assert.Single(sink.ReadSince(mark), m => m.Template == NotificationTemplates.PasswordChanged);
     }
 
+    [Fact]
+    public async Task SignOperation_SameAppCodeInParallel_OneSignedOneEmailAndEveryOtherAttemptDroppedAlone()
+    {
+        var maria = DemoCustomer.Maria;
+        var enrolled = await ConfirmedAppAsync(maria);
+        var (ticket, temporary) = await RecoverAndLogInAsync(maria);
+        var (operation, _) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var code = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(enrolled.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime);
+        var sink = new DevSinkReader(SinkPath);
+        var mark = sink.Mark();
+        await DispatcherListeningAsync();
+
+        // Each attempt holds its e-mail and sends its guarded commit behind its step: only the attempt whose step used the
+        // time step commits; the replays' commits change nothing and decide only their own attempt's change.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            try
+            {
+                return (await Api.SignAsync(operation.OperationId, code)).State.ToString();
+            }
+            catch (RpcException ex)
+            {
+                return ex.StatusCode.ToString();
+            }
+        }));
+
+        Assert.Single(outcomes, o => o == nameof(OperationState.Signed));
+        Assert.All(outcomes.Where(o => o != nameof(OperationState.Signed)), o => Assert.Equal(nameof(StatusCode.FailedPrecondition), o));
+        await sink.WaitForAsync(mark, NotificationTemplates.PasswordChanged, DeliveryTimeout);
+        await NoHoldLeftAsync();
+        Assert.Single(sink.ReadSince(mark), m => m.Template == NotificationTemplates.PasswordChanged);
+        Assert.Equal("applied", await FenceAsync(operation.OperationId, maria));
+        var attempts = await AttemptFencesAsync(operation.OperationId, maria);
+        Assert.Equal(8, attempts.Length);
+        Assert.Single(attempts, f => f == "applied");
+        Assert.All(attempts.Where(f => f != "applied"), f => Assert.Equal("dropped", f));
+    }
+
     // The outcome recorded for the operation's change (RedisCustomerStore.ChangeKey), or null.
-    private async Task<string?> FenceAsync(string operationId)
+    private async Task<string?> FenceAsync(string operationId, DemoCustomer? customer = null)
     {
         await using var connection = await RedisServer.ConnectAsync().WaitAsync(RecoveryApi.Timeout);
-        return await connection.GetDatabase().StringGetAsync(Prefix + "{c:" + Seed.Id + "}:chg:op:" + operationId).WaitAsync(RecoveryApi.Timeout);
+        return await connection.GetDatabase().StringGetAsync(Prefix + "{c:" + (customer ?? Seed).Id + "}:chg:op:" + operationId).WaitAsync(RecoveryApi.Timeout);
+    }
+
+    // The outcomes recorded for each attempt at signing the operation by app code (op:<id>:<token>).
+    private async Task<string[]> AttemptFencesAsync(string operationId, DemoCustomer customer)
+    {
+        await using var connection = await RedisServer.ConnectAsync().WaitAsync(RecoveryApi.Timeout);
+        var server = connection.GetServer(connection.GetEndPoints()[0]);
+        var keys = server.Keys(pattern: Prefix + "{c:" + customer.Id + "}:chg:op:" + operationId + ":*").ToArray();
+        var values = await connection.GetDatabase().StringGetAsync(keys).WaitAsync(RecoveryApi.Timeout);
+        return values.Select(v => (string)v!).ToArray();
+    }
+
+    private async Task<EnrollAuthenticatorResponse> ConfirmedAppAsync(DemoCustomer customer)
+    {
+        var login = await Api.LoginAsync(customer.UserCode, customer.InitialPassword);
+        Assert.Equal(LoginResponse.ResultOneofCase.Session, login.ResultCase);
+        var mark = Outbox.Count;
+        var enrolled = await Api.EnrollAuthenticatorAsync(login.Session.Token);
+        var smsCode = Outbox.Single(mark, NotificationTemplates.AuthenticatorCode).Values[CodeKey];
+        await Api.ConfirmAuthenticatorAsync(
+            login.Session.Token, new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(enrolled.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime), smsCode);
+        return enrolled;
     }
 }

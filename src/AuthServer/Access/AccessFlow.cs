@@ -597,9 +597,17 @@ public sealed class AccessFlow(
                         var app = await authenticator;
                         if (app is not null && authenticators.Match(app, code) is { } matched)
                         {
-                            var accepted = await operations.UseAppStepAsync(op, app, matched, unit);
+                            var customer = await profile ?? throw new InvalidOperationException("The operation's customer is gone.");
+                            // The step and the commit in one round trip (three in all): the commit, its e-mail held under
+                            // this attempt's id, applies only behind a step this attempt used now (a replay commits nothing
+                            // and decides nothing of the operation's change). The change ticket is not deleted beside it
+                            // (that would run on a replay too): the version bump ends it, and its TTL removes it.
+                            var (accepted, appCommitted) = await operations.UseAppStepAndCommitAsync(
+                                op, app, matched, unit, policy.Options.HistoryDepth, passwordChange.EmailOf(op, customer));
                             totp = accepted is null ? TotpUse.Replayed : TotpUse.Accepted;
                             attempt = new CodeTry(accepted ?? new VerifyResult(VerifyStatus.AlreadyUsed));
+                            committed = appCommitted;
+                            break;
                         }
                         else
                         {

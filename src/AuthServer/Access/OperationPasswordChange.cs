@@ -31,6 +31,18 @@ public sealed class OperationPasswordChange(ICustomerStore customers, Credential
             applied => applied,
             alongside);
 
+    public string AttemptIdOf(OperationRecord op, string attemptToken) => ChangeId(op) + ":" + attemptToken;
+
+    public Task<bool?> ApplyAfterStepBesideHoldAsync(OperationRecord op, int historyDepth, IReadOnlyList<Notification> messages, string attemptId) =>
+        // The same all or nothing, under the attempt's change id: its hold, its fence and its announcement are the
+        // attempt's, and the commit also records the operation's change applied (what every reader of the operation asks).
+        changes.ApplyBesideHoldAsync(
+            op.CustomerId,
+            attemptId,
+            messages,
+            ct => customers.CommitPasswordAfterStepAsync(op.CustomerId, op.PendingPasswordHash, op.CredentialVersion, historyDepth, ChangeId(op), attemptId, ct),
+            applied => applied == true);
+
     /// <remarks>
     /// Settling cannot harm an operation another change overtook: it could never apply anyway, and the
     /// signature path still answers it as stale.

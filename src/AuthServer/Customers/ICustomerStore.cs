@@ -76,6 +76,18 @@ public interface ICustomerStore
     Task<bool> CommitPasswordAsync(string customerId, string passwordHash, long expectedVersion, int historyDepth, string changeId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="CommitPasswordAsync"/> guarded by the mark a signature's app step left for attempt
+    /// <paramref name="attemptChangeId"/> when it used the step now (<c>IOperationStore.UseAppStepAsync</c>), so that both
+    /// can be sent in one round trip: without that mark (a replayed step, or one not run yet) nothing is changed, the
+    /// attempt's change is recorded dropped and null is returned. Otherwise the commit as <see cref="CommitPasswordAsync"/>
+    /// (true in force now, false stale or the operation's change settled already), with the attempt's change recorded
+    /// to match and announced under the attempt's id (its messages are held under it), never under the operation's: an
+    /// attempt that fails its guard must not decide the operation's change.
+    /// </summary>
+    Task<bool?> CommitPasswordAfterStepAsync(
+        string customerId, string passwordHash, long expectedVersion, int historyDepth, string changeId, string attemptChangeId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Whether change <paramref name="changeId"/> was applied; if it was not, records it as dropped in
     /// the same atomic step, so that it can never be applied afterwards. Decides, once and for good, what
     /// happens to the messages held for that change (sent if applied, deleted if not).

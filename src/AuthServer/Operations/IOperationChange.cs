@@ -22,6 +22,18 @@ public interface IOperationChange
     Task<bool> ApplyBesideHoldAsync(OperationRecord op, int historyDepth, IReadOnlyList<Notification> messages, Func<Task>? alongside = null);
 
     /// <summary>
+    /// <see cref="ApplyBesideHoldAsync"/> for attempt <paramref name="attemptId"/> of a signature by app code, sent behind
+    /// that attempt's step in the same round trip: it applies only if the step was used now for this attempt (the mark the
+    /// step leaves), its messages held and its outcome recorded and announced under the attempt's own id, so that an
+    /// attempt refused by its guard neither sends them nor decides the operation's change. Null when the guard refused
+    /// (nothing changed, nothing sent); otherwise whether the change applied.
+    /// </summary>
+    /// <summary>The change id of attempt <paramref name="attemptToken"/> at signing <paramref name="op"/> (see <see cref="ApplyAfterStepBesideHoldAsync"/>).</summary>
+    string AttemptIdOf(OperationRecord op, string attemptToken);
+
+    Task<bool?> ApplyAfterStepBesideHoldAsync(OperationRecord op, int historyDepth, IReadOnlyList<Notification> messages, string attemptId);
+
+    /// <summary>
     /// Whether the change applied although the operation still reads pending (the store failed after the
     /// commit): the credentials moved on from the operation's version and the change is recorded applied.
     /// Settles the change as a side effect (see <see cref="SettleAsync"/>).

@@ -82,8 +82,11 @@ public interface IOperationStore
     /// is still <paramref name="authenticatorId"/> and the step is later than the last used), the unit given back
     /// uncounted either way (a matched step, used or replayed, is no wrong code), and, only if the step was used now, the
     /// operation's SMS challenge ended (ChallengeRules.AcceptOtherFactor), whose answer is returned; null for a replay,
-    /// which ends nothing. The operation's group must be its customer's.
+    /// which ends nothing. The operation's group must be its customer's. With <paramref name="attemptChangeId"/>, a step used
+    /// now that ended the challenge Verified also leaves the mark that lets that attempt's commit, sent in the same round
+    /// trip behind it, apply (<c>ICustomerStore.CommitPasswordAfterStepAsync</c>), in the same atomic step.
     /// </summary>
     Task<VerifyResult?> UseAppStepAsync(
-        string customerId, string challengeId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken);
+        string customerId, string challengeId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken,
+        string? attemptChangeId = null);
 }

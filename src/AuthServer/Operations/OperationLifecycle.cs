@@ -368,6 +368,60 @@ public sealed class OperationLifecycle(
         return result is { } answer ? CodeGoneAsExpired(answer) : null;
     }
 
+    /// <summary>
+    /// <see cref="UseAppStepAsync"/> and the commit of the operation's change with <paramref name="messages"/> sent together
+    /// (one round trip on a remote store): the commit guarded by the mark the step leaves only when it used the step now
+    /// for this attempt (<see cref="IOperationChange.ApplyAfterStepBesideHoldAsync"/>). The step's answer (null for a
+    /// replay) and whether the change applied (null when no commit was tried: the step did not sign). A step that signed
+    /// but whose guarded commit was refused (the two reordered, as a Cluster redirect may) is committed after it as
+    /// <see cref="CommitBesideHoldAsync"/> does: one round trip more on that path only. Not cancellable.
+    /// </summary>
+    public async Task<(VerifyResult? Step, bool? Committed)> UseAppStepAndCommitAsync(
+        OperationRecord op, Authenticator authenticator, long timeStep, WrongCodeUnit unit, int historyDepth, IReadOnlyList<Notification> messages)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        ArgumentNullException.ThrowIfNull(authenticator);
+        ArgumentNullException.ThrowIfNull(unit);
+        if (!InCustomerGroup(op) || authenticator.CustomerId != op.CustomerId)
+        {
+            throw new ArgumentException("The operation is not in its customer's group, or the app is another customer's.", nameof(op));
+        }
+
+        // An id per attempt (named by the try's token): a replayed attempt's refused commit records and announces its own
+        // change dropped, never the operation's, which a parallel winning attempt is about to apply (docs/security.md).
+        var attemptId = changes.AttemptIdOf(op, unit.Token);
+        var stepping = operations.UseAppStepAsync(op.CustomerId, ChallengeId(op.Id), authenticator.Id, timeStep, unit, time.GetUtcNow(), CancellationToken.None, attemptId);
+        var committing = changes.ApplyAfterStepBesideHoldAsync(op, historyDepth, messages, attemptId);
+        VerifyResult? step;
+        try
+        {
+            step = await stepping;
+        }
+        finally
+        {
+            // Awaited whatever the step answered: nothing is left running unobserved.
+            await committing.ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+
+        unit.MarkGivenBack();
+        var result = step is { } answer ? CodeGoneAsExpired(answer) : (VerifyResult?)null;
+        if (result?.Status != VerifyStatus.Verified)
+        {
+            return (result, null);
+        }
+
+        switch (await committing)
+        {
+            case true:
+                return (result, true);
+            case false:
+                await operations.TryCompleteAsync(op.Id, OperationState.Expired, CancellationToken.None);
+                return (result, false);
+            default:
+                return (result, await CommitBesideHoldAsync(op, historyDepth, messages, alongside: null));
+        }
+    }
+
     /// <summary>Ends the operation's challenge because another factor (an authenticator code) signed instead.</summary>
     public async Task<VerifyResult> AcceptOtherFactorAsync(OperationRecord op, CancellationToken cancellationToken) =>
         CodeGoneAsExpired(await otp.AcceptOtherFactorAsync(ChallengeId(op.Id), cancellationToken));

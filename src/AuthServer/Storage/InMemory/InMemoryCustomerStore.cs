@@ -125,6 +125,50 @@ public sealed class InMemoryCustomerStore : ICustomerStore
             return (step.Credentials, step.InForce);
         }));
 
+    public Task<bool?> CommitPasswordAfterStepAsync(
+        string customerId, string passwordHash, long expectedVersion, int historyDepth, string changeId, string attemptChangeId, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(customerId, (entry, c) =>
+        {
+            // As RedisCustomerStore's CommitAfterStepScript: the mark taken either way; no mark, or an attempt settled
+            // already, changes nothing and records the attempt dropped.
+            if (!entry.TakeStepMark(attemptChangeId) || entry.Outcome(attemptChangeId) is not null)
+            {
+                if (entry.Outcome(attemptChangeId) is null)
+                {
+                    entry.Remember(attemptChangeId, applied: false);
+                }
+
+                return (c, (bool?)null);
+            }
+
+            if (entry.Outcome(changeId) is not null)
+            {
+                entry.Remember(attemptChangeId, applied: false);
+                return (c, (bool?)false);
+            }
+
+            var step = Remembered(entry, changeId, CredentialRules.Commit(c, null, passwordHash, expectedVersion, historyDepth));
+            entry.Remember(attemptChangeId, step.InForce);
+            return (step.Credentials, (bool?)step.InForce);
+        }));
+
+    /// <summary>
+    /// The mark a signature's app step leaves for attempt <paramref name="attemptChangeId"/> when it used the step now
+    /// (<see cref="InMemoryOperationStore.UseAppStepAsync"/>), taken by <see cref="CommitPasswordAfterStepAsync"/>.
+    /// </summary>
+    internal void MarkStep(string customerId, string attemptChangeId)
+    {
+        if (!credentialsById.TryGetValue(customerId, out var entry))
+        {
+            return;
+        }
+
+        lock (entry)
+        {
+            entry.MarkStep(attemptChangeId);
+        }
+    }
+
     public Task<bool> SettleChangeAsync(string customerId, string changeId, CancellationToken cancellationToken) =>
         Task.FromResult(Update(customerId, (entry, c) =>
         {
@@ -299,6 +343,21 @@ public sealed class InMemoryCustomerStore : ICustomerStore
 
             return null;
         }
+
+        /// <summary>Attempts whose app step was used now, not yet taken by their commit (a few at most: one per used step).</summary>
+        private readonly HashSet<string> stepMarks = [];
+
+        public void MarkStep(string attemptChangeId)
+        {
+            if (stepMarks.Count >= ChangesRemembered)
+            {
+                stepMarks.Clear();
+            }
+
+            stepMarks.Add(attemptChangeId);
+        }
+
+        public bool TakeStepMark(string attemptChangeId) => stepMarks.Remove(attemptChangeId);
 
         public void Remember(string changeId, bool applied)
         {

@@ -180,7 +180,8 @@ public sealed class InMemoryOperationStore(IChallengeStore challenges, IWrongCod
     }
 
     public async Task<VerifyResult?> UseAppStepAsync(
-        string customerId, string challengeId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken)
+        string customerId, string challengeId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken,
+        string? attemptChangeId = null)
     {
         ArgumentNullException.ThrowIfNull(unit);
         await smsCodeSteps.WaitAsync(cancellationToken);
@@ -193,7 +194,15 @@ public sealed class InMemoryOperationStore(IChallengeStore challenges, IWrongCod
                 return null;
             }
 
-            return await challenges.AcceptOtherFactorAsync(challengeId, CancellationToken.None);
+            var result = await challenges.AcceptOtherFactorAsync(challengeId, CancellationToken.None);
+            if (attemptChangeId is not null && result.Status == VerifyStatus.Verified && authenticators is InMemoryAuthenticatorStore local)
+            {
+                // The mark the attempt's commit takes (InMemoryCustomerStore.CommitPasswordAfterStepAsync), as the Redis script
+                // leaves it. Another authenticator store leaves none: the commit then refuses and the flow commits after.
+                local.MarkStep(customerId, attemptChangeId);
+            }
+
+            return result;
         }
         finally
         {

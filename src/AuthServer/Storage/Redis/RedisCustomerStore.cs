@@ -226,6 +226,39 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
         return result
         """;
 
+    // CommitScript guarded by the marker the app step's script writes when it used the step now for this attempt
+    // (RedisOperationStore.UseAppStepScript), so that it can be sent in the same pipeline as that step: without the marker
+    // (a replayed step, or a step not run yet) nothing is changed and the attempt's own fence is decided 'dropped'. The
+    // attempt's fence, not the operation's, is what a guard that fails decides and announces: a dispatcher hearing the
+    // operation's id would decide its fence 'dropped' before a parallel winning attempt commits (docs/security.md).
+    // KEYS: cred, history, operation's change, attempt's change, marker. ARGV: as CommitScript, ARGV[6] the attempt's id.
+    // Returns 1 when in force, 0 when stale or the operation's change was dropped, -1 when the guard failed.
+    private const string CommitAfterStepScript = $"""
+        if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+        local marked = redis.call('GET', KEYS[5]) == '1'
+        redis.call('DEL', KEYS[5])
+        if not marked or redis.call('EXISTS', KEYS[4]) == 1 then
+          redis.call('SET', KEYS[4], 'dropped', 'NX', 'PX', ARGV[4])
+          redis.call('PUBLISH', ARGV[5], 'settle ' .. ARGV[6])
+          return -1
+        end
+        local done = redis.call('GET', KEYS[3])
+        local result = 0
+        if not done and redis.call('HGET', KEYS[1], 'ver') == ARGV[3] then
+          {RetirePassword}
+          redis.call('HSET', KEYS[1], 'pw', ARGV[2], 'state', 'Active', 'failed', 0, 'fl', 1)
+          redis.call('HDEL', KEYS[1], 'tmp', 'tmpexp')
+          redis.call('HINCRBY', KEYS[1], 'ver', 1)
+          redis.call('SET', KEYS[3], 'applied', 'PX', ARGV[4])
+          redis.call('SET', KEYS[4], 'applied', 'PX', ARGV[4])
+          result = 1
+        else
+          redis.call('SET', KEYS[4], 'dropped', 'PX', ARGV[4])
+        end
+        redis.call('PUBLISH', ARGV[5], 'settle ' .. ARGV[6])
+        return result
+        """;
+
     /// <summary>
     /// KEYS: the change key; ARGV: its TTL (ms). The outcome of a change, deciding it as dropped if it had
     /// not applied (mirrors <see cref="CredentialRules.Settle"/>). Shared with <see cref="RedisNotificationOutbox"/>, whose dispatcher settles the held
@@ -511,6 +544,35 @@ public sealed class RedisCustomerStore(RedisConnection redis, SecretKeys keys, I
 
         return committed;
     }
+
+    public async Task<bool?> CommitPasswordAfterStepAsync(
+        string customerId, string passwordHash, long expectedVersion, int historyDepth, string changeId, string attemptChangeId, CancellationToken cancellationToken)
+    {
+        var r = (int)Known(await redis.ScriptAsync(
+            CommitAfterStepScript,
+            [CredKey(customerId), HistoryKey(customerId), ChangeKey(redis, customerId, changeId), ChangeKey(redis, customerId, attemptChangeId),
+                StepMarkerKey(redis, customerId, attemptChangeId)],
+            [historyDepth, passwordHash, expectedVersion.ToString(CultureInfo.InvariantCulture), (long)ChangeMemory.TotalMilliseconds,
+                RedisNotificationOutbox.AnnounceChannel(redis), attemptChangeId]));
+        if (r < 0)
+        {
+            return null;
+        }
+
+        if (r == 1)
+        {
+            await redis.WaitForReplicasAsync(CredKey(customerId));
+        }
+
+        return r == 1;
+    }
+
+    /// <summary>
+    /// The marker an app step's script writes, in the customer's slot, when it used the step now for attempt
+    /// <paramref name="attemptChangeId"/>; read and deleted by <see cref="CommitPasswordAfterStepAsync"/>.
+    /// </summary>
+    internal static RedisKey StepMarkerKey(RedisConnection connection, string customerId, string attemptChangeId) =>
+        connection.Key(Tag(customerId), "stp:" + attemptChangeId);
 
     public async Task<bool> SettleChangeAsync(string customerId, string changeId, CancellationToken cancellationToken) =>
         (string?)await redis.ScriptAsync(SettleScript, [ChangeKey(redis, customerId, changeId)], [(long)ChangeMemory.TotalMilliseconds]) == "applied";

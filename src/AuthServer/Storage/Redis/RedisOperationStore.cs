@@ -174,7 +174,11 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         local now = tonumber(ARGV[3])
         wrong_code_settle({KEYS[2]}, now, tonumber(ARGV[4]), now - tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7], false)
         if used == 0 then return {0} end
-        return {1, challenge_accept_other_factor(KEYS[3])}
+        local status = challenge_accept_other_factor(KEYS[3])
+        -- The mark that lets this attempt's guarded commit, sent right behind in the same pipeline, apply
+        -- (RedisCustomerStore.CommitAfterStepScript); only a step used now that signs leaves it.
+        if KEYS[4] and status == 'Verified' then redis.call('SET', KEYS[4], '1', 'PX', 60000) end
+        return {1, status}
         """;
 
     // ARGV: operation id.
@@ -308,13 +312,20 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
     }
 
     public async Task<VerifyResult?> UseAppStepAsync(
-        string customerId, string challengeId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken)
+        string customerId, string challengeId, string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now, CancellationToken cancellationToken,
+        string? attemptChangeId = null)
     {
         ArgumentNullException.ThrowIfNull(unit);
         CustomerScopes.ThrowUnlessIn(customerId, unit.Scopes);
+        RedisKey[] keys = [RedisAuthenticatorStore.ConfirmedKey(redis, customerId), RedisWrongCodeLedger.ScopeKey(redis, unit.Scopes[0]), RedisChallengeStore.ChallengeKey(redis, challengeId)];
+        if (attemptChangeId is not null)
+        {
+            keys = [.. keys, RedisCustomerStore.StepMarkerKey(redis, customerId, attemptChangeId)];
+        }
+
         var r = (RedisResult[])(await redis.ScriptAsync(
             UseAppStepScript,
-            [RedisAuthenticatorStore.ConfirmedKey(redis, customerId), RedisWrongCodeLedger.ScopeKey(redis, unit.Scopes[0]), RedisChallengeStore.ChallengeKey(redis, challengeId)],
+            keys,
             [
                 authenticatorId,
                 timeStep,
