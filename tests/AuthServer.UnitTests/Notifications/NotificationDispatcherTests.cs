@@ -29,7 +29,13 @@ public sealed class NotificationDispatcherTests
             await Until(() => audit.Events.Count == 1);
         });
 
-        Assert.Equal(["1", "2", "4", "5"], sender.Sent.Select(n => n.Values["code"]).Order());
+        // The dispatcher's loops take the messages in parallel (Notifications:DispatchConcurrency), so which two of the first
+        // phone's three SMS go through is theirs to decide: two of them do, the third is capped, the others all go.
+        var sent = sender.Sent.Select(n => n.Values["code"]).ToList();
+        Assert.Equal(4, sent.Count);
+        Assert.Equal(2, sent.Count(code => code is "1" or "2" or "3"));
+        Assert.Contains("4", sent);
+        Assert.Contains("5", sent);
         var capped = Assert.Single(audit.Events);
         Assert.Equal(("notification.sms", "capped", NotificationTemplates.RecoveryCode), (capped.Action, capped.Outcome, capped.Detail));
         Assert.DoesNotContain("+34600000001", capped.ToString(), StringComparison.Ordinal);

@@ -505,6 +505,24 @@ public abstract class CustomerStoreContract
     }
 
     [Fact]
+    public async Task CommitPasswordAfterStepAsync_NoStepMarkForTheAttempt_NullNothingChangedAndTheOperationsChangeStillOpen()
+    {
+        // A replayed app code (or a commit that overtook its step) finds no mark: it must change nothing and decide only its
+        // own attempt (dropped), never the operation's change, which a later right attempt must still be able to apply.
+        await WithCustomer();
+        var version = await Store.RestoreWithTemporaryPasswordAsync("c-1", TemporaryMac, Start.AddHours(24), 5, "rec:r-1", Ct).Within();
+        var before = await Credentials();
+
+        var committed = await Store.CommitPasswordAfterStepAsync("c-1", NewHash, version, 5, "op:o-1", "op:o-1:try-1", Ct).Within();
+
+        Assert.Null(committed);
+        AssertSameCredentials(before, await Credentials());
+        Assert.False(await Store.SettleChangeAsync("c-1", "op:o-1:try-1", Ct).Within());
+        Assert.True(await Store.CommitPasswordAsync("c-1", NewHash, version, 5, "op:o-1", Ct).Within());
+        Assert.True(await Store.SettleChangeAsync("c-1", "op:o-1", Ct).Within());
+    }
+
+    [Fact]
     public async Task CommitPasswordAsync_CurrentVersion_InstallsPasswordAndClearsTemporary()
     {
         await WithCustomer();
