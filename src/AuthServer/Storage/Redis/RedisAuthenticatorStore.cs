@@ -250,17 +250,23 @@ public sealed class RedisAuthenticatorStore(RedisConnection redis, TimeProvider 
         ArgumentNullException.ThrowIfNull(unit);
         CustomerScopes.ThrowUnlessIn(customerId, unit.Scopes);
         RedisKey[] keys = [ConfirmedKey(customerId), .. unit.Scopes.Select(s => RedisWrongCodeLedger.ScopeKey(redis, s))];
-        return (long)await redis.ScriptAsync(UseStepAndGiveBackScript, keys,
-        [
-            authenticatorId,
-            timeStep,
-            RedisTime.ToMicros(now),
-            unit.Window.Ticks / TimeSpan.TicksPerMicrosecond,
-            WrongCodeRules.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
-            unit.Limit,
-            unit.Token,
-        ]) == 1;
+        return (long)await redis.ScriptAsync(UseStepAndGiveBackScript, keys, UseStepArgs(authenticatorId, timeStep, unit, now)) == 1;
     }
+
+    /// <summary>
+    /// The arguments of a script that uses an app's time step and gives its wrong-code unit back (this store's
+    /// UseStepAndGiveBackScript, and the operation store's app step, which composes the same functions).
+    /// </summary>
+    internal static RedisValue[] UseStepArgs(string authenticatorId, long timeStep, WrongCodeUnit unit, DateTimeOffset now) =>
+    [
+        authenticatorId,
+        timeStep,
+        RedisTime.ToMicros(now),
+        unit.Window.Ticks / TimeSpan.TicksPerMicrosecond,
+        WrongCodeRules.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
+        unit.Limit,
+        unit.Token,
+    ];
 
     private RedisKey PendingKey(string customerId) => redis.Key("c:" + customerId, "authenticator:pending");
 

@@ -324,17 +324,7 @@ public sealed class RedisOperationStore(RedisConnection redis, TimeProvider time
         }
 
         var r = (RedisResult[])(await redis.ScriptAsync(
-            UseAppStepScript,
-            keys,
-            [
-                authenticatorId,
-                timeStep,
-                RedisTime.ToMicros(now),
-                unit.Window.Ticks / TimeSpan.TicksPerMicrosecond,
-                WrongCodeRules.PendingTimeout.Ticks / TimeSpan.TicksPerMicrosecond,
-                unit.Limit,
-                unit.Token,
-            ]))!;
+            UseAppStepScript, keys, RedisAuthenticatorStore.UseStepArgs(authenticatorId, timeStep, unit, now)))!;
         return (long)r[0] == 1 ? new VerifyResult(Enum.Parse<VerifyStatus>((string)r[1]!)) : null;
     }
 
