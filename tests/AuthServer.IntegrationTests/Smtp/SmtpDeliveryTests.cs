@@ -114,6 +114,11 @@ public sealed class SmtpDeliveryTests
             ["Notifications:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Notifications:Smtp:Security"] = "None",
             ["Notifications:Smtp:From"] = "Banca a Distancia <no-reply@bank.example>",
+
+            // One dispatcher loop, so that messages go to the relay in the order they were queued: these tests are about
+            // what the relay answers and what follows ("the next message"), not about the loops, which take messages in
+            // parallel by default (NotificationDispatcherTests and RedisOutboxWakeTests cover them).
+            ["Notifications:DispatchConcurrency"] = "1",
         }));
 
     private static RecoveryApi Api(RecoveryServerFactory factory) =>
