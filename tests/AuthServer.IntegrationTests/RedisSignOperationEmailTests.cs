@@ -94,7 +94,9 @@ public sealed class RedisSignOperationEmailTests : RedisDispatchingTest
         Assert.Single(sink.ReadSince(mark), m => m.Template == NotificationTemplates.PasswordChanged);
         Assert.Equal("applied", await FenceAsync(operation.OperationId, maria));
         var attempts = await AttemptFencesAsync(operation.OperationId, maria);
-        Assert.Equal(8, attempts.Length);
+        // An attempt that reads the operation once it is signed is refused before any step (no fence of its own), so how
+        // many of the eight reached their guarded commit depends on timing (CI once saw one); every one that did is settled.
+        Assert.InRange(attempts.Length, 1, 8);
         Assert.Single(attempts, f => f == "applied");
         Assert.All(attempts.Where(f => f != "applied"), f => Assert.Equal("dropped", f));
     }
