@@ -1,6 +1,8 @@
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Security;
 using Recovery.AuthServer.Storage.Redis;
 
 namespace Recovery.AuthServer.IntegrationTests.Storage;
@@ -11,6 +13,10 @@ public sealed class RedisOperationCodeStepContractTests(RedisServerFixture fixtu
 
     public void Dispose() => redis.Dispose();
 
-    protected override (IOperationStore Operations, IChallengeStore Challenges, IWrongCodeLedger Ledger, IAuthenticatorStore Authenticators) CreateStores(TimeProvider time) =>
-        (new RedisOperationStore(redis.Connection, time), new RedisChallengeStore(redis.Connection, time), new RedisWrongCodeLedger(redis.Connection), new RedisAuthenticatorStore(redis.Connection, time));
+    private static readonly SecretKeys Keys = new(new byte[32], Enumerable.Range(1, 32).Select(i => (byte)i).ToArray(), new byte[32]);
+
+    protected override (IOperationStore Operations, IChallengeStore Challenges, IWrongCodeLedger Ledger, IAuthenticatorStore Authenticators, ICustomerStore Customers)
+        CreateStores(TimeProvider time) =>
+        (new RedisOperationStore(redis.Connection, time), new RedisChallengeStore(redis.Connection, time), new RedisWrongCodeLedger(redis.Connection),
+            new RedisAuthenticatorStore(redis.Connection, time), new RedisCustomerStore(redis.Connection, Keys, new CryptoRandomSource()));
 }

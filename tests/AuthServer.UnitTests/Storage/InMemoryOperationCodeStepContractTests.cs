@@ -1,3 +1,4 @@
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Otp;
 using Recovery.AuthServer.Storage.InMemory;
@@ -6,11 +7,13 @@ namespace Recovery.AuthServer.UnitTests.Storage;
 
 public sealed class InMemoryOperationCodeStepContractTests : OperationCodeStepContract
 {
-    protected override (IOperationStore Operations, IChallengeStore Challenges, IWrongCodeLedger Ledger, IAuthenticatorStore Authenticators) CreateStores(TimeProvider time)
+    protected override (IOperationStore Operations, IChallengeStore Challenges, IWrongCodeLedger Ledger, IAuthenticatorStore Authenticators, ICustomerStore Customers)
+        CreateStores(TimeProvider time)
     {
         var challenges = new InMemoryChallengeStore(time);
         var ledger = new InMemoryWrongCodeLedger();
-        var authenticators = new InMemoryAuthenticatorStore(new InMemoryCustomerStore(), challenges, ledger);
-        return (new InMemoryOperationStore(challenges, ledger, authenticators, time), challenges, ledger, authenticators);
+        var customers = new InMemoryCustomerStore();
+        var authenticators = new InMemoryAuthenticatorStore(customers, challenges, ledger);
+        return (new InMemoryOperationStore(challenges, ledger, authenticators, customers, time), challenges, ledger, authenticators, customers);
     }
 }

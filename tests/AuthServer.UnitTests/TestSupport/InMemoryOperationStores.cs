@@ -9,6 +9,7 @@ internal static class InMemoryOperationStores
     public static InMemoryOperationStore Create(IChallengeStore challenges, TimeProvider time)
     {
         var ledger = new InMemoryWrongCodeLedger();
-        return new InMemoryOperationStore(challenges, ledger, new InMemoryAuthenticatorStore(new InMemoryCustomerStore(), challenges, ledger), time);
+        var customers = new InMemoryCustomerStore();
+        return new InMemoryOperationStore(challenges, ledger, new InMemoryAuthenticatorStore(customers, challenges, ledger), customers, time);
     }
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using Recovery.AuthServer.Common;
+using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.SharedTests.Customers;
 using Recovery.AuthServer.SharedTests.Operations;
 
 namespace Recovery.AuthServer.SharedTests.Storage;
@@ -32,8 +34,12 @@ public abstract class OperationCodeStepContract
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
 
-    /// <summary>The operation store and the three stores its code steps work on, sharing one provider's data.</summary>
-    protected abstract (IOperationStore Operations, IChallengeStore Challenges, IWrongCodeLedger Ledger, IAuthenticatorStore Authenticators) CreateStores(TimeProvider time);
+    /// <summary>
+    /// The operation store, the three stores its code steps work on and the customer store whose guarded commit takes an
+    /// app step's mark (<see cref="ICustomerStore.CommitPasswordAfterStepAsync"/>), sharing one provider's data.
+    /// </summary>
+    protected abstract (IOperationStore Operations, IChallengeStore Challenges, IWrongCodeLedger Ledger, IAuthenticatorStore Authenticators, ICustomerStore Customers)
+        CreateStores(TimeProvider time);
 
     [Fact]
     public async Task TrySmsCodeAsync_RightCode_VerifiedTheUnitGivenBackAndTheOperationLeftToTheCommit()
@@ -167,11 +173,41 @@ public abstract class OperationCodeStepContract
         Assert.Equal(Limit, await FreeUnitsAsync(s.Ledger));
     }
 
+    [Fact]
+    public async Task UseAppStepAsync_UsedNowForAnAttempt_LeavesTheMarkOnlyThatAttemptsGuardedCommitTakesAndAReplayLeavesNone()
+    {
+        // The step's mark is the provider's own seam between its operation store and its customer store (a script's key on
+        // Redis, the customer's entry in memory): the commit of the attempt whose step was used now applies, once; the
+        // commit of a replayed step's attempt finds no mark, changes nothing and decides only its own attempt.
+        var s = await OpenAsync();
+        var authenticatorId = await EnrolAsync(s.Authenticators);
+        Assert.True(await s.Customers.AddIfAbsentAsync(
+            SeedCustomerRecord.With(), new CredentialRecord { CustomerId = CustomerId, PasswordHash = StoreContractSecrets.Phc("Old-Pass-11") }, ct).Within());
+        var version = (await s.Customers.GetCredentialsAsync(CustomerId, ct).Within())!.Version;
+        var newHash = StoreContractSecrets.Phc("New-Pass-22");
+
+        await s.Ledger.TakeAsync([Scope], "t-a", Limit, Window, Time.GetUtcNow(), ct).Within();
+        var used = await s.Operations.UseAppStepAsync(CustomerId, ChallengeIdOf(), authenticatorId, 101, Unit("t-a"), Time.GetUtcNow(), ct, "op:o-1:t-a").Within();
+        await s.Ledger.TakeAsync([Scope], "t-b", Limit, Window, Time.GetUtcNow(), ct).Within();
+        var replayed = await s.Operations.UseAppStepAsync(CustomerId, ChallengeIdOf(), authenticatorId, 101, Unit("t-b"), Time.GetUtcNow(), ct, "op:o-1:t-b").Within();
+
+        Assert.Equal(VerifyStatus.Verified, used?.Status);
+        Assert.Null(replayed);
+        Assert.Null(await s.Customers.CommitPasswordAfterStepAsync(CustomerId, newHash, version, 5, "op:o-1", "op:o-1:t-b", ct).Within());
+        Assert.Equal(version, (await s.Customers.GetCredentialsAsync(CustomerId, ct).Within())!.Version);
+        Assert.True(await s.Customers.CommitPasswordAfterStepAsync(CustomerId, newHash, version, 5, "op:o-1", "op:o-1:t-a", ct).Within());
+        var after = (await s.Customers.GetCredentialsAsync(CustomerId, ct).Within())!;
+        Assert.Equal((version + 1, newHash), (after.Version, after.PasswordHash));
+        Assert.True(await s.Customers.SettleChangeAsync(CustomerId, "op:o-1", ct).Within());
+        Assert.True(await s.Customers.SettleChangeAsync(CustomerId, "op:o-1:t-a", ct).Within());
+        Assert.False(await s.Customers.SettleChangeAsync(CustomerId, "op:o-1:t-b", ct).Within());
+    }
+
     private static string ChallengeIdOf() => OperationLifecycle.ChallengeId(OperationId);
 
     private static WrongCodeUnit Unit(string token) => new([Scope], token, Limit, Window);
 
-    private async Task<(IOperationStore Operations, IChallengeStore Challenges, IWrongCodeLedger Ledger, IAuthenticatorStore Authenticators)> OpenAsync(
+    private async Task<(IOperationStore Operations, IChallengeStore Challenges, IWrongCodeLedger Ledger, IAuthenticatorStore Authenticators, ICustomerStore Customers)> OpenAsync(
         ChallengeState state = ChallengeState.Active)
     {
         var s = CreateStores(Time);

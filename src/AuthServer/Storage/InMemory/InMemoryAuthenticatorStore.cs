@@ -13,9 +13,6 @@ namespace Recovery.AuthServer.Storage.InMemory;
 /// <param name="ledger">The wrong-code ledger their tries are taken from.</param>
 public sealed class InMemoryAuthenticatorStore(InMemoryCustomerStore customers, IChallengeStore challenges, IWrongCodeLedger ledger) : IAuthenticatorStore, IDisposable
 {
-    /// <summary>Leaves the mark of an attempt whose app step was used now (<see cref="InMemoryCustomerStore.MarkStep"/>).</summary>
-    internal void MarkStep(string customerId, string attemptChangeId) => customers.MarkStep(customerId, attemptChangeId);
-
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
     // One SMS-code step at a time on this node, so that the take, the code, the settle and the confirmation are one

@@ -13,7 +13,14 @@ namespace Recovery.AuthServer.Storage.InMemory;
 /// <param name="challenges">The operations' SMS challenges.</param>
 /// <param name="ledger">The wrong-code ledger a signature's try is taken from (<see cref="TrySmsCodeAsync"/>).</param>
 /// <param name="authenticators">Asked whether the customer has an app, whose codes only the flow can check (<see cref="TrySmsCodeAsync"/>).</param>
-public sealed class InMemoryOperationStore(IChallengeStore challenges, IWrongCodeLedger ledger, IAuthenticatorStore authenticators, TimeProvider time) : IOperationStore, IDisposable
+/// <param name="stepMarks">
+/// The customers, whose entries hold the mark an app step used now leaves for its attempt's guarded commit
+/// (<see cref="UseAppStepAsync"/>, <see cref="InMemoryCustomerStore.CommitPasswordAfterStepAsync"/>): the same instance the
+/// customer store's callers use, whatever decorates <see cref="IAuthenticatorStore"/> or <see cref="Customers.ICustomerStore"/>.
+/// </param>
+public sealed class InMemoryOperationStore(
+    IChallengeStore challenges, IWrongCodeLedger ledger, IAuthenticatorStore authenticators, InMemoryCustomerStore stepMarks, TimeProvider time)
+    : IOperationStore, IDisposable
 {
     // One signature's code step at a time on this node, so that the take, the code, the settle and the operation's end are
     // one atomic step as the Redis script is (a try is never seen pending by another). In memory a step takes microseconds.
@@ -195,11 +202,11 @@ public sealed class InMemoryOperationStore(IChallengeStore challenges, IWrongCod
             }
 
             var result = await challenges.AcceptOtherFactorAsync(challengeId, CancellationToken.None);
-            if (attemptChangeId is not null && result.Status == VerifyStatus.Verified && authenticators is InMemoryAuthenticatorStore local)
+            if (attemptChangeId is not null && result.Status == VerifyStatus.Verified)
             {
                 // The mark the attempt's commit takes (InMemoryCustomerStore.CommitPasswordAfterStepAsync), as the Redis script
-                // leaves it. Another authenticator store leaves none: the commit then refuses and the flow commits after.
-                local.MarkStep(customerId, attemptChangeId);
+                // leaves it, under the step's semaphore: only a step used now that signs leaves one.
+                stepMarks.MarkStep(customerId, attemptChangeId);
             }
 
             return result;
