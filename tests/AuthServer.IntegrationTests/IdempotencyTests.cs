@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Recovery.AuthServer.Idempotency;
 using Recovery.AuthServer.IntegrationTests.Infrastructure;
 using Recovery.AuthServer.Notifications;
 using Recovery.V1;
@@ -17,16 +18,29 @@ public abstract class IdempotencyTests : IntegrationTest
     // Two recoveries per card an hour, so that a retry charged like a call would show (the other limits stay raised).
     private const int PerCardLimit = 2;
 
+    // What the server's idempotency store does, with its removals dropped when a test says so (a server that dies
+    // between a call's failure and the removal of its marker).
+    private readonly LosableRemovals removals;
+
     private protected IdempotencyTests(ServerOptions? options = null)
+        : this(options, new LosableRemovals())
+    {
+    }
+
+    private IdempotencyTests(ServerOptions? options, LosableRemovals removals)
         : base((options ?? ServerOptions.Default) with
         {
             Settings = new Dictionary<string, string>(options?.Settings ?? new Dictionary<string, string>())
             {
                 ["RateLimits:PerCard:Limit"] = PerCardLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
-        })
-    {
-    }
+            Services = services =>
+            {
+                options?.Services?.Invoke(services);
+                RecoveryServerFactory.Decorate<IIdempotencyStore>(services, (inner, _) => removals.Around(inner));
+            },
+        }) =>
+        this.removals = removals;
 
     [Fact]
     public async Task StartRecovery_SameKeyTwice_SameRecoveryIdAndOneSms()
@@ -227,6 +241,58 @@ public abstract class IdempotencyTests : IntegrationTest
         Assert.All(answers.Where(a => a.Error is not null), a => a.Error!.Is(StatusCode.Aborted, "IDEMPOTENT_CALL_IN_PROGRESS"));
         Assert.Single(Audit.Of("access.sign"));
         Assert.Equal(OperationState.Signed, (await CallAsync(Api.Access.SignOperationAsync(request, With(Key)))).State);
+        Assert.Single(Outbox.All, n => n.Template == NotificationTemplates.PasswordChanged);
+    }
+
+    [Fact]
+    public async Task SignOperation_RetryOfAStaleSignature_NeverSignedAndRunsAgain()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
+        var (a, codeA) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var (b, codeB) = await OpenChangeAsync(ticket, temporary, DemoCustomer.OtherNewPassword);
+        await Api.SignAsync(a.OperationId, codeA);
+        var mark = Outbox.Count;
+        var request = new SignOperationRequest { OperationId = b.OperationId, Code = codeB };
+
+        // The response rode the commit under its condition; the commit was stale, so the call failed and its marker went.
+        var first = await RefusedAsync(() => CallAsync(Api.Access.SignOperationAsync(request, With(Key))));
+        var retry = await RefusedAsync(() => CallAsync(Api.Access.SignOperationAsync(request, With(Key))));
+
+        first.Is(StatusCode.FailedPrecondition, "OPERATION_STALE");
+        retry.Is(StatusCode.FailedPrecondition, "OPERATION_NOT_PENDING");
+        Assert.NotEqual("SIGNED", retry.Metadata["state"]);
+        Assert.Equal(["password_changed", "stale"], Audit.Of("access.sign").Select(e => e.Outcome));
+        Assert.Empty(Outbox.Since(mark));
+        await AssertLoginRefusedAsync(DemoCustomer.Seed, DemoCustomer.OtherNewPassword);
+    }
+
+    [Fact]
+    public async Task SignOperation_StaleSignatureWhoseMarkerRemovalIsLost_RetryInProgressNeverSigned()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
+        var (a, codeA) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var (b, codeB) = await OpenChangeAsync(ticket, temporary, DemoCustomer.OtherNewPassword);
+        await Api.SignAsync(a.OperationId, codeA);
+        var mark = Outbox.Count;
+        var request = new SignOperationRequest { OperationId = b.OperationId, Code = codeB };
+        removals.Lost = true;
+
+        // The server "dies" between the stale commit and the removal of the marker, which keeps the Signed response stored
+        // beside the commit under the condition that the operation's change applied: it did not, so a retry is never
+        // answered Signed; it is told the call is in progress (as for any call that died running) and runs nothing.
+        (await RefusedAsync(() => CallAsync(Api.Access.SignOperationAsync(request, With(Key))))).Is(StatusCode.FailedPrecondition, "OPERATION_STALE");
+        var audited = Audit.Events.Count;
+        var retries = new[]
+        {
+            await RefusedAsync(() => CallAsync(Api.Access.SignOperationAsync(request, With(Key)))),
+            await RefusedAsync(() => CallAsync(Api.Access.SignOperationAsync(request, With(Key)))),
+        };
+
+        Assert.All(retries, r => r.Is(StatusCode.Aborted, "IDEMPOTENT_CALL_IN_PROGRESS"));
+        Assert.Equal(1, removals.Dropped);
+        Assert.Equal(audited, Audit.Events.Count);
+        Assert.Empty(Outbox.Since(mark));
+        await AssertLoginRefusedAsync(DemoCustomer.Seed, DemoCustomer.OtherNewPassword);
     }
 
     [Fact]
@@ -399,4 +465,36 @@ public abstract class IdempotencyTests : IntegrationTest
         new(new Metadata { { "x-idempotency-key", key }, { "x-channel", channel } }, DateTime.UtcNow + RecoveryApi.Deadline);
 
     private static Task<T> CallAsync<T>(AsyncUnaryCall<T> call) => RecoveryApi.CallAsync(call);
+
+    // Passes every call to the server's store, except the removals while Lost is set: those are counted and dropped.
+    private sealed class LosableRemovals
+    {
+        private int dropped;
+
+        public bool Lost { get; set; }
+
+        public int Dropped => Volatile.Read(ref dropped);
+
+        public IIdempotencyStore Around(IIdempotencyStore inner) => new Store(inner, this);
+
+        private sealed class Store(IIdempotencyStore inner, LosableRemovals owner) : IIdempotencyStore
+        {
+            public Task<IdempotencyBegin> TryBeginAsync(string scopeHash, string requestHash, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
+                inner.TryBeginAsync(scopeHash, requestHash, now, ttl, cancellationToken);
+
+            public Task CompleteAsync(string scopeHash, byte[] response, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken, string? condition = null) =>
+                inner.CompleteAsync(scopeHash, response, now, ttl, cancellationToken, condition);
+
+            public Task AbandonAsync(string scopeHash, CancellationToken cancellationToken)
+            {
+                if (!owner.Lost)
+                {
+                    return inner.AbandonAsync(scopeHash, cancellationToken);
+                }
+
+                Interlocked.Increment(ref owner.dropped);
+                return Task.CompletedTask;
+            }
+        }
+    }
 }

@@ -489,9 +489,10 @@ public sealed class AccessFlow(
     {
         // A key's claim travels with the operation's read, and its answer is known before any try is taken, any code
         // evaluated or anything committed: a retry of a signature that completed (or still runs) gets its stored state (or
-        // in progress) and spends no try. The response is not sent beside the commit: it is Signed only if the commit
-        // applied (a stale commit must never be answered Signed to a retry), which is known once the commit has answered,
-        // so the interceptor stores it after the call (one round trip more than without a key, not two).
+        // in progress) and spends no try. The response rides the commit's round trip (CommitWithResponseAsync), stored
+        // under the condition that the operation's change applied: Signed is true only if the commit applied, which is
+        // known once it has answered, and a stale commit must never be answered Signed to a retry. A commit that does not
+        // apply fails the call, whose marker the interceptor then removes (one round trip more, on that path only).
         idempotency?.Send();
 
         // The operation as recorded (one round trip); whether its change applied meanwhile is asked beside the
@@ -548,7 +549,7 @@ public sealed class AccessFlow(
                 : await operations.VerifyCodeAsync(op, code, otherFactorEnrolled: totp == TotpUse.Incorrect, cancellationToken);
         }
 
-        async Task WhileSettlingAsync(VerifyResult result) => committed = await AlongsideSettleAsync(op, result, profile);
+        async Task WhileSettlingAsync(VerifyResult result) => committed = await AlongsideSettleAsync(op, result, profile, idempotency);
         Task<VerifyResult?> SettledAsync() => operations.CodeSettledAsync(op, cancellationToken);
 
         CodeTry attempt;
@@ -584,7 +585,7 @@ public sealed class AccessFlow(
                         endedInStep = true;
                         if (attempt.Result.Status == VerifyStatus.Verified)
                         {
-                            committed = await AlongsideSettleAsync(op, attempt.Result, profile);
+                            committed = await AlongsideSettleAsync(op, attempt.Result, profile, idempotency);
                         }
 
                         break;
@@ -602,8 +603,10 @@ public sealed class AccessFlow(
                             // this attempt's id, applies only behind a step this attempt used now (a replay commits nothing
                             // and decides nothing of the operation's change). The change ticket is not deleted beside it
                             // (that would run on a replay too): the version bump ends it, and its TTL removes it.
-                            var (accepted, appCommitted) = await operations.UseAppStepAndCommitAsync(
-                                op, app, matched, unit, policy.Options.HistoryDepth, passwordChange.EmailOf(op, customer));
+                            var (accepted, appCommitted) = await CommitWithResponseAsync(
+                                op,
+                                operations.UseAppStepAndCommitAsync(op, app, matched, unit, policy.Options.HistoryDepth, passwordChange.EmailOf(op, customer)),
+                                idempotency);
                             totp = accepted is null ? TotpUse.Replayed : TotpUse.Accepted;
                             attempt = new CodeTry(accepted ?? new VerifyResult(VerifyStatus.AlreadyUsed));
                             committed = appCommitted;
@@ -618,7 +621,7 @@ public sealed class AccessFlow(
 
                         if (attempt.Result.Status == VerifyStatus.Verified)
                         {
-                            committed = await AlongsideSettleAsync(op, attempt.Result, profile);
+                            committed = await AlongsideSettleAsync(op, attempt.Result, profile, idempotency);
                         }
 
                         break;
@@ -693,13 +696,17 @@ public sealed class AccessFlow(
     /// known to be right); or a code that has just burned the operation's
     /// challenge recording the operation expired. Whether the change applied, or null when none was tried.
     /// </summary>
-    private async Task<bool?> AlongsideSettleAsync(OperationRecord op, VerifyResult result, Task<Customers.CustomerRecord?> profile)
+    private async Task<bool?> AlongsideSettleAsync(
+        OperationRecord op, VerifyResult result, Task<Customers.CustomerRecord?> profile, IdempotencyRider<OperationState>? idempotency)
     {
         if (result.Status == VerifyStatus.Verified)
         {
             var customer = await profile ?? throw new InvalidOperationException("The operation's customer is gone.");
-            return await operations.CommitBesideHoldAsync(
-                op, policy.Options.HistoryDepth, passwordChange.EmailOf(op, customer), () => sessions.RevokeTicketAsync(op.TicketHash, CancellationToken.None));
+            return await CommitWithResponseAsync(
+                op,
+                operations.CommitBesideHoldAsync(
+                    op, policy.Options.HistoryDepth, passwordChange.EmailOf(op, customer), () => sessions.RevokeTicketAsync(op.TicketHash, CancellationToken.None)),
+                idempotency);
         }
 
         if (result.JustClosed)
@@ -708,6 +715,30 @@ public sealed class AccessFlow(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Awaits a signature's commit, already sent (<paramref name="committing"/>), with the key's response sent right behind it
+    /// in the same round trip: Signed, stored under the condition that the operation's change applied
+    /// (<see cref="OperationSignedCondition"/>), since the commit has not answered yet. When it does not apply, the call fails
+    /// (stale, or the step was a replay) and the interceptor removes the marker; should that removal never happen (the
+    /// server dies first), a retry finds the condition false and is answered in progress, never Signed.
+    /// </summary>
+    private static async Task<T> CommitWithResponseAsync<T>(OperationRecord op, Task<T> committing, IdempotencyRider<OperationState>? idempotency)
+    {
+        var completing = idempotency?.CompleteBesideIf(OperationState.Signed, OperationSignedCondition.Of(op));
+        try
+        {
+            return await committing;
+        }
+        finally
+        {
+            // Does not fault (IdempotencyRider.CompleteBesideIf); awaited so that nothing is left running unobserved.
+            if (completing is not null)
+            {
+                await completing;
+            }
+        }
     }
 
     /// <param name="idempotency">The call's <c>x-idempotency-key</c> claim, which rides this flow's store steps; null without a key.</param>

@@ -47,10 +47,18 @@ public sealed class OperationPasswordChange(ICustomerStore customers, Credential
     /// Settling cannot harm an operation another change overtook: it could never apply anyway, and the
     /// signature path still answers it as stale.
     /// </remarks>
-    public async Task<bool> WasAppliedAsync(OperationRecord op, CancellationToken cancellationToken) =>
-        await customers.GetCredentialsAsync(op.CustomerId, cancellationToken) is { } credentials &&
-        credentials.Version != op.CredentialVersion &&
-        await changes.SettleAsync(op.CustomerId, ChangeId(op), cancellationToken);
+    public Task<bool> WasAppliedAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        WasAppliedAsync(op.CustomerId, op.Id, op.CredentialVersion, cancellationToken);
+
+    /// <summary>
+    /// <see cref="WasAppliedAsync(OperationRecord, CancellationToken)"/> from what names the operation's change: whether the
+    /// change of operation <paramref name="operationId"/>, opened at <paramref name="credentialVersion"/>, applied. While the
+    /// credentials are still at that version it has not (yet), and nothing is settled: a commit on its way still applies.
+    /// </summary>
+    public async Task<bool> WasAppliedAsync(string customerId, string operationId, long credentialVersion, CancellationToken cancellationToken) =>
+        await customers.GetCredentialsAsync(customerId, cancellationToken) is { } credentials &&
+        credentials.Version != credentialVersion &&
+        await changes.SettleAsync(customerId, CredentialChanges.OfOperation(operationId), cancellationToken);
 
     public Task<bool> SettleAsync(OperationRecord op, CancellationToken cancellationToken) =>
         changes.SettleAsync(op.CustomerId, ChangeId(op), cancellationToken);

@@ -20,6 +20,7 @@ namespace Recovery.AuthServer.Grpc;
 /// </summary>
 public sealed partial class IdempotencyInterceptor(
     IIdempotencyStore store,
+    IIdempotencyConditionCheck conditions,
     SecretKeys keys,
     TimeProvider time,
     IOptions<IdempotencyOptions> options,
@@ -77,7 +78,7 @@ public sealed partial class IdempotencyInterceptor(
         var scope = KeyedHash.ComputeHex(keys.CodeKey, $"idempotency-scope\n{context.Method}\n{channel}\n{key}");
         var requestHash = Convert.ToHexStringLower(KeyedHash.Compute(keys.CodeKey, "idempotency-request", ((IMessage)request).ToByteArray()));
         var method = context.Method;
-        var claim = new IdempotencyClaim(store, scope, requestHash, time, options.Value.Ttl, () => LogCompleteFailed(method), context.CancellationToken);
+        var claim = new IdempotencyClaim(store, scope, requestHash, time, options.Value.Ttl, conditions, () => LogCompleteFailed(method), context.CancellationToken);
 
         // Every call that takes the key hands the claim to its flow (the adapter's RiderOf), which sends it beside its own
         // first store step and looks at its answer before any side effect, and sends the response beside its last

@@ -67,6 +67,7 @@ public static class DomainExtensions
         services.AddSingleton<Customers.CredentialChanges>();
         services.AddSingleton<Access.OperationPasswordChange>();
         services.AddSingleton<Operations.IOperationChange>(sp => sp.GetRequiredService<Access.OperationPasswordChange>());
+        services.AddSingleton<Idempotency.IIdempotencyConditionCheck, Access.OperationSignedCondition>();
         services.AddSingleton<Operations.OperationLifecycle>();
         services.AddSingleton<RecoveryFlow>();
         services.AddSingleton<AccessFlow>();

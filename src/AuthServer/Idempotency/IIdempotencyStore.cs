@@ -14,8 +14,12 @@ public interface IIdempotencyStore
     /// </summary>
     Task<IdempotencyBegin> TryBeginAsync(string scopeHash, string requestHash, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken);
 
-    /// <summary>Stores the response of the call that got <see cref="IdempotencyStatus.New"/>; the marker lives <paramref name="ttl"/> from now.</summary>
-    Task CompleteAsync(string scopeHash, byte[] response, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores the response of the call that got <see cref="IdempotencyStatus.New"/>; the marker lives <paramref name="ttl"/> from now.
+    /// With a <paramref name="condition"/>, <see cref="TryBeginAsync"/> answers the response with it (the claim checks it:
+    /// <see cref="IIdempotencyConditionCheck"/>); without one, the response alone.
+    /// </summary>
+    Task CompleteAsync(string scopeHash, byte[] response, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken, string? condition = null);
 
     /// <summary>Removes the marker, so that a retry runs the call again.</summary>
     Task AbandonAsync(string scopeHash, CancellationToken cancellationToken);

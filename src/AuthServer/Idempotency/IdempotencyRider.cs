@@ -10,7 +10,8 @@ namespace Recovery.AuthServer.Idempotency;
 /// <see cref="IdempotencyClaim.NotOwned"/> at once (the interceptor answers in its place: the stored response, in progress, or key reused);</item>
 /// <item>send the response (<see cref="CompleteBeside"/>) after its last writes, in the same step, only once every
 /// answer of the response is known. If any of those writes fails the call fails, and the interceptor removes the marker
-/// after the completion has landed.</item>
+/// after the completion has landed. A response that is true only if a write applies may be sent beside that write
+/// under a condition (<see cref="CompleteBesideIf"/>).</item>
 /// </list>
 /// The flow may return any failure before or after the claim is answered: the interceptor looks at the claim, not at
 /// the failure, to decide what the caller gets.
@@ -29,4 +30,12 @@ public sealed class IdempotencyRider<TResult>(IdempotencyClaim claim, Func<TResu
     /// in progress until its TTL).
     /// </summary>
     public Task CompleteBeside(TResult result) => claim.CompleteAsync(serialize(result));
+
+    /// <summary>
+    /// As <see cref="CompleteBeside"/>, for a response sent beside the write that decides whether it is true, before that
+    /// write has answered (one round trip instead of one more after it): a retry gets it only while
+    /// <paramref name="condition"/> holds (<see cref="IIdempotencyConditionCheck"/>), and in progress otherwise. If the
+    /// write does not make it true the call must fail, so that the interceptor removes the marker.
+    /// </summary>
+    public Task CompleteBesideIf(TResult result, string condition) => claim.CompleteAsync(serialize(result), condition);
 }

@@ -24,11 +24,12 @@ public class IdempotencyInterceptorTests
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
     private readonly InMemoryIdempotencyStore store;
     private readonly IdempotencyInterceptor interceptor;
+    private readonly ConditionSwitch conditions = new();
 
     public IdempotencyInterceptorTests()
     {
         store = new InMemoryIdempotencyStore(time);
-        interceptor = new IdempotencyInterceptor(store, TestKeys.Create(), time, Options.Create(new IdempotencyOptions()), NullLogger<IdempotencyInterceptor>.Instance);
+        interceptor = new IdempotencyInterceptor(store, conditions, TestKeys.Create(), time, Options.Create(new IdempotencyOptions()), NullLogger<IdempotencyInterceptor>.Instance);
     }
 
     [Fact]
@@ -106,9 +107,49 @@ public class IdempotencyInterceptorTests
         Assert.Equal("rec-1", (await first.WaitAsync(TimeSpan.FromSeconds(5))).RecoveryId);
     }
 
+    [Fact]
+    public async Task UnaryServerHandler_RetryOfAResponseStoredUnderAConditionThatHolds_StoredResponseAndNotRun()
+    {
+        conditions.Holding.Add("applied:rec-1");
+        await Ride(owned => owned ? "rec-1" : "unexpected", condition: "applied:rec-1");
+
+        var retry = await Ride(owned => owned ? "rec-2" : throw new FailureException(IdempotencyClaim.NotOwned));
+
+        Assert.Equal("rec-1", retry.RecoveryId);
+        Assert.Equal(["applied:rec-1"], conditions.Checked);
+    }
+
+    [Fact]
+    public async Task UnaryServerHandler_RetryOfAResponseStoredUnderAConditionThatDoesNotHold_InProgressUntilItHoldsNeverTheResponse()
+    {
+        // The first call sent its response under a condition and ended without failing (it still runs, or died before its
+        // failure removed the marker): a retry is never answered the response while the condition does not hold.
+        await Ride(owned => owned ? "rec-1" : "unexpected", condition: "applied:rec-1");
+        var runs = 0;
+
+        var ex = await Assert.ThrowsAsync<FailureException>(() => Ride(owned => owned ? $"rec-{++runs}" : throw new FailureException(IdempotencyClaim.NotOwned)));
+        conditions.Holding.Add("applied:rec-1");
+        var later = await Ride(owned => owned ? $"rec-{++runs}" : throw new FailureException(IdempotencyClaim.NotOwned));
+
+        Assert.Equal(ErrorReasons.IdempotentCallInProgress, ex.Failure.Reason);
+        Assert.Equal(("rec-1", 0), (later.RecoveryId, runs));
+    }
+
+    [Fact]
+    public async Task UnaryServerHandler_CallFailsAfterItsConditionalCompletion_MarkerRemovedAndRetryRuns()
+    {
+        // A commit that did not apply: the call fails, and its marker (holding the conditional response) goes.
+        await Assert.ThrowsAsync<FailureException>(() => Ride(owned => owned ? "rec-1" : "unexpected", failAfterCompleting: true, condition: "applied:rec-1"));
+
+        var retry = await Ride(owned => owned ? "rec-2" : throw new FailureException(IdempotencyClaim.NotOwned));
+
+        Assert.Equal("rec-2", retry.RecoveryId);
+        Assert.Empty(conditions.Checked);
+    }
+
     // A StartRecovery whose flow rides the claim: sends it, learns whether it owns the key, then (when it does) sends the
     // response beside its "writes" as RecoveryFlow does.
-    private Task<StartRecoveryResponse> Ride(Func<bool, string> run, bool failAfterCompleting = false, Task? beforeCompleting = null) =>
+    private Task<StartRecoveryResponse> Ride(Func<bool, string> run, bool failAfterCompleting = false, Task? beforeCompleting = null, string? condition = null) =>
         interceptor.UnaryServerHandler(
             new StartRecoveryRequest { CardNumber = "4111111111111111", CardExpiry = "12/29", DocumentId = "12345678Z", CaptchaToken = "dev" },
             new TestCallContext(StartMethod, new Metadata { { IdempotencyInterceptor.Header, "unit-key-0002" } }),
@@ -123,7 +164,7 @@ public class IdempotencyInterceptorTests
                     await beforeCompleting;
                 }
 
-                await rider.CompleteBeside(started);
+                await (condition is null ? rider.CompleteBeside(started) : rider.CompleteBesideIf(started, condition));
                 if (failAfterCompleting)
                 {
                     throw new FailureException(new Failure(FailureKind.Unavailable, ErrorReasons.StorageUnavailable, "A write of the step failed."));
@@ -148,4 +189,18 @@ public class IdempotencyInterceptorTests
 
                 return await body(r);
             });
+
+    // The conditions that hold, as a flow's check would say, and those that were asked.
+    private sealed class ConditionSwitch : IIdempotencyConditionCheck
+    {
+        public HashSet<string> Holding { get; } = [];
+
+        public List<string> Checked { get; } = [];
+
+        public Task<bool> HoldsAsync(string condition, CancellationToken cancellationToken)
+        {
+            Checked.Add(condition);
+            return Task.FromResult(Holding.Contains(condition));
+        }
+    }
 }

@@ -61,6 +61,28 @@ public abstract class IdempotencyStoreContract
     }
 
     [Fact]
+    public async Task CompleteAsync_WithACondition_CompletedWithTheResponseAndItsCondition()
+    {
+        await BeginAsync();
+
+        await Store.CompleteAsync(Scope, [7, 8], Now, Ttl, Ct, condition: "operation-applied\nc-1\nop-1\n3").Within();
+
+        var again = await BeginAsync();
+        Assert.Equal((IdempotencyStatus.Completed, "operation-applied\nc-1\nop-1\n3"), (again.Status, again.Condition));
+        Assert.Equal(new byte[] { 7, 8 }, again.Response);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_WithoutACondition_CompletedWithNoCondition()
+    {
+        await BeginAsync();
+
+        await Store.CompleteAsync(Scope, [1], Now, Ttl, Ct).Within();
+
+        Assert.Null((await BeginAsync()).Condition);
+    }
+
+    [Fact]
     public async Task CompleteAsync_EmptyResponse_CompletedWithEmptyResponse()
     {
         // An all-default protobuf message serializes to no bytes at all; it is still a response.

@@ -20,7 +20,7 @@ public sealed class InMemoryIdempotencyStore(TimeProvider time) : IIdempotencySt
         {
             if (!entries.TryGetValue(scopeHash, out var entry) || entry.ExpiresAt <= now)
             {
-                entries[scopeHash] = new Entry(requestHash, null, now + ttl);
+                entries[scopeHash] = new Entry(requestHash, null, null, now + ttl);
                 return Task.FromResult(IdempotencyBegin.New);
             }
 
@@ -29,18 +29,18 @@ public sealed class InMemoryIdempotencyStore(TimeProvider time) : IIdempotencySt
                 return Task.FromResult(IdempotencyBegin.Mismatch);
             }
 
-            return Task.FromResult(entry.Response is { } response ? IdempotencyBegin.Completed(response) : IdempotencyBegin.InProgress);
+            return Task.FromResult(entry.Response is { } response ? IdempotencyBegin.Completed(response, entry.Condition) : IdempotencyBegin.InProgress);
         }
     }
 
-    public Task CompleteAsync(string scopeHash, byte[] response, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken)
+    public Task CompleteAsync(string scopeHash, byte[] response, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken, string? condition = null)
     {
         lock (gate)
         {
             // Only a marker that still exists: one that expired meanwhile may already belong to a newer call.
             if (entries.TryGetValue(scopeHash, out var entry) && entry.ExpiresAt > now)
             {
-                entries[scopeHash] = entry with { Response = response.ToArray(), ExpiresAt = now + ttl };
+                entries[scopeHash] = entry with { Response = response.ToArray(), Condition = condition, ExpiresAt = now + ttl };
             }
         }
 
@@ -57,5 +57,5 @@ public sealed class InMemoryIdempotencyStore(TimeProvider time) : IIdempotencySt
         return Task.CompletedTask;
     }
 
-    private sealed record Entry(string RequestHash, byte[]? Response, DateTimeOffset ExpiresAt);
+    private sealed record Entry(string RequestHash, byte[]? Response, string? Condition, DateTimeOffset ExpiresAt);
 }
