@@ -73,6 +73,37 @@ public abstract class AppStepBehindCommitTests : IntegrationTest
         Assert.Single(Outbox.Since(mark));
     }
 
+    [Fact]
+    public async Task SignOperation_AppStepRunsAfterItsGuardedCommitWithAnIdempotencyKey_SignedAndARetryWithTheKeyGetsSignedNothingMoreSent()
+    {
+        // The key's Signed response rides the guarded commit's round trip under the condition that the operation's change
+        // applied; here that commit refuses and the fallback applies the change, so the condition holds and a retry with
+        // the key is answered Signed from the store, with no try taken, nothing committed or sent again.
+        var app = await ConfirmedAppAsync();
+        var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
+        var (operation, _) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var request = new SignOperationRequest { OperationId = operation.OperationId, Code = app.ComputeTotp(Time.GetUtcNow().UtcDateTime) };
+        var before = await CredentialsAsync(Maria);
+        var mark = Outbox.Count;
+
+        Assert.Equal(OperationState.Signed, (await RecoveryApi.CallAsync(Api.Access.SignOperationAsync(request, WithKey()))).State);
+
+        Assert.Null(Assert.Single(Reorder.GuardedCommits).Committed);
+        Assert.Single(Reorder.PlainCommits);
+        var signed = Audit.Of("access.sign").Count;
+        Assert.Equal(OperationState.Signed, (await RecoveryApi.CallAsync(Api.Access.SignOperationAsync(request, WithKey()))).State);
+        Assert.Equal(signed, Audit.Of("access.sign").Count);
+        Assert.Single(Reorder.GuardedCommits);
+        Assert.Single(Reorder.PlainCommits);
+        var email = Assert.Single(Outbox.Since(mark));
+        Assert.Equal((NotificationTemplates.PasswordChanged, Maria.Email), (email.Template, email.To));
+        Assert.Equal(before.Version + 1, (await CredentialsAsync(Maria)).Version);
+    }
+
+    private static CallOptions WithKey() =>
+        new(new Metadata { { "x-idempotency-key", "retry-key_0001" }, { "x-channel", "web" } }, DateTime.UtcNow + RecoveryApi.Deadline);
+
     private static void Arm(IServiceCollection services)
     {
         var reorder = new StepBehindCommit();
