@@ -3,6 +3,7 @@ using System.Reflection;
 using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Otp;
+using Recovery.AuthServer.Storage;
 
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 
@@ -20,6 +21,7 @@ internal sealed class StepBehindCommit
     private readonly ConcurrentQueue<(string Attempt, bool? Committed)> guarded = new();
     private readonly ConcurrentQueue<string> plainCommits = new();
     private readonly ConcurrentQueue<(string Attempt, VerifyStatus? Step)> steps = new();
+    private string? failPlainCommit;
 
     /// <summary>The guarded commits that answered, in order: the attempt id and what each answered (null: no mark found).</summary>
     public IReadOnlyCollection<(string Attempt, bool? Committed)> GuardedCommits => guarded.ToArray();
@@ -56,11 +58,28 @@ internal sealed class StepBehindCommit
         }
     }
 
-    internal async Task<bool> PlainCommitAsync(string changeId, Task<bool> commit)
+    /// <summary>
+    /// Arms one failure of the next unguarded commit, as a store that stops answering: "before" fails it without running it,
+    /// "after" runs it, then fails, as a reply lost after the store applied the change (<see cref="Faults"/>).
+    /// </summary>
+    public void FailNextPlainCommit(string when) => Volatile.Write(ref failPlainCommit, when);
+
+    internal Task<bool> PlainCommit(string changeId, Func<Task<bool>> commit)
+    {
+        var fail = Interlocked.Exchange(ref failPlainCommit, null);
+        if (fail == "before")
+        {
+            throw new StorageUnavailableException("Injected failure before the commit.");
+        }
+
+        return PlainCommitAsync(changeId, commit(), fail == "after");
+    }
+
+    private async Task<bool> PlainCommitAsync(string changeId, Task<bool> commit, bool failAfter)
     {
         var result = await commit;
         plainCommits.Enqueue(changeId);
-        return result;
+        return failAfter ? throw new StorageUnavailableException("Injected failure after the commit.") : result;
     }
 
     private Task Committed(string attempt) => Commit(attempt).Task;
@@ -98,7 +117,7 @@ public class StepBehindCommitProxy<T> : DispatchProxy
             case nameof(ICustomerStore.CommitPasswordAfterStepAsync):
                 return Reorder.CommitAsync((string)arguments[5]!, (Task<bool?>)Call(method, arguments)!);
             case nameof(ICustomerStore.CommitPasswordAsync):
-                return Reorder.PlainCommitAsync((string)arguments[4]!, (Task<bool>)Call(method, arguments)!);
+                return Reorder.PlainCommit((string)arguments[4]!, () => (Task<bool>)Call(method, arguments)!);
             default:
                 return Call(method, arguments);
         }
