@@ -433,6 +433,24 @@ public sealed class RedisRoundTripTests : IntegrationTest, IClassFixture<RedisSe
     }
 
     [Fact]
+    public async Task SignOperation_RetryOfACompletedSignatureWithItsKey_SignedInAtMostThree()
+    {
+        var (operation, code) = await OpenOperationAsync(Seed);
+        var request = new SignOperationRequest { OperationId = operation.OperationId, Code = code };
+        var key = WithKey("sign-retry").Headers!;
+        await RecoveryApi.CallAsync(Api.Access.SignOperationAsync(request, new CallOptions(key, DateTime.UtcNow + RecoveryApi.Deadline)));
+        var state = OperationState.Unspecified;
+
+        var retry = await proxy.CountAsync(async () =>
+            state = (await RecoveryApi.CallAsync(Api.Access.SignOperationAsync(request, new CallOptions(key, DateTime.UtcNow + RecoveryApi.Deadline)))).State);
+
+        // The operation beside the claim, which finds the response stored under its condition; then the condition: the
+        // credentials, and (their version moved on) the change's outcome. No try, no code, no commit.
+        Assert.Equal(OperationState.Signed, state);
+        AssertAtMost(retry);
+    }
+
+    [Fact]
     public async Task SignOperation_WrongCodeWithAnIdempotencyKey_AtMostThreeAndOnlyTheMarkersRemovalMore()
     {
         var (operation, code) = await OpenOperationAsync(Seed);

@@ -47,18 +47,23 @@ public sealed class OperationPasswordChange(ICustomerStore customers, Credential
     /// Settling cannot harm an operation another change overtook: it could never apply anyway, and the
     /// signature path still answers it as stale.
     /// </remarks>
-    public Task<bool> WasAppliedAsync(OperationRecord op, CancellationToken cancellationToken) =>
-        WasAppliedAsync(op.CustomerId, op.Id, op.CredentialVersion, cancellationToken);
+    public async Task<bool> WasAppliedAsync(OperationRecord op, CancellationToken cancellationToken) =>
+        await customers.GetCredentialsAsync(op.CustomerId, cancellationToken) is { } credentials &&
+        credentials.Version != op.CredentialVersion &&
+        await changes.SettleAsync(op.CustomerId, ChangeId(op), cancellationToken);
 
     /// <summary>
-    /// <see cref="WasAppliedAsync(OperationRecord, CancellationToken)"/> from what names the operation's change: whether the
-    /// change of operation <paramref name="operationId"/>, opened at <paramref name="credentialVersion"/>, applied. While the
-    /// credentials are still at that version it has not (yet), and nothing is settled: a commit on its way still applies.
+    /// Whether the change of operation <paramref name="operationId"/>, opened at <paramref name="credentialVersion"/>, applied:
+    /// the answer of <see cref="WasAppliedAsync"/>, from what names the change, without releasing or dropping its held
+    /// e-mail (the commit's announcement does that, or a dispatcher after <c>Notifications:HoldTimeout</c>; a reader of the
+    /// operation does it too), so that the check costs two round trips at most. While the credentials are still at that
+    /// version the change has not applied (yet) and nothing is settled: a commit on its way still applies. Once they moved
+    /// on it never can, and settling it decides nothing a commit could still need.
     /// </summary>
-    public async Task<bool> WasAppliedAsync(string customerId, string operationId, long credentialVersion, CancellationToken cancellationToken) =>
+    public async Task<bool> HasAppliedAsync(string customerId, string operationId, long credentialVersion, CancellationToken cancellationToken) =>
         await customers.GetCredentialsAsync(customerId, cancellationToken) is { } credentials &&
         credentials.Version != credentialVersion &&
-        await changes.SettleAsync(customerId, CredentialChanges.OfOperation(operationId), cancellationToken);
+        await customers.SettleChangeAsync(customerId, CredentialChanges.OfOperation(operationId), cancellationToken);
 
     public Task<bool> SettleAsync(OperationRecord op, CancellationToken cancellationToken) =>
         changes.SettleAsync(op.CustomerId, ChangeId(op), cancellationToken);

@@ -8,13 +8,14 @@ namespace Recovery.AuthServer.Access;
 /// The condition under which SignOperation stores its Signed response beside its commit, before the commit has answered
 /// (<see cref="IdempotencyRider{TResult}.CompleteBesideIf"/>): "the operation's change applied", what Signed means. A retry
 /// that finds the response checks it as every reader of an operation recorded pending does
-/// (<see cref="OperationPasswordChange.WasAppliedAsync(string, string, long, CancellationToken)"/>), so a commit that was
+/// (<see cref="OperationPasswordChange.HasAppliedAsync"/>), so a commit that was
 /// refused (stale: another change applied first) or has not run yet is never answered Signed.
 /// </summary>
 /// <remarks>
 /// The condition names the customer, the operation and the credentials' version it was opened at: ids that already name
-/// Redis keys, no secret. The check reads the credentials (one round trip) and settles the change only once their version
-/// moved on, when the commit can no longer apply: a check that races a commit still on its way decides nothing.
+/// Redis keys, no secret. The check reads the credentials (one round trip) and settles the change (one more) only once
+/// their version moved on, when the commit can no longer apply: a check that races a commit still on its way decides
+/// nothing. A retry so costs at most three round trips: the operation beside the claim, then these two.
 /// </remarks>
 public sealed class OperationSignedCondition(OperationPasswordChange change) : IIdempotencyConditionCheck
 {
@@ -35,6 +36,6 @@ public sealed class OperationSignedCondition(OperationPasswordChange change) : I
             return false;
         }
 
-        return await change.WasAppliedAsync(customerId, operationId, credentialVersion, cancellationToken);
+        return await change.HasAppliedAsync(customerId, operationId, credentialVersion, cancellationToken);
     }
 }

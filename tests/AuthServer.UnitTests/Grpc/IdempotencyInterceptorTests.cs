@@ -15,7 +15,7 @@ namespace Recovery.AuthServer.UnitTests.Grpc;
 
 public class IdempotencyInterceptorTests
 {
-    // A riding call whose response is stored by the interceptor after the call (as SignOperation's: AccessFlow.SignAsync).
+    // A riding call whose response the interceptor stores after the call (a flow that sends none beside its writes).
     private const string ClaimingMethod = "/recovery.v1.RecoveryService/ConfirmRecovery";
     private const string Signed = "s*****@ebcc.es";
     private const string Cancelled = "c*****@ebcc.es";
