@@ -9,7 +9,8 @@ process in ms per flow and as a share of wall × cores, what the rest of the mac
 shared machine, other people's work) and what stayed idle.
 
 Usage: benchmarks/burst/cpu-breakdown.py [--build DIR] [--server-build DIR] [--customers N] [--concurrency C] [--label L]
-                                        [--client-env NAME=VALUE] [--marks] [-- extra burst args]
+                                        [--client-env NAME=VALUE] [--server-env NAME=VALUE] [--repeat N] [--marks] [--threads]
+                                        [-- extra burst args]
   --build DIR: a checkout with a Release build (default: this one); its AuthClient (and AuthServer) are used.
   --server-build DIR: the AuthServer of another build, e.g. to compare two clients against one server.
 Per-call figures need a runner that names its phases on stderr (this one); an older runner gives the burst only.
@@ -56,6 +57,30 @@ def proc_cpu(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def server_threads(pid):
+    """(hashing threads' CPU s, context switches of all live threads (voluntary, involuntary)) of the server.
+
+    The hashing threads are the Argon2 gate's own (named argon2-N); the rest of the server's CPU is the process total
+    minus theirs, so threads that exited between two marks still count there. Switches are summed over the threads
+    alive at the mark (a thread-pool thread that retired in between takes its count with it: a lower bound).
+    """
+    hashing, voluntary, involuntary = 0.0, 0, 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                head, tail = f.read().rsplit(")", 1)
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                status = dict(line.split(":", 1) for line in f if ":" in line)
+        except FileNotFoundError:
+            continue  # it exited meanwhile
+        if head.split("(", 1)[1].startswith("argon2-"):
+            fields = tail.split()
+            hashing += (int(fields[11]) + int(fields[12])) / TICKS
+        voluntary += int(status["voluntary_ctxt_switches"])
+        involuntary += int(status["nonvoluntary_ctxt_switches"])
+    return hashing, voluntary, involuntary
+
+
 def machine_cpu():
     """(busy, idle) seconds of every core since boot; iowait counts as idle."""
     with open("/proc/stat") as f:
@@ -92,6 +117,10 @@ def main():
     parser.add_argument("--client-wrap", default="", help="a command the client runs under, e.g. 'perf record -g -o F --'")
     parser.add_argument("--server-wrap", default="", help="a command the server runs under (a profiler)")
     parser.add_argument("--marks", action="store_true", help="also print each phase's CLOCK_MONOTONIC start (for perf -k mono --time)")
+    parser.add_argument("--threads", action="store_true",
+                        help="also split the server's CPU into its hashing threads (argon2-N) and the rest, and count its "
+                             "threads' context switches per unit (not with --server-wrap: the wrapper's pid is read)")
+    parser.add_argument("--keep", action="store_true", help="keep the run's directory (server log, sink, report) and print its path")
     parser.add_argument("extra", nargs="*")
     args = parser.parse_args()
 
@@ -128,7 +157,8 @@ def main():
             marks = {}  # phase -> (monotonic, {process: cpu s}, (machine busy, idle))
 
             def mark(name):
-                marks[name] = (time.monotonic(), {k: proc_cpu(p) for k, p in pids.items()}, machine_cpu())
+                marks[name] = (time.monotonic(), {k: proc_cpu(p) for k, p in pids.items()}, machine_cpu(),
+                               server_threads(server.pid) if args.threads else None)
 
             for line in client.stderr:
                 for phase, name in PHASES:
@@ -148,7 +178,10 @@ def main():
         redis.terminate()
         server.wait()
         redis.wait()
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
     print(f"{args.label} burst {report['run_id']}: {report['flows_completed']} flows at {report['flows_per_second']} flows/s, "
           f"capacity {report['capacity']['verifies_per_second']} verifies/s = {report['capacity_flows_per_second']} flows/s, "
@@ -182,6 +215,11 @@ def main():
         print(f"  {name}: {wall:.2f} s, {count} {unit}s counted")
         for process, seconds in used.items():
             print(f"    {process:16} {seconds * per:8.3f} ms per {unit}  {seconds / (wall * CORES):6.1%} of {CORES} cores")
+        if args.threads:
+            hashing = end[3][0] - start[3][0]
+            print(f"    server, hashing threads {hashing * per:8.3f} ms per {unit}; other threads {(used['server'] - hashing) * per:8.3f} ms "
+                  f"per {unit}; context switches per {unit}: {(end[3][1] - start[3][1]) * per / 1000:.1f} voluntary, "
+                  f"{(end[3][2] - start[3][2]) * per / 1000:.1f} involuntary")
 
 if __name__ == "__main__":
     main()
