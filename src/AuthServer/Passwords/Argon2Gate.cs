@@ -34,6 +34,7 @@ public sealed class Argon2Gate : IDisposable
     private readonly LinkedList<WorkItem> paid = new();
     private readonly LinkedList<WorkItem> fresh = new();
     private readonly Thread[] threads;
+    private readonly (int ThreadId, int Nice)?[] priorities;
     private readonly TimeProvider time;
     private readonly int maxQueue;
     private readonly TimeSpan? latencyTarget;
@@ -49,16 +50,20 @@ public sealed class Argon2Gate : IDisposable
     private long refusedAt;
 
     public Argon2Gate(IOptions<Argon2Options> options, TimeProvider time, IMeterFactory? meterFactory = null, IRandomSource? random = null)
-        : this(options.Value.MaxConcurrency, options.Value.EffectiveMaxQueue, time, meterFactory, options.Value.LatencyTarget, random)
+        : this(options.Value.MaxConcurrency, options.Value.EffectiveMaxQueue, time, meterFactory, options.Value.LatencyTarget, random, options.Value.ThreadNice)
     {
     }
 
     /// <param name="latencyTarget">The most a newcomer is predicted to wait; null admits by <paramref name="maxQueue"/> alone.</param>
     /// <param name="random">Spreads the advised retry delays (up to half as much again); null: exact delays.</param>
-    public Argon2Gate(int maxConcurrency, int maxQueue, TimeProvider time, IMeterFactory? meterFactory = null, TimeSpan? latencyTarget = null, IRandomSource? random = null)
+    /// <param name="threadNice">Added to the hashing threads' nice value on Linux (<see cref="Argon2Options.ThreadNice"/>); 0 leaves it.</param>
+    public Argon2Gate(
+        int maxConcurrency, int maxQueue, TimeProvider time, IMeterFactory? meterFactory = null, TimeSpan? latencyTarget = null, IRandomSource? random = null,
+        int threadNice = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(maxQueue);
+        ArgumentOutOfRangeException.ThrowIfNegative(threadNice);
         if (latencyTarget is { } target)
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(target, TimeSpan.Zero, nameof(latencyTarget));
@@ -70,10 +75,19 @@ public sealed class Argon2Gate : IDisposable
         this.latencyTarget = latencyTarget;
         this.random = random;
         threads = new Thread[maxConcurrency];
-        for (var i = 0; i < maxConcurrency; i++)
+        priorities = new (int ThreadId, int Nice)?[maxConcurrency];
+        using (var started = new CountdownEvent(maxConcurrency))
         {
-            threads[i] = new Thread(Work) { IsBackground = true, Name = "argon2-" + i };
-            threads[i].Start();
+            for (var i = 0; i < maxConcurrency; i++)
+            {
+                var slot = i;
+                threads[i] = new Thread(() => Work(slot, threadNice, started)) { IsBackground = true, Name = "argon2-" + i };
+                threads[i].Start();
+            }
+
+            // Each thread lowers its own priority first (Linux knows a thread's nice value only from inside it or by its
+            // kernel id): waiting here means no hash ever runs at the inherited priority, and the ids are known.
+            started.Wait();
         }
 
         if (meterFactory is not null)
@@ -91,6 +105,12 @@ public sealed class Argon2Gate : IDisposable
     }
 
     public int MaxConcurrency { get; }
+
+    /// <summary>
+    /// Each hashing thread's kernel id and nice value once it started (null where the platform tells neither: not Linux),
+    /// for tests and diagnostics.
+    /// </summary>
+    internal IReadOnlyList<(int ThreadId, int Nice)?> HashingThreads => priorities;
 
     /// <summary>The wait beyond which a fresh hash waiting its turn is refused instead of computed: twice the latency target.</summary>
     public TimeSpan? SojournLimit => latencyTarget * 2;
@@ -362,6 +382,15 @@ public sealed class Argon2Gate : IDisposable
         }
 
         return null;
+    }
+
+    private void Work(int slot, int threadNice, CountdownEvent started)
+    {
+        // Below the server's other threads: an RPC's or a delivery's few hundred microseconds take a core from a hash at
+        // once instead of waiting for its time slice, so the cheap steps of many flows stay short and keep the queue fed.
+        priorities[slot] = HashingThreadPriority.Lower(threadNice);
+        started.Signal();
+        Work();
     }
 
     private void Work()

@@ -75,5 +75,18 @@ public sealed class Argon2Options
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
     public TimeSpan LatencyTarget { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Added to the nice value of the gate's hashing threads (Linux only; elsewhere ignored), capped at 19. Default 0
+    /// (0–19; 0 leaves them at the server's priority). Why one would raise it: a hash holds a core for tens of
+    /// milliseconds, and at the same priority a woken RPC or outbox delivery waits for the hash's time slice before it
+    /// runs, so under a burst every cheap step of a flow (and a health check) waits milliseconds; a few steps lower in
+    /// weight and the scheduler hands the core to them at once and gives it back. Why it is not on by default: the
+    /// hashes then also yield to every other thread in their scheduling group (a flood of cheap calls, or other
+    /// processes where the server has no CPU cgroup of its own), so logins slow down first (docs/operations.md,
+    /// "Hashing below the cheap work").
+    /// </summary>
+    [Range(0, 19)]
+    public int ThreadNice { get; set; }
+
     public int EffectiveMaxQueue => MaxQueue ?? DefaultQueuePerSlot * MaxConcurrency;
 }
