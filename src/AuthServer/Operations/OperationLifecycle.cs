@@ -373,8 +373,10 @@ public sealed class OperationLifecycle(
     /// (one round trip on a remote store): the commit guarded by the mark the step leaves only when it used the step now
     /// for this attempt (<see cref="IOperationChange.ApplyAfterStepBesideHoldAsync"/>). The step's answer (null for a
     /// replay) and whether the change applied (null when no commit was tried: the step did not sign). A step that signed
-    /// but whose guarded commit was refused (the two reordered, as a Cluster redirect may) is committed after it as
-    /// <see cref="CommitBesideHoldAsync"/> does: one round trip more on that path only. Not cancellable.
+    /// but whose guarded commit was refused (the two reordered: on Redis a step re-sent after a NOSCRIPT answer or a
+    /// Cluster redirect while the commit behind it runs; in memory a step waiting for the node's code-step lock; see
+    /// docs/security.md and AppStepBehindCommitTests) is committed after it as <see cref="CommitBesideHoldAsync"/> does:
+    /// one round trip more on that path only. Not cancellable.
     /// </summary>
     public async Task<(VerifyResult? Step, bool? Committed)> UseAppStepAndCommitAsync(
         OperationRecord op, Authenticator authenticator, long timeStep, WrongCodeUnit unit, int historyDepth, IReadOnlyList<Notification> messages)
