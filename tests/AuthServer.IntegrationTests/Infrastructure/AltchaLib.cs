@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Recovery.AuthServer.SharedTests;
 
 namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 
@@ -15,7 +16,7 @@ internal static class AltchaLib
 
     public static async Task<JsonNode> RunAsync(JsonObject request)
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var module = Path.Combine(root, ".tools", "node_modules", "altcha-lib", "dist", "esm", "v1", "index.js");
         Assert.True(File.Exists(module), $"altcha-lib is not installed at {module}: run scripts/test.sh, or npm install --prefix .tools altcha-lib@2.8.0");
         var script = Path.Combine(root, "tests", "AuthServer.IntegrationTests", "Altcha", "altcha-lib.mjs");
@@ -47,18 +48,5 @@ internal static class AltchaLib
             Assert.True(process.ExitCode == 0, $"altcha-lib.mjs exited {process.ExitCode}: {await stderr}");
             return JsonNode.Parse(await stdout) ?? throw new InvalidOperationException("altcha-lib.mjs printed nothing.");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Recovery.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Recovery.sln not found above " + AppContext.BaseDirectory);
     }
 }

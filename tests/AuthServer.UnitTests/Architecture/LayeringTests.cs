@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Recovery.AuthServer.SharedTests;
 
 namespace Recovery.AuthServer.UnitTests.Architecture;
 
@@ -113,7 +114,7 @@ public sealed partial class LayeringTests
     [Fact]
     public void ArchitectureDoc_LayeringPicture_MatchesTheTable()
     {
-        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "architecture.md"));
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "architecture.md"));
         var block = LayersBlock().Match(doc);
         Assert.True(block.Success, "docs/architecture.md has no ```layers block");
 
@@ -181,19 +182,6 @@ public sealed partial class LayeringTests
             .Select(g => g.Key.Split(',').ToList())
             .Where(c => c.Count > 1)
             .ToList();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Recovery.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Recovery.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"^```layers\n(?<body>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Recovery.AuthServer.SharedTests;
 
 namespace Recovery.AuthServer.UnitTests.Common;
 
@@ -11,7 +12,7 @@ public partial class DocumentedTestsExistTests
     [Fact]
     public void EveryTestNamedInTheDocs_ExistsInTheTestSources()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var sources = Directory.EnumerateFiles(Path.Combine(root, "tests"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -54,19 +55,6 @@ public partial class DocumentedTestsExistTests
 
         var pattern = new Regex("^" + string.Join(".*", method.Split('*').Select(Regex.Escape)) + "$", RegexOptions.None, TimeSpan.FromSeconds(1));
         return methods.Any(pattern.IsMatch);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Recovery.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Recovery.sln not found above " + AppContext.BaseDirectory);
     }
 
     // `Namespace.Parts.SomethingTests.Method_Condition_Expected` or `SomethingTests` / `SomethingContract` alone, in backticks

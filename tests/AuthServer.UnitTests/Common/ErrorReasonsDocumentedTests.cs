@@ -1,5 +1,6 @@
 using System.Reflection;
 using Recovery.AuthServer.Common;
+using Recovery.AuthServer.SharedTests;
 
 namespace Recovery.AuthServer.UnitTests.Common;
 
@@ -9,7 +10,7 @@ public class ErrorReasonsDocumentedTests
     [Fact]
     public void EveryErrorReason_AppearsInDocsErrorsMd()
     {
-        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "errors.md"));
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "errors.md"));
         var reasons = typeof(ErrorReasons).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.Name != nameof(ErrorReasons.Domain))
             .Select(f => (string)f.GetRawConstantValue()!)
@@ -18,18 +19,5 @@ public class ErrorReasonsDocumentedTests
         Assert.True(reasons.Count > 30, "the reasons were not found by reflection");
         var undocumented = reasons.Where(r => !docs.Contains($"`{r}`", StringComparison.Ordinal)).ToList();
         Assert.True(undocumented.Count == 0, "not in docs/errors.md: " + string.Join(", ", undocumented));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Recovery.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Recovery.sln not found above " + AppContext.BaseDirectory);
     }
 }
