@@ -12,6 +12,8 @@ namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 /// </summary>
 internal sealed class Faults
 {
+    private static readonly MethodInfo AfterTaskOf = typeof(Faults).GetMethod(nameof(AfterTaskAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
+
     private readonly ConcurrentDictionary<string, Func<object?[], bool>> armed = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> fired = new();
 
@@ -23,14 +25,30 @@ internal sealed class Faults
     public T Wrap<T>(T inner)
         where T : class
     {
-        var proxy = DispatchProxy.Create<T, FaultProxy<T>>();
-        var fp = (FaultProxy<T>)(object)proxy;
-        fp.Inner = inner;
-        fp.Faults = this;
-        return proxy;
+        var name = typeof(T).Name;
+        return Around.Create(inner, (method, args, proceed) => Through(name + "." + method.Name, method, args, proceed));
     }
 
-    internal void Pass(string point, object?[] args)
+    private object? Through(string point, MethodInfo method, object?[] args, Func<object?> proceed)
+    {
+        Pass(point + ":before", args);
+        var result = proceed();
+        if (!armed.ContainsKey(point + ":after"))
+        {
+            return result;
+        }
+
+        return result switch
+        {
+            ValueTask vt => new ValueTask(AfterAsync(vt.AsTask(), point, args)),
+            Task task when method.ReturnType.IsGenericType =>
+                AfterTaskOf.MakeGenericMethod(method.ReturnType.GetGenericArguments()[0]).Invoke(this, [task, point, args]),
+            Task task => AfterAsync(task, point, args),
+            _ => PassAfter(result, point, args),
+        };
+    }
+
+    private void Pass(string point, object?[] args)
     {
         if (armed.TryGetValue(point, out var when) && when(args) && armed.TryRemove(point, out _))
         {
@@ -39,66 +57,22 @@ internal sealed class Faults
         }
     }
 
-    internal bool IsArmed(string point) => armed.ContainsKey(point);
-}
-
-/// <summary>The proxy behind <see cref="Faults.Wrap{T}"/>. Public for DispatchProxy; not for direct use.</summary>
-public class FaultProxy<T> : DispatchProxy
-    where T : class
-{
-    private static readonly MethodInfo AfterTaskOf = typeof(FaultProxy<T>).GetMethod(nameof(AfterTaskAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
-
-    internal T Inner { get; set; } = null!;
-
-    internal Faults Faults { get; set; } = null!;
-
-    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-    {
-        var method = targetMethod!;
-        var arguments = args ?? [];
-        var point = typeof(T).Name + "." + method.Name;
-        Faults.Pass(point + ":before", arguments);
-        object? result;
-        try
-        {
-            result = method.Invoke(Inner, arguments);
-        }
-        catch (TargetInvocationException ex) when (ex.InnerException is not null)
-        {
-            throw ex.InnerException;
-        }
-
-        if (!Faults.IsArmed(point + ":after"))
-        {
-            return result;
-        }
-
-        return result switch
-        {
-            ValueTask vt => new ValueTask(AfterAsync(vt.AsTask(), point, arguments)),
-            Task task when method.ReturnType.IsGenericType =>
-                AfterTaskOf.MakeGenericMethod(method.ReturnType.GetGenericArguments()[0]).Invoke(this, [task, point, arguments]),
-            Task task => AfterAsync(task, point, arguments),
-            _ => PassAfter(result, point, arguments),
-        };
-    }
-
     private object? PassAfter(object? result, string point, object?[] args)
     {
-        Faults.Pass(point + ":after", args);
+        Pass(point + ":after", args);
         return result;
     }
 
     private async Task AfterAsync(Task task, string point, object?[] args)
     {
         await task;
-        Faults.Pass(point + ":after", args);
+        Pass(point + ":after", args);
     }
 
     private async Task<TResult> AfterTaskAsync<TResult>(Task<TResult> task, string point, object?[] args)
     {
         var result = await task;
-        Faults.Pass(point + ":after", args);
+        Pass(point + ":after", args);
         return result;
     }
 }

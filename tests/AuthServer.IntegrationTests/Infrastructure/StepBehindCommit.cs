@@ -32,11 +32,27 @@ internal sealed class StepBehindCommit
     /// <summary>The app steps run behind their commit: the attempt id and the step's answer (null for a replay).</summary>
     public IReadOnlyCollection<(string Attempt, VerifyStatus? Step)> StepsRunBehind => steps.ToArray();
 
-    public IOperationStore Wrap(IOperationStore inner) => Create(inner);
+    public IOperationStore Wrap(IOperationStore inner) => Around.Create(inner, Reorder);
 
-    public ICustomerStore Wrap(ICustomerStore inner) => Create(inner);
+    public ICustomerStore Wrap(ICustomerStore inner) => Around.Create(inner, Reorder);
 
-    internal async Task<VerifyResult?> StepAfterCommitAsync(string attempt, Func<Task<VerifyResult?>> step)
+    /// <summary>
+    /// Arms one failure of the next unguarded commit, as a store that stops answering: "before" fails it without running it,
+    /// "after" runs it, then fails, as a reply lost after the store applied the change (<see cref="Faults"/>).
+    /// </summary>
+    public void FailNextPlainCommit(string when) => Volatile.Write(ref failPlainCommit, when);
+
+    // The three calls the reorder concerns (the app step with an attempt id, its guarded commit, the plain commit); every
+    // other call of either store runs as it is.
+    private object? Reorder(MethodInfo method, object?[] args, Func<object?> proceed) => method.Name switch
+    {
+        nameof(IOperationStore.UseAppStepAsync) when args[^1] is string attempt => StepAfterCommitAsync(attempt, () => (Task<VerifyResult?>)proceed()!),
+        nameof(ICustomerStore.CommitPasswordAfterStepAsync) => CommitAsync((string)args[5]!, (Task<bool?>)proceed()!),
+        nameof(ICustomerStore.CommitPasswordAsync) => PlainCommit((string)args[4]!, () => (Task<bool>)proceed()!),
+        _ => proceed(),
+    };
+
+    private async Task<VerifyResult?> StepAfterCommitAsync(string attempt, Func<Task<VerifyResult?>> step)
     {
         await Committed(attempt).WaitAsync(RecoveryApi.Timeout);
         var result = await step();
@@ -44,7 +60,7 @@ internal sealed class StepBehindCommit
         return result;
     }
 
-    internal async Task<bool?> CommitAsync(string attempt, Task<bool?> commit)
+    private async Task<bool?> CommitAsync(string attempt, Task<bool?> commit)
     {
         try
         {
@@ -58,13 +74,7 @@ internal sealed class StepBehindCommit
         }
     }
 
-    /// <summary>
-    /// Arms one failure of the next unguarded commit, as a store that stops answering: "before" fails it without running it,
-    /// "after" runs it, then fails, as a reply lost after the store applied the change (<see cref="Faults"/>).
-    /// </summary>
-    public void FailNextPlainCommit(string when) => Volatile.Write(ref failPlainCommit, when);
-
-    internal Task<bool> PlainCommit(string changeId, Func<Task<bool>> commit)
+    private Task<bool> PlainCommit(string changeId, Func<Task<bool>> commit)
     {
         var fail = Interlocked.Exchange(ref failPlainCommit, null);
         if (fail == "before")
@@ -86,53 +96,4 @@ internal sealed class StepBehindCommit
 
     private TaskCompletionSource Commit(string attempt) =>
         commits.GetOrAdd(attempt, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-
-    private T Create<T>(T inner)
-        where T : class
-    {
-        var proxy = DispatchProxy.Create<T, StepBehindCommitProxy<T>>();
-        var p = (StepBehindCommitProxy<T>)(object)proxy;
-        p.Inner = inner;
-        p.Reorder = this;
-        return proxy;
-    }
-}
-
-/// <summary>The proxy behind <see cref="StepBehindCommit"/>. Public for DispatchProxy; not for direct use.</summary>
-public class StepBehindCommitProxy<T> : DispatchProxy
-    where T : class
-{
-    internal T Inner { get; set; } = null!;
-
-    internal StepBehindCommit Reorder { get; set; } = null!;
-
-    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-    {
-        var method = targetMethod!;
-        var arguments = args ?? [];
-        switch (method.Name)
-        {
-            case nameof(IOperationStore.UseAppStepAsync) when arguments[^1] is string attempt:
-                return Reorder.StepAfterCommitAsync(attempt, () => (Task<VerifyResult?>)Call(method, arguments)!);
-            case nameof(ICustomerStore.CommitPasswordAfterStepAsync):
-                return Reorder.CommitAsync((string)arguments[5]!, (Task<bool?>)Call(method, arguments)!);
-            case nameof(ICustomerStore.CommitPasswordAsync):
-                return Reorder.PlainCommit((string)arguments[4]!, () => (Task<bool>)Call(method, arguments)!);
-            default:
-                return Call(method, arguments);
-        }
-    }
-
-    private object? Call(MethodInfo method, object?[] arguments)
-    {
-        try
-        {
-            return method.Invoke(Inner, arguments);
-        }
-        catch (TargetInvocationException ex) when (ex.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
-            throw;
-        }
-    }
 }
