@@ -102,10 +102,7 @@ public abstract class AllOrNothingTests : IntegrationTest
         (await RefusedAsync(() => Api.SignAsync(operation.OperationId, code))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
 
         Assert.Contains(point, Faults.Fired);
-        Assert.Empty(Outbox.Since(mark));
-        Assert.Equal(before.Version, (await CredentialsAsync(Maria)).Version);
-        await AssertLoginRefusedAsync(Maria, DemoCustomer.NewPassword);
-        await AssertChangeRequiredAsync(Maria, temporary);
+        await AssertPasswordUnchangedAsync(Maria, before, mark, temporary);
 
         // The operation is still pending (its code is spent): the customer can cancel it and open another.
         Assert.Equal(OperationState.Cancelled, (await Api.CancelAsync(operation.OperationId)).State);
@@ -227,7 +224,7 @@ public abstract class AllOrNothingTests : IntegrationTest
     public async Task SignOperation_AppCodeStepFailsBeforeItRan_PasswordUnchangedNothingSentAndTheSameCodeSignsOnRetry()
     {
         // The step never ran, so its time step is unused and the guarded commit was never sent: the same code signs later.
-        var (operation, appCode, temporary) = await OpenChangeSignedByAppAsync();
+        var (operation, appCode, temporary) = await OpenChangeSignedByAppAsync(Maria);
         var before = await CredentialsAsync(Maria);
         Faults.Arm("IOperationStore.UseAppStepAsync:before");
         var mark = Outbox.Count;
@@ -235,16 +232,10 @@ public abstract class AllOrNothingTests : IntegrationTest
         (await RefusedAsync(() => Api.SignAsync(operation.OperationId, appCode))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
 
         Assert.Equal(["IOperationStore.UseAppStepAsync:before"], Faults.Fired);
-        Assert.Empty(Outbox.Since(mark));
-        Assert.Equal(before.Version, (await CredentialsAsync(Maria)).Version);
-        await AssertLoginRefusedAsync(Maria, DemoCustomer.NewPassword);
-        await AssertChangeRequiredAsync(Maria, temporary);
+        await AssertPasswordUnchangedAsync(Maria, before, mark, temporary);
 
         Assert.Equal(OperationState.Signed, (await Api.SignAsync(operation.OperationId, appCode)).State);
-        var email = Assert.Single(Outbox.Since(mark));
-        Assert.Equal((NotificationTemplates.PasswordChanged, Maria.Email), (email.Template, email.To));
-        Assert.Equal(before.Version + 1, (await CredentialsAsync(Maria)).Version);
-        Assert.Equal(LoginResponse.ResultOneofCase.Session, (await Api.LoginAsync(Maria.UserCode, DemoCustomer.NewPassword)).ResultCase);
+        await AssertPasswordChangedOnceAsync(Maria, before, mark);
     }
 
     [Fact]
@@ -253,7 +244,7 @@ public abstract class AllOrNothingTests : IntegrationTest
         // The step ran (its time step used, the SMS code ended, the attempt's mark left) but its commit never did: the
         // attempt's change is settled dropped and its e-mail deleted. The code is spent, as a signature's SMS code is once
         // tried: a retry is a replay (CODE_ALREADY_USED, counted as no failure, nothing committed); the customer cancels.
-        var (operation, appCode, temporary) = await OpenChangeSignedByAppAsync();
+        var (operation, appCode, temporary) = await OpenChangeSignedByAppAsync(Maria);
         var before = await CredentialsAsync(Maria);
         Faults.Arm("ICustomerStore.CommitPasswordAfterStepAsync:before");
         var mark = Outbox.Count;
@@ -261,10 +252,7 @@ public abstract class AllOrNothingTests : IntegrationTest
         (await RefusedAsync(() => Api.SignAsync(operation.OperationId, appCode))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
 
         Assert.Equal(["ICustomerStore.CommitPasswordAfterStepAsync:before"], Faults.Fired);
-        Assert.Empty(Outbox.Since(mark));
-        Assert.Equal(before.Version, (await CredentialsAsync(Maria)).Version);
-        await AssertLoginRefusedAsync(Maria, DemoCustomer.NewPassword);
-        await AssertChangeRequiredAsync(Maria, temporary);
+        await AssertPasswordUnchangedAsync(Maria, before, mark, temporary);
 
         (await RefusedAsync(() => Api.SignAsync(operation.OperationId, appCode))).Is(StatusCode.FailedPrecondition, "CODE_ALREADY_USED");
         Assert.Empty(Outbox.Since(mark));
@@ -283,7 +271,7 @@ public abstract class AllOrNothingTests : IntegrationTest
         // operation's applied. The call fails, but the e-mail follows the change (released by the commit's announcement, or
         // by the settle after the lost answer) and every reader finds the operation signed: a retry is answered so, and
         // commits and sends nothing again.
-        var (operation, appCode, _) = await OpenChangeSignedByAppAsync();
+        var (operation, appCode, _) = await OpenChangeSignedByAppAsync(Maria);
         var before = await CredentialsAsync(Maria);
         Faults.Arm(point);
         var mark = Outbox.Count;
@@ -291,10 +279,7 @@ public abstract class AllOrNothingTests : IntegrationTest
         (await RefusedAsync(() => Api.SignAsync(operation.OperationId, appCode))).Is(StatusCode.Unavailable, "STORAGE_UNAVAILABLE");
 
         Assert.Equal([point], Faults.Fired);
-        var email = Assert.Single(Outbox.Since(mark));
-        Assert.Equal((NotificationTemplates.PasswordChanged, Maria.Email), (email.Template, email.To));
-        Assert.Equal(before.Version + 1, (await CredentialsAsync(Maria)).Version);
-        Assert.Equal(LoginResponse.ResultOneofCase.Session, (await Api.LoginAsync(Maria.UserCode, DemoCustomer.NewPassword)).ResultCase);
+        await AssertPasswordChangedOnceAsync(Maria, before, mark);
 
         var retried = await RefusedAsync(() => Api.SignAsync(operation.OperationId, appCode));
         retried.Is(StatusCode.FailedPrecondition, "OPERATION_NOT_PENDING");
@@ -310,7 +295,7 @@ public abstract class AllOrNothingTests : IntegrationTest
     public async Task SignOperation_AppCodeHoldFailsBesideTheGuardedCommit_SignedPasswordInForceAndTheEmailQueuedAfterIt()
     {
         // The attempt's hold failed but the commit beside it applied: the e-mail is queued after it.
-        var (operation, appCode, _) = await OpenChangeSignedByAppAsync();
+        var (operation, appCode, _) = await OpenChangeSignedByAppAsync(Maria);
         var before = await CredentialsAsync(Maria);
         Faults.Arm("INotificationOutbox.HoldAsync:before");
         var mark = Outbox.Count;
@@ -318,10 +303,7 @@ public abstract class AllOrNothingTests : IntegrationTest
         Assert.Equal(OperationState.Signed, (await Api.SignAsync(operation.OperationId, appCode)).State);
 
         Assert.Equal(["INotificationOutbox.HoldAsync:before"], Faults.Fired);
-        var email = Assert.Single(Outbox.Since(mark));
-        Assert.Equal((NotificationTemplates.PasswordChanged, Maria.Email), (email.Template, email.To));
-        Assert.Equal(before.Version + 1, (await CredentialsAsync(Maria)).Version);
-        Assert.Equal(LoginResponse.ResultOneofCase.Session, (await Api.LoginAsync(Maria.UserCode, DemoCustomer.NewPassword)).ResultCase);
+        await AssertPasswordChangedOnceAsync(Maria, before, mark);
     }
 
     [Fact]
@@ -434,21 +416,6 @@ public abstract class AllOrNothingTests : IntegrationTest
         var smsCode = Outbox.Single(mark, NotificationTemplates.AuthenticatorCode).Values[CodeKey];
         var appCode = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(enrolled.Secret)).ComputeTotp(Time.GetUtcNow().UtcDateTime);
         return (session, appCode, smsCode);
-    }
-
-    // Maria with a confirmed app, recovered and logged in with her temporary password, an operation to change it opened,
-    // and the app's code of a time step after the one the enrolment used.
-    private async Task<(Operation Operation, string AppCode, string TemporaryPassword)> OpenChangeSignedByAppAsync()
-    {
-        var session = (await Api.LoginAsync(Maria.UserCode, Maria.InitialPassword)).Session.Token;
-        var mark = Outbox.Count;
-        var app = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes((await Api.EnrollAuthenticatorAsync(session)).Secret));
-        var smsCode = Outbox.Single(mark, NotificationTemplates.AuthenticatorCode).Values[CodeKey];
-        await Api.ConfirmAuthenticatorAsync(session, app.ComputeTotp(Time.GetUtcNow().UtcDateTime), smsCode);
-        var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
-        var (operation, _) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
-        Time.Advance(TimeSpan.FromSeconds(30));
-        return (operation, app.ComputeTotp(Time.GetUtcNow().UtcDateTime), temporary);
     }
 
     private static void Arm(IServiceCollection services, Faults faults)

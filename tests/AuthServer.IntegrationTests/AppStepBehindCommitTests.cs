@@ -33,7 +33,7 @@ public abstract class AppStepBehindCommitTests : IntegrationTest
     [Fact]
     public async Task SignOperation_AppStepRunsAfterItsGuardedCommit_FallbackCommitsOncePasswordChangedOneEmailAndSigned()
     {
-        var (operation, code, temporary) = await OpenChangeSignedByAppAsync();
+        var (operation, code, temporary) = await OpenChangeSignedByAppAsync(Maria);
         var before = await CredentialsAsync(Maria);
         var mark = Outbox.Count;
 
@@ -75,7 +75,7 @@ public abstract class AppStepBehindCommitTests : IntegrationTest
         // The key's Signed response rides the guarded commit's round trip under the condition that the operation's change
         // applied; here that commit refuses and the fallback applies the change, so the condition holds and a retry with
         // the key is answered Signed from the store, with no try taken, nothing committed or sent again.
-        var (operation, code, _) = await OpenChangeSignedByAppAsync();
+        var (operation, code, _) = await OpenChangeSignedByAppAsync(Maria);
         var request = new SignOperationRequest { OperationId = operation.OperationId, Code = code };
         var before = await CredentialsAsync(Maria);
         var mark = Outbox.Count;
@@ -99,7 +99,7 @@ public abstract class AppStepBehindCommitTests : IntegrationTest
     {
         // The guarded commit refused (its attempt dropped, its e-mail deleted) and the fallback's commit never ran: its
         // change is settled dropped and its e-mail deleted too. The step used the code, so a retry is a replay.
-        var (operation, code, temporary) = await OpenChangeSignedByAppAsync();
+        var (operation, code, temporary) = await OpenChangeSignedByAppAsync(Maria);
         var before = await CredentialsAsync(Maria);
         Reorder.FailNextPlainCommit("before");
         var mark = Outbox.Count;
@@ -108,10 +108,7 @@ public abstract class AppStepBehindCommitTests : IntegrationTest
 
         Assert.Null(Assert.Single(Reorder.GuardedCommits).Committed);
         Assert.Empty(Reorder.PlainCommits);
-        Assert.Empty(Outbox.Since(mark));
-        Assert.Equal(before.Version, (await CredentialsAsync(Maria)).Version);
-        await AssertLoginRefusedAsync(Maria, DemoCustomer.NewPassword);
-        await AssertChangeRequiredAsync(Maria, temporary);
+        await AssertPasswordUnchangedAsync(Maria, before, mark, temporary);
         (await RefusedAsync(() => Api.SignAsync(operation.OperationId, code))).Is(StatusCode.FailedPrecondition, "CODE_ALREADY_USED");
         Assert.Equal(OperationState.Cancelled, (await Api.CancelAsync(operation.OperationId)).State);
         Assert.Empty(Outbox.Since(mark));
@@ -123,7 +120,7 @@ public abstract class AppStepBehindCommitTests : IntegrationTest
     {
         // The fallback's commit applied and its answer was lost: the settle finds it applied and its e-mail goes, the
         // guarded attempt's e-mail stays deleted (one e-mail), and every reader finds the operation signed.
-        var (operation, code, _) = await OpenChangeSignedByAppAsync();
+        var (operation, code, _) = await OpenChangeSignedByAppAsync(Maria);
         var before = await CredentialsAsync(Maria);
         Reorder.FailNextPlainCommit("after");
         var mark = Outbox.Count;
@@ -132,25 +129,11 @@ public abstract class AppStepBehindCommitTests : IntegrationTest
 
         Assert.Null(Assert.Single(Reorder.GuardedCommits).Committed);
         Assert.Single(Reorder.PlainCommits);
-        var email = Assert.Single(Outbox.Since(mark));
-        Assert.Equal((NotificationTemplates.PasswordChanged, Maria.Email), (email.Template, email.To));
-        Assert.Equal(before.Version + 1, (await CredentialsAsync(Maria)).Version);
-        Assert.Equal(LoginResponse.ResultOneofCase.Session, (await Api.LoginAsync(Maria.UserCode, DemoCustomer.NewPassword)).ResultCase);
+        await AssertPasswordChangedOnceAsync(Maria, before, mark);
         var retried = await RefusedAsync(() => Api.SignAsync(operation.OperationId, code));
         retried.Is(StatusCode.FailedPrecondition, "OPERATION_NOT_PENDING");
         Assert.Equal("SIGNED", retried.Metadata["state"]);
         Assert.Single(Outbox.Since(mark));
-    }
-
-    // Maria with a confirmed app, recovered and logged in, an operation to change her password opened, and the app's code of
-    // a time step after the enrolment's.
-    private async Task<(Operation Operation, string Code, string TemporaryPassword)> OpenChangeSignedByAppAsync()
-    {
-        var app = await ConfirmedAppAsync();
-        var (ticket, temporary) = await RecoverAndLogInAsync(Maria);
-        var (operation, _) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
-        Time.Advance(TimeSpan.FromSeconds(30));
-        return (operation, app.ComputeTotp(Time.GetUtcNow().UtcDateTime), temporary);
     }
 
     private static CallOptions WithKey() =>
@@ -162,16 +145,6 @@ public abstract class AppStepBehindCommitTests : IntegrationTest
         services.AddSingleton(reorder);
         RecoveryServerFactory.Decorate<IOperationStore>(services, (inner, _) => reorder.Wrap(inner));
         RecoveryServerFactory.Decorate<ICustomerStore>(services, (inner, _) => reorder.Wrap(inner));
-    }
-
-    private async Task<OtpNet.Totp> ConfirmedAppAsync()
-    {
-        var session = (await Api.LoginAsync(Maria.UserCode, Maria.InitialPassword)).Session.Token;
-        var mark = Outbox.Count;
-        var app = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes((await Api.EnrollAuthenticatorAsync(session)).Secret));
-        var smsCode = Outbox.Single(mark, NotificationTemplates.AuthenticatorCode).Values[CodeKey];
-        await Api.ConfirmAuthenticatorAsync(session, app.ComputeTotp(Time.GetUtcNow().UtcDateTime), smsCode);
-        return app;
     }
 }
 

@@ -33,7 +33,7 @@ public sealed class InMemoryAppStepQueuedTests : IntegrationTest
     [Fact]
     public async Task SignOperation_AppStepQueuedBehindAnotherCustomersSignature_GuardedCommitRefusedThenTheFallbackSignsBothOnce()
     {
-        var app = await ConfirmedAppAsync(Maria);
+        var app = await EnrolledAndConfirmedAppAsync(Maria);
         var (mariaTicket, mariaTemporary) = await RecoverAndLogInAsync(Maria);
         var (mariaOperation, _) = await OpenChangeAsync(mariaTicket, mariaTemporary, DemoCustomer.NewPassword);
         var (seedTicket, seedTemporary) = await RecoverAndLogInAsync(Seed);
@@ -72,16 +72,6 @@ public sealed class InMemoryAppStepQueuedTests : IntegrationTest
         RecoveryServerFactory.Decorate<IWrongCodeLedger>(services, (inner, _) => Around.Create(inner, order.AroundLedger));
         RecoveryServerFactory.Decorate<IOperationStore>(services, (inner, _) => Around.Create(inner, order.AroundOperations));
         RecoveryServerFactory.Decorate<ICustomerStore>(services, (inner, _) => Around.Create(inner, order.AroundCustomers));
-    }
-
-    private async Task<OtpNet.Totp> ConfirmedAppAsync(DemoCustomer customer)
-    {
-        var session = (await Api.LoginAsync(customer.UserCode, customer.InitialPassword)).Session.Token;
-        var mark = Outbox.Count;
-        var app = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes((await Api.EnrollAuthenticatorAsync(session)).Secret));
-        var smsCode = Outbox.Single(mark, NotificationTemplates.AuthenticatorCode).Values[CodeKey];
-        await Api.ConfirmAuthenticatorAsync(session, app.ComputeTotp(Time.GetUtcNow().UtcDateTime), smsCode);
-        return app;
     }
 
     /// <summary>

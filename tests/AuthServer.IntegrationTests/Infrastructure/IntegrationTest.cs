@@ -133,6 +133,63 @@ public abstract class IntegrationTest : IAsyncLifetime
         return (operation, sms.Values[CodeKey]);
     }
 
+    /// <summary>
+    /// <paramref name="customer"/> logged in with the initial password, an authenticator app enrolled and confirmed with its
+    /// current code and the SMS code sent for it; returns the app.
+    /// </summary>
+    private protected async Task<OtpNet.Totp> EnrolledAndConfirmedAppAsync(DemoCustomer customer)
+    {
+        var login = await Api.LoginAsync(customer.UserCode, customer.InitialPassword);
+        Assert.Equal(LoginResponse.ResultOneofCase.Session, login.ResultCase);
+        var session = login.Session.Token;
+        var mark = Outbox.Count;
+        var app = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes((await Api.EnrollAuthenticatorAsync(session)).Secret));
+        var smsCode = Outbox.Single(mark, NotificationTemplates.AuthenticatorCode).Values[CodeKey];
+        await Api.ConfirmAuthenticatorAsync(session, app.ComputeTotp(Time.GetUtcNow().UtcDateTime), smsCode);
+        return app;
+    }
+
+    /// <summary>
+    /// <paramref name="customer"/> with a confirmed app (<see cref="EnrolledAndConfirmedAppAsync"/>), recovered and logged
+    /// in with the temporary password, an operation to change it to <see cref="DemoCustomer.NewPassword"/> opened; returns
+    /// the operation, the app's code of a time step after the one the enrolment used (the clock moved on 30 s) and the
+    /// temporary password.
+    /// </summary>
+    private protected async Task<(Operation Operation, string AppCode, string TemporaryPassword)> OpenChangeSignedByAppAsync(DemoCustomer customer)
+    {
+        var app = await EnrolledAndConfirmedAppAsync(customer);
+        var (ticket, temporary) = await RecoverAndLogInAsync(customer);
+        var (operation, _) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        return (operation, app.ComputeTotp(Time.GetUtcNow().UtcDateTime), temporary);
+    }
+
+    /// <summary>
+    /// Asserts that <paramref name="customer"/> is wholly before a password change: nothing sent since <paramref name="mark"/>,
+    /// the credentials at <paramref name="before"/>'s version, <see cref="DemoCustomer.NewPassword"/> refused and the
+    /// temporary password still opening only the password-change screen.
+    /// </summary>
+    private protected async Task AssertPasswordUnchangedAsync(DemoCustomer customer, CredentialRecord before, int mark, string temporaryPassword)
+    {
+        Assert.Empty(Outbox.Since(mark));
+        Assert.Equal(before.Version, (await CredentialsAsync(customer)).Version);
+        await AssertLoginRefusedAsync(customer, DemoCustomer.NewPassword);
+        await AssertChangeRequiredAsync(customer, temporaryPassword);
+    }
+
+    /// <summary>
+    /// Asserts that <paramref name="customer"/> is wholly after one change to <see cref="DemoCustomer.NewPassword"/>: one message
+    /// sent since <paramref name="mark"/>, the e-mail that tells the customer so, the credentials one version past
+    /// <paramref name="before"/>, and the new password opening a session.
+    /// </summary>
+    private protected async Task AssertPasswordChangedOnceAsync(DemoCustomer customer, CredentialRecord before, int mark)
+    {
+        var email = Assert.Single(Outbox.Since(mark));
+        Assert.Equal((NotificationTemplates.PasswordChanged, customer.Email), (email.Template, email.To));
+        Assert.Equal(before.Version + 1, (await CredentialsAsync(customer)).Version);
+        Assert.Equal(LoginResponse.ResultOneofCase.Session, (await Api.LoginAsync(customer.UserCode, DemoCustomer.NewPassword)).ResultCase);
+    }
+
     /// <summary>Asserts that <paramref name="password"/> is refused as a wrong password for <paramref name="customer"/>.</summary>
     private protected async Task AssertLoginRefusedAsync(DemoCustomer customer, string password) =>
         (await RefusedAsync(() => Api.LoginAsync(customer.UserCode, password))).Is(StatusCode.Unauthenticated, "INVALID_CREDENTIALS");
