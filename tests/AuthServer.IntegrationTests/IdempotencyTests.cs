@@ -247,12 +247,7 @@ public abstract class IdempotencyTests : IntegrationTest
     [Fact]
     public async Task SignOperation_RetryOfAStaleSignature_NeverSignedAndRunsAgain()
     {
-        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
-        var (a, codeA) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
-        var (b, codeB) = await OpenChangeAsync(ticket, temporary, DemoCustomer.OtherNewPassword);
-        await Api.SignAsync(a.OperationId, codeA);
-        var mark = Outbox.Count;
-        var request = new SignOperationRequest { OperationId = b.OperationId, Code = codeB };
+        var (request, mark) = await StaleSignatureAsync();
 
         // The response rode the commit under its condition; the commit was stale, so the call failed and its marker went.
         var first = await RefusedAsync(() => CallAsync(Api.Access.SignOperationAsync(request, With(Key))));
@@ -269,12 +264,7 @@ public abstract class IdempotencyTests : IntegrationTest
     [Fact]
     public async Task SignOperation_StaleSignatureWhoseMarkerRemovalIsLost_RetryInProgressNeverSigned()
     {
-        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
-        var (a, codeA) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
-        var (b, codeB) = await OpenChangeAsync(ticket, temporary, DemoCustomer.OtherNewPassword);
-        await Api.SignAsync(a.OperationId, codeA);
-        var mark = Outbox.Count;
-        var request = new SignOperationRequest { OperationId = b.OperationId, Code = codeB };
+        var (request, mark) = await StaleSignatureAsync();
         removals.Lost = true;
 
         // The server "dies" between the stale commit and the removal of the marker, which keeps the Signed response stored
@@ -459,6 +449,17 @@ public abstract class IdempotencyTests : IntegrationTest
         Assert.Empty(Outbox.Since(mark));
         Assert.Equal(audited, Audit.Events.Count);
         return first;
+    }
+
+    // Seed with two operations opened to change his password, the first signed: the second's signature, whose request this
+    // returns with the outbox's count after the first signed, is stale (the credentials it was opened on have moved on).
+    private async Task<(SignOperationRequest Request, int Mark)> StaleSignatureAsync()
+    {
+        var (ticket, temporary) = await RecoverAndLogInAsync(DemoCustomer.Seed);
+        var (a, codeA) = await OpenChangeAsync(ticket, temporary, DemoCustomer.NewPassword);
+        var (b, codeB) = await OpenChangeAsync(ticket, temporary, DemoCustomer.OtherNewPassword);
+        await Api.SignAsync(a.OperationId, codeA);
+        return (new SignOperationRequest { OperationId = b.OperationId, Code = codeB }, Outbox.Count);
     }
 
     private static CallOptions With(string key, string channel = "web") =>
