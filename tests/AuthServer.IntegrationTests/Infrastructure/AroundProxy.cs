@@ -5,9 +5,9 @@ namespace Recovery.AuthServer.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Passes every call of an interface through a test's <c>around</c> function, which runs the real implementation through
-/// <c>proceed</c> and may observe the call, hold it back, or fail it before or after it ran (as a store that stops
-/// answering would: <see cref="Faults"/>, <see cref="StepBehindCommit"/>). The one DispatchProxy of the tests' store
-/// decorators, so that unwrapping a reflected call's exception is written once.
+/// <c>proceed</c> and may record the call (<see cref="StoreCalls"/>), hold it back, or fail it before or after it ran as
+/// a store that stops answering would (<see cref="Faults"/>, <see cref="StepBehindCommit"/>). The one DispatchProxy of
+/// the tests' store decorators, so that unwrapping a reflected call's exception is written once.
 /// </summary>
 internal static class Around
 {
