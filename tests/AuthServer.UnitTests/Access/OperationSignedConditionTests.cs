@@ -5,14 +5,14 @@ using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Operations;
 using Recovery.AuthServer.Storage.InMemory;
+using Recovery.AuthServer.UnitTests.TestSupport;
 
 namespace Recovery.AuthServer.UnitTests.Access;
 
 public sealed class OperationSignedConditionTests
 {
-    private const string CustomerId = "c-1";
-    private const string OldHash = "$argon2id$v=19$m=19456,t=2,p=1$b2xk$b2xk";
-    private const string NewHash = "$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3";
+    private const string CustomerId = TestCustomer.Id;
+    private const string NewHash = TestCustomer.NewHash;
     private const int HistoryDepth = 5;
 
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
@@ -27,10 +27,7 @@ public sealed class OperationSignedConditionTests
         var outbox = new InMemoryNotificationOutbox(Options.Create(new NotificationOptions { OutboxCapacity = 100 }));
         var changes = new CredentialChanges(customers, outbox, NullLogger<CredentialChanges>.Instance);
         condition = new OperationSignedCondition(new OperationPasswordChange(customers, changes, NotificationTexts.Shipped));
-        customers.AddIfAbsentAsync(
-            new CustomerRecord { Id = CustomerId, UserCode = "U1", DisplayName = "ANA", Email = "ana@example.es", Phone = "+34612345032", DocumentId = "12345678Z" },
-            new CredentialRecord { CustomerId = CustomerId, PasswordHash = OldHash, Version = 1 },
-            ct).GetAwaiter().GetResult();
+        TestCustomer.AddTo(customers);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Recovery.AuthServer.Customers;
 using Recovery.AuthServer.Notifications;
 using Recovery.AuthServer.Storage;
 using Recovery.AuthServer.Storage.InMemory;
+using Recovery.AuthServer.UnitTests.TestSupport;
 
 namespace Recovery.AuthServer.UnitTests.Customers;
 
@@ -16,7 +17,7 @@ namespace Recovery.AuthServer.UnitTests.Customers;
 /// </summary>
 public sealed class CredentialChangesTests
 {
-    private const string CustomerId = "c-1";
+    private const string CustomerId = TestCustomer.Id;
     private const string ChangeId = "authn:e-1:t-1";
 
     private static readonly Notification Email = new(NotificationChannel.Email, "ana@example.es", NotificationTemplates.AuthenticatorAdded, new Dictionary<string, string>(), "text", "es");
@@ -24,11 +25,7 @@ public sealed class CredentialChangesTests
     private readonly InMemoryCustomerStore customers = new();
     private readonly InMemoryNotificationOutbox outbox = new(Options.Create(new NotificationOptions { OutboxCapacity = 10 }));
 
-    public CredentialChangesTests() =>
-        customers.AddIfAbsentAsync(
-            new CustomerRecord { Id = CustomerId, UserCode = "U1", DisplayName = "ANA", Email = "ana@example.es", Phone = "+34612345032", DocumentId = "12345678Z" },
-            new CredentialRecord { CustomerId = CustomerId, Version = 1 },
-            CancellationToken.None).GetAwaiter().GetResult();
+    public CredentialChangesTests() => TestCustomer.AddTo(customers, passwordHash: null);
 
     [Fact]
     public async Task ApplyBesideHoldAsync_ChangeApplied_MessagesQueuedAndWhatRanBesideItAwaited()

@@ -18,9 +18,9 @@ namespace Recovery.AuthServer.UnitTests.Operations;
 /// </summary>
 public sealed class OperationLifecycleTests
 {
-    private const string CustomerId = "c-1";
-    private const string OldHash = "$argon2id$v=19$m=19456,t=2,p=1$b2xk$b2xk";
-    private const string NewHash = "$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3";
+    private const string CustomerId = TestCustomer.Id;
+    private const string OldHash = TestCustomer.OldHash;
+    private const string NewHash = TestCustomer.NewHash;
     private const int HistoryDepth = 5;
 
     // 13522111 + 10^7 = reference 23522111; 1 + 10^7 = reference 10000001.
@@ -47,10 +47,7 @@ public sealed class OperationLifecycleTests
         var changes = new CredentialChanges(customers, outbox, NullLogger<CredentialChanges>.Instance);
         change = new OperationPasswordChange(customers, changes, NotificationTexts.Shipped);
         lifecycle = new OperationLifecycle(operations, change, otp, Options.Create(new OtpOptions()), draws, time);
-        customers.AddIfAbsentAsync(
-            new CustomerRecord { Id = CustomerId, UserCode = "U1", DisplayName = "ANA", Email = "ana@example.es", Phone = "+34612345032", DocumentId = "12345678Z" },
-            new CredentialRecord { CustomerId = CustomerId, PasswordHash = OldHash, Version = 1 },
-            ct).GetAwaiter().GetResult();
+        TestCustomer.AddTo(customers);
     }
 
     [Fact]
